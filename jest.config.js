@@ -1,0 +1,13 @@
+// ESM TypeScript through ts-jest; type checking is `npm run typecheck`'s job, so ts-jest only transpiles.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }]
+  },
+  testMatch: ['**/__tests__/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/'],
+  testTimeout: 120000,
+  verbose: false
+}

@@ -1,0 +1,41 @@
+export const MODES = ['precutover', 'migration-dry-run', 'snapshot', 'restore-test', 'restore'] as const
+export type Mode = (typeof MODES)[number]
+
+export const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const
+export type Compression = (typeof COMPRESSIONS)[number]
+
+/** The validated configuration both doors (action and CLI) hand to the lane. Paths are absolute. */
+export interface Config {
+  mode: Mode
+  /** Absolute, resolved repository root. */
+  repo: string
+  /** Include roots relative to repo, POSIX separators, normalized, sorted, no overlaps. */
+  includes: string[]
+  snapshotDir: string
+  manifestPath: string
+  force: boolean
+  compression: Compression
+  workFactor: number
+  migration: {
+    exportCommand: string
+    checkCommand: string
+    importCommand: string
+    timeoutSeconds: number
+  }
+  reportPath: string
+  reportJsonPath: string
+  /** Absolute restore target for mode restore; '' otherwise. */
+  restoreTarget: string
+  uploadArtifact: boolean
+  artifactName: string
+  retentionDays: number
+  failOnNoGo: boolean
+  /** Name of the environment variable that may carry the passphrase (never passed to children). */
+  passphraseEnv: string
+  /** Scratch space: RUNNER_TEMP for the action, the OS temp folder for the CLI. */
+  tempDir: string
+}
+
+export function modeNeedsPassphrase(mode: Mode): boolean {
+  return mode !== 'migration-dry-run'
+}
