@@ -1,0 +1,99 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parse } from 'yaml'
+import { INPUT_DEFAULTS, OUTPUT_NAMES } from '../src/config/input-names.js'
+import { InputError, parseInputs } from '../src/config/inputs.js'
+
+const cwd = '/work/repo'
+const parseOk = (raw: Record<string, string>) => parseInputs(raw, { cwd, tempDir: '/tmp/rt' })
+const parseErr = (raw: Record<string, string>) => {
+  try {
+    parseOk(raw)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('inputs', () => {
+  it('gives the action.yml defaults when nothing is set, and action.yml agrees with the CLI table', () => {
+    const action = parse(fs.readFileSync(path.join(import.meta.dirname, '..', 'action.yml'), 'utf8'))
+    for (const [name, value] of Object.entries(INPUT_DEFAULTS)) {
+      expect(action.inputs[name]).toBeDefined()
+      expect(action.inputs[name].description).toBeTruthy()
+      expect(String(action.inputs[name].default)).toBe(value)
+    }
+    expect(Object.keys(action.inputs).sort()).toEqual(Object.keys(INPUT_DEFAULTS).sort())
+    expect(Object.keys(action.outputs).sort()).toEqual([...OUTPUT_NAMES].sort())
+    expect(action.runs).toMatchObject({ using: 'node24', main: 'dist/index.js' })
+
+    const config = parseOk({})
+    expect(config).toMatchObject({
+      mode: 'precutover',
+      repo: cwd,
+      includes: ['exports', 'logs', 'reports/private', 'state'],
+      snapshotDir: `${cwd}/backup/snapshots`,
+      manifestPath: `${cwd}/backup/snapshots/latest-manifest.json`,
+      force: true,
+      compression: 'zstd',
+      workFactor: 18,
+      reportPath: `${cwd}/reports/publicization/backup-readiness.md`,
+      reportJsonPath: `${cwd}/reports/publicization/backup-readiness.json`,
+      uploadArtifact: false,
+      retentionDays: 0,
+      failOnNoGo: true,
+      passphraseEnv: 'GRAPHITI_SNAPSHOT_PASSPHRASE',
+      tempDir: '/tmp/rt'
+    })
+    expect(config.migration.timeoutSeconds).toBe(900)
+  })
+
+  it.each([
+    [{ mode: 'deploy' }, /^input mode: accepts precutover, migration-dry-run, snapshot, restore-test, restore \(got "deploy"\)$/],
+    [{ compression: 'xz' }, /^input compression: accepts zstd, gzip, none/],
+    [{ 'scrypt-work-factor': '9' }, /^input scrypt-work-factor: accepts 10 to 20/],
+    [{ 'scrypt-work-factor': '21' }, /^input scrypt-work-factor: accepts 10 to 20/],
+    [{ 'scrypt-work-factor': '1e1' }, /^input scrypt-work-factor: accepts a whole number/],
+    [{ force: 'yes' }, /^input force: accepts true or false/],
+    [{ 'migration-timeout': '0' }, /^input migration-timeout: accepts 1 to 86400/],
+    [{ 'retention-days': '91' }, /^input retention-days: accepts 0 to 90/],
+    [{ 'artifact-name': 'a/b' }, /^input artifact-name: accepts a name without/],
+    [{ 'passphrase-env': 'NOT-A-NAME' }, /^input passphrase-env: accepts an environment variable name/],
+    [{ include: '../outside' }, /^input include: "..\/outside" is not inside repo/],
+    [{ include: '/etc' }, /^input include: "\/etc" is not inside repo/],
+    [{ include: '.' }, /^input include: "." is not inside repo/],
+    [{ include: 'state\nstate/sub' }, /^input include: "state\/sub" lies inside "state"/],
+    [{ include: '.cutover-gate' }, /collides with the snapshot's own index/],
+    [{ include: '#only a comment' }, /^input include: needs at least one/],
+    [{ 'snapshot-dir': 'state/snaps', manifest: 'state/snaps/m.json' }, /^input snapshot-dir: state\/snaps lies inside include "state"/],
+    [{ 'report-path': 'logs/r.md' }, /^input report-path: logs\/r.md lies inside include "logs"/],
+    [{ manifest: 'elsewhere/m.json' }, /^input manifest: elsewhere\/m.json must sit in snapshot-dir/],
+    [{ mode: 'restore' }, /^input restore-target: is required for mode restore/]
+  ])('rejects %j with one line naming the input', (raw, expected) => {
+    const message = parseErr(raw as Record<string, string>)
+    expect(message).toMatch(expected)
+    expect(message).not.toContain('\n')
+  })
+
+  it('never echoes the passphrase in an error', () => {
+    expect(parseErr({ passphrase: 'x', mode: 'nope' })).not.toContain('"x"')
+  })
+
+  it('normalizes includes: trims, drops blanks and comments, dedupes, sorts by bytes', () => {
+    const config = parseOk({ include: '  state/  \n\n# note\nlogs\nstate\nÉtat\nZeta\n' })
+    expect(config.includes).toEqual(['Zeta', 'logs', 'state', 'État'])
+  })
+
+  it('accepts YAML booleans and a manifest anywhere for restore-test', () => {
+    const config = parseOk({ force: 'False', 'fail-on-no-go': 'TRUE', mode: 'restore-test', manifest: '/dl/m.json' })
+    expect(config.force).toBe(false)
+    expect(config.failOnNoGo).toBe(true)
+    expect(config.manifestPath).toBe('/dl/m.json')
+  })
+
+  it('uses the OS temp folder when RUNNER_TEMP is absent', () => {
+    expect(parseInputs({}, { cwd }).tempDir).toBe(os.tmpdir())
+  })
+})

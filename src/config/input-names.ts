@@ -1,0 +1,51 @@
+/**
+ * Every input of SPEC.md with its default, in one place: the CLI reads its defaults from here, the
+ * action gets the same values from action.yml (a test holds the two equal).
+ */
+export const INPUT_DEFAULTS = {
+  passphrase: '',
+  'passphrase-env': 'GRAPHITI_SNAPSHOT_PASSPHRASE',
+  mode: 'precutover',
+  repo: '.',
+  include: 'state\nexports\nreports/private\nlogs\n',
+  'snapshot-dir': 'backup/snapshots',
+  manifest: 'backup/snapshots/latest-manifest.json',
+  force: 'true',
+  compression: 'zstd',
+  'scrypt-work-factor': '18',
+  'migration-export': 'python3 scripts/state_migration_export.py --dry-run --out {package}',
+  'migration-check': 'python3 scripts/state_migration_check.py --package {package} --dry-run',
+  'migration-import':
+    'python3 scripts/state_migration_import.py --dry-run --allow-overwrite --in {package}',
+  'migration-timeout': '900',
+  'report-path': 'reports/publicization/backup-readiness.md',
+  'restore-target': '',
+  'upload-artifact': 'false',
+  'artifact-name': 'cutover-snapshot',
+  'retention-days': '0',
+  'fail-on-no-go': 'true'
+} as const
+
+export type InputName = keyof typeof INPUT_DEFAULTS
+
+export const INPUT_NAMES = Object.keys(INPUT_DEFAULTS) as InputName[]
+
+/** Raw inputs as either door reads them: strings, '' or absent meaning "not given". */
+export type RawInputs = Partial<Record<InputName, string>>
+
+export const OUTPUT_NAMES = [
+  'decision',
+  'failed-step',
+  'snapshot-path',
+  'manifest-path',
+  'snapshot-sha256',
+  'snapshot-size',
+  'content-digest',
+  'file-count',
+  'report-path',
+  'report-json-path',
+  'artifact-id',
+  'artifact-url'
+] as const
+
+export type OutputName = (typeof OUTPUT_NAMES)[number]

@@ -1,0 +1,17 @@
+import type { Mode } from '../config/config.js'
+import type { StepName } from './step-names.js'
+
+/** The lane's order for each mode (runbook "must run in order"): the first NO-GO stops it. */
+export const LANE_ORDER: Record<Mode, readonly StepName[]> = {
+  precutover: [
+    'migration-export',
+    'migration-check',
+    'migration-import',
+    'snapshot-create',
+    'restore-test'
+  ],
+  'migration-dry-run': ['migration-export', 'migration-check', 'migration-import'],
+  snapshot: ['snapshot-create'],
+  'restore-test': ['restore-test'],
+  restore: ['restore']
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { NoGoError } from '../lane/step-result.js'
+
+export type WalkKind = 'file' | 'dir' | 'symlink'
+
+export interface WalkEntry {
+  /** POSIX path relative to repo: the archive name. */
+  rel: string
+  abs: string
+  kind: WalkKind
+  stat: fs.Stats
+  /** Link target as stored on disk (symlinks only). */
+  target?: string
+}
+
+const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
+
+function describeSpecial(stat: fs.Stats): string {
+  if (stat.isSocket()) return 'socket'
+  if (stat.isFIFO()) return 'fifo'
+  if (stat.isCharacterDevice()) return 'character device'
+  if (stat.isBlockDevice()) return 'block device'
+  return 'special file'
+}
+
+/** A symlink is archived as a link; its target must resolve, lexically, inside the repository. */
+function checkLinkTarget(repo: string, rel: string, target: string): void {
+  if (path.isAbsolute(target)) {
+    throw new NoGoError(
+      `symlink ${rel} has an absolute target (${target}); a snapshot keeps only relative links inside the repository: make it relative or remove it`
+    )
+  }
+  const resolved = path.resolve(repo, path.dirname(rel), target)
+  const back = path.relative(repo, resolved)
+  if (back.startsWith('..') || path.isAbsolute(back)) {
+    throw new NoGoError(
+      `symlink ${rel} points outside the repository (-> ${target}); remove it or point it inside before taking the snapshot`
+    )
+  }
+}
+
+/**
+ * Depth-first walk of the include roots, children sorted by the bytes of their names, never
+ * following symlinks. Special files are left out and reported through onSkip.
+ */
+export function* walkIncludes(
+  repo: string,
+  includes: readonly string[],
+  onSkip: (message: string) => void
+): Generator<WalkEntry> {
+  for (const include of [...includes].sort(byBytes)) {
+    const abs = path.join(repo, include)
+    let stat: fs.Stats
+    try {
+      stat = fs.lstatSync(abs)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new NoGoError(
+          `include ${include} is missing from ${repo}; create it, or remove it from the include input`
+        )
+      }
+      throw error
+    }
+    yield* visit(repo, include, abs, stat, onSkip)
+  }
+}
+
+function* visit(
+  repo: string,
+  rel: string,
+  abs: string,
+  stat: fs.Stats,
+  onSkip: (message: string) => void
+): Generator<WalkEntry> {
+  if (stat.isSymbolicLink()) {
+    const target = fs.readlinkSync(abs)
+    checkLinkTarget(repo, rel, target)
+    yield { rel, abs, kind: 'symlink', stat, target }
+    return
+  }
+  if (stat.isFile()) {
+    yield { rel, abs, kind: 'file', stat }
+    return
+  }
+  if (!stat.isDirectory()) {
+    onSkip(`left out ${rel}: it is a ${describeSpecial(stat)}; a snapshot keeps only files, folders and symlinks`)
+    return
+  }
+  yield { rel, abs, kind: 'dir', stat }
+  let names: string[]
+  try {
+    names = fs.readdirSync(abs)
+  } catch (error) {
+    throw new NoGoError(
+      `cannot list folder ${rel}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; give the runner read access to it`
+    )
+  }
+  names.sort(byBytes)
+  for (const name of names) {
+    const childAbs = path.join(abs, name)
+    const childRel = `${rel}/${name}`
+    let childStat: fs.Stats
+    try {
+      childStat = fs.lstatSync(childAbs)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new NoGoError(
+          `${childRel} vanished while the snapshot was being taken; stop writes to the repository and rerun`
+        )
+      }
+      throw error
+    }
+    yield* visit(repo, childRel, childAbs, childStat, onSkip)
+  }
+}
