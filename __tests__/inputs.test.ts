@@ -19,7 +19,9 @@ const parseErr = (raw: Record<string, string>) => {
 
 describe('inputs', () => {
   it('gives the action.yml defaults when nothing is set, and action.yml agrees with the CLI table', () => {
-    const action = parse(fs.readFileSync(path.join(import.meta.dirname, '..', 'action.yml'), 'utf8'))
+    const action = parse(
+      fs.readFileSync(path.join(import.meta.dirname, '..', 'action.yml'), 'utf8')
+    )
     for (const [name, value] of Object.entries(INPUT_DEFAULTS)) {
       expect(action.inputs[name]).toBeDefined()
       expect(action.inputs[name].description).toBeTruthy()
@@ -51,7 +53,10 @@ describe('inputs', () => {
   })
 
   it.each([
-    [{ mode: 'deploy' }, /^input mode: accepts precutover, migration-dry-run, snapshot, restore-test, restore \(got "deploy"\)$/],
+    [
+      { mode: 'deploy' },
+      /^input mode: accepts precutover, migration-dry-run, snapshot, restore-test, restore \(got "deploy"\)$/
+    ],
     [{ compression: 'xz' }, /^input compression: accepts zstd, gzip, none/],
     [{ 'scrypt-work-factor': '9' }, /^input scrypt-work-factor: accepts 10 to 20/],
     [{ 'scrypt-work-factor': '21' }, /^input scrypt-work-factor: accepts 10 to 20/],
@@ -59,17 +64,26 @@ describe('inputs', () => {
     [{ force: 'yes' }, /^input force: accepts true or false/],
     [{ 'migration-timeout': '0' }, /^input migration-timeout: accepts 1 to 86400/],
     [{ 'retention-days': '91' }, /^input retention-days: accepts 0 to 90/],
-    [{ 'artifact-name': 'a/b' }, /^input artifact-name: accepts a name without/],
-    [{ 'passphrase-env': 'NOT-A-NAME' }, /^input passphrase-env: accepts an environment variable name/],
+    [{ 'artifact-name': 'a/b' }, /^input artifact-name: "a\/b" contains a forward slash/],
+    [
+      { 'passphrase-env': 'NOT-A-NAME' },
+      /^input passphrase-env: accepts an environment variable name/
+    ],
     [{ include: '../outside' }, /^input include: "..\/outside" is not inside repo/],
     [{ include: '/etc' }, /^input include: "\/etc" is not inside repo/],
     [{ include: '.' }, /^input include: "." is not inside repo/],
     [{ include: 'state\nstate/sub' }, /^input include: "state\/sub" lies inside "state"/],
     [{ include: '.cutover-gate' }, /collides with the snapshot's own index/],
     [{ include: '#only a comment' }, /^input include: needs at least one/],
-    [{ 'snapshot-dir': 'state/snaps', manifest: 'state/snaps/m.json' }, /^input snapshot-dir: state\/snaps lies inside include "state"/],
+    [
+      { 'snapshot-dir': 'state/snaps', manifest: 'state/snaps/m.json' },
+      /^input snapshot-dir: state\/snaps lies inside include "state"/
+    ],
     [{ 'report-path': 'logs/r.md' }, /^input report-path: logs\/r.md lies inside include "logs"/],
-    [{ manifest: 'elsewhere/m.json' }, /^input manifest: elsewhere\/m.json must sit in snapshot-dir/],
+    [
+      { manifest: 'elsewhere/m.json' },
+      /^input manifest: elsewhere\/m.json must sit in snapshot-dir/
+    ],
     [{ mode: 'restore' }, /^input restore-target: is required for mode restore/]
   ])('rejects %j with one line naming the input', (raw, expected) => {
     const message = parseErr(raw as Record<string, string>)
@@ -87,7 +101,12 @@ describe('inputs', () => {
   })
 
   it('accepts YAML booleans and a manifest anywhere for restore-test', () => {
-    const config = parseOk({ force: 'False', 'fail-on-no-go': 'TRUE', mode: 'restore-test', manifest: '/dl/m.json' })
+    const config = parseOk({
+      force: 'False',
+      'fail-on-no-go': 'TRUE',
+      mode: 'restore-test',
+      manifest: '/dl/m.json'
+    })
     expect(config.force).toBe(false)
     expect(config.failOnNoGo).toBe(true)
     expect(config.manifestPath).toBe('/dl/m.json')

@@ -1,4 +1,10 @@
-export const MODES = ['precutover', 'migration-dry-run', 'snapshot', 'restore-test', 'restore'] as const
+export const MODES = [
+  'precutover',
+  'migration-dry-run',
+  'snapshot',
+  'restore-test',
+  'restore'
+] as const
 export type Mode = (typeof MODES)[number]
 
 export const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { COMPRESSIONS, MODES, type Config } from './config.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-names.js'
+import { artifactNameProblem } from '../artifact/artifact-name.js'
 import { INDEX_PATH } from '../snapshot/index-format.js'
 
 /** A bad input: one line naming the input and what it accepts. Nothing has been written. */
@@ -32,9 +33,6 @@ const integer = (min: number, max: number) =>
 
 const command = z.string().trim().min(1, 'accepts a command line')
 
-// Characters the artifact service refuses in names.
-const ARTIFACT_NAME_FORBIDDEN = /["<>|*?:\\/\r\n]/
-
 const RawSchema = z.object({
   passphrase: z.string(),
   'passphrase-env': z
@@ -55,12 +53,10 @@ const RawSchema = z.object({
   'report-path': z.string().min(1),
   'restore-target': z.string(),
   'upload-artifact': boolean,
-  'artifact-name': z
-    .string()
-    .min(1)
-    .refine((name) => !ARTIFACT_NAME_FORBIDDEN.test(name), {
-      message: 'accepts a name without " : < > | * ? \\ / or line breaks'
-    }),
+  'artifact-name': z.string().superRefine((name, ctx) => {
+    const problem = artifactNameProblem(name)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.replace(/^artifact-name /, '') })
+  }),
   'retention-days': integer(0, 90),
   'fail-on-no-go': boolean
 })
@@ -151,24 +147,48 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
   for (const inc of includes) {
     const root = path.join(repo, inc)
     if (isInside(snapshotDir, root)) {
-      fail('snapshot-dir', `${v['snapshot-dir']} lies inside include "${inc}"; put snapshots outside the included folders`)
+      fail(
+        'snapshot-dir',
+        `${v['snapshot-dir']} lies inside include "${inc}"; put snapshots outside the included folders`
+      )
     }
     if (isInside(manifestPath, root)) {
-      fail('manifest', `${v.manifest} lies inside include "${inc}"; keep it outside the included folders`)
+      fail(
+        'manifest',
+        `${v.manifest} lies inside include "${inc}"; keep it outside the included folders`
+      )
     }
     if (isInside(reportPath, root)) {
-      fail('report-path', `${v['report-path']} lies inside include "${inc}"; write the report outside the included folders`)
+      fail(
+        'report-path',
+        `${v['report-path']} lies inside include "${inc}"; write the report outside the included folders`
+      )
     }
   }
-  if ((v.mode === 'precutover' || v.mode === 'snapshot') && path.dirname(manifestPath) !== snapshotDir) {
-    fail('manifest', `${v.manifest} must sit in snapshot-dir ${v['snapshot-dir']}, beside the snapshots it names`)
+  if (
+    (v.mode === 'precutover' || v.mode === 'snapshot') &&
+    path.dirname(manifestPath) !== snapshotDir
+  ) {
+    fail(
+      'manifest',
+      `${v.manifest} must sit in snapshot-dir ${v['snapshot-dir']}, beside the snapshots it names`
+    )
   }
   if (v.mode === 'restore' && v['restore-target'].trim() === '') {
-    fail('restore-target', 'is required for mode restore: name an empty or absent folder to restore into')
+    fail(
+      'restore-target',
+      'is required for mode restore: name an empty or absent folder to restore into'
+    )
   }
   const restoreTarget = v['restore-target'].trim() === '' ? '' : inRepo(v['restore-target'])
-  if (restoreTarget !== '' && includes.some((inc) => isInside(restoreTarget, path.join(repo, inc)))) {
-    fail('restore-target', `${v['restore-target']} lies inside an include; restore into an isolated folder`)
+  if (
+    restoreTarget !== '' &&
+    includes.some((inc) => isInside(restoreTarget, path.join(repo, inc)))
+  ) {
+    fail(
+      'restore-target',
+      `${v['restore-target']} lies inside an include; restore into an isolated folder`
+    )
   }
   return {
     mode: v.mode,

@@ -5,7 +5,11 @@ import { InputError } from './inputs.js'
  * The passphrase from the first source that has one: the explicit value (action input, CLI file or
  * prompt), else the environment variable named by passphrase-env. Never logged, never an argv.
  */
-export function resolvePassphrase(explicit: string, env: NodeJS.ProcessEnv, envName: string): string {
+export function resolvePassphrase(
+  explicit: string,
+  env: NodeJS.ProcessEnv,
+  envName: string
+): string {
   if (explicit !== '') return explicit
   return env[envName] ?? ''
 }
