@@ -4,7 +4,7 @@ import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
 
-const quiet = new Set(['THIS_IS_UNDEFINED', 'CIRCULAR_DEPENDENCY'])
+const quiet = new Set(['THIS_IS_UNDEFINED', 'CIRCULAR_DEPENDENCY', 'INVALID_ANNOTATION'])
 
 export default {
   input: { index: 'src/index.ts', post: 'src/post.ts', cli: 'src/cli.ts' },
@@ -17,11 +17,15 @@ export default {
     banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '')
   },
   onwarn(warning, warn) {
-    if (quiet.has(warning.code) && /node_modules/.test(warning.ids?.[0] ?? warning.id ?? warning.message)) return
+    if (
+      quiet.has(warning.code) &&
+      /node_modules/.test(warning.ids?.[0] ?? warning.id ?? warning.message)
+    )
+      return
     warn(warning)
   },
   plugins: [
-    typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmitOnError: true, outDir: 'dist', rootDir: 'src' }),
+    typescript({ tsconfig: './tsconfig.build.json', noEmitOnError: true }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),
     json()

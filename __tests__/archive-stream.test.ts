@@ -10,7 +10,10 @@ const INCLUDES = ['state', 'exports', 'reports/private', 'logs']
 async function archive(repo: string, includes = INCLUDES, skipped: string[] = []) {
   const index = new IndexBuilder()
   const parts: Buffer[] = []
-  for await (const part of archiveStream(walkIncludes(repo, includes, (m) => skipped.push(m)), index)) {
+  for await (const part of archiveStream(
+    walkIncludes(repo, includes, (m) => skipped.push(m)),
+    index
+  )) {
     parts.push(part)
   }
   return { tar: Buffer.concat(parts), index }
@@ -32,7 +35,12 @@ describe('archive stream (POSIX tar of the includes)', () => {
 
     const out = tempDir()
     gnuTar(['-xf', '-', '-C', out], tar)
-    for (const rel of ['state/graph/nodes.jsonl', 'state/blob.bin', `state/${LONG_NAME}`, 'logs/app.log']) {
+    for (const rel of [
+      'state/graph/nodes.jsonl',
+      'state/blob.bin',
+      `state/${LONG_NAME}`,
+      'logs/app.log'
+    ]) {
       expect(fs.readFileSync(path.join(out, rel))).toEqual(fs.readFileSync(path.join(repo, rel)))
     }
     expect(fs.statSync(path.join(out, 'state/tool.sh')).mode & 0o777).toBe(0o755)
@@ -57,7 +65,9 @@ describe('archive stream (POSIX tar of the includes)', () => {
   it('is NO-GO for a symlink pointing outside the repository, naming it', async () => {
     const repo = makeRepo()
     fs.symlinkSync('../../../etc/passwd', path.join(repo, 'state/graph/escape'))
-    await expect(archive(repo)).rejects.toThrow(/symlink state\/graph\/escape points outside the repository \(-> ..\/..\/..\/etc\/passwd\)/)
+    await expect(archive(repo)).rejects.toThrow(
+      /symlink state\/graph\/escape points outside the repository \(-> ..\/..\/..\/etc\/passwd\)/
+    )
   })
 
   it('is NO-GO for an absolute symlink', async () => {

@@ -22,7 +22,9 @@ function cannotRead(rel: string, error: unknown): NoGoError {
     return new NoGoError(`cannot read ${rel}: permission denied; give the runner read access to it`)
   }
   if (code === 'ENOENT') {
-    return new NoGoError(`${rel} vanished while the snapshot was being taken; stop writes to the repository and rerun`)
+    return new NoGoError(
+      `${rel} vanished while the snapshot was being taken; stop writes to the repository and rerun`
+    )
   }
   return new NoGoError(`cannot read ${rel}: ${code ?? String(error)}`)
 }
@@ -59,12 +61,21 @@ export async function* archiveStream(
   for (const entry of entries) {
     const mode = entry.kind === 'symlink' ? 0o777 : entry.stat.mode & MODE_MASK
     if (entry.kind === 'dir') {
-      push(encodeTarHeader({ path: entry.rel, type: 'dir', mode, size: 0, mtime: entry.stat.mtime }))
+      push(
+        encodeTarHeader({ path: entry.rel, type: 'dir', mode, size: 0, mtime: entry.stat.mtime })
+      )
       index.add({ path: entry.rel, type: 'dir', mode })
     } else if (entry.kind === 'symlink') {
       const target = entry.target!
       push(
-        encodeTarHeader({ path: entry.rel, type: 'symlink', mode, size: 0, mtime: entry.stat.mtime, linkpath: target })
+        encodeTarHeader({
+          path: entry.rel,
+          type: 'symlink',
+          mode,
+          size: 0,
+          mtime: entry.stat.mtime,
+          linkpath: target
+        })
       )
       index.add({ path: entry.rel, type: 'symlink', mode, target })
     } else {
@@ -117,7 +128,13 @@ export async function* archiveStream(
 
   const indexBytes = index.bytesOfIndex()
   push(
-    encodeTarHeader({ path: INDEX_PATH, type: 'file', mode: 0o644, size: indexBytes.length, mtime: new Date(0) })
+    encodeTarHeader({
+      path: INDEX_PATH,
+      type: 'file',
+      mode: 0o644,
+      size: indexBytes.length,
+      mtime: new Date(0)
+    })
   )
   push(indexBytes)
   const pad = paddingFor(indexBytes.length)

@@ -36,7 +36,9 @@ export function lockSnapshotDir(dir: string): () => void {
       fs.rmSync(lockPath, { force: true })
     }
   }
-  throw new NoGoError(`snapshot-dir ${dir} lock ${LOCK_NAME} could not be taken; remove it if no run is active`)
+  throw new NoGoError(
+    `snapshot-dir ${dir} lock ${LOCK_NAME} could not be taken; remove it if no run is active`
+  )
 }
 
 /** Removes temp files a killed run left behind (their names carry the writer's pid). */

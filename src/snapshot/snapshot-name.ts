@@ -10,7 +10,10 @@ export const EXTENSIONS: Record<Compression, string> = {
 export const SNAPSHOT_NAME = /^snapshot-\d{8}T\d{6}Z\.tar(\.zst|\.gz)?\.age$/
 
 export function utcStamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z')
 }
 
 export function snapshotFileName(date: Date, compression: Compression): string {

@@ -84,7 +84,9 @@ function* visit(
     return
   }
   if (!stat.isDirectory()) {
-    onSkip(`left out ${rel}: it is a ${describeSpecial(stat)}; a snapshot keeps only files, folders and symlinks`)
+    onSkip(
+      `left out ${rel}: it is a ${describeSpecial(stat)}; a snapshot keeps only files, folders and symlinks`
+    )
     return
   }
   yield { rel, abs, kind: 'dir', stat }

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { ROOT } from '../__fixtures__/run-action.js'
+import { makeRepo, tempDir } from '../__fixtures__/trees.js'
+
+const PASSPHRASE = 'cli passphrase ✓ 42'
+
+function cli(args: string[], env: Record<string, string> = {}, input?: string) {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...args], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      TMPDIR: tempDir('cg-cli-tmp-'),
+      ...env
+    },
+    input,
+    encoding: 'utf8'
+  })
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+describe('the bundled CLI', () => {
+  it('exits 0 on GO and 1 on NO-GO, with the report on stdout', () => {
+    const repo = makeRepo()
+    const go = cli(['snapshot', '--repo', repo, '--scrypt-work-factor', '10'], {
+      GRAPHITI_SNAPSHOT_PASSPHRASE: PASSPHRASE
+    })
+    expect(go.stderr).not.toContain(PASSPHRASE)
+    expect(go.code).toBe(0)
+    expect(go.stdout).toMatch(/GO/)
+    expect(go.stdout).not.toContain(PASSPHRASE)
+
+    const nogo = cli(['restore-test', '--repo', repo], { GRAPHITI_SNAPSHOT_PASSPHRASE: 'wrong' })
+    expect(nogo.code).toBe(1)
+    expect(nogo.stdout).toMatch(/NO-GO/)
+    expect(nogo.stdout).toMatch(/wrong passphrase/)
+  })
+
+  it('reads the passphrase from --passphrase-file and from the variable named by --passphrase-env', () => {
+    const repo = makeRepo()
+    const file = path.join(tempDir(), 'pass')
+    fs.writeFileSync(file, `${PASSPHRASE}\n`, { mode: 0o600 })
+    expect(
+      cli(['snapshot', '--repo', repo, '--scrypt-work-factor', '10', '--passphrase-file', file])
+        .code
+    ).toBe(0)
+    expect(
+      cli(['restore-test', '--repo', repo, '--passphrase-env', 'OTHER'], { OTHER: PASSPHRASE }).code
+    ).toBe(0)
+  })
+
+  it.each([
+    [['--passphrase', 'x', 'snapshot'], /no --passphrase flag/],
+    [['deploy'], /mode "deploy" is not one of/],
+    [['snapshot', '--frobnicate', '1'], /unknown flag --frobnicate/],
+    [['snapshot', '--compression', 'xz'], /input compression: accepts zstd, gzip, none/],
+    [
+      ['snapshot', '--repo', '/nonexistent-cg'],
+      /input passphrase: mode snapshot needs a passphrase/
+    ],
+    [['restore'], /input restore-target: is required/]
+  ])('exits 2 on a usage or input error: %j', (args, message) => {
+    const result = cli(args)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(message)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('never accepts the passphrase on the command line, and writes nothing on input errors', () => {
+    const repo = makeRepo()
+    const result = cli(['snapshot', '--repo', repo, `--passphrase=${PASSPHRASE}`])
+    expect(result.code).toBe(2)
+    expect(result.stderr).not.toContain(PASSPHRASE)
+    expect(fs.existsSync(path.join(repo, 'backup'))).toBe(false)
+  })
+
+  it('prints usage with --help', () => {
+    const result = cli(['--help'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^Usage: cutover-gate <mode>/)
+  })
+})

@@ -1,0 +1,60 @@
+import { a0 as getState, a1 as cleanupLeftoverPackages, a2 as cleanupLeftoverRestoreTests, i as info, w as warning } from './package-cleanup.js';
+import 'os';
+import 'crypto';
+import 'fs';
+import 'path';
+import 'http';
+import 'https';
+import 'net';
+import 'tls';
+import 'events';
+import 'assert';
+import 'util';
+import 'node:assert';
+import 'node:net';
+import 'node:http';
+import 'node:stream';
+import 'node:buffer';
+import 'node:util';
+import 'node:querystring';
+import 'node:events';
+import 'node:diagnostics_channel';
+import 'node:tls';
+import 'node:zlib';
+import 'node:perf_hooks';
+import 'node:util/types';
+import 'node:worker_threads';
+import 'node:url';
+import 'node:async_hooks';
+import 'node:console';
+import 'node:dns';
+import 'string_decoder';
+import 'child_process';
+import 'timers';
+import 'node:fs';
+import 'node:path';
+import 'node:stream/promises';
+import 'node:crypto';
+import 'node:string_decoder';
+import 'buffer';
+import 'zlib';
+import 'node:fs/promises';
+
+/**
+ * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled
+ * mid-lane — migration packages and restore-test folders left in RUNNER_TEMP are removed.
+ */
+try {
+    const tempDir = getState('temp-dir');
+    if (tempDir !== '') {
+        const removed = [
+            ...(await cleanupLeftoverPackages(tempDir)),
+            ...cleanupLeftoverRestoreTests(tempDir)
+        ];
+        for (const dir of removed)
+            info(`post-run hygiene: removed ${dir}`);
+    }
+}
+catch (error) {
+    warning(`post-run hygiene failed: ${error.message}`);
+}

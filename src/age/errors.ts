@@ -1,0 +1,80 @@
+/** Why an age file could not be read or written; callers branch on `code`, people read `message`. */
+export type AgeErrorCode =
+  | 'WRONG_PASSPHRASE'
+  | 'BAD_HEADER'
+  | 'UNSUPPORTED_RECIPIENT'
+  | 'WORK_FACTOR_TOO_HIGH'
+  | 'HEADER_MAC'
+  | 'PAYLOAD_AUTH'
+  | 'TRUNCATED'
+  | 'TRAILING_DATA'
+
+export class AgeError extends Error {
+  readonly code: AgeErrorCode
+
+  constructor(code: AgeErrorCode, message: string) {
+    super(message)
+    this.name = 'AgeError'
+    this.code = code
+  }
+}
+
+/** The header does not follow the age v1 grammar; `detail` names the broken rule. */
+export function badHeader(detail: string): AgeError {
+  return new AgeError('BAD_HEADER', `not a valid age v1 file: ${detail}`)
+}
+
+export function wrongPassphrase(): AgeError {
+  return new AgeError(
+    'WRONG_PASSPHRASE',
+    'wrong passphrase: it does not unlock this age file; check the passphrase and try again'
+  )
+}
+
+export function unsupportedRecipient(types: readonly string[]): AgeError {
+  const list = types.map((t) => JSON.stringify(t)).join(', ')
+  return new AgeError(
+    'UNSUPPORTED_RECIPIENT',
+    `age file is not passphrase-encrypted (recipient ${list}): decrypt it with the matching age identity instead`
+  )
+}
+
+export function workFactorTooHigh(logN: number, max: number): AgeError {
+  return new AgeError(
+    'WORK_FACTOR_TOO_HIGH',
+    `age file asks for scrypt work factor ${logN}, above the allowed ${max}: refusing to run scrypt; raise the limit only for a file you trust`
+  )
+}
+
+export function headerMacMismatch(): AgeError {
+  return new AgeError(
+    'HEADER_MAC',
+    'age header failed authentication: the file was tampered with or corrupted; use an intact copy'
+  )
+}
+
+/**
+ * A payload chunk did not authenticate. For the last chunk we cannot tell a cut-off file from a
+ * modified one (its tag is simply wrong), so the message names both.
+ */
+export function payloadAuth(chunk: number, where: 'middle' | 'last' | 'empty-final'): AgeError {
+  const message =
+    where === 'middle'
+      ? `age payload chunk ${chunk} failed authentication: the file was tampered with or corrupted`
+      : where === 'last'
+        ? `age payload chunk ${chunk}, the last, failed authentication: the file is truncated, tampered with or corrupted`
+        : `age payload ends with an empty chunk ${chunk}, which age forbids: the file was tampered with or corrupted`
+  return new AgeError('PAYLOAD_AUTH', `${message}; use an intact copy`)
+}
+
+/** `where` completes "it ends ...". */
+export function truncated(where: string): AgeError {
+  return new AgeError('TRUNCATED', `age file is truncated: it ends ${where}; use a complete copy`)
+}
+
+export function trailingData(): AgeError {
+  return new AgeError(
+    'TRAILING_DATA',
+    'age file has trailing data after its final chunk: the file was tampered with or corrupted; use an intact copy'
+  )
+}

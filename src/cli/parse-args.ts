@@ -1,0 +1,103 @@
+import { MODES, type Mode } from '../config/config.js'
+import { INPUT_NAMES, type InputName, type RawInputs } from '../config/input-names.js'
+import { InputError } from '../config/inputs.js'
+
+export interface CliArgs {
+  inputs: RawInputs
+  passphraseFile?: string
+  help: boolean
+  version: boolean
+}
+
+const BOOLEAN_INPUTS = new Set<InputName>(['force', 'upload-artifact', 'fail-on-no-go'])
+const FLAG_INPUTS = new Set<string>(INPUT_NAMES.filter((name) => name !== 'passphrase'))
+
+/**
+ * `cutover-gate <mode> [--input value ...]`: the action's input names as flags. `--include` may
+ * repeat. Booleans take `--force`, `--no-force` or `--force=false`. There is deliberately no flag
+ * that carries the passphrase: argv is visible to every process on the machine.
+ */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const inputs: RawInputs = {}
+  const includes: string[] = []
+  let passphraseFile: string | undefined
+  let help = false
+  let version = false
+  const args = [...argv]
+  while (args.length > 0) {
+    const arg = args.shift()!
+    if (arg === '-h' || arg === '--help') {
+      help = true
+      continue
+    }
+    if (arg === '--version') {
+      version = true
+      continue
+    }
+    if (!arg.startsWith('--')) {
+      if (inputs.mode !== undefined)
+        throw new InputError(`unexpected argument "${arg}"; the mode is given once, first`)
+      if (!(MODES as readonly string[]).includes(arg)) {
+        throw new InputError(`mode "${arg}" is not one of ${MODES.join(', ')}`)
+      }
+      inputs.mode = arg as Mode
+      continue
+    }
+    const eq = arg.indexOf('=')
+    let name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
+    let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1)
+    if (name === 'passphrase') {
+      throw new InputError(
+        'the CLI has no --passphrase flag (command lines are visible to other processes): set GRAPHITI_SNAPSHOT_PASSPHRASE (or the variable named by --passphrase-env), use --passphrase-file, or answer the prompt'
+      )
+    }
+    if (
+      name.startsWith('no-') &&
+      BOOLEAN_INPUTS.has(name.slice(3) as InputName) &&
+      value === undefined
+    ) {
+      inputs[name.slice(3) as InputName] = 'false'
+      continue
+    }
+    if (name === 'passphrase-file') {
+      value ??= args.shift()
+      if (value === undefined || value === '')
+        throw new InputError('--passphrase-file needs a file path')
+      passphraseFile = value
+      continue
+    }
+    if (!FLAG_INPUTS.has(name)) {
+      throw new InputError(`unknown flag --${name}; see cutover-gate --help for the inputs`)
+    }
+    if (BOOLEAN_INPUTS.has(name as InputName) && value === undefined) {
+      const next = args[0]
+      value = next !== undefined && /^(true|false)$/i.test(next) ? args.shift()! : 'true'
+    }
+    value ??= args.shift()
+    if (value === undefined) throw new InputError(`--${name} needs a value`)
+    if (name === 'include') {
+      includes.push(value)
+      continue
+    }
+    name = name as InputName
+    inputs[name as InputName] = value
+  }
+  if (includes.length > 0) inputs.include = includes.join('\n')
+  return { inputs, passphraseFile, help, version }
+}
+
+export const USAGE = `Usage: cutover-gate <mode> [--input value ...]
+
+Modes: precutover (default): migration dry-run, snapshot, restore-test
+       migration-dry-run | snapshot | restore-test | restore
+
+Inputs (the action's names; see README): --repo, --include (repeat), --snapshot-dir,
+  --manifest, --force/--no-force, --compression zstd|gzip|none, --scrypt-work-factor 10-20,
+  --migration-export/-check/-import CMD, --migration-timeout S, --report-path,
+  --restore-target DIR, --passphrase-env NAME, --upload-artifact, --artifact-name,
+  --retention-days, --fail-on-no-go
+
+Passphrase: from $GRAPHITI_SNAPSHOT_PASSPHRASE (or --passphrase-env NAME), --passphrase-file F,
+  or a prompt without echo on a terminal. Never a flag.
+
+Exit status: 0 GO, 1 NO-GO, 2 usage or input error.`

@@ -1,0 +1,36 @@
+import readline from 'node:readline'
+
+/** Reads a passphrase from the terminal without echoing it. */
+export async function promptPassphrase(prompt: string): Promise<string> {
+  const input = process.stdin
+  const output = process.stderr
+  output.write(prompt)
+  return new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input, terminal: true, output: undefined })
+    const wasRaw = input.isTTY ? input.isRaw : false
+    if (input.isTTY) input.setRawMode(true)
+    let answer = ''
+    const finish = (error?: Error) => {
+      input.off('keypress', onKey)
+      if (input.isTTY) input.setRawMode(wasRaw)
+      rl.close()
+      output.write('\n')
+      if (error) reject(error)
+      else resolve(answer)
+    }
+    const onKey = (
+      text: string | undefined,
+      key: { name?: string; ctrl?: boolean } | undefined
+    ) => {
+      if (key?.ctrl && key.name === 'c') return finish(new Error('passphrase prompt cancelled'))
+      if (key?.name === 'return' || key?.name === 'enter') return finish()
+      if (key?.name === 'backspace') {
+        answer = answer.slice(0, -1)
+        return
+      }
+      if (text && !key?.ctrl) answer += text
+    }
+    readline.emitKeypressEvents(input, rl)
+    input.on('keypress', onKey)
+  })
+}

@@ -1,0 +1,105 @@
+import type { Config } from '../config/config.js'
+import { humanBytes } from '../report/format.js'
+import { restoreIntoTarget } from '../restore/restore-into-target.js'
+import { restoreTest } from '../restore/restore-test.js'
+import { createSnapshot } from '../snapshot/create-snapshot.js'
+import type { Logger } from '../util/logger.js'
+import { LANE_ORDER } from './lane-order.js'
+import { runMigrationDryRun } from './migration-dry-run.js'
+import type { StepName } from './step-names.js'
+import type { SnapshotEvidence, StepResult } from './step-result.js'
+import { skippedStep, timedStep } from './timed-step.js'
+import { snapshotDirWarnings } from './snapshot-dir-hygiene.js'
+
+export interface LaneOutcome {
+  decision: 'GO' | 'NO-GO'
+  failedStep?: StepName
+  reason?: string
+  steps: StepResult[]
+  evidence?: SnapshotEvidence
+}
+
+/**
+ * Runs the mode's steps in the runbook's order. Steps return results; the first NO-GO stops the
+ * lane and every later step is reported skipped. Never throws for a NO-GO.
+ */
+export async function runLane(
+  config: Config,
+  passphrase: string,
+  logger: Logger
+): Promise<LaneOutcome> {
+  const order = LANE_ORDER[config.mode]
+  const steps: StepResult[] = []
+  let evidence: SnapshotEvidence | undefined
+  let failed: StepResult | undefined
+
+  const record = (result: StepResult) => {
+    steps.push(result)
+    if (result.status === 'failed' && !failed) failed = result
+  }
+
+  for (const name of order) {
+    if (failed) {
+      record(skippedStep(name, failed.name))
+      continue
+    }
+    if (name === 'migration-export') {
+      const results = await runMigrationDryRun({
+        repo: config.repo,
+        tempDir: config.tempDir,
+        commands: config.migration,
+        timeoutSeconds: config.migration.timeoutSeconds,
+        passphraseEnv: config.passphraseEnv,
+        logger
+      })
+      results.forEach(record)
+      continue
+    }
+    if (name === 'migration-check' || name === 'migration-import') continue
+    const result = await logger.group(name, async () => {
+      const started = performance.now()
+      const step = await timedStep(name, name === 'restore' ? 'B' : 'A', async () => {
+        if (name === 'snapshot-create') {
+          const outcome = await createSnapshot(config, passphrase, logger)
+          evidence = outcome.evidence
+          const e = outcome.evidence
+          return {
+            detail: `${e.files} files, ${humanBytes(e.bytes)} archived into ${e.snapshotPath} (${humanBytes(e.size)} encrypted)`,
+            warnings: [...outcome.warnings, ...snapshotDirWarnings(config)]
+          }
+        }
+        if (name === 'restore-test') {
+          const verified = await restoreTest(
+            config.manifestPath,
+            passphrase,
+            config.tempDir,
+            logger
+          )
+          evidence = verified.evidence
+          return {
+            detail: `decrypted, extracted and verified ${verified.extracted.entries} entries (${verified.extracted.files} files, ${humanBytes(verified.extracted.bytes)}) against the index and content digest`
+          }
+        }
+        const verified = await restoreIntoTarget(
+          config.manifestPath,
+          passphrase,
+          config.restoreTarget,
+          logger
+        )
+        evidence = verified.evidence
+        return {
+          detail: `restored and verified ${verified.extracted.entries} entries into ${config.restoreTarget}`
+        }
+      })
+      logger.info(
+        `${name}: ${step.status} in ${((performance.now() - started) / 1000).toFixed(1)} s — ${step.detail}`
+      )
+      return step
+    })
+    record(result)
+  }
+
+  return failed
+    ? { decision: 'NO-GO', failedStep: failed.name, reason: failed.detail, steps, evidence }
+    : { decision: 'GO', steps, evidence }
+}

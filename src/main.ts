@@ -1,0 +1,36 @@
+import * as core from '@actions/core'
+import { coreLogger } from './action/core-logger.js'
+import { readActionInputs } from './action/read-inputs.js'
+import { parseInputs } from './config/inputs.js'
+import { requirePassphrase, resolvePassphrase } from './config/passphrase.js'
+import { runGate } from './gate.js'
+
+/** The action: inputs → one validated config → the lane → outputs, job summary, pass or fail. */
+export async function run(): Promise<void> {
+  try {
+    const { raw, passphrase: given } = readActionInputs(process.env)
+    const config = parseInputs(raw, { cwd: process.cwd(), tempDir: process.env.RUNNER_TEMP })
+    const passphrase = resolvePassphrase(given, process.env, config.passphraseEnv)
+    requirePassphrase(config.mode, passphrase, config.passphraseEnv)
+    core.saveState('temp-dir', config.tempDir)
+
+    const { report, markdown, outputs } = await runGate(config, passphrase, coreLogger, process.env)
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+    try {
+      await core.summary.addRaw(markdown, true).write()
+    } catch (error) {
+      core.warning(`job summary not written: ${(error as Error).message}`)
+    }
+
+    if (report.decision === 'GO') {
+      core.info(`GO: ${config.mode} passed; report at ${config.reportPath}`)
+      return
+    }
+    const where = report.failedStep ? ` at ${report.failedStep}` : ''
+    const message = `NO-GO${where}: ${report.reason ?? 'see the readiness report'}`
+    if (config.failOnNoGo) core.setFailed(message)
+    else core.warning(`${message} (fail-on-no-go is false)`)
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error))
+  }
+}

@@ -1,0 +1,97 @@
+import type { Mode } from '../config/config.js'
+import type { DecisionPoint, StepName } from '../lane/step-names.js'
+import type { SnapshotEvidence, StepResult } from '../lane/step-result.js'
+import type { RunContext } from './run-context.js'
+
+export { contextFromEnv, type RunContext } from './run-context.js'
+
+/** Bumped when a field of the JSON twin changes meaning or goes away. */
+export const REPORT_VERSION = 1
+
+/**
+ * Everything the readiness report says. It has no passphrase field, on purpose: what is not in
+ * the model cannot reach the summary, the files or the terminal.
+ */
+export interface ReadinessReport {
+  decision: 'GO' | 'NO-GO'
+  mode: Mode
+  failedStep?: StepName
+  reason?: string
+  startedAt: string
+  finishedAt: string
+  steps: StepResult[]
+  evidence?: SnapshotEvidence
+  context: RunContext
+  /** Every warning of the run (the steps' ones included), shown once. */
+  warnings: string[]
+  artifact?: { id: number; url: string; name: string }
+  /** The manifest the run used or would use, for the rollback guidance when there is no evidence. */
+  manifestPath?: string
+}
+
+/** Modes whose GO means a snapshot was written or verified, so GO needs its evidence. */
+const NEEDS_EVIDENCE: ReadonlySet<Mode> = new Set(['precutover', 'snapshot', 'restore-test'])
+
+export interface ReportInput {
+  mode: Mode
+  steps: StepResult[]
+  evidence?: SnapshotEvidence
+  context: RunContext
+  startedAt: Date | string
+  finishedAt: Date | string
+  /** Warnings of the run that belong to no step; the steps' own are added. */
+  warnings?: string[]
+  artifact?: ReadinessReport['artifact']
+  manifestPath?: string
+}
+
+const iso = (time: Date | string): string => (typeof time === 'string' ? time : time.toISOString())
+
+/**
+ * The report from the lane's results. GO only when there were steps, every one passed, and a
+ * mode that writes or verifies a snapshot has its evidence.
+ */
+export function buildReport(input: ReportInput): ReadinessReport {
+  const failed = input.steps.find((step) => step.status === 'failed')
+  const report: ReadinessReport = {
+    decision: 'GO',
+    mode: input.mode,
+    startedAt: iso(input.startedAt),
+    finishedAt: iso(input.finishedAt),
+    steps: input.steps,
+    context: input.context,
+    warnings: [
+      ...(input.warnings ?? []),
+      ...input.steps.flatMap((step) => step.warnings.map((w) => `${step.name}: ${w}`))
+    ]
+  }
+  if (input.evidence) report.evidence = input.evidence
+  if (input.artifact) report.artifact = input.artifact
+  if (input.manifestPath) report.manifestPath = input.manifestPath
+  if (failed) {
+    report.decision = 'NO-GO'
+    report.failedStep = failed.name
+    report.reason = failed.detail
+  } else if (input.steps.length === 0 || input.steps.some((step) => step.status !== 'passed')) {
+    report.decision = 'NO-GO'
+    report.reason = 'not every step of the lane ran and passed'
+  } else if (NEEDS_EVIDENCE.has(input.mode) && !input.evidence) {
+    report.decision = 'NO-GO'
+    report.failedStep = input.steps.at(-1)?.name
+    report.reason = 'every step passed but no snapshot evidence was recorded'
+  }
+  return report
+}
+
+/**
+ * The rollback decision point a NO-GO reached: the failed step's own; else B for mode restore
+ * (that is a rollback already), A otherwise (nothing written to production yet).
+ */
+export function decisionPointOf(report: ReadinessReport): DecisionPoint | undefined {
+  if (report.decision === 'GO') return undefined
+  const failed = report.steps.find(
+    (step) => step.name === report.failedStep && step.status === 'failed'
+  )
+  const point = (failed ?? report.steps.find((step) => step.status === 'failed'))?.decisionPoint
+  return point ?? (report.mode === 'restore' ? 'B' : 'A')
+}

@@ -1,0 +1,66 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { TarReader } from './tar-reader.js'
+import { TreeWriter } from './tree-writer.js'
+
+export interface ExtractResult {
+  /** Index lines (indexLine() + '\n' each) built from what was actually written, in archive order; INDEX_PATH excluded. */
+  observedIndex: Buffer
+  /** Raw bytes of the archive's own INDEX_PATH entry (not written to dest). */
+  archivedIndex: Buffer
+  entries: number
+  files: number
+  bytes: number
+}
+
+export interface ExtractOptions {
+  onProgress?: (p: { entries: number; bytes: number }) => void
+}
+
+/** The writer trusts only what it created, so dest must start as a real, empty folder. */
+function checkDest(dest: string): void {
+  let stat: fs.Stats
+  try {
+    stat = fs.lstatSync(dest)
+  } catch (error) {
+    throw new Error(`restore folder ${dest} is not usable: ${(error as NodeJS.ErrnoException).code}`)
+  }
+  if (!stat.isDirectory()) throw new Error(`restore folder ${dest} is not a folder`)
+  if (fs.readdirSync(dest).length > 0) throw new Error(`restore folder ${dest} is not empty`)
+}
+
+function asBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  throw new Error('the snapshot tar stream must yield bytes, not text')
+}
+
+/**
+ * Extracts a decrypted, decompressed snapshot tar into dest, checking every entry and hashing
+ * file data as it is written. dest must be an existing, empty folder the caller created fresh.
+ * Rejects with an Error whose message is one line naming the entry and the problem; dest is then
+ * tainted (partly written, folders still 0o700) and the caller removes it.
+ */
+export async function extractSnapshotTar(
+  source: AsyncIterable<Buffer> | NodeJS.ReadableStream,
+  dest: string,
+  options: ExtractOptions = {}
+): Promise<ExtractResult> {
+  const root = path.resolve(dest)
+  checkDest(root)
+  const writer = new TreeWriter(root)
+  const reader = new TarReader(writer)
+  const report = (): void => options.onProgress?.({ entries: writer.entries, bytes: writer.bytes })
+  try {
+    for await (const chunk of source as AsyncIterable<unknown>) {
+      reader.push(asBuffer(chunk))
+      report()
+    }
+    reader.finish()
+    const { observedIndex, archivedIndex } = writer.finish()
+    report()
+    return { observedIndex, archivedIndex, entries: writer.entries, files: writer.files, bytes: writer.bytes }
+  } finally {
+    writer.abort()
+  }
+}

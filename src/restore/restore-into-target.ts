@@ -1,0 +1,57 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { NoGoError } from '../lane/step-result.js'
+import type { Logger } from '../util/logger.js'
+import { removeTree } from '../util/remove-tree.js'
+import { verifyIntoFolder, type VerifiedSnapshot } from './verify-snapshot.js'
+
+function checkTarget(target: string): boolean {
+  let stat: fs.Stats
+  try {
+    stat = fs.lstatSync(target)
+  } catch {
+    return false
+  }
+  if (!stat.isDirectory()) {
+    throw new NoGoError(
+      `restore-target ${target} exists and is not a folder; name an empty or absent folder`
+    )
+  }
+  if (fs.readdirSync(target).length > 0) {
+    throw new NoGoError(
+      `restore-target ${target} is not empty; restore refuses to mix snapshots with existing files: name an empty or absent folder`
+    )
+  }
+  return true
+}
+
+/**
+ * Rollback decision point B: verify completely in a staging folder beside the target, then move
+ * it into place, so the target holds either nothing or the whole verified tree.
+ */
+export async function restoreIntoTarget(
+  manifestPath: string,
+  passphrase: string,
+  target: string,
+  logger: Logger
+): Promise<VerifiedSnapshot> {
+  const existed = checkTarget(target)
+  const parent = path.dirname(target)
+  fs.mkdirSync(parent, { recursive: true })
+  const staging = fs.mkdtempSync(
+    path.join(parent, `.${path.basename(target)}.cutover-gate-restore-`)
+  )
+  try {
+    const verified = await verifyIntoFolder(manifestPath, passphrase, staging, logger)
+    fs.chmodSync(staging, 0o755)
+    if (existed) {
+      checkTarget(target)
+      fs.rmdirSync(target)
+    }
+    fs.renameSync(staging, target)
+    return verified
+  } catch (error) {
+    removeTree(staging)
+    throw error
+  }
+}

@@ -1,0 +1,99 @@
+import fs from 'node:fs'
+import { pipeline } from 'node:stream/promises'
+import { createDecryptStream } from '../age/decrypt.js'
+import { AgeError } from '../age/errors.js'
+import { NoGoError, type SnapshotEvidence } from '../lane/step-result.js'
+import { digestOfIndex } from '../snapshot/index-format.js'
+import { readManifest, snapshotPathOf, type Manifest } from '../snapshot/manifest.js'
+import type { Logger } from '../util/logger.js'
+import { ProgressReporter } from '../util/progress.js'
+import { checkCiphertext } from './ciphertext-check.js'
+import { compareIndexes } from './compare-index.js'
+import { createDecompressStream } from '../compression/decompress.js'
+import { extractSnapshotTar, type ExtractResult } from './extract.js'
+
+export interface VerifiedSnapshot {
+  manifest: Manifest
+  evidence: SnapshotEvidence
+  extracted: ExtractResult
+}
+
+function explain(snapshotPath: string, error: unknown): NoGoError {
+  if (error instanceof NoGoError) return error
+  if (error instanceof AgeError) return new NoGoError(`snapshot ${snapshotPath}: ${error.message}`)
+  const code = String((error as NodeJS.ErrnoException).code ?? '')
+  if (code.startsWith('Z_') || code.startsWith('ERR_ZSTD') || code.startsWith('ZSTD')) {
+    return new NoGoError(
+      `snapshot ${snapshotPath} does not decompress (${code}): the archive inside the encryption is corrupt`
+    )
+  }
+  return new NoGoError(`snapshot ${snapshotPath}: ${(error as Error).message}`)
+}
+
+/**
+ * Runbook step 3's checks, shared by restore-test and restore: ciphertext against the manifest,
+ * then decrypt → decompress → extract into dest (a fresh folder the caller owns), then every entry
+ * against the archive's index and the index against content.digest.
+ */
+export async function verifyIntoFolder(
+  manifestPath: string,
+  passphrase: string,
+  dest: string,
+  logger: Logger
+): Promise<VerifiedSnapshot> {
+  const manifest = readManifest(manifestPath)
+  const snapshotPath = snapshotPathOf(manifestPath, manifest)
+  await checkCiphertext(snapshotPath, manifest)
+  logger.info(
+    `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
+  )
+
+  const progress = new ProgressReporter(logger, 'restore')
+  let extracted: ExtractResult | undefined
+  try {
+    await pipeline(
+      fs.createReadStream(snapshotPath, { highWaterMark: 1024 * 1024 }),
+      createDecryptStream(Buffer.from(passphrase, 'utf8'), { maxWorkFactor: 20 }),
+      createDecompressStream(manifest.compression),
+      async (source: AsyncIterable<Buffer>) => {
+        extracted = await extractSnapshotTar(source, dest, {
+          onProgress: (p) => progress.update(p.entries, p.bytes)
+        })
+      }
+    )
+  } catch (error) {
+    throw explain(snapshotPath, error)
+  }
+  const result = extracted!
+  const problems = compareIndexes(result.archivedIndex, result.observedIndex)
+  if (problems.length > 0) {
+    throw new NoGoError(`restored tree differs from the archive's index: ${problems.join('; ')}`)
+  }
+  const digest = digestOfIndex(result.archivedIndex)
+  if (digest !== manifest.content.digest) {
+    throw new NoGoError(
+      `archive index digest ${digest} differs from the manifest's content.digest ${manifest.content.digest}: the manifest does not describe this snapshot`
+    )
+  }
+  if (result.files !== manifest.content.files || result.bytes !== manifest.content.bytes) {
+    throw new NoGoError(
+      `snapshot holds ${result.files} files / ${result.bytes} bytes but the manifest says ${manifest.content.files} / ${manifest.content.bytes}`
+    )
+  }
+  return {
+    manifest,
+    extracted: result,
+    evidence: {
+      snapshotPath,
+      manifestPath,
+      size: manifest.snapshot.size,
+      sha256: manifest.snapshot.sha256,
+      contentDigest: manifest.content.digest,
+      files: manifest.content.files,
+      bytes: manifest.content.bytes,
+      compression: manifest.compression,
+      encryption: manifest.encryption,
+      createdAt: manifest.createdAt
+    }
+  }
+}

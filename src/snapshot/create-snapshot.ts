@@ -1,0 +1,168 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { createEncryptStream } from '../age/encrypt.js'
+import type { Config } from '../config/config.js'
+import { NoGoError, type SnapshotEvidence } from '../lane/step-result.js'
+import { fsyncDir, tempNameFor } from '../util/atomic-write.js'
+import { HashingPassThrough } from '../util/hashing-writer.js'
+import type { Logger } from '../util/logger.js'
+import { ProgressReporter } from '../util/progress.js'
+import { archiveStream } from './archive-stream.js'
+import { createCompressStream } from '../compression/compress.js'
+import { IndexBuilder } from './index-format.js'
+import { writeManifest, type Manifest } from './manifest.js'
+import { lockSnapshotDir, removeStaleTemps } from './snapshot-dir-lock.js'
+import { snapshotFileName } from './snapshot-name.js'
+import { walkIncludes } from './walk.js'
+import { TOOL } from '../version.js'
+
+export interface SnapshotOutcome {
+  evidence: SnapshotEvidence
+  warnings: string[]
+}
+
+type SnapshotConfig = Pick<
+  Config,
+  'repo' | 'includes' | 'snapshotDir' | 'manifestPath' | 'force' | 'compression' | 'workFactor'
+>
+
+/**
+ * Runbook step 2: tar → compress → age (scrypt) → temp file, hashed as it streams; renamed into
+ * place, then the manifest written last. A run that dies leaves the previous pair whole.
+ */
+export async function createSnapshot(
+  config: SnapshotConfig,
+  passphrase: string,
+  logger: Logger,
+  now: () => Date = () => new Date()
+): Promise<SnapshotOutcome> {
+  if (!config.force && fs.existsSync(config.manifestPath)) {
+    throw new NoGoError(
+      `manifest ${config.manifestPath} already exists and force is false; set force: true to replace it, or point manifest elsewhere`
+    )
+  }
+  for (const include of config.includes) {
+    if (
+      !fs.existsSync(path.join(config.repo, include)) &&
+      !isDanglingLink(path.join(config.repo, include))
+    ) {
+      throw new NoGoError(
+        `include ${include} is missing from ${config.repo}; create it, or remove it from the include input`
+      )
+    }
+  }
+  try {
+    fs.mkdirSync(config.snapshotDir, { recursive: true })
+  } catch (error) {
+    throw new NoGoError(
+      `cannot create snapshot-dir ${config.snapshotDir}: ${(error as Error).message}`
+    )
+  }
+  const unlock = lockSnapshotDir(config.snapshotDir)
+  const warnings: string[] = []
+  try {
+    for (const name of removeStaleTemps(config.snapshotDir)) {
+      warnings.push(`removed ${name}, a temp file left by an interrupted run`)
+    }
+    const createdAtDate = now()
+    const fileName = snapshotFileName(createdAtDate, config.compression)
+    const finalPath = path.join(config.snapshotDir, fileName)
+    if (fs.existsSync(finalPath)) {
+      throw new NoGoError(`snapshot ${finalPath} already exists; wait a second and rerun`)
+    }
+    const tempPath = tempNameFor(finalPath)
+    const index = new IndexBuilder()
+    const hasher = new HashingPassThrough()
+    const encrypt = await createEncryptStream(Buffer.from(passphrase, 'utf8'), config.workFactor)
+    const progress = new ProgressReporter(logger, 'snapshot')
+    const output = fs.createWriteStream(tempPath, { flags: 'wx', mode: 0o600 })
+    try {
+      await pipeline(
+        Readable.from(
+          archiveStream(
+            walkIncludes(config.repo, config.includes, (w) => warnings.push(w)),
+            index,
+            (p) => progress.update(p.files, p.bytes)
+          ),
+          { objectMode: false }
+        ),
+        createCompressStream(config.compression),
+        encrypt,
+        hasher,
+        output
+      )
+      const fd = fs.openSync(tempPath, 'r')
+      try {
+        fs.fsyncSync(fd)
+      } finally {
+        fs.closeSync(fd)
+      }
+      fs.renameSync(tempPath, finalPath)
+      fsyncDir(config.snapshotDir)
+    } catch (error) {
+      fs.rmSync(tempPath, { force: true })
+      if (error instanceof NoGoError) throw error
+      throw new NoGoError(`writing snapshot ${finalPath} failed: ${describeWriteError(error)}`)
+    }
+
+    const createdAt = createdAtDate.toISOString().replace(/\.\d{3}Z$/, 'Z')
+    const sha256 = hasher.digestHex()
+    const manifest: Manifest = {
+      version: 1,
+      createdAt,
+      snapshot: {
+        path: path.relative(path.dirname(config.manifestPath), finalPath),
+        size: hasher.size,
+        sha256
+      },
+      compression: config.compression,
+      encryption: { format: 'age-v1', recipient: 'scrypt', workFactor: config.workFactor },
+      includes: [...config.includes],
+      content: { files: index.files, bytes: index.bytes, digest: index.digest() },
+      tool: TOOL
+    }
+    try {
+      writeManifest(config.manifestPath, manifest)
+    } catch (error) {
+      throw new NoGoError(
+        `writing manifest ${config.manifestPath} failed: ${describeWriteError(error)}`
+      )
+    }
+    return {
+      warnings,
+      evidence: {
+        snapshotPath: finalPath,
+        manifestPath: config.manifestPath,
+        size: hasher.size,
+        sha256,
+        contentDigest: manifest.content.digest,
+        files: index.files,
+        bytes: index.bytes,
+        compression: config.compression,
+        encryption: manifest.encryption,
+        createdAt
+      }
+    }
+  } finally {
+    unlock()
+  }
+}
+
+function isDanglingLink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink()
+  } catch {
+    return false
+  }
+}
+
+function describeWriteError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOSPC')
+    return 'the disk is full (ENOSPC); free space or choose another snapshot-dir'
+  if (code === 'EACCES' || code === 'EPERM')
+    return 'permission denied; give the runner write access'
+  return (error as Error).message
+}
