@@ -39,6 +39,8 @@ export async function runLane(
   }
 
   for (const name of order) {
+    // the migration dry-run reports its three commands together, from migration-export
+    if (name === 'migration-check' || name === 'migration-import') continue
     if (failed) {
       record(skippedStep(name, failed.name))
       continue
@@ -55,7 +57,6 @@ export async function runLane(
       results.forEach(record)
       continue
     }
-    if (name === 'migration-check' || name === 'migration-import') continue
     const result = await logger.group(name, async () => {
       const started = performance.now()
       const step = await timedStep(name, name === 'restore' ? 'B' : 'A', async () => {

@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+
+const DIR = '.github/workflows'
+const EXAMPLES = readdirSync(DIR).filter(
+  (name) => name.startsWith('example-') && name.endsWith('.yml')
+)
+// @action-validator/cli as a devDependency, or a copy named by ACTION_VALIDATOR.
+const VALIDATOR = process.env.ACTION_VALIDATOR ?? path.resolve('node_modules/.bin/action-validator')
+
+/** The lines of every `run:` script in a workflow (inline or block), with their line numbers. */
+function runScripts(text: string): { line: number; text: string }[] {
+  const lines = text.split('\n')
+  const found: { line: number; text: string }[] = []
+  lines.forEach((line, i) => {
+    const match = /^(\s*)(?:- )?run:\s*(.*)$/.exec(line)
+    if (!match) return
+    const indent = (match[1] as string).length
+    if (!/^[|>]/.test(match[2] as string)) found.push({ line: i + 1, text: match[2] as string })
+    for (let j = i + 1; j < lines.length; j++) {
+      const next = lines[j] as string
+      if (next.trim() && next.length - next.trimStart().length <= indent) break
+      found.push({ line: j + 1, text: next })
+    }
+  })
+  return found
+}
+
+describe('the example workflows', () => {
+  it('are the three the docs describe', () => {
+    expect(EXAMPLES.sort()).toEqual([
+      'example-cutover.yml',
+      'example-manual.yml',
+      'example-pr-gate.yml'
+    ])
+  })
+
+  it.each(EXAMPLES)('%s expands no ${{ }} inside a run: script (values go through env)', (name) => {
+    const bad = runScripts(readFileSync(path.join(DIR, name), 'utf8')).filter((l) =>
+      l.text.includes('${{')
+    )
+    expect(bad).toEqual([])
+  })
+
+  it.each(EXAMPLES)('%s sets least-privilege permissions and pins every action', (name) => {
+    const text = readFileSync(path.join(DIR, name), 'utf8')
+    expect(text).toMatch(/^permissions:\n {2}contents: read\n/m)
+    expect(text).not.toMatch(/write-all|: write\b/)
+    expect(text).not.toMatch(/pull_request_target/)
+    for (const [, action] of text.matchAll(/^\s*(?:- )?uses:\s*(\S+)\s*$/gm))
+      expect(action).toMatch(/^\.\/$|@v\d+$/)
+  })
+
+  it('gates the cutover job on the gate job’s decision, in a protected environment, one at a time', () => {
+    const text = readFileSync(path.join(DIR, 'example-cutover.yml'), 'utf8')
+    expect(text).toContain('needs: gate')
+    expect(text).toContain("if: needs.gate.outputs.decision == 'GO'")
+    expect(text).toMatch(/environment: cutover/)
+    expect(text).toMatch(/concurrency:\n {2}group: .+\n {2}cancel-in-progress: false/)
+  })
+
+  it('runs the PR gate without any secret', () => {
+    const text = readFileSync(path.join(DIR, 'example-pr-gate.yml'), 'utf8')
+    expect(text).toContain('mode: migration-dry-run')
+    expect(text).not.toContain('secrets.')
+  })
+
+  // a devDependency, so it is always there: a missing validator fails instead of skipping
+  it.each(readdirSync(DIR).filter((n) => n.endsWith('.yml')))(
+    '%s passes action-validator',
+    (name) => {
+      expect(existsSync(VALIDATOR)).toBe(true)
+      expect(() =>
+        execFileSync(VALIDATOR, [path.join(DIR, name)], { encoding: 'utf8' })
+      ).not.toThrow()
+    }
+  )
+})
