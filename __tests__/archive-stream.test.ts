@@ -91,3 +91,47 @@ describe('archive stream (POSIX tar of the includes)', () => {
     expect(gnuTar(['-tf', '-'], tar)).not.toContain('logs/pipe')
   })
 })
+
+describe('archive stream: links through links, and files that change while read', () => {
+  it('is NO-GO for a chain of links that leaves the repository (s -> . then u -> s/../..)', async () => {
+    const repo = makeRepo()
+    fs.symlinkSync('.', path.join(repo, 'state/s'))
+    fs.symlinkSync('s/../..', path.join(repo, 'state/u'))
+    await expect(archive(repo)).rejects.toThrow(/symlink state\/u points outside the repository/)
+  })
+
+  it('is NO-GO, naming the file, when a file grows while it is archived', async () => {
+    const repo = makeRepo()
+    const big = path.join(repo, 'logs/growing.log')
+    fs.writeFileSync(big, Buffer.alloc(5 << 20, 'a'))
+    const index = new IndexBuilder()
+    const stream = archiveStream(
+      walkIncludes(repo, ['logs'], () => {}),
+      index
+    )
+    await stream.next() // the first MiB is out: now the writer appends
+    fs.appendFileSync(big, 'more\n')
+    await expect(
+      (async () => {
+        for await (const _ of stream) void _
+      })()
+    ).rejects.toThrow(/logs\/growing\.log changed while the snapshot was being taken/)
+  })
+
+  it('is NO-GO, naming the file, when a file vanishes before it is read', async () => {
+    const repo = makeRepo()
+    fs.writeFileSync(path.join(repo, 'logs/a.bin'), Buffer.alloc(3 << 20))
+    const index = new IndexBuilder()
+    const stream = archiveStream(
+      walkIncludes(repo, ['logs'], () => {}),
+      index
+    )
+    await stream.next()
+    fs.rmSync(path.join(repo, 'logs/app.log'))
+    await expect(
+      (async () => {
+        for await (const _ of stream) void _
+      })()
+    ).rejects.toThrow(/logs\/app\.log vanished while the snapshot was being taken/)
+  })
+})

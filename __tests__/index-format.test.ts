@@ -1,8 +1,19 @@
-import { IndexBuilder, digestOfIndex, indexLine, parseIndexLine } from '../src/snapshot/index-format.js'
+import {
+  IndexBuilder,
+  digestOfIndex,
+  indexLine,
+  parseIndexLine
+} from '../src/snapshot/index-format.js'
 
 describe('index format', () => {
   it('writes fields in a fixed order whatever the object order', () => {
-    const line = indexLine({ sha256: 'a'.repeat(64), size: 3, mode: 0o644, type: 'file', path: 'x' } as never)
+    const line = indexLine({
+      sha256: 'a'.repeat(64),
+      size: 3,
+      mode: 0o644,
+      type: 'file',
+      path: 'x'
+    } as never)
     expect(line).toBe(`{"path":"x","type":"file","mode":420,"size":3,"sha256":"${'a'.repeat(64)}"}`)
   })
 
@@ -23,9 +34,17 @@ describe('index format', () => {
   })
 
   it('refuses a line that is not canonical or not in the schema', () => {
-    expect(() => parseIndexLine('{"type":"dir","path":"a","mode":493}', 4)).toThrow(/line 4 is not in canonical form/)
-    expect(() => parseIndexLine('{"path":"a","type":"fifo","mode":493}', 2)).toThrow(/line 2 does not fit/)
+    expect(() => parseIndexLine('{"type":"dir","path":"a","mode":493}', 4)).toThrow(
+      /line 4 is not in canonical form/
+    )
+    expect(() => parseIndexLine('{"path":"a","type":"fifo","mode":493}', 2)).toThrow(
+      /line 2 does not fit/
+    )
     expect(() => parseIndexLine('nope', 9)).toThrow(/line 9 is not JSON/)
-    expect(parseIndexLine('{"path":"a","type":"dir","mode":493}', 1)).toEqual({ path: 'a', type: 'dir', mode: 493 })
+    expect(parseIndexLine('{"path":"a","type":"dir","mode":493}', 1)).toEqual({
+      path: 'a',
+      type: 'dir',
+      mode: 493
+    })
   })
 })

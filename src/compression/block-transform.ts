@@ -1,19 +1,27 @@
 import { Transform, type TransformCallback } from 'node:stream'
 
-/** Encodes one block on libuv's threadpool; the result is a self-contained frame. */
-export type BlockCodec = (block: Buffer) => Promise<Buffer>
+/** Encodes blocks on libuv's threadpool into self-contained frames. */
+export interface BlockCodec {
+  /**
+   * The frame, in one or more pieces (joining them would cost a copy). They must be new
+   * memory: `block` is reused for later input once this settles.
+   */
+  encode(block: Buffer): Promise<Buffer[]>
+  /** Frees what the codec holds; called once the stream ends or is destroyed. */
+  close(): void
+}
 
 export interface BlockTransformOptions {
-  /** Input bytes per frame. */
+  /** Input bytes per frame (an upstream chunk of up to twice this is one frame, uncopied). */
   blockSize: number
-  /** Most blocks being encoded at once; memory is about blockSize × (inFlight + 1) × 2. */
+  /** Most blocks being encoded at once; memory is about blockSize × (inFlight + 1) × 4. */
   inFlight: number
 }
 
 interface Job {
   settled: Promise<void>
   done: boolean
-  value?: Buffer
+  value?: Buffer[]
   error?: unknown
 }
 
@@ -27,13 +35,15 @@ export class BlockTransform extends Transform {
   #buffered = 0
   #jobs: Job[] = []
   #blocks = 0
+  // Block buffers whose job has settled, reused so the input side makes no garbage per block.
+  #spare: Buffer[] = []
 
   readonly #codec: BlockCodec
   readonly #options: BlockTransformOptions
 
   constructor(codec: BlockCodec, options: BlockTransformOptions) {
     super()
-    if (!(options.blockSize >= 1 && options.inFlight >= 1)) {
+    if (!(Number.isInteger(options.blockSize) && options.blockSize >= 1 && options.inFlight >= 1)) {
       throw new RangeError('blockSize and inFlight must be at least 1')
     }
     this.#codec = codec
@@ -49,14 +59,25 @@ export class BlockTransform extends Transform {
   override _flush(callback: TransformCallback): void {
     // An empty input still gets one (empty) frame: stock `gzip -d` rejects a zero-byte file.
     if (this.#buffered > 0 || this.#blocks === 0) this.#start(this.#cutBlock(this.#buffered))
-    this.#drain(0).then(() => callback(), callback)
+    this.#drain(0).then(
+      () => {
+        this.#codec.close()
+        callback()
+      },
+      (error: Error) => {
+        this.#codec.close()
+        callback(error)
+      }
+    )
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // Blocks still on the threadpool finish there; their results are dropped with the jobs.
     this.#parts = []
+    this.#spare = []
     this.#buffered = 0
     this.#jobs = []
+    this.#codec.close()
     callback(error)
   }
 
@@ -69,11 +90,11 @@ export class BlockTransform extends Transform {
     this.#emitFinished()
   }
 
-  #start(block: Buffer): void {
+  #start([block, backing]: [Buffer, Buffer | null]): void {
     this.#blocks++
     const job: Job = { done: false, settled: Promise.resolve() }
     // Settle into the job, never reject: a failing later block must not be an unhandled rejection.
-    job.settled = this.#codec(block).then(
+    job.settled = this.#codec.encode(block).then(
       (value) => {
         job.done = true
         job.value = value
@@ -83,6 +104,7 @@ export class BlockTransform extends Transform {
         job.error = error ?? new Error('compression failed')
       }
     )
+    if (backing) void job.settled.then(() => this.#spare.push(backing))
     this.#jobs.push(job)
   }
 
@@ -99,20 +121,26 @@ export class BlockTransform extends Transform {
     while (this.#jobs[0]?.done) {
       const job = this.#jobs.shift() as Job
       if (job.error !== undefined) throw job.error
-      if (job.value !== undefined && job.value.length > 0) this.push(job.value)
+      for (const piece of job.value ?? []) if (piece.length > 0) this.push(piece)
     }
   }
 
-  /** Takes exactly `size` buffered bytes, copying only when a block spans several chunks. */
-  #cutBlock(size: number): Buffer {
+  /**
+   * Takes the next block: a buffered chunk of `size` to 2 × `size` bytes as it is (no copy:
+   * upstream chunks of about the block size then never get copied), a bigger one in `size`
+   * slices, else exactly `size` bytes copied into a reusable backing buffer, returned second.
+   */
+  #cutBlock(size: number): [Buffer, Buffer | null] {
     const first = this.#parts[0]
     if (first !== undefined && first.length >= size) {
-      if (first.length === size) this.#parts.shift()
-      else this.#parts[0] = first.subarray(size)
-      this.#buffered -= size
-      return first.subarray(0, size)
+      const take = first.length <= 2 * size ? first.length : size
+      if (take === first.length) this.#parts.shift()
+      else this.#parts[0] = first.subarray(take)
+      this.#buffered -= take
+      return [first.subarray(0, take), null]
     }
-    const block = Buffer.allocUnsafe(size)
+    const backing = this.#spare.pop() ?? Buffer.allocUnsafeSlow(this.#options.blockSize)
+    const block = backing.subarray(0, size)
     let at = 0
     let used = 0
     while (at < size) {
@@ -125,6 +153,6 @@ export class BlockTransform extends Transform {
     // One splice, not a shift per part: many small writes would make that quadratic.
     this.#parts.splice(0, used)
     this.#buffered -= size
-    return block
+    return [block, backing]
   }
 }

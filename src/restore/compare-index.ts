@@ -37,7 +37,8 @@ function readArchived(archived: Buffer, problems: string[]): ReadIndex {
   const read: ReadIndex = { byPath: new Map(), order: [], unreadable: new Set() }
   const text = archived.toString('utf8')
   if (!Buffer.from(text, 'utf8').equals(archived)) problems.push('archive index is not valid UTF-8')
-  if (text !== '' && !text.endsWith('\n')) problems.push('archive index does not end with a newline')
+  if (text !== '' && !text.endsWith('\n'))
+    problems.push('archive index does not end with a newline')
   const lines = splitLines(text.endsWith('\n') || text === '' ? text : `${text}\n`)
   lines.forEach((line, i) => {
     const lineNumber = i + 1
@@ -52,7 +53,9 @@ function readArchived(archived: Buffer, problems: string[]): ReadIndex {
     }
     const earlier = read.byPath.get(entry.path)
     if (earlier) {
-      problems.push(`archive index lists ${showPath(entry.path)} twice (lines ${earlier.lineNumber} and ${lineNumber})`)
+      problems.push(
+        `archive index lists ${showPath(entry.path)} twice (lines ${earlier.lineNumber} and ${lineNumber})`
+      )
       return
     }
     read.byPath.set(entry.path, { entry, line, lineNumber })
@@ -87,10 +90,13 @@ function difference(path: string, listed: IndexEntry, found: IndexEntry): string
     if (listed.size !== found.size) {
       parts.push(`${found.size} bytes in the archive, ${listed.size} in the index`)
     }
-    if (listed.sha256 !== found.sha256) parts.push('its content differs from the sha256 in the index')
+    if (listed.sha256 !== found.sha256)
+      parts.push('its content differs from the sha256 in the index')
   }
   if (listed.type === 'symlink' && found.type === 'symlink' && listed.target !== found.target) {
-    parts.push(`target ${showPath(found.target)} in the archive, ${showPath(listed.target)} in the index`)
+    parts.push(
+      `target ${showPath(found.target)} in the archive, ${showPath(listed.target)} in the index`
+    )
   }
   return `entry ${name} differs: ${parts.join(', ')}`
 }
@@ -120,13 +126,15 @@ export function compareIndexes(archived: Buffer, observed: Buffer): string[] {
     const listed = index.byPath.get(path)
     const seen = found.byPath.get(path)!
     if (!listed) {
-      if (!index.unreadable.has(path)) problems.push(`entry ${showPath(path)} is in the archive but not in its index`)
+      if (!index.unreadable.has(path))
+        problems.push(`entry ${showPath(path)} is in the archive but not in its index`)
     } else if (listed.line !== seen.line) {
       problems.push(difference(path, listed.entry, seen.entry))
     }
   }
   for (const path of index.order) {
-    if (!found.byPath.has(path)) problems.push(`entry ${showPath(path)} is in the index but missing from the archive`)
+    if (!found.byPath.has(path))
+      problems.push(`entry ${showPath(path)} is in the index but missing from the archive`)
   }
   const order = orderProblem(index, found)
   if (order) problems.push(order)

@@ -10,7 +10,9 @@ export function showPath(value: string): string {
       ? `${value.slice(0, SHOWN_HEAD)}…${value.slice(-SHOWN_TAIL)}`
       : value
   // JSON.stringify leaves U+2028/U+2029 alone, and some log viewers break lines on them
-  return JSON.stringify(cut).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+  return JSON.stringify(cut)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
 }
 
 /**
@@ -46,10 +48,13 @@ export function checkLinkTarget(linkPath: string, target: string): void {
   if (target === '') throw new Error(`symlink ${show} has an empty target`)
   if (target.includes('\0')) throw new Error(`symlink ${show} has a NUL byte in its target`)
   if (target.startsWith('/')) {
-    throw new Error(`symlink ${show} points outside the snapshot (absolute target ${showPath(target)})`)
+    throw new Error(
+      `symlink ${show} points outside the snapshot (absolute target ${showPath(target)})`
+    )
   }
   const slash = linkPath.lastIndexOf('/')
-  const resolved = slash < 0 ? posix.normalize(target) : posix.normalize(`${linkPath.slice(0, slash)}/${target}`)
+  const resolved =
+    slash < 0 ? posix.normalize(target) : posix.normalize(`${linkPath.slice(0, slash)}/${target}`)
   if (resolved === '..' || resolved.startsWith('../')) {
     throw new Error(`symlink ${show} points outside the snapshot (target ${showPath(target)})`)
   }

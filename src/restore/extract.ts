@@ -14,7 +14,10 @@ export interface ExtractResult {
 }
 
 export interface ExtractOptions {
+  /** Called after every input chunk and once at the end: throttle inside the callback. */
   onProgress?: (p: { entries: number; bytes: number }) => void
+  /** File bytes the archive may hold (the manifest's content.bytes): a bomb stops at the limit. */
+  maxBytes?: number
 }
 
 /** The writer trusts only what it created, so dest must start as a real, empty folder. */
@@ -23,7 +26,9 @@ function checkDest(dest: string): void {
   try {
     stat = fs.lstatSync(dest)
   } catch (error) {
-    throw new Error(`restore folder ${dest} is not usable: ${(error as NodeJS.ErrnoException).code}`)
+    throw new Error(
+      `restore folder ${dest} is not usable: ${(error as NodeJS.ErrnoException).code}`
+    )
   }
   if (!stat.isDirectory()) throw new Error(`restore folder ${dest} is not a folder`)
   if (fs.readdirSync(dest).length > 0) throw new Error(`restore folder ${dest} is not empty`)
@@ -31,7 +36,8 @@ function checkDest(dest: string): void {
 
 function asBuffer(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  if (chunk instanceof Uint8Array)
+    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
   throw new Error('the snapshot tar stream must yield bytes, not text')
 }
 
@@ -55,11 +61,22 @@ export async function extractSnapshotTar(
     for await (const chunk of source as AsyncIterable<unknown>) {
       reader.push(asBuffer(chunk))
       report()
+      if (options.maxBytes !== undefined && writer.bytes > options.maxBytes) {
+        throw new Error(
+          `the archive holds more file data than the manifest's ${options.maxBytes} bytes; stopped writing (a compression bomb, or a manifest that does not describe this snapshot)`
+        )
+      }
     }
     reader.finish()
     const { observedIndex, archivedIndex } = writer.finish()
     report()
-    return { observedIndex, archivedIndex, entries: writer.entries, files: writer.files, bytes: writer.bytes }
+    return {
+      observedIndex,
+      archivedIndex,
+      entries: writer.entries,
+      files: writer.files,
+      bytes: writer.bytes
+    }
   } finally {
     writer.abort()
   }

@@ -9,16 +9,7 @@ export interface PaxFields {
 export const MAX_ENTRY_SIZE = 2 ** 50
 
 /** Keys GNU tar and the snapshot writer may add that do not change what is restored. */
-const IGNORED_KEYS = new Set([
-  'mtime',
-  'atime',
-  'ctime',
-  'uid',
-  'gid',
-  'uname',
-  'gname',
-  'comment'
-])
+const IGNORED_KEYS = new Set(['mtime', 'atime', 'ctime', 'uid', 'gid', 'uname', 'gname', 'comment'])
 
 const NEWLINE = 0x0a
 const SPACE = 0x20

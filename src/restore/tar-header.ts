@@ -59,10 +59,14 @@ export function decodeHeader(block: Buffer, off: number, at: number): RawHeader 
   try {
     header = new Header(block, off)
   } catch {
-    throw new Error(`archive is corrupt: the header of entry ${showPath(name)} at byte ${at} is unreadable`)
+    throw new Error(
+      `archive is corrupt: the header of entry ${showPath(name)} at byte ${at} is unreadable`
+    )
   }
   if (!header.cksumValid) {
-    throw new Error(`archive is corrupt: entry ${showPath(name)} at byte ${at} has a bad header checksum`)
+    throw new Error(
+      `archive is corrupt: entry ${showPath(name)} at byte ${at} has a bad header checksum`
+    )
   }
   if (block.compare(USTAR_MAGIC, 0, USTAR_MAGIC.length, off + MAGIC, off + MAGIC + 8) !== 0) {
     throw new Error(`entry ${showPath(name)} at byte ${at} is not a POSIX ustar header`)

@@ -59,8 +59,9 @@ const END = 4
 
 const padOf = (size: number): number => (BLOCK - (size % BLOCK)) % BLOCK
 
+/** A real header always has checksum digits at byte 148: test that before comparing all 512. */
 function isZeroBlock(block: Buffer, off: number): boolean {
-  return block.compare(ZEROS, 0, BLOCK, off, off + BLOCK) === 0
+  return block[off + 148] === 0 && block.compare(ZEROS, 0, BLOCK, off, off + BLOCK) === 0
 }
 
 /**
@@ -141,7 +142,8 @@ export class TarReader {
   /** Call when the input ends: throws unless the end-of-archive marker was read. */
   finish(): void {
     if (this.state === END) return
-    const after = this.lastPath === undefined ? 'at its start' : `after entry ${showPath(this.lastPath)}`
+    const after =
+      this.lastPath === undefined ? 'at its start' : `after entry ${showPath(this.lastPath)}`
     if (this.state === BODY && this.current) {
       const { path, size } = this.current
       throw new Error(
@@ -154,20 +156,26 @@ export class TarReader {
     if (this.carryLen > 0) {
       throw new Error(`archive is truncated: the stream ends inside a header block ${after}`)
     }
-    throw new Error(`archive is truncated: the stream ends ${after} without an end-of-archive marker`)
+    throw new Error(
+      `archive is truncated: the stream ends ${after} without an end-of-archive marker`
+    )
   }
 
   private onBlock(block: Buffer, off: number, at: number): void {
     if (isZeroBlock(block, off)) {
       if (this.pax || this.paxError !== undefined) {
-        throw new Error(`archive is corrupt: the pax header at byte ${this.paxAt} describes no entry`)
+        throw new Error(
+          `archive is corrupt: the pax header at byte ${this.paxAt} describes no entry`
+        )
       }
       if (++this.zeroBlocks === 2) this.state = END
       return
     }
     const raw = decodeHeader(block, off, at)
     if (this.zeroBlocks > 0) {
-      throw new Error(`archive is corrupt: a lone zero block comes before entry ${showPath(raw.name)} at byte ${at}`)
+      throw new Error(
+        `archive is corrupt: a lone zero block comes before entry ${showPath(raw.name)} at byte ${at}`
+      )
     }
     if (raw.typeflag === 'x') {
       this.startPax(raw, at)
@@ -190,7 +198,9 @@ export class TarReader {
       throw new Error(`entry ${showPath(path)} declares an absurd size of ${size} bytes`)
     }
     if (type !== 'file' && size !== 0) {
-      throw new Error(`entry ${showPath(path)} is a ${type === 'dir' ? 'folder' : 'symlink'} with ${size} bytes of data, which a snapshot never writes`)
+      throw new Error(
+        `entry ${showPath(path)} is a ${type === 'dir' ? 'folder' : 'symlink'} with ${size} bytes of data, which a snapshot never writes`
+      )
     }
     const target = type === 'symlink' ? (pax?.linkpath ?? raw.linkname) : ''
     if (type === 'symlink') checkLinkTarget(path, target)
@@ -217,7 +227,9 @@ export class TarReader {
 
   private startPax(raw: RawHeader, at: number): void {
     if (this.pax || this.paxError !== undefined) {
-      throw new Error(`archive is corrupt: two pax headers in a row at bytes ${this.paxAt} and ${at}`)
+      throw new Error(
+        `archive is corrupt: two pax headers in a row at bytes ${this.paxAt} and ${at}`
+      )
     }
     const size = raw.size
     if (size === undefined || size > MAX_PAX_SIZE) {

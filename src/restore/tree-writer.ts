@@ -2,7 +2,7 @@ import { createHash, hash, type Hash } from 'node:crypto'
 import fs from 'node:fs'
 import { INDEX_PATH, indexLine } from '../snapshot/index-format.js'
 import { showPath } from './entry-path.js'
-import { findLinkEscape } from './link-escape.js'
+import { findLinkEscape, MAX_STEPS } from './link-escape.js'
 import type { TarEntry, TarSink } from './tar-reader.js'
 
 /** The index is read into memory to be compared; a real one is ~150 bytes per entry. */
@@ -43,6 +43,7 @@ function fsError(action: string, path: string, error: unknown): Error {
 export class TreeWriter implements TarSink {
   private readonly kinds = new Map<string, Kind>()
   private readonly folders: Folder[] = []
+  private readonly implied = new Map<string, Folder>()
   private readonly links = new Map<string, string>()
   private readonly lines: string[] = []
   private file: OpenFile | undefined
@@ -57,16 +58,22 @@ export class TreeWriter implements TarSink {
   entry(entry: TarEntry): void {
     const { path } = entry
     if (this.indexDone) {
-      throw new Error(`entry ${showPath(path)} comes after the index ${INDEX_PATH}, which must be the last entry`)
+      throw new Error(
+        `entry ${showPath(path)} comes after the index ${INDEX_PATH}, which must be the last entry`
+      )
     }
     if (path === INDEX_PATH) return this.startIndex(entry)
     if (path === RESERVED || path.startsWith(`${RESERVED}/`)) {
-      throw new Error(`entry ${showPath(path)} is inside ${RESERVED}/, which only the index may use`)
+      throw new Error(
+        `entry ${showPath(path)} is inside ${RESERVED}/, which only the index may use`
+      )
     }
     const existing = this.kinds.get(path)
     if (existing === 'implied' && entry.type === 'dir') return this.declareImplied(entry)
     if (existing === 'implied') {
-      throw new Error(`entry ${showPath(path)} is a ${entry.type}, but earlier entries put files inside it`)
+      throw new Error(
+        `entry ${showPath(path)} is a ${entry.type}, but earlier entries put files inside it`
+      )
     }
     if (existing) throw new Error(`entry ${showPath(path)} appears twice in the archive`)
     this.ensureParent(path)
@@ -104,7 +111,7 @@ export class TreeWriter implements TarSink {
       file.hash.update(piece)
     }
     this.attempt('write', file.entry.path, () => {
-      for (let done = 0; done < piece.length; ) {
+      for (let done = 0; done < piece.length;) {
         done += fs.writeSync(file.fd, piece, done, piece.length - done)
       }
     })
@@ -127,7 +134,15 @@ export class TreeWriter implements TarSink {
       }
     })
     const digest = sha256 ?? running?.digest('hex') ?? EMPTY_SHA256
-    this.addLine(indexLine({ path: entry.path, type: 'file', mode: entry.mode, size: entry.size, sha256: digest }))
+    this.addLine(
+      indexLine({
+        path: entry.path,
+        type: 'file',
+        mode: entry.mode,
+        size: entry.size,
+        sha256: digest
+      })
+    )
     this.files++
     this.bytes += entry.size
   }
@@ -137,9 +152,16 @@ export class TreeWriter implements TarSink {
    * folder never blocks its own contents. */
   finish(): { observedIndex: Buffer; archivedIndex: Buffer } {
     if (!this.indexDone || !this.index) {
-      throw new Error(`archive has no index entry ${INDEX_PATH}: it is incomplete or not a cutover-gate snapshot`)
+      throw new Error(
+        `archive has no index entry ${INDEX_PATH}: it is incomplete or not a cutover-gate snapshot`
+      )
     }
     const escape = findLinkEscape(this.links)
+    if (escape?.tooTangled) {
+      throw new Error(
+        `symlink ${showPath(escape.link)} is one of too many chained links to check (over ${MAX_STEPS} lookup steps)`
+      )
+    }
     if (escape) {
       throw new Error(
         `symlink ${showPath(escape.link)} points outside the snapshot through symlink ${showPath(escape.via)}`
@@ -177,7 +199,9 @@ export class TreeWriter implements TarSink {
 
   private startIndex(entry: TarEntry): void {
     if (entry.type !== 'file') {
-      throw new Error(`entry ${showPath(entry.path)} is a ${entry.type}, but the index must be a regular file`)
+      throw new Error(
+        `entry ${showPath(entry.path)} is a ${entry.type}, but the index must be a regular file`
+      )
     }
     if (entry.size > MAX_INDEX_SIZE) {
       throw new Error(
@@ -189,7 +213,8 @@ export class TreeWriter implements TarSink {
 
   /** A folder first created as an implied parent, then listed itself: give it its own mode. */
   private declareImplied(entry: TarEntry): void {
-    const folder = this.folders.find((f) => f.path === entry.path)!
+    const folder = this.implied.get(entry.path)!
+    this.implied.delete(entry.path)
     folder.mode = entry.mode
     folder.mtime = entry.mtime
     this.kinds.set(entry.path, 'dir')
@@ -215,9 +240,13 @@ export class TreeWriter implements TarSink {
     }
     for (let i = missing.length - 1; i >= 0; i--) {
       const folder = missing[i]!
-      this.attempt('create parent folder of', path, () => fs.mkdirSync(`${this.root}/${folder}`, 0o700))
+      this.attempt('create parent folder of', path, () =>
+        fs.mkdirSync(`${this.root}/${folder}`, 0o700)
+      )
+      const record: Folder = { path: folder, mode: 0o755, mtime: undefined }
       this.kinds.set(folder, 'implied')
-      this.folders.push({ path: folder, mode: 0o755, mtime: undefined })
+      this.implied.set(folder, record)
+      this.folders.push(record)
     }
   }
 

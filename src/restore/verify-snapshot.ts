@@ -18,6 +18,17 @@ export interface VerifiedSnapshot {
   extracted: ExtractResult
 }
 
+/** A restore that would fill the disk is refused up front, with the numbers. */
+function checkFreeSpace(dest: string, need: number): void {
+  const stats = fs.statfsSync(dest)
+  const free = stats.bavail * stats.bsize
+  if (free < need) {
+    throw new NoGoError(
+      `${dest} has ${free} bytes free but the snapshot holds ${need}: free space there (or point RUNNER_TEMP / TMPDIR elsewhere) and rerun`
+    )
+  }
+}
+
 function explain(snapshotPath: string, error: unknown): NoGoError {
   if (error instanceof NoGoError) return error
   if (error instanceof AgeError) return new NoGoError(`snapshot ${snapshotPath}: ${error.message}`)
@@ -48,7 +59,8 @@ export async function verifyIntoFolder(
     `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
   )
 
-  const progress = new ProgressReporter(logger, 'restore')
+  checkFreeSpace(dest, manifest.content.bytes)
+  const progress = new ProgressReporter(logger, 'restore', 'entries')
   let extracted: ExtractResult | undefined
   try {
     await pipeline(
@@ -57,7 +69,8 @@ export async function verifyIntoFolder(
       createDecompressStream(manifest.compression),
       async (source: AsyncIterable<Buffer>) => {
         extracted = await extractSnapshotTar(source, dest, {
-          onProgress: (p) => progress.update(p.entries, p.bytes)
+          onProgress: (p) => progress.update(p.entries, p.bytes),
+          maxBytes: manifest.content.bytes
         })
       }
     )

@@ -31,9 +31,22 @@ function checkLinkTarget(repo: string, rel: string, target: string): void {
       `symlink ${rel} has an absolute target (${target}); a snapshot keeps only relative links inside the repository: make it relative or remove it`
     )
   }
-  const resolved = path.resolve(repo, path.dirname(rel), target)
-  const back = path.relative(repo, resolved)
-  if (back.startsWith('..') || path.isAbsolute(back)) {
+  const outside = (from: string, to: string) => {
+    const back = path.relative(from, to)
+    return back.startsWith('..') || path.isAbsolute(back)
+  }
+  // lexically, and through other links too (s -> . then u -> s/../..): a restore checks both
+  let real: string | undefined
+  try {
+    // realpath(3), not path.resolve: '..' must apply after each link is followed
+    real = fs.realpathSync.native(`${path.join(repo, path.dirname(rel))}/${target}`)
+  } catch {
+    real = undefined
+  }
+  if (
+    outside(repo, path.resolve(repo, path.dirname(rel), target)) ||
+    (real !== undefined && outside(fs.realpathSync(repo), real))
+  ) {
     throw new NoGoError(
       `symlink ${rel} points outside the repository (-> ${target}); remove it or point it inside before taking the snapshot`
     )

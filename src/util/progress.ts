@@ -10,17 +10,18 @@ export class ProgressReporter {
   constructor(
     private readonly logger: Logger,
     private readonly label: string,
+    private readonly unit = 'files',
     private readonly everyMs = 5000
   ) {}
 
-  update(files: number, bytes: number): void {
+  update(count: number, bytes: number): void {
     const now = Date.now()
     if (now - this.last < this.everyMs) return
     this.last = now
     const seconds = (now - this.started) / 1000
     const rate = bytes / MiB / Math.max(seconds, 0.001)
     this.logger.info(
-      `${this.label}: ${files} files, ${(bytes / MiB).toFixed(1)} MiB, ${rate.toFixed(1)} MiB/s`
+      `${this.label}: ${count} ${this.unit}, ${(bytes / MiB).toFixed(1)} MiB, ${rate.toFixed(1)} MiB/s`
     )
   }
 }

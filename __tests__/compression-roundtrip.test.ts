@@ -1,0 +1,72 @@
+import { COMPRESSIONS } from '../src/config/config.js'
+import { createCompressStream, DEFAULT_BLOCKS } from '../src/compression/compress.js'
+import { createDecompressStream } from '../src/compression/decompress.js'
+import { mixedData, oddChunks, through, zstdDescriptors } from './compression-helpers.js'
+
+const B = DEFAULT_BLOCKS.blockSize
+const SIZES: [string, number][] = [
+  ['0', 0],
+  ['1', 1],
+  ['block-1', B - 1],
+  ['block', B],
+  ['block+1', B + 1],
+  ['several blocks', 3 * B + 12345]
+]
+
+describe.each(COMPRESSIONS)('%s round trip', (kind) => {
+  it.each(SIZES)('restores %s bytes fed in odd chunks', async (_name, size) => {
+    const data = mixedData(size)
+    const packed = await through(oddChunks(data), createCompressStream(kind))
+    const restored = await through(oddChunks(packed), createDecompressStream(kind))
+    expect(restored.equals(data)).toBe(true)
+    if (kind !== 'none' && size > 1000) expect(packed.length).toBeLessThan(size)
+  })
+
+  it('keeps block order with many small blocks in flight', async () => {
+    const data = mixedData(300_001, 7)
+    for (const inFlight of [1, 2, 4]) {
+      const packed = await through(
+        oddChunks(data),
+        createCompressStream(kind, { blockSize: 1000, inFlight })
+      )
+      const restored = await through([packed], createDecompressStream(kind))
+      expect(restored.equals(data)).toBe(true)
+    }
+  })
+})
+
+describe('zstd frames', () => {
+  it('every frame carries a checksum and its content size', async () => {
+    const data = mixedData(10 * 1000 + 1, 4)
+    const chunks = Array.from({ length: 11 }, (_, i) => data.subarray(i * 1000, (i + 1) * 1000))
+    const packed = await through(
+      chunks,
+      createCompressStream('zstd', { blockSize: 1000, inFlight: 3 })
+    )
+    const descriptors = zstdDescriptors(packed)
+    expect(descriptors).toHaveLength(11)
+    for (const fhd of descriptors) {
+      expect(fhd & 0x04).toBe(0x04) // Content_Checksum_flag
+      // Frame_Content_Size present: a size flag, or Single_Segment (1 byte for small frames)
+      expect(fhd >> 6 !== 0 || (fhd & 0x20) !== 0).toBe(true)
+    }
+  })
+})
+
+describe('block cutting', () => {
+  const blocks = { blockSize: 1000, inFlight: 2 }
+  const frames = async (chunks: Buffer[]): Promise<number> =>
+    zstdDescriptors(await through(chunks, createCompressStream('zstd', blocks))).length
+
+  it('takes an upstream chunk of one to two blocks whole, and cuts bigger ones', async () => {
+    const data = mixedData(30_000, 8)
+    const chunksOf = (n: number): Buffer[] =>
+      Array.from({ length: Math.ceil(data.length / n) }, (_, i) =>
+        data.subarray(i * n, (i + 1) * n)
+      )
+    expect(await frames(chunksOf(1500))).toBe(20)
+    // cut in block-size slices until at most two blocks are left, which go whole
+    expect(await frames([data])).toBe(29)
+    expect(await frames(chunksOf(300))).toBe(30)
+  })
+})
