@@ -1,5 +1,5 @@
 import { f as string, N as NEVER, o as object, _ as _enum, C as COMPRESSIONS, M as MODES, n as number, I as INDEX_PATH, m as modeNeedsPassphrase, i as info, w as warning, h as debug, s as setSecret, H as HttpClient, B as BearerCredentialHandler, j as HttpCodes, k as getAugmentedNamespace, l as commonjsGlobal, p as getDefaultExportFromCjs, q as error$1, r as requireTunnel, t as requireUndici, u as undiciExports, v as verifyIntoFolder, x as removeTree, y as NoGoError, z as ChunkNonce, A as CHUNK_SIZE, D as sealChunk, F as FILE_KEY_SIZE, E as wrapScrypt, G as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, J as payloadKey, K as encodeHeader, L as F, O as ft, Q as MODE_MASK, R as snapshotFileName, S as tempNameFor, T as IndexBuilder, U as ProgressReporter, V as fsyncDir, W as writeManifest, X as createPackageDir, Y as removePackageDir, Z as restoreTest, $ as writeFileAtomic } from './package-cleanup.js';
-import os, { EOL as EOL$1 } from 'node:os';
+import os, { EOL as EOL$1, availableParallelism } from 'node:os';
 import path$2, { dirname } from 'node:path';
 import os__default, { EOL as EOL$2 } from 'os';
 import * as I from 'fs';
@@ -105395,11 +105395,13 @@ class BlockTransform extends Transform {
     #buffered = 0;
     #jobs = [];
     #blocks = 0;
+    // Block buffers whose job has settled, reused so the input side makes no garbage per block.
+    #spare = [];
     #codec;
     #options;
     constructor(codec, options) {
         super();
-        if (!(options.blockSize >= 1 && options.inFlight >= 1)) {
+        if (!(Number.isInteger(options.blockSize) && options.blockSize >= 1 && options.inFlight >= 1)) {
             throw new RangeError('blockSize and inFlight must be at least 1');
         }
         this.#codec = codec;
@@ -105414,13 +105416,21 @@ class BlockTransform extends Transform {
         // An empty input still gets one (empty) frame: stock `gzip -d` rejects a zero-byte file.
         if (this.#buffered > 0 || this.#blocks === 0)
             this.#start(this.#cutBlock(this.#buffered));
-        this.#drain(0).then(() => callback(), callback);
+        this.#drain(0).then(() => {
+            this.#codec.close();
+            callback();
+        }, (error) => {
+            this.#codec.close();
+            callback(error);
+        });
     }
     _destroy(error, callback) {
         // Blocks still on the threadpool finish there; their results are dropped with the jobs.
         this.#parts = [];
+        this.#spare = [];
         this.#buffered = 0;
         this.#jobs = [];
+        this.#codec.close();
         callback(error);
     }
     async #accept() {
@@ -105431,17 +105441,19 @@ class BlockTransform extends Transform {
         }
         this.#emitFinished();
     }
-    #start(block) {
+    #start([block, backing]) {
         this.#blocks++;
         const job = { done: false, settled: Promise.resolve() };
         // Settle into the job, never reject: a failing later block must not be an unhandled rejection.
-        job.settled = this.#codec(block).then((value) => {
+        job.settled = this.#codec.encode(block).then((value) => {
             job.done = true;
             job.value = value;
         }, (error) => {
             job.done = true;
             job.error = error ?? new Error('compression failed');
         });
+        if (backing)
+            void job.settled.then(() => this.#spare.push(backing));
         this.#jobs.push(job);
     }
     /** Waits for the oldest jobs, emitting them in order, until at most `keep` are left. */
@@ -105457,22 +105469,29 @@ class BlockTransform extends Transform {
             const job = this.#jobs.shift();
             if (job.error !== undefined)
                 throw job.error;
-            if (job.value !== undefined && job.value.length > 0)
-                this.push(job.value);
+            for (const piece of job.value ?? [])
+                if (piece.length > 0)
+                    this.push(piece);
         }
     }
-    /** Takes exactly `size` buffered bytes, copying only when a block spans several chunks. */
+    /**
+     * Takes the next block: a buffered chunk of `size` to 2 × `size` bytes as it is (no copy:
+     * upstream chunks of about the block size then never get copied), a bigger one in `size`
+     * slices, else exactly `size` bytes copied into a reusable backing buffer, returned second.
+     */
     #cutBlock(size) {
         const first = this.#parts[0];
         if (first !== undefined && first.length >= size) {
-            if (first.length === size)
+            const take = first.length <= 2 * size ? first.length : size;
+            if (take === first.length)
                 this.#parts.shift();
             else
-                this.#parts[0] = first.subarray(size);
-            this.#buffered -= size;
-            return first.subarray(0, size);
+                this.#parts[0] = first.subarray(take);
+            this.#buffered -= take;
+            return [first.subarray(0, take), null];
         }
-        const block = Buffer.allocUnsafe(size);
+        const backing = this.#spare.pop() ?? Buffer.allocUnsafeSlow(this.#options.blockSize);
+        const block = backing.subarray(0, size);
         let at = 0;
         let used = 0;
         while (at < size) {
@@ -105487,41 +105506,105 @@ class BlockTransform extends Transform {
         // One splice, not a shift per part: many small writes would make that quadratic.
         this.#parts.splice(0, used);
         this.#buffered -= size;
-        return block;
+        return [block, backing];
     }
 }
 
-const zstdCompress = promisify(zlib.zstdCompress);
-const gzip = promisify(zlib.gzip);
 /** zstd's own default level, as `zstd` and `tar --zstd` use. */
 const ZSTD_LEVEL = 3;
 /** gzip's own default level. */
 const GZIP_LEVEL = 6;
-// Room for the whole frame in one output buffer, so a block is one threadpool job instead of a
-// main-thread round trip per 16 KiB (the default chunkSize, which halves throughput).
-const room = (size) => size + (size >> 7) + 65536;
 /**
- * One independent zstd frame. It records the content size (4 bytes) and an XXH64 checksum, so
- * stock `zstd -d` detects corruption too; both cost nothing measurable.
+ * Encodes blocks with a few long-lived zlib engines whose every write ends a frame (zstd
+ * `ZSTD_e_end`) or member (gzip `Z_FINISH`): one threadpool job per block. Not
+ * `zlib.zstdCompress`: it builds an engine per call and its end() makes two jobs (a continue
+ * write, then an empty finishing one) plus a copy, which costs the main thread about 3x as much.
  */
-function zstdFrame(block) {
-    return zstdCompress(block, {
+class EnginePool {
+    #idle = [];
+    #create;
+    #reset;
+    #closed = false;
+    /**
+     * `reset`: whether an engine needs reset() between blocks. deflate does (a finished stream
+     * takes no more input); zstd must not (Node's reset drops the parameters, so later frames
+     * would lose their checksum) and needs none (a write after a frame's end starts the next).
+     */
+    constructor(create, reset) {
+        this.#create = create;
+        this.#reset = reset;
+    }
+    encode(block) {
+        const engine = this.#idle.pop() ?? this.#create();
+        return new Promise((resolve, reject) => {
+            const parts = [];
+            const onData = (part) => parts.push(part);
+            engine.on('data', onData);
+            engine.once('error', reject);
+            engine.write(block, (error) => {
+                engine.off('data', onData);
+                engine.off('error', reject);
+                // output still buffered (not emitted as 'data') comes after what was: order is kept
+                for (let part = engine.read(); part !== null; part = engine.read())
+                    parts.push(part);
+                if (error || this.#closed)
+                    engine.close();
+                else {
+                    if (this.#reset)
+                        engine.reset();
+                    this.#idle.push(engine);
+                }
+                if (error)
+                    reject(error);
+                else
+                    resolve(parts);
+            });
+        });
+    }
+    /** Frees the native contexts; close, not end: end() would add an empty frame or member. */
+    close() {
+        this.#closed = true;
+        for (const engine of this.#idle.splice(0))
+            engine.close();
+    }
+}
+/**
+ * Independent zstd frames. Each records its content size (zstd knows it when a frame is one
+ * ending write) and an XXH64 checksum, so stock `zstd -d` detects corruption too; both are cheap.
+ */
+function zstdFrames(blockSize) {
+    return new EnginePool(() => zlib.createZstdCompress({
         params: {
             [zlib.constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL,
-            [zlib.constants.ZSTD_c_checksumFlag]: 1,
-            [zlib.constants.ZSTD_c_contentSizeFlag]: 1
+            [zlib.constants.ZSTD_c_checksumFlag]: 1
         },
-        pledgedSrcSize: block.length,
-        chunkSize: room(block.length)
-    });
+        flush: zlib.constants.ZSTD_e_end,
+        chunkSize: room(blockSize)
+    }), false);
 }
-/** One gzip member (header, deflate, CRC-32 and size trailer); members concatenate into gzip. */
-function gzipMember(block) {
-    return gzip(block, { level: GZIP_LEVEL, chunkSize: room(block.length) });
+/** gzip members (header, deflate, CRC-32 and size trailer); members concatenate into gzip. */
+function gzipMembers(blockSize) {
+    return new EnginePool(() => zlib.createGzip({
+        level: GZIP_LEVEL,
+        flush: zlib.constants.Z_FINISH,
+        chunkSize: room(blockSize)
+    }), true);
+}
+// Room for a whole frame in one output buffer, so a block is one threadpool job rather than a
+// main-thread round trip per 16 KiB (the default chunkSize, which halves throughput).
+function room(size) {
+    return size + (size >> 7) + 65536;
 }
 
-/** Tuned on 2 cores with 1 GiB of mixed data; see scripts/bench.mjs and the measurements. */
-const DEFAULT_BLOCKS = { blockSize: 4 << 20, inFlight: 3 };
+/**
+ * 1 MiB blocks: the cheapest in CPU per byte of 0.5–8 MiB (cache-friendly) and the least memory,
+ * at the same ratio. One block in flight per core, 2 to 3: libuv's pool has 4 threads by default
+ * and file I/O needs one; on 2 cores a third block only competes with the main thread.
+ */
+const DEFAULT_BLOCKS = {
+    blockSize: 1 << 20,
+    inFlight: Math.min(3, Math.max(2, availableParallelism()))
+};
 /**
  * Plaintext tar bytes in, compressed bytes out. zstd and gzip compress independent blocks in
  * parallel on libuv's threadpool and emit them in order: concatenated zstd frames and gzip
@@ -105530,9 +105613,9 @@ const DEFAULT_BLOCKS = { blockSize: 4 << 20, inFlight: 3 };
 function createCompressStream(kind, blocks = DEFAULT_BLOCKS) {
     switch (kind) {
         case 'zstd':
-            return new BlockTransform(zstdFrame, blocks);
+            return new BlockTransform(zstdFrames(blocks.blockSize), blocks);
         case 'gzip':
-            return new BlockTransform(gzipMember, blocks);
+            return new BlockTransform(gzipMembers(blocks.blockSize), blocks);
         case 'none':
             return new PassThrough();
     }
@@ -105603,9 +105686,21 @@ function checkLinkTarget(repo, rel, target) {
     if (path$2.isAbsolute(target)) {
         throw new NoGoError(`symlink ${rel} has an absolute target (${target}); a snapshot keeps only relative links inside the repository: make it relative or remove it`);
     }
-    const resolved = path$2.resolve(repo, path$2.dirname(rel), target);
-    const back = path$2.relative(repo, resolved);
-    if (back.startsWith('..') || path$2.isAbsolute(back)) {
+    const outside = (from, to) => {
+        const back = path$2.relative(from, to);
+        return back.startsWith('..') || path$2.isAbsolute(back);
+    };
+    // lexically, and through other links too (s -> . then u -> s/../..): a restore checks both
+    let real;
+    try {
+        // realpath(3), not path.resolve: '..' must apply after each link is followed
+        real = fs.realpathSync.native(`${path$2.join(repo, path$2.dirname(rel))}/${target}`);
+    }
+    catch {
+        real = undefined;
+    }
+    if (outside(repo, path$2.resolve(repo, path$2.dirname(rel), target)) ||
+        (real !== undefined && outside(fs.realpathSync(repo), real))) {
         throw new NoGoError(`symlink ${rel} points outside the repository (-> ${target}); remove it or point it inside before taking the snapshot`);
     }
 }

@@ -37080,22 +37080,24 @@ const MiB = 1024 * 1024;
 class ProgressReporter {
     logger;
     label;
+    unit;
     everyMs;
     started = Date.now();
     last = Date.now();
-    constructor(logger, label, everyMs = 5000) {
+    constructor(logger, label, unit = 'files', everyMs = 5000) {
         this.logger = logger;
         this.label = label;
+        this.unit = unit;
         this.everyMs = everyMs;
     }
-    update(files, bytes) {
+    update(count, bytes) {
         const now = Date.now();
         if (now - this.last < this.everyMs)
             return;
         this.last = now;
         const seconds = (now - this.started) / 1000;
         const rate = bytes / MiB / Math.max(seconds, 0.001);
-        this.logger.info(`${this.label}: ${files} files, ${(bytes / MiB).toFixed(1)} MiB, ${rate.toFixed(1)} MiB/s`);
+        this.logger.info(`${this.label}: ${count} ${this.unit}, ${(bytes / MiB).toFixed(1)} MiB, ${rate.toFixed(1)} MiB/s`);
     }
 }
 
@@ -37137,7 +37139,9 @@ function showPath(value) {
         ? `${value.slice(0, SHOWN_HEAD)}…${value.slice(-SHOWN_TAIL)}`
         : value;
     // JSON.stringify leaves U+2028/U+2029 alone, and some log viewers break lines on them
-    return JSON.stringify(cut).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+    return JSON.stringify(cut)
+        .replace(/\u2028/g, '\\u2028')
+        .replace(/\u2029/g, '\\u2029');
 }
 /**
  * Checks an archive name and returns it without a folder's trailing slash. Throws a one-line
@@ -37364,6 +37368,7 @@ class ZstdFrameSplitter {
         let run = this.#inZstdFrame() ? 0 : -1;
         while (at < chunk.length) {
             if (this.#collects()) {
+                const fieldStart = at - this.#fieldLength;
                 const n = Math.min(this.#need - this.#fieldLength, chunk.length - at);
                 chunk.copy(this.#field, this.#fieldLength, at, at + n);
                 this.#fieldLength += n;
@@ -37374,9 +37379,13 @@ class ZstdFrameSplitter {
                 const wasMagic = this.#state === State.Magic;
                 this.#onField();
                 if (wasMagic && this.#inZstdFrame()) {
-                    // The magic may have spanned chunks: hand it out whole, then the rest from here.
-                    pieces.push(Buffer.from(this.#field.subarray(0, 4)));
-                    run = at;
+                    if (fieldStart >= 0)
+                        run = fieldStart;
+                    else {
+                        // the magic spanned chunks: hand it out on its own, then the rest from here
+                        pieces.push(Buffer.from(this.#field.subarray(0, 4)));
+                        run = at;
+                    }
                 }
             }
             else {
@@ -37576,16 +37585,7 @@ function createDecompressStream(kind) {
 /** Largest entry size believed: 1 PiB is more than any disk a runner has; beyond is hostile. */
 const MAX_ENTRY_SIZE = 2 ** 50;
 /** Keys GNU tar and the snapshot writer may add that do not change what is restored. */
-const IGNORED_KEYS = new Set([
-    'mtime',
-    'atime',
-    'ctime',
-    'uid',
-    'gid',
-    'uname',
-    'gname',
-    'comment'
-]);
+const IGNORED_KEYS = new Set(['mtime', 'atime', 'ctime', 'uid', 'gid', 'uname', 'gname', 'comment']);
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
 const EQUALS = 0x3d;
@@ -37743,8 +37743,9 @@ const PAX = 2;
 const SKIP = 3;
 const END = 4;
 const padOf = (size) => (BLOCK - (size % BLOCK)) % BLOCK;
+/** A real header always has checksum digits at byte 148: test that before comparing all 512. */
 function isZeroBlock(block, off) {
-    return block.compare(ZEROS, 0, BLOCK, off, off + BLOCK) === 0;
+    return block[off + 148] === 0 && block.compare(ZEROS, 0, BLOCK, off, off + BLOCK) === 0;
 }
 /**
  * A strict, streaming reader of the snapshot tar format over 512-byte blocks. It copies only
@@ -37955,46 +37956,82 @@ class TarReader {
 
 /** Linux gives up (ELOOP) after 40 links in one lookup; a loop that long cannot escape. */
 const MAX_HOPS = 40;
+/** Lookup steps for all links together: real trees need a few per link; beyond is hostile. */
+const MAX_STEPS = 20_000_000;
+const newNode = (parent) => ({
+    parent,
+    children: new Map(),
+    target: undefined,
+    path: ''
+});
+function buildTrie(links) {
+    const root = newNode(undefined);
+    const linkNodes = [];
+    for (const [path, target] of links) {
+        let node = root;
+        for (const part of path.split('/')) {
+            let child = node.children.get(part);
+            if (!child)
+                node.children.set(part, (child = newNode(node)));
+            node = child;
+        }
+        node.target = target;
+        node.path = path;
+        linkNodes.push(node);
+    }
+    return linkNodes;
+}
 /**
  * Each symlink target was checked lexically on its own, but a chain can still climb out: with
  * `s -> .`, the target `s/..` is lexically `.` yet the kernel resolves it to the restore folder's
  * parent. So resolve every target through the archive's own links, treating every other name as
  * a folder (even missing ones, which may be created later), and report the first that escapes.
  */
-function findLinkEscape(links) {
-    for (const [link, target] of links) {
-        const via = escapeVia(link, target, links);
+function findLinkEscape(links, maxSteps = MAX_STEPS) {
+    const budget = { steps: maxSteps };
+    for (const node of buildTrie(links)) {
+        const via = escapeVia(node, budget);
         if (via !== undefined)
-            return { link, via };
+            return { link: node.path, via, tooTangled: budget.steps < 0 };
     }
     return undefined;
 }
-function escapeVia(link, target, links) {
-    const resolved = link.split('/');
-    resolved.pop();
-    const pending = target.split('/').reverse();
+function escapeVia(link, budget) {
+    let node = link.parent;
+    let missing = 0;
     let hops = 0;
-    let via = link;
+    let via = link.path;
+    const pending = link.target.split('/').reverse();
     while (pending.length > 0) {
+        if (--budget.steps < 0)
+            return '';
         const part = pending.pop();
         if (part === '' || part === '.')
             continue;
         if (part === '..') {
-            if (resolved.length === 0)
+            if (missing > 0)
+                missing--;
+            else if (!node.parent)
                 return via;
-            resolved.pop();
+            else
+                node = node.parent;
             continue;
         }
-        resolved.push(part);
-        const next = links.get(resolved.join('/'));
-        if (next === undefined)
+        const child = missing > 0 ? undefined : node.children.get(part);
+        if (!child) {
+            // below a name that is no link's ancestor, no link can intervene: count depth only
+            missing++;
             continue;
+        }
+        if (child.target === undefined) {
+            node = child;
+            continue;
+        }
         if (++hops > MAX_HOPS)
             return undefined;
-        via = resolved.join('/');
-        resolved.pop();
+        via = child.path;
         // absolute targets were refused when the link was read, so every target is relative
-        for (const piece of next.split('/').reverse())
+        for (const piece of child.target.split('/').reverse())
             pending.push(piece);
     }
     return undefined;
@@ -38019,6 +38056,7 @@ class TreeWriter {
     root;
     kinds = new Map();
     folders = [];
+    implied = new Map();
     links = new Map();
     lines = [];
     file;
@@ -38109,7 +38147,13 @@ class TreeWriter {
             }
         });
         const digest = sha256 ?? running?.digest('hex') ?? EMPTY_SHA256;
-        this.addLine(indexLine({ path: entry.path, type: 'file', mode: entry.mode, size: entry.size, sha256: digest }));
+        this.addLine(indexLine({
+            path: entry.path,
+            type: 'file',
+            mode: entry.mode,
+            size: entry.size,
+            sha256: digest
+        }));
         this.files++;
         this.bytes += entry.size;
     }
@@ -38121,6 +38165,9 @@ class TreeWriter {
             throw new Error(`archive has no index entry ${INDEX_PATH}: it is incomplete or not a cutover-gate snapshot`);
         }
         const escape = findLinkEscape(this.links);
+        if (escape?.tooTangled) {
+            throw new Error(`symlink ${showPath(escape.link)} is one of too many chained links to check (over ${MAX_STEPS} lookup steps)`);
+        }
         if (escape) {
             throw new Error(`symlink ${showPath(escape.link)} points outside the snapshot through symlink ${showPath(escape.via)}`);
         }
@@ -38165,7 +38212,8 @@ class TreeWriter {
     }
     /** A folder first created as an implied parent, then listed itself: give it its own mode. */
     declareImplied(entry) {
-        const folder = this.folders.find((f) => f.path === entry.path);
+        const folder = this.implied.get(entry.path);
+        this.implied.delete(entry.path);
         folder.mode = entry.mode;
         folder.mtime = entry.mtime;
         this.kinds.set(entry.path, 'dir');
@@ -38191,8 +38239,10 @@ class TreeWriter {
         for (let i = missing.length - 1; i >= 0; i--) {
             const folder = missing[i];
             this.attempt('create parent folder of', path, () => fs$1.mkdirSync(`${this.root}/${folder}`, 0o700));
+            const record = { path: folder, mode: 0o755, mtime: undefined };
             this.kinds.set(folder, 'implied');
-            this.folders.push({ path: folder, mode: 0o755, mtime: undefined });
+            this.implied.set(folder, record);
+            this.folders.push(record);
         }
     }
     attempt(action, path, work) {
@@ -38242,17 +38292,34 @@ async function extractSnapshotTar(source, dest, options = {}) {
         for await (const chunk of source) {
             reader.push(asBuffer(chunk));
             report();
+            if (options.maxBytes !== undefined && writer.bytes > options.maxBytes) {
+                throw new Error(`the archive holds more file data than the manifest's ${options.maxBytes} bytes; stopped writing (a compression bomb, or a manifest that does not describe this snapshot)`);
+            }
         }
         reader.finish();
         const { observedIndex, archivedIndex } = writer.finish();
         report();
-        return { observedIndex, archivedIndex, entries: writer.entries, files: writer.files, bytes: writer.bytes };
+        return {
+            observedIndex,
+            archivedIndex,
+            entries: writer.entries,
+            files: writer.files,
+            bytes: writer.bytes
+        };
     }
     finally {
         writer.abort();
     }
 }
 
+/** A restore that would fill the disk is refused up front, with the numbers. */
+function checkFreeSpace(dest, need) {
+    const stats = fs$1.statfsSync(dest);
+    const free = stats.bavail * stats.bsize;
+    if (free < need) {
+        throw new NoGoError(`${dest} has ${free} bytes free but the snapshot holds ${need}: free space there (or point RUNNER_TEMP / TMPDIR elsewhere) and rerun`);
+    }
+}
 function explain(snapshotPath, error) {
     if (error instanceof NoGoError)
         return error;
@@ -38274,12 +38341,14 @@ async function verifyIntoFolder(manifestPath, passphrase, dest, logger) {
     const snapshotPath = snapshotPathOf(manifestPath, manifest);
     await checkCiphertext(snapshotPath, manifest);
     logger.info(`ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`);
-    const progress = new ProgressReporter(logger, 'restore');
+    checkFreeSpace(dest, manifest.content.bytes);
+    const progress = new ProgressReporter(logger, 'restore', 'entries');
     let extracted;
     try {
         await pipeline(fs$1.createReadStream(snapshotPath, { highWaterMark: 1024 * 1024 }), createDecryptStream(Buffer.from(passphrase, 'utf8'), { maxWorkFactor: 20 }), createDecompressStream(manifest.compression), async (source) => {
             extracted = await extractSnapshotTar(source, dest, {
-                onProgress: (p) => progress.update(p.entries, p.bytes)
+                onProgress: (p) => progress.update(p.entries, p.bytes),
+                maxBytes: manifest.content.bytes
             });
         });
     }
