@@ -1,0 +1,80 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import {
+  readZip,
+  startFakeResultsService,
+  type FakeResultsService
+} from '../__fixtures__/fake-results-service.js'
+import { runAction } from '../__fixtures__/run-action.js'
+import { makeRepo } from '../__fixtures__/trees.js'
+
+const PASSPHRASE = 'artifact passphrase'
+
+describe('upload-artifact through the bundled action, against a fake results service on 127.0.0.1', () => {
+  let fake: FakeResultsService
+  beforeAll(async () => {
+    fake = await startFakeResultsService()
+  })
+  afterAll(() => fake.close())
+
+  it('uploads snapshot, manifest and report, sets artifact-id and artifact-url, and names the artifact in the report', async () => {
+    const repo = makeRepo()
+    const run = await runAction(
+      repo,
+      {
+        mode: 'snapshot',
+        passphrase: PASSPHRASE,
+        'scrypt-work-factor': '10',
+        'upload-artifact': 'true',
+        'artifact-name': 'cutover-evidence',
+        'retention-days': '5'
+      },
+      fake.runnerEnv()
+    )
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.outputs['artifact-id']).toMatch(/^\d+$/)
+    expect(run.outputs['artifact-url']).toBe(
+      `https://github.com/octo-org/octo-repo/actions/runs/987654321/artifacts/${run.outputs['artifact-id']}`
+    )
+    const artifact = fake.artifacts.get('cutover-evidence')!
+    expect(artifact.expiresAt).toBeDefined()
+    const names = readZip(artifact.blob!)
+      .map((e) => e.name)
+      .sort()
+    const snapshotName = path.basename(run.outputs['snapshot-path']!)
+    expect(names).toEqual([
+      'backup/snapshots/latest-manifest.json',
+      `backup/snapshots/${snapshotName}`,
+      'reports/publicization/backup-readiness.json',
+      'reports/publicization/backup-readiness.md'
+    ])
+    const snapshot = readZip(artifact.blob!).find((e) => e.name.endsWith(snapshotName))!
+    expect(snapshot.data).toEqual(fs.readFileSync(run.outputs['snapshot-path']!))
+    const report = fs.readFileSync(run.outputs['report-path']!, 'utf8')
+    expect(report).toContain(run.outputs['artifact-url'])
+    expect(run.summary).toContain(run.outputs['artifact-url'])
+  })
+
+  it('a failed upload is NO-GO: without the artifact the snapshot would vanish with the runner', async () => {
+    const repo = makeRepo()
+    fake.inject('CreateArtifact', { status: 400, code: 'invalid_argument', msg: 'bad name' })
+    const run = await runAction(
+      repo,
+      {
+        mode: 'snapshot',
+        passphrase: PASSPHRASE,
+        'scrypt-work-factor': '10',
+        'upload-artifact': 'true',
+        'artifact-name': 'fails'
+      },
+      fake.runnerEnv()
+    )
+    expect(run.code).toBe(1)
+    expect(run.outputs.decision).toBe('NO-GO')
+    expect(run.stdout).toMatch(
+      /::error::NO-GO: artifact upload failed: uploading artifact 'fails' failed/
+    )
+    expect(fs.readFileSync(run.outputs['report-path']!, 'utf8')).toMatch(/NO-GO/)
+  })
+})
