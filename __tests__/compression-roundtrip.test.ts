@@ -70,3 +70,19 @@ describe('block cutting', () => {
     expect(await frames(chunksOf(300))).toBe(30)
   })
 })
+
+describe('decompression with frame and member headers split across chunks', () => {
+  it.each(['zstd', 'gzip'] as const)('%s, fed 1 to 5 bytes at a time', async (kind) => {
+    const data = mixedData(20_000, 6)
+    const packed = await through(
+      [data],
+      createCompressStream(kind, { blockSize: 1000, inFlight: 2 })
+    )
+    for (const step of [1, 2, 3, 5]) {
+      const chunks = Array.from({ length: Math.ceil(packed.length / step) }, (_, i) =>
+        packed.subarray(i * step, (i + 1) * step)
+      )
+      expect((await through(chunks, createDecompressStream(kind))).equals(data)).toBe(true)
+    }
+  })
+})

@@ -52,6 +52,7 @@ export class ZstdFrameSplitter {
     let run = this.#inZstdFrame() ? 0 : -1
     while (at < chunk.length) {
       if (this.#collects()) {
+        const fieldStart = at - this.#fieldLength
         const n = Math.min(this.#need - this.#fieldLength, chunk.length - at)
         chunk.copy(this.#field, this.#fieldLength, at, at + n)
         this.#fieldLength += n
@@ -61,9 +62,12 @@ export class ZstdFrameSplitter {
         const wasMagic = this.#state === State.Magic
         this.#onField()
         if (wasMagic && this.#inZstdFrame()) {
-          // The magic may have spanned chunks: hand it out whole, then the rest from here.
-          pieces.push(Buffer.from(this.#field.subarray(0, 4)))
-          run = at
+          if (fieldStart >= 0) run = fieldStart
+          else {
+            // the magic spanned chunks: hand it out on its own, then the rest from here
+            pieces.push(Buffer.from(this.#field.subarray(0, 4)))
+            run = at
+          }
         }
       } else {
         const n = Math.min(this.#need, chunk.length - at)

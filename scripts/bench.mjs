@@ -1,0 +1,76 @@
+// npm run bench: times our bundled CLI (snapshot, restore-test) against the stock shell pipeline
+// (tar | age, age -d | tar -x + SHA-256) on generated data, and checks the budgets. Usage: --help.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { readArgs, USAGE } from './bench/args.mjs'
+import { RSS_METHOD } from './bench/child.mjs'
+import { buildManyFiles, buildMixed } from './bench/dataset.mjs'
+import { cliPath } from './bench/ours.mjs'
+import { runFilesCase, runMainCase, runScaling } from './bench/cases.mjs'
+import { HASH_TOOL, missingShellTools } from './bench/shell.mjs'
+import { Budgets, size } from './bench/summary.mjs'
+
+const log = (line = '') => process.stdout.write(`${line}\n`)
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+async function main() {
+  const args = readArgs(process.argv.slice(2))
+  if (args.help) return log(USAGE)
+  const cli = args.shellOnly ? null : cliPath(projectRoot, args.cli)
+  const work = mkdtempSync(join(args.dir ?? tmpdir(), 'cutover-gate-bench-'))
+  const budgets = new Budgets()
+  const missing = missingShellTools(args.compression)
+  const context = {
+    ...args,
+    cli,
+    work,
+    log,
+    budgets,
+    shell: missing.length === 0,
+    passphrase: `bench-${randomBytes(12).toString('hex')}`
+  }
+  log(
+    `cutover-gate bench: node ${process.version}, ${args.compression}, work factor ${args.workFactor}`
+  )
+  if (cli) log(`cli ${cli}`)
+  log(`data and outputs in ${work}`)
+  log(`peak RSS: ${RSS_METHOD}; shell hashing: ${HASH_TOOL}`)
+  log(`load average ${load()} on ${availableParallelism()} cores (a busy machine skews times)`)
+  if (missing.length > 0) log(`shell pipeline skipped: ${missing.join(', ')} not installed`)
+  try {
+    if (args.memoryScaling) {
+      await runScaling(context, (root, bytes) => buildMixed(root, bytes), [
+        256 * 1024 ** 2,
+        2 * 1024 ** 3
+      ])
+    } else {
+      log(`\ngenerating ${size(args.size)} of mixed data ...`)
+      const dataset = buildMixed(join(work, 'repo'), args.size)
+      log(`${dataset.files} files, ${size(dataset.bytes)}`)
+      await runMainCase(context, dataset)
+      if (args.files > 0) {
+        log(`\ngenerating ${args.files} files of 200 bytes ...`)
+        const many = buildManyFiles(join(work, 'many'), args.files)
+        await runFilesCase(context, many)
+      }
+    }
+  } finally {
+    if (args.keep) log(`\nkept ${work}`)
+    else rmSync(work, { recursive: true, force: true })
+  }
+  log(`\nload average at the end ${load()}`)
+  budgets.print(log)
+  if (budgets.failed) process.exitCode = 1
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: ${error.message}\n`)
+  process.exitCode = 2
+})
