@@ -1,4 +1,4 @@
-import { g as group, w as warning, i as info, a as getInput, s as setSecret, b as saveState, c as setOutput, d as summary, e as setFailed } from './package-cleanup.js';
+import { g as group, w as warning, i as info, a as getInput, s as setSecret, b as saveState, c as setOutput, d as summary, e as setFailed } from './core.js';
 import { I as INPUT_NAMES, p as parseInputs, f as resolvePassphrase, i as requirePassphrase, j as runGate } from './gate.js';
 import 'os';
 import 'crypto';
@@ -32,6 +32,7 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import './package-cleanup.js';
 import 'node:fs';
 import 'node:path';
 import 'node:stream/promises';
@@ -41,14 +42,7 @@ import 'buffer';
 import 'zlib';
 import 'node:fs/promises';
 import 'node:os';
-import 'stream';
-import 'node:module';
-import 'node:process';
-import 'node:https';
-import 'tty';
-import 'url';
-import 'fs/promises';
-import 'constants';
+import './artifact-name.js';
 import 'node:child_process';
 
 /** The lane's logger on a runner: plain lines, warning annotations and collapsible groups. */

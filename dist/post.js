@@ -1,4 +1,5 @@
-import { a0 as getState, a1 as cleanupLeftoverPackages, a2 as cleanupLeftoverRestoreTests, i as info, w as warning } from './package-cleanup.js';
+import { f as getState, i as info, w as warning } from './core.js';
+import { B as cleanupLeftoverPackages, D as cleanupLeftoverRestoreTests } from './package-cleanup.js';
 import 'os';
 import 'crypto';
 import 'fs';

@@ -1,5 +1,4 @@
 import path from 'node:path'
-import { uploadEvidence } from './artifact/upload-evidence.js'
 import type { Config } from './config/config.js'
 import type { OutputName } from './config/input-names.js'
 import { runLane } from './lane/run-lane.js'
@@ -96,6 +95,8 @@ export async function runGate(
         config.reportJsonPath
       ]
       try {
+        // loaded only here: the artifact client is most of the bundle, and most runs never upload
+        const { uploadEvidence } = await import('./artifact/upload-evidence.js')
         const uploaded = await logger.group('upload-artifact', () =>
           uploadEvidence({
             name: config.artifactName,

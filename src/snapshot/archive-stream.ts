@@ -5,10 +5,54 @@ import { INDEX_PATH, IndexBuilder, MODE_MASK } from './index-format.js'
 import { END_OF_ARCHIVE, encodeTarHeader, paddingFor } from './tar-header.js'
 import type { WalkEntry } from './walk.js'
 
-/** Read size for file data: large enough that syscalls and stream chunks stay few. */
-const READ_CHUNK = 1024 * 1024
-/** Small pieces (headers, small files) are gathered into one buffer of about this size. */
+/** Output buffers are this size: file data is read straight into them, so each byte is copied once. */
 const BATCH = 1024 * 1024
+
+/** Fills fixed-size buffers in place and hands each one out when it is full. */
+class BatchBuffer {
+  private buf = Buffer.allocUnsafe(BATCH)
+  used = 0
+
+  get space(): number {
+    return BATCH - this.used
+  }
+
+  /** The free tail of the current buffer, to read file data into. */
+  tail(): Buffer {
+    return this.buf
+  }
+
+  /** Takes the full buffer out and starts a new one. */
+  take(): Buffer {
+    const out = this.used === BATCH ? this.buf : this.buf.subarray(0, this.used)
+    this.buf = Buffer.allocUnsafe(BATCH)
+    this.used = 0
+    return out
+  }
+
+  /** Copies small pieces (headers, the index); returns the full buffers it filled on the way. */
+  copy(piece: Buffer, out: Buffer[]): void {
+    let at = 0
+    while (at < piece.length) {
+      const n = Math.min(this.space, piece.length - at)
+      piece.copy(this.buf, this.used, at, at + n)
+      this.used += n
+      at += n
+      if (this.space === 0) out.push(this.take())
+    }
+  }
+
+  zeros(count: number, out: Buffer[]): void {
+    let left = count
+    while (left > 0) {
+      const n = Math.min(this.space, left)
+      this.buf.fill(0, this.used, this.used + n)
+      this.used += n
+      left -= n
+      if (this.space === 0) out.push(this.take())
+    }
+  }
+}
 
 export interface ArchiveProgress {
   entries: number
@@ -44,30 +88,21 @@ export async function* archiveStream(
   index: IndexBuilder,
   onProgress?: (progress: ArchiveProgress) => void
 ): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = []
-  let pendingBytes = 0
+  const batch = new BatchBuffer()
+  const full: Buffer[] = []
   const progress: ArchiveProgress = { entries: 0, files: 0, bytes: 0 }
-  const push = (piece: Buffer) => {
-    pending.push(piece)
-    pendingBytes += piece.length
-  }
-  const flush = (): Buffer => {
-    const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes)
-    pending = []
-    pendingBytes = 0
-    return out
-  }
 
   for (const entry of entries) {
     const mode = entry.kind === 'symlink' ? 0o777 : entry.stat.mode & MODE_MASK
     if (entry.kind === 'dir') {
-      push(
-        encodeTarHeader({ path: entry.rel, type: 'dir', mode, size: 0, mtime: entry.stat.mtime })
+      batch.copy(
+        encodeTarHeader({ path: entry.rel, type: 'dir', mode, size: 0, mtime: entry.stat.mtime }),
+        full
       )
       index.add({ path: entry.rel, type: 'dir', mode })
     } else if (entry.kind === 'symlink') {
       const target = entry.target!
-      push(
+      batch.copy(
         encodeTarHeader({
           path: entry.rel,
           type: 'symlink',
@@ -75,7 +110,8 @@ export async function* archiveStream(
           size: 0,
           mtime: entry.stat.mtime,
           linkpath: target
-        })
+        }),
+        full
       )
       index.add({ path: entry.rel, type: 'symlink', mode, target })
     } else {
@@ -89,32 +125,33 @@ export async function* archiveStream(
         const before = fs.fstatSync(fd)
         if (!before.isFile()) throw changed(entry.rel, 'it is no longer a regular file')
         const size = before.size
-        push(encodeTarHeader({ path: entry.rel, type: 'file', mode, size, mtime: before.mtime }))
+        batch.copy(
+          encodeTarHeader({ path: entry.rel, type: 'file', mode, size, mtime: before.mtime }),
+          full
+        )
         const hash = createHash('sha256')
         let done = 0
         while (done < size) {
-          const want = Math.min(READ_CHUNK, size - done)
-          const buf = Buffer.allocUnsafe(want)
+          const want = Math.min(batch.space, size - done)
           let got: number
           try {
-            got = fs.readSync(fd, buf, 0, want, done)
+            got = fs.readSync(fd, batch.tail(), batch.used, want, done)
           } catch (error) {
             throw cannotRead(entry.rel, error)
           }
           if (got === 0) throw changed(entry.rel, 'it shrank')
-          const piece = got === want ? buf : buf.subarray(0, got)
-          hash.update(piece)
-          push(piece)
+          hash.update(batch.tail().subarray(batch.used, batch.used + got))
+          batch.used += got
           done += got
           progress.bytes += got
-          if (pendingBytes >= BATCH) yield flush()
+          if (batch.space === 0) full.push(batch.take())
+          while (full.length > 0) yield full.shift()!
         }
         const after = fs.fstatSync(fd)
         if (after.size !== size || after.mtimeMs !== before.mtimeMs) {
           throw changed(entry.rel, 'it was written to')
         }
-        const pad = paddingFor(size)
-        if (pad > 0) push(Buffer.alloc(pad))
+        batch.zeros(paddingFor(size), full)
         index.add({ path: entry.rel, type: 'file', mode, size, sha256: hash.digest('hex') })
         progress.files++
       } finally {
@@ -123,22 +160,23 @@ export async function* archiveStream(
     }
     progress.entries++
     onProgress?.(progress)
-    if (pendingBytes >= BATCH) yield flush()
+    while (full.length > 0) yield full.shift()!
   }
 
   const indexBytes = index.bytesOfIndex()
-  push(
+  batch.copy(
     encodeTarHeader({
       path: INDEX_PATH,
       type: 'file',
       mode: 0o644,
       size: indexBytes.length,
       mtime: new Date(0)
-    })
+    }),
+    full
   )
-  push(indexBytes)
-  const pad = paddingFor(indexBytes.length)
-  if (pad > 0) push(Buffer.alloc(pad))
-  push(END_OF_ARCHIVE)
-  yield flush()
+  batch.copy(indexBytes, full)
+  batch.zeros(paddingFor(indexBytes.length), full)
+  batch.copy(END_OF_ARCHIVE, full)
+  yield* full
+  if (batch.used > 0) yield batch.take()
 }

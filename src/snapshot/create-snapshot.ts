@@ -77,7 +77,11 @@ export async function createSnapshot(
     const hasher = new HashingPassThrough()
     const encrypt = await createEncryptStream(Buffer.from(passphrase, 'utf8'), config.workFactor)
     const progress = new ProgressReporter(logger, 'snapshot')
-    const output = fs.createWriteStream(tempPath, { flags: 'wx', mode: 0o600 })
+    const output = fs.createWriteStream(tempPath, {
+      flags: 'wx',
+      mode: 0o600,
+      highWaterMark: 4 * 1024 * 1024
+    })
     try {
       await pipeline(
         Readable.from(
@@ -86,7 +90,8 @@ export async function createSnapshot(
             index,
             (p) => progress.update(p.files, p.bytes)
           ),
-          { objectMode: false }
+          // a few batches of read-ahead keep reading and hashing busy while zstd works
+          { objectMode: false, highWaterMark: 4 * 1024 * 1024 }
         ),
         createCompressStream(config.compression),
         encrypt,
