@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { commitAll } from '../__fixtures__/example-repo.js'
 import { runAction } from '../__fixtures__/run-action.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 
@@ -8,21 +9,8 @@ const PASSPHRASE = 'correct horse battery staple ✓'
 const FAST = { 'scrypt-work-factor': '10' }
 
 function gitRepo(dir: string): string {
-  const git = (...args: string[]) =>
-    execFileSync('git', [
-      '-C',
-      dir,
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@example.invalid',
-      ...args
-    ])
-  git('init', '-q')
   fs.writeFileSync(path.join(dir, '.gitignore'), 'backup/snapshots/\n')
-  git('add', '-A')
-  git('commit', '-qm', 'state')
-  return dir
+  return commitAll(dir)
 }
 
 const listAll = (dir: string): string[] =>

@@ -1,3 +1,4 @@
+import { OUTPUT_NAMES } from '../src/config/input-names.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import { exampleRepo, gitStatus } from '../__fixtures__/example-repo.js'
@@ -6,20 +7,7 @@ import { tempDir } from '../__fixtures__/trees.js'
 
 const PASSPHRASE = 'lane-passphrase-Ω-7f3a'
 const FAST = { 'scrypt-work-factor': '10', passphrase: PASSPHRASE }
-const OUTPUTS = [
-  'decision',
-  'failed-step',
-  'snapshot-path',
-  'manifest-path',
-  'snapshot-sha256',
-  'snapshot-size',
-  'content-digest',
-  'file-count',
-  'report-path',
-  'report-json-path',
-  'artifact-id',
-  'artifact-url'
-]
+const OUTPUTS = OUTPUT_NAMES
 
 function reportOf(run: ActionRun) {
   const md = fs.readFileSync(run.outputs['report-path']!, 'utf8')
