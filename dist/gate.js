@@ -1,4 +1,4 @@
-import { s as string, N as NEVER, o as object, _ as _enum, C as COMPRESSIONS, M as MODES, n as number, I as INDEX_PATH, m as modeNeedsPassphrase, v as verifyIntoFolder, r as removeTree, a as NoGoError, b as ChunkNonce, c as CHUNK_SIZE, d as sealChunk, F as FILE_KEY_SIZE, w as wrapScrypt, e as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, f as encodeHeader, g as F, h as ft, i as MODE_MASK, j as snapshotFileName, t as tempNameFor, k as IndexBuilder, l as ProgressReporter, q as fsyncDir, u as writeManifest, x as createPackageDir, y as removePackageDir, z as restoreTest, A as writeFileAtomic } from './package-cleanup.js';
+import { s as string, N as NEVER, o as object, _ as _enum, C as COMPRESSIONS, M as MODES, n as number, I as INDEX_PATH, m as modeNeedsPassphrase, v as verifyIntoFolder, r as removeTree, a as NoGoError, b as ChunkNonce, c as CHUNK_SIZE, d as sealChunk, F as FILE_KEY_SIZE, w as wrapScrypt, e as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, f as encodeHeader, g as F, h as ft, i as MODE_MASK, t as tempNameFor, j as IndexBuilder, k as ProgressReporter, l as fsyncDir, q as writeManifest, u as snapshotFileName, x as createPackageDir, y as removePackageDir, z as restoreTest, A as writeFileAtomic } from './package-cleanup.js';
 import os, { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { a as artifactNameProblem } from './artifact-name.js';
@@ -1027,12 +1027,7 @@ async function createSnapshot(config, passphrase, logger, now = () => new Date()
         for (const name of removeStaleTemps(config.snapshotDir)) {
             warnings.push(`removed ${name}, a temp file left by an interrupted run`);
         }
-        const createdAtDate = now();
-        const fileName = snapshotFileName(createdAtDate, config.compression);
-        const finalPath = path.join(config.snapshotDir, fileName);
-        if (fs.existsSync(finalPath)) {
-            throw new NoGoError(`snapshot ${finalPath} already exists; wait a second and rerun`);
-        }
+        const { createdAtDate, finalPath } = await freshName(config, now);
         const tempPath = tempNameFor(finalPath);
         const index = new IndexBuilder();
         const hasher = new HashingPassThrough();
@@ -1104,6 +1099,20 @@ async function createSnapshot(config, passphrase, logger, now = () => new Date()
     finally {
         unlock();
     }
+}
+/**
+ * Names are to the second (SPEC), so a rerun within the same second waits for the next one
+ * rather than failing; the snapshot-dir lock keeps anyone else from taking that name meanwhile.
+ */
+async function freshName(config, now) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+        const createdAtDate = now();
+        const finalPath = path.join(config.snapshotDir, snapshotFileName(createdAtDate, config.compression));
+        if (!fs.existsSync(finalPath))
+            return { createdAtDate, finalPath };
+        await new Promise((resolve) => setTimeout(resolve, 1000 - createdAtDate.getUTCMilliseconds() + 5));
+    }
+    throw new NoGoError(`snapshot-dir ${config.snapshotDir} already holds a snapshot for this second; check the clock and rerun`);
 }
 function isDanglingLink(p) {
     try {

@@ -7,9 +7,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readArgs, USAGE } from './bench/args.mjs'
 import { RSS_METHOD } from './bench/child.mjs'
-import { buildManyFiles, buildMixed } from './bench/dataset.mjs'
+import { buildBigFile, buildManyFiles, buildMixed } from './bench/dataset.mjs'
 import { cliPath } from './bench/ours.mjs'
-import { runFilesCase, runMainCase, runScaling } from './bench/cases.mjs'
+import { runBigFileCase, runFilesCase, runMainCase, runScaling } from './bench/cases.mjs'
 import { HASH_TOOL, missingShellTools } from './bench/shell.mjs'
 import { Budgets, size } from './bench/summary.mjs'
 
@@ -59,7 +59,9 @@ async function main() {
         log(`\ngenerating ${args.files} files of 200 bytes ...`)
         const many = buildManyFiles(join(work, 'many'), args.files)
         await runFilesCase(context, many)
+        rmSync(many.root, { recursive: true, force: true })
       }
+      if (args.bigFile > 0) await runBigFileCase(context, args.bigFile, buildBigFile)
     }
   } finally {
     if (args.keep) log(`\nkept ${work}`)

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 export const USAGE = `usage: npm run bench -- [options]
   --size 256M          data set size (K/M/G suffixes), ~60% JSONL text, ~40% random
   --files N            also run a many-small-files case: N files of 200 bytes
+  --big-file SIZE      also run one file of SIZE (e.g. 4G) through ours, after checking free disk
   --runs N             runs per side, alternated ours/shell (default 3; 1 with --memory-scaling)
   --compression KIND   zstd (default), gzip or none
   --work-factor N      scrypt log2 N for our snapshots (default 10; age -p always uses 18,
@@ -37,6 +38,7 @@ export function readArgs(argv) {
     options: {
       size: { type: 'string', default: '256M' },
       files: { type: 'string' },
+      'big-file': { type: 'string' },
       runs: { type: 'string' },
       compression: { type: 'string', default: 'zstd' },
       'work-factor': { type: 'string', default: '10' },
@@ -60,6 +62,7 @@ export function readArgs(argv) {
     help: values.help,
     size: parseSize(values.size),
     files: values.files === undefined ? 0 : positiveInt('files', values.files),
+    bigFile: values['big-file'] === undefined ? 0 : parseSize(values['big-file']),
     runs:
       values.runs === undefined
         ? values['memory-scaling']

@@ -108,3 +108,11 @@ export function buildManyFiles(root, count, seed = 2) {
     tree.small(`${include}/README.json`, text.subarray(0, 200))
   return { root, bytes: tree.bytes, files: tree.files }
 }
+
+/** One large file of incompressible bytes (plus the other includes), written piece by piece. */
+export function buildBigFile(root, size, seed = 3) {
+  const tree = new Tree(root)
+  tree.file('state/big.bin', size, (n, i) => random(n, seed + i))
+  for (const include of INCLUDES.slice(1)) tree.small(`${include}/README.json`, '{}\n')
+  return { root, bytes: tree.bytes, files: tree.files }
+}

@@ -66,12 +66,7 @@ export async function createSnapshot(
     for (const name of removeStaleTemps(config.snapshotDir)) {
       warnings.push(`removed ${name}, a temp file left by an interrupted run`)
     }
-    const createdAtDate = now()
-    const fileName = snapshotFileName(createdAtDate, config.compression)
-    const finalPath = path.join(config.snapshotDir, fileName)
-    if (fs.existsSync(finalPath)) {
-      throw new NoGoError(`snapshot ${finalPath} already exists; wait a second and rerun`)
-    }
+    const { createdAtDate, finalPath } = await freshName(config, now)
     const tempPath = tempNameFor(finalPath)
     const index = new IndexBuilder()
     const hasher = new HashingPassThrough()
@@ -153,6 +148,30 @@ export async function createSnapshot(
   } finally {
     unlock()
   }
+}
+
+/**
+ * Names are to the second (SPEC), so a rerun within the same second waits for the next one
+ * rather than failing; the snapshot-dir lock keeps anyone else from taking that name meanwhile.
+ */
+async function freshName(
+  config: SnapshotConfig,
+  now: () => Date
+): Promise<{ createdAtDate: Date; finalPath: string }> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const createdAtDate = now()
+    const finalPath = path.join(
+      config.snapshotDir,
+      snapshotFileName(createdAtDate, config.compression)
+    )
+    if (!fs.existsSync(finalPath)) return { createdAtDate, finalPath }
+    await new Promise((resolve) =>
+      setTimeout(resolve, 1000 - createdAtDate.getUTCMilliseconds() + 5)
+    )
+  }
+  throw new NoGoError(
+    `snapshot-dir ${config.snapshotDir} already holds a snapshot for this second; check the clock and rerun`
+  )
 }
 
 function isDanglingLink(p: string): boolean {
