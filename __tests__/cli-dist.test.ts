@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { ROOT } from '../__fixtures__/run-action.js'
@@ -79,5 +79,36 @@ describe('the bundled CLI', () => {
     const result = cli(['--help'])
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^Usage: cutover-gate <mode>/)
+  })
+})
+
+describe('the passphrase prompt', () => {
+  it('asks on a terminal without echoing, and the answer opens the snapshot', async () => {
+    const repo = makeRepo()
+    expect(
+      cli(['snapshot', '--repo', repo, '--scrypt-work-factor', '10'], {
+        GRAPHITI_SNAPSHOT_PASSPHRASE: PASSPHRASE
+      }).code
+    ).toBe(0)
+    // script(1) gives the CLI a real terminal; the answer is typed once the prompt shows, as a
+    // person would (typed-ahead keys are echoed by the terminal before any program can stop it)
+    const command = `'${process.execPath}' '${path.join(ROOT, 'dist/cli.js')}' restore-test --repo '${repo}'`
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { PATH: process.env.PATH ?? '', HOME: '/tmp', TMPDIR: tempDir('cg-tty-') }
+    })
+    let output = ''
+    let typed = false
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString()
+      if (!typed && output.includes('Snapshot passphrase (not echoed): ')) {
+        typed = true
+        child.stdin.write(`${PASSPHRASE}\r`)
+      }
+    })
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    expect(typed).toBe(true)
+    expect(output).not.toContain(PASSPHRASE)
+    expect(output).toMatch(/GO/)
+    expect(code).toBe(0)
   })
 })

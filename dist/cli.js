@@ -227,12 +227,13 @@ Exit status: 0 GO, 1 NO-GO, 2 usage or input error.`;
 async function promptPassphrase(prompt) {
     const input = process.stdin;
     const output = process.stderr;
-    output.write(prompt);
     return new Promise((resolve, reject) => {
         const rl = readline.createInterface({ input, terminal: true, output: undefined });
         const wasRaw = input.isTTY ? input.isRaw : false;
+        // echo goes off before the prompt shows, so nothing typed after it can appear
         if (input.isTTY)
             input.setRawMode(true);
+        output.write(prompt);
         let answer = '';
         const finish = (error) => {
             input.off('keypress', onKey);

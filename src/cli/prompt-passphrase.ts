@@ -4,11 +4,12 @@ import readline from 'node:readline'
 export async function promptPassphrase(prompt: string): Promise<string> {
   const input = process.stdin
   const output = process.stderr
-  output.write(prompt)
   return new Promise((resolve, reject) => {
     const rl = readline.createInterface({ input, terminal: true, output: undefined })
     const wasRaw = input.isTTY ? input.isRaw : false
+    // echo goes off before the prompt shows, so nothing typed after it can appear
     if (input.isTTY) input.setRawMode(true)
+    output.write(prompt)
     let answer = ''
     const finish = (error?: Error) => {
       input.off('keypress', onKey)
