@@ -1892,9 +1892,7 @@ async function runLane(config, passphrase, logger) {
         });
         record(result);
     }
-    return failed
-        ? { decision: 'NO-GO', failedStep: failed.name, reason: failed.detail, steps, evidence }
-        : { decision: 'GO', steps, evidence };
+    return { steps, evidence };
 }
 
 const nonEmpty = (value) => (value ? value : undefined);

@@ -6,15 +6,12 @@ import { createSnapshot } from '../snapshot/create-snapshot.js'
 import type { Logger } from '../util/logger.js'
 import { LANE_ORDER } from './lane-order.js'
 import { runMigrationDryRun } from './migration-dry-run.js'
-import type { StepName } from './step-names.js'
 import type { SnapshotEvidence, StepResult } from './step-result.js'
 import { skippedStep, timedStep } from './timed-step.js'
 import { snapshotDirWarnings } from './snapshot-dir-hygiene.js'
 
+/** What the lane did; the decision is the report's to make (buildReport), from these alone. */
 export interface LaneOutcome {
-  decision: 'GO' | 'NO-GO'
-  failedStep?: StepName
-  reason?: string
   steps: StepResult[]
   evidence?: SnapshotEvidence
 }
@@ -100,7 +97,5 @@ export async function runLane(
     record(result)
   }
 
-  return failed
-    ? { decision: 'NO-GO', failedStep: failed.name, reason: failed.detail, steps, evidence }
-    : { decision: 'GO', steps, evidence }
+  return { steps, evidence }
 }
