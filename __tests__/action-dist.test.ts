@@ -188,3 +188,60 @@ describe('the bundled action, run the way the runner runs it', () => {
     expect(run.stdout).toContain('::add-mask::')
   })
 })
+
+describe('inputs that change what a NO-GO does', () => {
+  it('force: false refuses to replace an existing manifest, leaving it byte for byte', async () => {
+    const repo = makeRepo()
+    expect(
+      (await runAction(repo, { ...FAST, mode: 'snapshot', passphrase: PASSPHRASE })).code
+    ).toBe(0)
+    const manifestPath = path.join(repo, 'backup/snapshots/latest-manifest.json')
+    const before = fs.readFileSync(manifestPath)
+    const snapshotsBefore = fs.readdirSync(path.dirname(manifestPath))
+    const run = await runAction(repo, {
+      ...FAST,
+      mode: 'snapshot',
+      passphrase: PASSPHRASE,
+      force: 'false'
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs).toMatchObject({ decision: 'NO-GO', 'failed-step': 'snapshot-create' })
+    expect(run.stdout).toMatch(/already exists and force is false/)
+    expect(fs.readFileSync(manifestPath)).toEqual(before)
+    expect(fs.readdirSync(path.dirname(manifestPath))).toEqual(snapshotsBefore)
+  })
+
+  it('fail-on-no-go: false sets the outputs and warns, without failing the step', async () => {
+    const repo = makeRepo()
+    const run = await runAction(repo, {
+      ...FAST,
+      mode: 'snapshot',
+      passphrase: PASSPHRASE,
+      include: 'state\nnot-there'
+    })
+    const relaxed = await runAction(repo, {
+      ...FAST,
+      mode: 'snapshot',
+      passphrase: PASSPHRASE,
+      include: 'state\nnot-there',
+      'fail-on-no-go': 'false'
+    })
+    expect(run.code).toBe(1)
+    expect(relaxed.code).toBe(0)
+    expect(relaxed.outputs).toMatchObject({ decision: 'NO-GO', 'failed-step': 'snapshot-create' })
+    expect(relaxed.stdout).not.toMatch(/::error::/)
+    expect(relaxed.stdout).toMatch(
+      /::warning::NO-GO at snapshot-create: include not-there is missing/
+    )
+  })
+
+  it('special files are left out and listed as a warning in the report', async () => {
+    const repo = makeRepo()
+    execFileSync('mkfifo', [path.join(repo, 'logs/pipe')])
+    const run = await runAction(repo, { ...FAST, mode: 'snapshot', passphrase: PASSPHRASE })
+    expect(run.outputs.decision).toBe('GO')
+    const report = fs.readFileSync(run.outputs['report-path']!, 'utf8')
+    expect(report).toMatch(/left out logs\/pipe: it is a fifo/)
+    expect(run.summary).toMatch(/left out logs\/pipe: it is a fifo/)
+  })
+})
