@@ -1,4 +1,4 @@
-import { s as string, N as NEVER, o as object, _ as _enum, C as COMPRESSIONS, M as MODES, n as number, I as INDEX_PATH, m as modeNeedsPassphrase, v as verifyIntoFolder, r as removeTree, a as NoGoError, b as ChunkNonce, c as CHUNK_SIZE, d as sealChunk, F as FILE_KEY_SIZE, w as wrapScrypt, e as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, f as encodeHeader, g as F, h as ft, i as MODE_MASK, t as tempNameFor, j as IndexBuilder, k as ProgressReporter, l as fsyncDir, q as writeManifest, u as snapshotFileName, x as createPackageDir, y as removePackageDir, z as restoreTest, A as writeFileAtomic } from './package-cleanup.js';
+import { s as string, N as NEVER, o as object, _ as _enum, C as COMPRESSIONS, M as MODES, n as number, I as INDEX_PATH, m as modeNeedsPassphrase, v as verifyIntoFolder, r as removeTree, a as NoGoError, b as ChunkNonce, c as CHUNK_SIZE, d as sealChunk, F as FILE_KEY_SIZE, w as wrapScrypt, e as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, f as encodeHeader, g as F, h as ft, B as BufferPool, i as MODE_MASK, t as tempNameFor, j as IndexBuilder, k as ProgressReporter, l as fsyncDir, q as writeManifest, u as snapshotFileName, x as createPackageDir, y as removePackageDir, z as restoreTest, A as writeFileAtomic } from './package-cleanup.js';
 import os, { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { a as artifactNameProblem } from './artifact-name.js';
@@ -468,10 +468,15 @@ function encodeTarHeader(entry) {
 
 /** Output buffers are this size: file data is read straight into them, so each byte is copied once. */
 const BATCH = 1024 * 1024;
-/** Fills fixed-size buffers in place and hands each one out when it is full. */
+/** Fills fixed-size buffers from the pool in place and hands each one out when it is full. */
 class BatchBuffer {
-    buf = Buffer.allocUnsafe(BATCH);
+    pool;
+    buf;
     used = 0;
+    constructor(pool) {
+        this.pool = pool;
+        this.buf = pool.take();
+    }
     get space() {
         return BATCH - this.used;
     }
@@ -482,7 +487,7 @@ class BatchBuffer {
     /** Takes the full buffer out and starts a new one. */
     take() {
         const out = this.used === BATCH ? this.buf : this.buf.subarray(0, this.used);
-        this.buf = Buffer.allocUnsafe(BATCH);
+        this.buf = this.pool.take();
         this.used = 0;
         return out;
     }
@@ -525,10 +530,13 @@ function changed(rel, how) {
 }
 /**
  * The snapshot's plaintext: a POSIX tar of the walked entries, each file read once and hashed as
- * it streams, then the index as the last entry. Yields buffers of about BATCH bytes.
+ * it streams, then the index as the last entry. Yields buffers of about BATCH bytes taken from
+ * `pool` (of BATCH-byte buffers): whoever holds a yielded buffer last gives it back there.
  */
-async function* archiveStream(entries, index, onProgress) {
-    const batch = new BatchBuffer();
+async function* archiveStream(entries, index, onProgress, pool = new BufferPool(BATCH, 0)) {
+    if (pool.size !== BATCH)
+        throw new RangeError(`archiveStream needs a pool of ${BATCH}-byte buffers`);
+    const batch = new BatchBuffer(pool);
     const full = [];
     const progress = { entries: 0, files: 0, bytes: 0 };
     for (const entry of entries) {
@@ -630,6 +638,8 @@ class BlockTransform extends Transform {
     #blocks = 0;
     // Block buffers whose job has settled, reused so the input side makes no garbage per block.
     #spare = [];
+    // Views of input chunks that an encoding block also points into: not to be released.
+    #shared = new WeakSet();
     #codec;
     #options;
     constructor(codec, options) {
@@ -674,7 +684,7 @@ class BlockTransform extends Transform {
         }
         this.#emitFinished();
     }
-    #start([block, backing]) {
+    #start([block, backing, whole]) {
         this.#blocks++;
         const job = { done: false, settled: Promise.resolve() };
         // Settle into the job, never reject: a failing later block must not be an unhandled rejection.
@@ -687,6 +697,8 @@ class BlockTransform extends Transform {
         });
         if (backing)
             void job.settled.then(() => this.#spare.push(backing));
+        else if (whole)
+            void job.settled.then(() => this.#options.release?.(whole));
         this.#jobs.push(job);
     }
     /** Waits for the oldest jobs, emitting them in order, until at most `keep` are left. */
@@ -716,11 +728,15 @@ class BlockTransform extends Transform {
         const first = this.#parts[0];
         if (first !== undefined && first.length >= size) {
             const take = first.length <= 2 * size ? first.length : size;
-            if (take === first.length)
-                this.#parts.shift();
-            else
-                this.#parts[0] = first.subarray(take);
             this.#buffered -= take;
+            if (take === first.length) {
+                this.#parts.shift();
+                return [first, null, this.#shared.has(first) ? undefined : first];
+            }
+            // the rest of a chunk a block still uses: never released, the GC takes it
+            const rest = first.subarray(take);
+            this.#shared.add(rest);
+            this.#parts[0] = rest;
             return [first.subarray(0, take), null];
         }
         const backing = this.#spare.pop() ?? Buffer.allocUnsafeSlow(this.#options.blockSize);
@@ -731,10 +747,17 @@ class BlockTransform extends Transform {
             const part = this.#parts[used];
             const n = part.copy(block, at, 0, Math.min(part.length, size - at));
             at += n;
-            if (n === part.length)
+            if (n === part.length) {
                 used++;
-            else
-                this.#parts[used] = part.subarray(n);
+                if (!this.#shared.has(part))
+                    this.#options.release?.(part);
+            }
+            else {
+                const rest = part.subarray(n);
+                if (this.#shared.has(part))
+                    this.#shared.add(rest);
+                this.#parts[used] = rest;
+            }
         }
         // One splice, not a shift per part: many small writes would make that quadratic.
         this.#parts.splice(0, used);
@@ -1033,15 +1056,20 @@ async function createSnapshot(config, passphrase, logger, now = () => new Date()
         const hasher = new HashingPassThrough();
         const encrypt = await createEncryptStream(Buffer.from(passphrase, 'utf8'), config.workFactor);
         const progress = new ProgressReporter(logger, 'snapshot');
+        // the batches cycle: read into, compressed from, given back once their block is encoded
+        const batches = new BufferPool(BATCH, 16);
         const output = fs.createWriteStream(tempPath, {
             flags: 'wx',
             mode: 0o600,
             highWaterMark: 4 * 1024 * 1024
         });
         try {
-            await pipeline(Readable.from(archiveStream(walkIncludes(config.repo, config.includes, (w) => warnings.push(w)), index, (p) => progress.update(p.files, p.bytes)), 
+            await pipeline(Readable.from(archiveStream(walkIncludes(config.repo, config.includes, (w) => warnings.push(w)), index, (p) => progress.update(p.files, p.bytes), batches), 
             // a few batches of read-ahead keep reading and hashing busy while zstd works
-            { objectMode: false, highWaterMark: 4 * 1024 * 1024 }), createCompressStream(config.compression), encrypt, hasher, output);
+            { objectMode: false, highWaterMark: 4 * 1024 * 1024 }), createCompressStream(config.compression, {
+                ...DEFAULT_BLOCKS,
+                release: (b) => batches.release(b)
+            }), encrypt, hasher, output);
             const fd = fs.openSync(tempPath, 'r');
             try {
                 fs.fsyncSync(fd);

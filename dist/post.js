@@ -1,5 +1,5 @@
 import { f as getState, i as info, w as warning } from './core.js';
-import { B as cleanupLeftoverPackages, D as cleanupLeftoverRestoreTests } from './package-cleanup.js';
+import { D as cleanupLeftoverPackages, E as cleanupLeftoverRestoreTests } from './package-cleanup.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -36,10 +36,10 @@ import 'node:fs';
 import 'node:path';
 import 'node:stream/promises';
 import 'node:crypto';
+import 'node:fs/promises';
 import 'node:string_decoder';
 import 'buffer';
 import 'zlib';
-import 'node:fs/promises';
 
 /**
  * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled

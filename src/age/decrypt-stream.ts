@@ -31,12 +31,24 @@ export class AgeDecryptStream extends Transform {
     this.push(plaintext)
   }
 
-  constructor(private readonly fileKeySource: FileKeySource) {
+  /**
+   * `releaseInput` is called with each input chunk once it has been taken in: this stream keeps
+   * copies of what it holds back, never the chunk, so its producer may reuse the memory.
+   */
+  constructor(
+    private readonly fileKeySource: FileKeySource,
+    private readonly releaseInput?: (chunk: Buffer) => void
+  ) {
     // Room for a few frames each way, so neither side stalls on every 64 KiB chunk.
     super({ writableHighWaterMark: 4 * FRAME_SIZE, readableHighWaterMark: 4 * FRAME_SIZE })
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
+    this.handleChunk(chunk, encoding, callback)
+    this.releaseInput?.(chunk)
+  }
+
+  private handleChunk(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
       if (this.payload) {
         this.payload.update(chunk, this.release)
@@ -93,8 +105,8 @@ export class AgeDecryptStream extends Transform {
     }
     const header = this.parser.parse(bytes)
     if (header) {
-      // Held only until unlock() finishes; we have not called back yet, so it is still ours.
-      this.afterHeader = bytes.subarray(header.length)
+      // Held until unlock() finishes (scrypt may take a while): a copy, so the chunk is free.
+      this.afterHeader = Buffer.from(bytes.subarray(header.length))
     } else if (this.headerLength === 0) {
       this.headerBuffer = Buffer.from(chunk)
       this.headerLength = chunk.length

@@ -5,6 +5,8 @@ import { DEFAULT_MAX_WORK_FACTOR, MAX_SANE_WORK_FACTOR, unwrapScrypt } from './s
 export interface DecryptOptions {
   /** Highest scrypt log2 N to accept; checked before scrypt runs. Default 20. */
   maxWorkFactor?: number
+  /** Called with each input chunk once the stream is done with it (for buffer reuse). */
+  releaseInput?: (chunk: Buffer) => void
 }
 
 /** Transform: age file bytes in, plaintext out. Parses the header from the stream itself. */
@@ -22,7 +24,10 @@ export function createDecryptStream(
   }
   // Copied so a caller wiping its buffer after this call cannot race the deferred scrypt.
   const secret = Buffer.from(passphrase)
-  return new AgeDecryptStream((header) => unwrapScrypt(header.stanzas, secret, maxWorkFactor))
+  return new AgeDecryptStream(
+    (header) => unwrapScrypt(header.stanzas, secret, maxWorkFactor),
+    options.releaseInput
+  )
 }
 
 /**

@@ -16,7 +16,15 @@ export interface BlockTransformOptions {
   blockSize: number
   /** Most blocks being encoded at once; memory is about blockSize × (inFlight + 1) × 4. */
   inFlight: number
+  /**
+   * Called with each input chunk once this stream holds no reference to it any more (copied
+   * out, or its block encoded), so its producer may reuse the memory.
+   */
+  release?: (chunk: Buffer) => void
 }
+
+/** A block to encode; its reusable backing buffer when copied, or the input chunk it is, whole. */
+type Cut = [block: Buffer, backing: Buffer | null, whole?: Buffer]
 
 interface Job {
   settled: Promise<void>
@@ -37,6 +45,8 @@ export class BlockTransform extends Transform {
   #blocks = 0
   // Block buffers whose job has settled, reused so the input side makes no garbage per block.
   #spare: Buffer[] = []
+  // Views of input chunks that an encoding block also points into: not to be released.
+  readonly #shared = new WeakSet<Buffer>()
 
   readonly #codec: BlockCodec
   readonly #options: BlockTransformOptions
@@ -90,7 +100,7 @@ export class BlockTransform extends Transform {
     this.#emitFinished()
   }
 
-  #start([block, backing]: [Buffer, Buffer | null]): void {
+  #start([block, backing, whole]: Cut): void {
     this.#blocks++
     const job: Job = { done: false, settled: Promise.resolve() }
     // Settle into the job, never reject: a failing later block must not be an unhandled rejection.
@@ -105,6 +115,7 @@ export class BlockTransform extends Transform {
       }
     )
     if (backing) void job.settled.then(() => this.#spare.push(backing))
+    else if (whole) void job.settled.then(() => this.#options.release?.(whole))
     this.#jobs.push(job)
   }
 
@@ -130,13 +141,19 @@ export class BlockTransform extends Transform {
    * upstream chunks of about the block size then never get copied), a bigger one in `size`
    * slices, else exactly `size` bytes copied into a reusable backing buffer, returned second.
    */
-  #cutBlock(size: number): [Buffer, Buffer | null] {
+  #cutBlock(size: number): Cut {
     const first = this.#parts[0]
     if (first !== undefined && first.length >= size) {
       const take = first.length <= 2 * size ? first.length : size
-      if (take === first.length) this.#parts.shift()
-      else this.#parts[0] = first.subarray(take)
       this.#buffered -= take
+      if (take === first.length) {
+        this.#parts.shift()
+        return [first, null, this.#shared.has(first) ? undefined : first]
+      }
+      // the rest of a chunk a block still uses: never released, the GC takes it
+      const rest = first.subarray(take)
+      this.#shared.add(rest)
+      this.#parts[0] = rest
       return [first.subarray(0, take), null]
     }
     const backing = this.#spare.pop() ?? Buffer.allocUnsafeSlow(this.#options.blockSize)
@@ -147,8 +164,14 @@ export class BlockTransform extends Transform {
       const part = this.#parts[used] as Buffer
       const n = part.copy(block, at, 0, Math.min(part.length, size - at))
       at += n
-      if (n === part.length) used++
-      else this.#parts[used] = part.subarray(n)
+      if (n === part.length) {
+        used++
+        if (!this.#shared.has(part)) this.#options.release?.(part)
+      } else {
+        const rest = part.subarray(n)
+        if (this.#shared.has(part)) this.#shared.add(rest)
+        this.#parts[used] = rest
+      }
     }
     // One splice, not a shift per part: many small writes would make that quadratic.
     this.#parts.splice(0, used)

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
 import fs from 'node:fs'
+import { sha256OfFile } from '../util/sha256-file.js'
 import { NoGoError } from '../lane/step-result.js'
 import type { Manifest } from '../snapshot/manifest.js'
 
@@ -24,11 +24,7 @@ export async function checkCiphertext(snapshotPath: string, manifest: Manifest):
       `snapshot ${snapshotPath} is ${size} bytes but the manifest says ${manifest.snapshot.size}: it is ${size < manifest.snapshot.size ? 'truncated' : 'longer than written (trailing data)'} or not the file the manifest describes`
     )
   }
-  const hash = createHash('sha256')
-  for await (const chunk of fs.createReadStream(snapshotPath, { highWaterMark: 1024 * 1024 })) {
-    hash.update(chunk as Buffer)
-  }
-  const actual = hash.digest('hex')
+  const actual = await sha256OfFile(snapshotPath)
   if (actual !== manifest.snapshot.sha256) {
     throw new NoGoError(
       `snapshot ${snapshotPath} SHA-256 is ${actual} but the manifest says ${manifest.snapshot.sha256}: the file was altered or corrupted`

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createDecryptStream } from '../age/decrypt.js'
 import { AgeError } from '../age/errors.js'
@@ -6,11 +7,15 @@ import { NoGoError, type SnapshotEvidence } from '../lane/step-result.js'
 import { digestOfIndex } from '../snapshot/index-format.js'
 import { readManifest, snapshotPathOf, type Manifest } from '../snapshot/manifest.js'
 import type { Logger } from '../util/logger.js'
+import { BufferPool } from '../util/buffer-pool.js'
+import { readPooled } from '../util/pooled-read.js'
 import { ProgressReporter } from '../util/progress.js'
 import { checkCiphertext } from './ciphertext-check.js'
 import { compareIndexes } from './compare-index.js'
 import { createDecompressStream } from '../compression/decompress.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
+
+const READ_SIZE = 1 << 20
 
 export interface VerifiedSnapshot {
   manifest: Manifest
@@ -63,9 +68,17 @@ export async function verifyIntoFolder(
   const progress = new ProgressReporter(logger, 'restore', 'entries')
   let extracted: ExtractResult | undefined
   try {
+    // read buffers go round: read into, decrypted from, given back by the decrypter
+    const reads = new BufferPool(READ_SIZE, 8)
     await pipeline(
-      fs.createReadStream(snapshotPath, { highWaterMark: 1024 * 1024 }),
-      createDecryptStream(Buffer.from(passphrase, 'utf8'), { maxWorkFactor: 20 }),
+      Readable.from(readPooled(snapshotPath, reads), {
+        objectMode: false,
+        highWaterMark: 2 * READ_SIZE
+      }),
+      createDecryptStream(Buffer.from(passphrase, 'utf8'), {
+        maxWorkFactor: 20,
+        releaseInput: (chunk) => reads.release(chunk)
+      }),
       createDecompressStream(manifest.compression),
       async (source: AsyncIterable<Buffer>) => {
         extracted = await extractSnapshotTar(source, dest, {

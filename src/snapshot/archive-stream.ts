@@ -4,14 +4,19 @@ import { NoGoError } from '../lane/step-result.js'
 import { INDEX_PATH, IndexBuilder, MODE_MASK } from './index-format.js'
 import { END_OF_ARCHIVE, encodeTarHeader, paddingFor } from './tar-header.js'
 import type { WalkEntry } from './walk.js'
+import { BufferPool } from '../util/buffer-pool.js'
 
 /** Output buffers are this size: file data is read straight into them, so each byte is copied once. */
-const BATCH = 1024 * 1024
+export const BATCH = 1024 * 1024
 
-/** Fills fixed-size buffers in place and hands each one out when it is full. */
+/** Fills fixed-size buffers from the pool in place and hands each one out when it is full. */
 class BatchBuffer {
-  private buf = Buffer.allocUnsafe(BATCH)
+  private buf: Buffer
   used = 0
+
+  constructor(private readonly pool: BufferPool) {
+    this.buf = pool.take()
+  }
 
   get space(): number {
     return BATCH - this.used
@@ -25,7 +30,7 @@ class BatchBuffer {
   /** Takes the full buffer out and starts a new one. */
   take(): Buffer {
     const out = this.used === BATCH ? this.buf : this.buf.subarray(0, this.used)
-    this.buf = Buffer.allocUnsafe(BATCH)
+    this.buf = this.pool.take()
     this.used = 0
     return out
   }
@@ -81,14 +86,18 @@ function changed(rel: string, how: string): NoGoError {
 
 /**
  * The snapshot's plaintext: a POSIX tar of the walked entries, each file read once and hashed as
- * it streams, then the index as the last entry. Yields buffers of about BATCH bytes.
+ * it streams, then the index as the last entry. Yields buffers of about BATCH bytes taken from
+ * `pool` (of BATCH-byte buffers): whoever holds a yielded buffer last gives it back there.
  */
 export async function* archiveStream(
   entries: Iterable<WalkEntry>,
   index: IndexBuilder,
-  onProgress?: (progress: ArchiveProgress) => void
+  onProgress?: (progress: ArchiveProgress) => void,
+  pool: BufferPool = new BufferPool(BATCH, 0)
 ): AsyncGenerator<Buffer> {
-  const batch = new BatchBuffer()
+  if (pool.size !== BATCH)
+    throw new RangeError(`archiveStream needs a pool of ${BATCH}-byte buffers`)
+  const batch = new BatchBuffer(pool)
   const full: Buffer[] = []
   const progress: ArchiveProgress = { entries: 0, files: 0, bytes: 0 }
 

@@ -9,8 +9,9 @@ import { fsyncDir, tempNameFor } from '../util/atomic-write.js'
 import { HashingPassThrough } from '../util/hashing-writer.js'
 import type { Logger } from '../util/logger.js'
 import { ProgressReporter } from '../util/progress.js'
-import { archiveStream } from './archive-stream.js'
-import { createCompressStream } from '../compression/compress.js'
+import { archiveStream, BATCH } from './archive-stream.js'
+import { createCompressStream, DEFAULT_BLOCKS } from '../compression/compress.js'
+import { BufferPool } from '../util/buffer-pool.js'
 import { IndexBuilder } from './index-format.js'
 import { writeManifest, type Manifest } from './manifest.js'
 import { lockSnapshotDir, removeStaleTemps } from './snapshot-dir-lock.js'
@@ -72,6 +73,8 @@ export async function createSnapshot(
     const hasher = new HashingPassThrough()
     const encrypt = await createEncryptStream(Buffer.from(passphrase, 'utf8'), config.workFactor)
     const progress = new ProgressReporter(logger, 'snapshot')
+    // the batches cycle: read into, compressed from, given back once their block is encoded
+    const batches = new BufferPool(BATCH, 16)
     const output = fs.createWriteStream(tempPath, {
       flags: 'wx',
       mode: 0o600,
@@ -83,12 +86,16 @@ export async function createSnapshot(
           archiveStream(
             walkIncludes(config.repo, config.includes, (w) => warnings.push(w)),
             index,
-            (p) => progress.update(p.files, p.bytes)
+            (p) => progress.update(p.files, p.bytes),
+            batches
           ),
           // a few batches of read-ahead keep reading and hashing busy while zstd works
           { objectMode: false, highWaterMark: 4 * 1024 * 1024 }
         ),
-        createCompressStream(config.compression),
+        createCompressStream(config.compression, {
+          ...DEFAULT_BLOCKS,
+          release: (b) => batches.release(b)
+        }),
         encrypt,
         hasher,
         output
