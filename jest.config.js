@@ -7,6 +7,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }]
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
+  globalSetup: '<rootDir>/__fixtures__/global-setup.ts',
+  globalTeardown: '<rootDir>/__fixtures__/global-teardown.ts',
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/'],
   testTimeout: 120000,
   verbose: false
