@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ROOT } from '../__fixtures__/run-action.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
+import { nodeTooOld } from '../src/cli/require-node.js'
 
 const PASSPHRASE = 'cli passphrase ✓ 42'
 
@@ -111,4 +112,34 @@ describe('the passphrase prompt', () => {
     expect(output).toMatch(/GO/)
     expect(code).toBe(0)
   })
+})
+
+describe('an older Node', () => {
+  it('is named with what to do, for versions before 24 only', () => {
+    expect(nodeTooOld('v20.19.0')).toMatch(/needs Node\.js 24 or later \(this is v20\.19\.0\)/)
+    expect(nodeTooOld('v23.11.1')).toMatch(/needs Node\.js 24/)
+    expect(nodeTooOld('v24.0.0')).toBeUndefined()
+    expect(nodeTooOld('v26.1.0')).toBeUndefined()
+  })
+
+  // The machines this project is built on ship Node 20 as /usr/bin/node (NOTES.md).
+  const systemNode = spawnSync('/usr/bin/node', ['--version'], { encoding: 'utf8' }).stdout?.trim()
+  const older = systemNode && nodeTooOld(systemNode) ? it : it.skip
+  older(
+    `runs the bundled CLI on /usr/bin/node ${systemNode ?? '(none)'}: exit 2, one line, nothing written`,
+    () => {
+      const repo = makeRepo()
+      const result = spawnSync(
+        '/usr/bin/node',
+        [path.join(ROOT, 'dist/cli.js'), 'snapshot', '--repo', repo],
+        {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '', GRAPHITI_SNAPSHOT_PASSPHRASE: PASSPHRASE }
+        }
+      )
+      expect(result.status).toBe(2)
+      expect(result.stderr.trim().split('\n')).toEqual([nodeTooOld(systemNode!)])
+      expect(fs.existsSync(path.join(repo, 'backup'))).toBe(false)
+    }
+  )
 })

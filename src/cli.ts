@@ -1,3 +1,4 @@
+import './cli/check-node.js'
 import { runCli } from './cli/run-cli.js'
 
 process.exitCode = await runCli({

@@ -1,0 +1,9 @@
+/** The oldest Node major the bundle runs on: zstd in node:zlib and the action runtime (node24). */
+export const MIN_NODE_MAJOR = 24
+
+/** One line saying why `version` (like "v20.19.0") cannot run cutover-gate, or undefined. */
+export function nodeTooOld(version: string): string | undefined {
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1])
+  if (major >= MIN_NODE_MAJOR) return undefined
+  return `cutover-gate needs Node.js ${MIN_NODE_MAJOR} or later (this is ${version}): install Node ${MIN_NODE_MAJOR}, or run it through npx from a project whose node_modules has node@${MIN_NODE_MAJOR}`
+}
