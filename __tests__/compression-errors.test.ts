@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises'
 import { BlockTransform } from '../src/compression/block-transform.js'
 import { createCompressStream } from '../src/compression/compress.js'
 import { createDecompressStream } from '../src/compression/decompress.js'
-import { hasBinary, mixedData, through } from './compression-helpers.js'
+import { hasBinary, mixedData, through } from '../__fixtures__/compression-helpers.js'
 
 const data = mixedData(600_000, 5)
 const small = { blockSize: 100_000, inFlight: 3 }

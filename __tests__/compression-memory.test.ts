@@ -2,7 +2,7 @@ import { Readable, type Transform } from 'node:stream'
 import zlib from 'node:zlib'
 import { createCompressStream } from '../src/compression/compress.js'
 import { createDecompressStream } from '../src/compression/decompress.js'
-import { mixedData } from './compression-helpers.js'
+import { mixedData } from '../__fixtures__/compression-helpers.js'
 
 /** Resolves once `read()` stops changing for a while (the stream has stalled on backpressure). */
 async function settled(read: () => number): Promise<number> {

@@ -8,7 +8,7 @@ import {
   options,
   removeTempFolders,
   tempFolder
-} from './migration-helpers.js'
+} from '../__fixtures__/migration-helpers.js'
 
 afterEach(removeTempFolders)
 

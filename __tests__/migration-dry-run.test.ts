@@ -9,7 +9,7 @@ import {
   options,
   removeTempFolders,
   tempFolder
-} from './migration-helpers.js'
+} from '../__fixtures__/migration-helpers.js'
 
 afterEach(removeTempFolders)
 

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { renderJson } from '../src/report/render-json.js'
 import { buildReport } from '../src/report/report-model.js'
 import { writeReportFiles } from '../src/report/write-report.js'
-import { EVIDENCE, goReport, noGoReport, step } from './report-fixtures.js'
+import { EVIDENCE, goReport, noGoReport, step } from '../__fixtures__/report-fixtures.js'
 
 describe('renderJson', () => {
   it('parses, carries version 1 and the same facts as the report', () => {

@@ -1,6 +1,6 @@
 import { renderMarkdown, SUMMARY_LIMIT_BYTES } from '../src/report/render-markdown.js'
 import { buildReport, type ReadinessReport } from '../src/report/report-model.js'
-import { CONTEXT, EVIDENCE, goReport, noGoReport, step } from './report-fixtures.js'
+import { CONTEXT, EVIDENCE, goReport, noGoReport, step } from '../__fixtures__/report-fixtures.js'
 
 const lines = (markdown: string): string[] => markdown.split('\n')
 

@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { renderTerminal } from '../src/report/render-terminal.js'
 import { contextFromEnv } from '../src/report/run-context.js'
-import { goReport, noGoReport } from './report-fixtures.js'
+import { goReport, noGoReport } from '../__fixtures__/report-fixtures.js'
 
 describe('renderTerminal', () => {
   it('fits 80 columns and shows decision, steps, evidence and context', () => {
