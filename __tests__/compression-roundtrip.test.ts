@@ -1,7 +1,12 @@
 import { COMPRESSIONS } from '../src/config/config.js'
 import { createCompressStream, DEFAULT_BLOCKS } from '../src/compression/compress.js'
 import { createDecompressStream } from '../src/compression/decompress.js'
-import { mixedData, oddChunks, through, zstdDescriptors } from '../__fixtures__/compression-helpers.js'
+import {
+  mixedData,
+  oddChunks,
+  through,
+  zstdDescriptors
+} from '../__fixtures__/compression-helpers.js'
 
 const B = DEFAULT_BLOCKS.blockSize
 const SIZES: [string, number][] = [

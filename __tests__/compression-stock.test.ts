@@ -5,7 +5,13 @@ import { join } from 'node:path'
 import zlib from 'node:zlib'
 import { createCompressStream, DEFAULT_BLOCKS } from '../src/compression/compress.js'
 import { createDecompressStream } from '../src/compression/decompress.js'
-import { hasBinary, mixedData, oddChunks, runStock, through } from '../__fixtures__/compression-helpers.js'
+import {
+  hasBinary,
+  mixedData,
+  oddChunks,
+  runStock,
+  through
+} from '../__fixtures__/compression-helpers.js'
 
 const data = mixedData(2 * DEFAULT_BLOCKS.blockSize + 4321, 11)
 

@@ -4,7 +4,13 @@ import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { runMigrationDryRun } from '../src/lane/migration-dry-run.js'
-import { git, leftovers, options, removeTempFolders, tempFolder } from '../__fixtures__/migration-helpers.js'
+import {
+  git,
+  leftovers,
+  options,
+  removeTempFolders,
+  tempFolder
+} from '../__fixtures__/migration-helpers.js'
 
 afterEach(removeTempFolders)
 

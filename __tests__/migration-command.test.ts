@@ -4,7 +4,12 @@ import { LineSplitter, OutputTail } from '../src/lane/output-tail.js'
 import { runCommand } from '../src/lane/run-command.js'
 import { splitCommand, substitutePackage } from '../src/lane/split-command.js'
 import { missingScriptInOutput, scriptOf } from '../src/lane/missing-script.js'
-import { removeTempFolders, running, tempFolder, waitUntil } from '../__fixtures__/migration-helpers.js'
+import {
+  removeTempFolders,
+  running,
+  tempFolder,
+  waitUntil
+} from '../__fixtures__/migration-helpers.js'
 
 afterEach(removeTempFolders)
 
