@@ -10,6 +10,7 @@ import { BlockTransform, type BlockCodec } from '../src/compression/block-transf
 import { restoreIntoTarget } from '../src/restore/restore-into-target.js'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
 import { BufferPool } from '../src/util/buffer-pool.js'
+import { readPooled } from '../src/util/pooled-read.js'
 import { sha256OfFile } from '../src/util/sha256-file.js'
 import { MemoryLogger } from '../src/util/logger.js'
 import { tempDir } from '../__fixtures__/trees.js'
@@ -164,6 +165,32 @@ describe('snapshots that cycle their read buffers many times', () => {
       expect(await sha256OfFile(path.join(target, 'state', name))).toBe(sha256)
     }
   }, 120_000)
+})
+
+describe('readPooled', () => {
+  const openFds = () => fs.readdirSync('/proc/self/fd').length
+
+  it('yields the file in order through reused buffers, and closes it when stopped early', async () => {
+    const file = path.join(tempDir('cg-pooled-'), 'data')
+    const data = randomBytes(10 * 1024 + 7)
+    fs.writeFileSync(file, data)
+    const pool = new BufferPool(1024, 4)
+    const got: Buffer[] = []
+    for await (const chunk of readPooled(file, pool)) {
+      got.push(Buffer.from(chunk))
+      pool.release(chunk)
+    }
+    expect(Buffer.concat(got)).toEqual(data)
+    // eleven reads, two buffers: one with the consumer, one being read into (4 if never reused)
+    expect(pool.available).toBe(2)
+
+    const before = openFds()
+    for await (const chunk of readPooled(file, pool)) {
+      expect(chunk.length).toBe(1024)
+      break
+    }
+    expect(openFds()).toBe(before)
+  })
 })
 
 describe('sha256OfFile', () => {

@@ -7220,26 +7220,37 @@ class BufferPool {
 }
 
 /**
- * A file's bytes in order, read on the threadpool into buffers taken from `pool`. Each yielded
- * chunk is a view of a pool buffer: the consumer gives it back with `pool.release` when done,
- * or drops it and the GC takes it.
+ * A file's bytes in order, read on the threadpool into buffers taken from `pool`, one read ahead
+ * of the consumer. Each yielded chunk is a view of a pool buffer: the consumer gives it back with
+ * `pool.release` when done with it, or drops it and the GC takes it.
  */
 async function* readPooled(filePath, pool) {
     const handle = await open$1(filePath, 'r');
+    let next;
     try {
+        next = readInto(handle, pool);
         for (;;) {
-            const buffer = pool.take();
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0) {
-                pool.release(buffer);
+            const chunk = await next;
+            if (!chunk)
                 return;
-            }
-            yield buffer.subarray(0, bytesRead);
+            // the next read runs while the consumer works on this chunk
+            next = readInto(handle, pool);
+            yield chunk;
         }
     }
     finally {
+        // a consumer that stops early may leave a read in flight: let it land before closing
+        await next?.catch(() => undefined);
         await handle.close();
     }
+}
+async function readInto(handle, pool) {
+    const buffer = pool.take();
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead > 0)
+        return buffer.subarray(0, bytesRead);
+    pool.release(buffer);
+    return undefined;
 }
 
 const MiB = 1024 * 1024;
@@ -7270,28 +7281,16 @@ class ProgressReporter {
 
 const READ_SIZE$1 = 4 << 20;
 /**
- * SHA-256 of a whole file, reading on the threadpool into two buffers that take turns: the next
- * read runs while this one is hashed, and no memory is allocated per read (fresh buffers cost a
- * page fault per 4 KiB, which on a VM is most of the time).
+ * SHA-256 of a whole file. Two reused buffers take turns (one read ahead while the other is
+ * hashed): fresh buffers would cost a page fault per 4 KiB, which on a VM was most of the time
+ * (135 MiB: 0.8-0.95 s through createReadStream, 0.15 s this way).
  */
 async function sha256OfFile(filePath) {
     const hash = createHash('sha256');
-    const handle = await open$1(filePath, 'r');
-    try {
-        const buffers = [Buffer.allocUnsafeSlow(READ_SIZE$1), Buffer.allocUnsafeSlow(READ_SIZE$1)];
-        let turn = 0;
-        let pending = handle.read(buffers[0], 0, READ_SIZE$1, null);
-        for (;;) {
-            const { bytesRead, buffer } = await pending;
-            if (bytesRead === 0)
-                break;
-            turn ^= 1;
-            pending = handle.read(buffers[turn], 0, READ_SIZE$1, null);
-            hash.update(buffer.subarray(0, bytesRead));
-        }
-    }
-    finally {
-        await handle.close();
+    const pool = new BufferPool(READ_SIZE$1, 2);
+    for await (const chunk of readPooled(filePath, pool)) {
+        hash.update(chunk);
+        pool.release(chunk);
     }
     return hash.digest('hex');
 }
@@ -7681,7 +7680,7 @@ class ZstdDecompressStream extends Transform {
     #options;
     #inner = null;
     constructor(options) {
-        super({ readableHighWaterMark: 4 << 20 });
+        super();
         this.#options = options;
     }
     _transform(chunk, _encoding, callback) {

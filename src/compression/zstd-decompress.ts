@@ -24,7 +24,7 @@ export class ZstdDecompressStream extends Transform {
   #inner: zlib.ZstdDecompress | null = null
 
   constructor(options: ZstdDecompressOptions) {
-    super({ readableHighWaterMark: 4 << 20 })
+    super()
     this.#options = options
   }
 
