@@ -6283,6 +6283,29 @@ function datetime(params) {
 }
 
 /**
+ * Text appended as UTF-8 into one growing buffer. An index of many thousand lines kept as strings
+ * is that many objects on the JavaScript heap, which the collector lets grow to several times
+ * their size; kept here it is its bytes, outside the heap.
+ */
+class TextLog {
+    #buffer = Buffer.allocUnsafe(64 * 1024);
+    #length = 0;
+    append(text) {
+        const most = text.length * 3;
+        if (this.#length + most > this.#buffer.length) {
+            const grown = Buffer.allocUnsafe(Math.max(2 * this.#buffer.length, this.#length + most));
+            this.#buffer.copy(grown, 0, 0, this.#length);
+            this.#buffer = grown;
+        }
+        this.#length += this.#buffer.write(text, this.#length, 'utf8');
+    }
+    /** The bytes so far: a view, valid until the next append. */
+    bytes() {
+        return this.#buffer.subarray(0, this.#length);
+    }
+}
+
+/**
  * The per-file index: the archive's last entry, at INDEX_PATH, so it is encrypted with the data
  * and never shown in the manifest. One JSON object per line, fields in a fixed order, in archive
  * order (depth-first, children sorted by the bytes of their UTF-8 names). `content.digest` is the
@@ -6353,14 +6376,14 @@ function parseIndexLine(line, lineNumber) {
 /** Accumulates index lines and their digest as entries are archived or verified. */
 class IndexBuilder {
     hash = createHash('sha256');
-    parts = [];
+    lines = new TextLog();
     files = 0;
     bytes = 0;
     entries = 0;
     add(entry) {
         const line = indexLine(entry) + '\n';
         this.hash.update(line);
-        this.parts.push(line);
+        this.lines.append(line);
         this.entries++;
         if (entry.type === 'file') {
             this.files++;
@@ -6370,7 +6393,7 @@ class IndexBuilder {
     }
     /** The index file's bytes; call once, at the end. */
     bytesOfIndex() {
-        return Buffer.from(this.parts.join(''), 'utf8');
+        return this.lines.bytes();
     }
     finalDigest;
     /** The content digest; the hash is finished on the first call, so add nothing after it. */
@@ -8251,7 +8274,7 @@ class TreeWriter {
     folders = [];
     implied = new Map();
     links = new Map();
-    lines = [];
+    lines = new TextLog();
     file;
     index;
     indexDone = false;
@@ -8374,7 +8397,7 @@ class TreeWriter {
             });
         }
         return {
-            observedIndex: Buffer.from(this.lines.join(''), 'utf8'),
+            observedIndex: this.lines.bytes(),
             archivedIndex: Buffer.concat(this.index)
         };
     }
@@ -8391,7 +8414,7 @@ class TreeWriter {
         this.file = undefined;
     }
     addLine(line) {
-        this.lines.push(`${line}\n`);
+        this.lines.append(`${line}\n`);
         this.entries++;
     }
     startIndex(entry) {

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import { INDEX_PATH, indexLine } from '../snapshot/index-format.js'
 import { showPath } from './entry-path.js'
 import { findLinkEscape, MAX_STEPS } from './link-escape.js'
+import { TextLog } from '../util/text-log.js'
 import type { TarEntry, TarSink } from './tar-reader.js'
 
 /** The index is read into memory to be compared; a real one is ~150 bytes per entry. */
@@ -45,7 +46,7 @@ export class TreeWriter implements TarSink {
   private readonly folders: Folder[] = []
   private readonly implied = new Map<string, Folder>()
   private readonly links = new Map<string, string>()
-  private readonly lines: string[] = []
+  private readonly lines = new TextLog()
   private file: OpenFile | undefined
   private index: Buffer[] | undefined
   private indexDone = false
@@ -176,7 +177,7 @@ export class TreeWriter implements TarSink {
       })
     }
     return {
-      observedIndex: Buffer.from(this.lines.join(''), 'utf8'),
+      observedIndex: this.lines.bytes(),
       archivedIndex: Buffer.concat(this.index)
     }
   }
@@ -193,7 +194,7 @@ export class TreeWriter implements TarSink {
   }
 
   private addLine(line: string): void {
-    this.lines.push(`${line}\n`)
+    this.lines.append(`${line}\n`)
     this.entries++
   }
 

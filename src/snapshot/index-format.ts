@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
+import { TextLog } from '../util/text-log.js'
 
 /**
  * The per-file index: the archive's last entry, at INDEX_PATH, so it is encrypted with the data
@@ -77,7 +78,7 @@ export function parseIndexLine(line: string, lineNumber: number): IndexEntry {
 /** Accumulates index lines and their digest as entries are archived or verified. */
 export class IndexBuilder {
   private readonly hash = createHash('sha256')
-  private readonly parts: string[] = []
+  private readonly lines = new TextLog()
   files = 0
   bytes = 0
   entries = 0
@@ -85,7 +86,7 @@ export class IndexBuilder {
   add(entry: IndexEntry): string {
     const line = indexLine(entry) + '\n'
     this.hash.update(line)
-    this.parts.push(line)
+    this.lines.append(line)
     this.entries++
     if (entry.type === 'file') {
       this.files++
@@ -96,7 +97,7 @@ export class IndexBuilder {
 
   /** The index file's bytes; call once, at the end. */
   bytesOfIndex(): Buffer {
-    return Buffer.from(this.parts.join(''), 'utf8')
+    return this.lines.bytes()
   }
 
   private finalDigest: string | undefined
