@@ -1,14 +1,14 @@
-import { s as string, N as NEVER, o as object, _ as _enum, C as COMPRESSIONS, M as MODES, n as number, I as INDEX_PATH, m as modeNeedsPassphrase, v as verifyIntoFolder, r as removeTree, a as NoGoError, b as ChunkNonce, c as CHUNK_SIZE, d as sealChunk, F as FILE_KEY_SIZE, w as wrapScrypt, e as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, f as encodeHeader, g as F, h as ft, B as BufferPool, i as MODE_MASK, t as tempNameFor, j as IndexBuilder, k as ProgressReporter, l as fsyncDir, q as writeManifest, u as snapshotFileName, x as createPackageDir, y as removePackageDir, z as restoreTest, A as writeFileAtomic } from './package-cleanup.js';
+import { s as string, N as NEVER, o as object, _ as _enum, C as COMPRESSIONS, M as MODES, n as number, I as INDEX_PATH, m as modeNeedsPassphrase, v as verifyIntoFolder, r as removeTree, a as NoGoError, b as ChunkNonce, c as CHUNK_SIZE, d as sealChunk, F as FILE_KEY_SIZE, e as encodeHeader, f as scryptStanzaShape, w as wrapScrypt, g as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, h as F, i as ft, B as BufferPool, j as MODE_MASK, t as tempNameFor, k as IndexBuilder, l as ProgressReporter, q as fsyncDir, u as writeManifest, x as snapshotFileName, y as createPackageDir, z as removePackageDir, A as restoreTest, D as writeFileAtomic } from './package-cleanup.js';
 import os, { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { a as artifactNameProblem } from './artifact-name.js';
 import fs, { createReadStream } from 'node:fs';
-import { Transform, PassThrough, Readable } from 'node:stream';
+import { Transform, Writable, PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes, createHash } from 'node:crypto';
+import { open, lstat, readlink, access } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import { execFile, spawn, spawnSync, execFileSync } from 'node:child_process';
-import { lstat, readlink, access } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -363,19 +363,23 @@ class PayloadEncrypter {
 /** Work factors accepted for new files: below 10 is too weak, above 20 too slow to open. */
 const MIN_ENCRYPT_WORK_FACTOR = 10;
 const MAX_ENCRYPT_WORK_FACTOR = 20;
-/** Plaintext in, a complete age v1 file out: header, payload nonce, then STREAM chunks. */
+/**
+ * Plaintext in; the header (when given), the payload nonce, then STREAM chunks out. Without a
+ * header the output is the file from the end of its header on, for a caller that writes the
+ * header in front of it later (see encryptHeaderLast).
+ */
 class AgeEncryptStream extends Transform {
     encrypter;
     release = (piece) => {
         this.push(piece);
     };
-    /** `stanzas` must already wrap `fileKey`; the header is MACed with it here. */
-    constructor(fileKey, stanzas) {
+    /** `header` must come from encodeHeader with this same `fileKey`. */
+    constructor(fileKey, header) {
         // Room for a few chunks each way, so neither side stalls on every 64 KiB chunk.
         super({ writableHighWaterMark: 4 * FRAME_SIZE, readableHighWaterMark: 4 * FRAME_SIZE });
         const nonce = randomBytes(PAYLOAD_NONCE_SIZE);
         this.encrypter = new PayloadEncrypter(payloadKey(fileKey, nonce));
-        this.push(Buffer.concat([encodeHeader(stanzas, fileKey), nonce]));
+        this.push(header ? Buffer.concat([header, nonce]) : Buffer.from(nonce));
     }
     _transform(chunk, _encoding, callback) {
         try {
@@ -398,30 +402,183 @@ class AgeEncryptStream extends Transform {
         callback();
     }
 }
-/** Transform: plaintext in, a complete age v1 file out (one scrypt stanza, work factor = log2 N). */
-async function createEncryptStream(passphrase, workFactor) {
+/**
+ * Like createEncryptStream, without waiting for scrypt: the payload is keyed from the random file
+ * key, never from the passphrase, so only the header waits for the wrap. At the default work
+ * factor scrypt takes over a second here, which the payload no longer spends idle.
+ */
+function encryptHeaderLast(passphrase, workFactor) {
+    checkWorkFactor(workFactor);
+    const fileKey = randomBytes(FILE_KEY_SIZE);
+    const headerLength = encodeHeader([scryptStanzaShape(workFactor)], fileKey).length;
+    // copied: the caller may wipe its passphrase buffer while scrypt is still running
+    const header = wrapScrypt(fileKey, Buffer.from(passphrase), workFactor).then((stanza) => {
+        const bytes = encodeHeader([stanza], fileKey);
+        if (bytes.length !== headerLength) {
+            throw new Error(`age header came out ${bytes.length} bytes, ${headerLength} were reserved`);
+        }
+        return bytes;
+    });
+    return { payload: new AgeEncryptStream(fileKey), headerLength, header };
+}
+function checkWorkFactor(workFactor) {
     if (!Number.isInteger(workFactor) ||
         workFactor < MIN_ENCRYPT_WORK_FACTOR ||
         workFactor > MAX_ENCRYPT_WORK_FACTOR) {
         throw new RangeError(`scrypt work factor must be an integer from ${MIN_ENCRYPT_WORK_FACTOR} to ${MAX_ENCRYPT_WORK_FACTOR}, got ${workFactor}`);
     }
-    const fileKey = randomBytes(FILE_KEY_SIZE);
-    const stanza = await wrapScrypt(fileKey, passphrase, workFactor);
-    return new AgeEncryptStream(fileKey, [stanza]);
 }
 
-/** Pass-through that hashes and counts the bytes on their way to the file: no second read. */
-class HashingPassThrough extends Transform {
-    hash = createHash('sha256');
-    size = 0;
-    _transform(chunk, _enc, done) {
-        this.hash.update(chunk);
-        this.size += chunk.length;
-        done(null, chunk);
+const READ_BACK_SIZE = 1 << 20;
+/**
+ * A new file whose first `headerLength` bytes are known only later (an age header waiting on
+ * scrypt). What is written streams to disk at once, from offset `headerLength`; when the header
+ * arrives it is written at offset 0, and the bytes already on disk are read back to hash them,
+ * so the SHA-256 covers the file in order without holding its body in memory. Once caught up,
+ * every later write is hashed on its way, as a plain hashing writer would.
+ *
+ * The file is created (`wx+`: never an existing one; mode 0o600), and synced before the stream finishes; `size` and
+ * `digestHex()` describe it then. A header that fails destroys the stream with its error.
+ */
+class HeaderLastFile extends Writable {
+    #path;
+    #headerLength;
+    #hash = createHash('sha256');
+    #handle;
+    #header;
+    #headerFailure;
+    /** Where the next write lands: the file's length so far, header space included. */
+    #position;
+    /** True once the header and everything written before it arrived have been hashed. */
+    #caughtUp = false;
+    #headerReady;
+    #digest;
+    constructor(filePath, headerLength, header) {
+        super({ highWaterMark: 4 * 1024 * 1024 });
+        if (!Number.isInteger(headerLength) || headerLength < 0) {
+            throw new RangeError('headerLength must be a whole number of bytes');
+        }
+        this.#path = filePath;
+        this.#headerLength = headerLength;
+        this.#position = headerLength;
+        header.then((bytes) => {
+            this.#header = Buffer.from(bytes);
+        }, (error) => {
+            this.#headerFailure = error instanceof Error ? error : new Error(String(error));
+            this.destroy(this.#headerFailure);
+        });
+        this.#headerReady = header.then(() => undefined);
+        // settled through the handlers above; this one only keeps the rejection from being unhandled
+        this.#headerReady.catch(() => undefined);
     }
+    /** Bytes in the file: header and body. */
+    get size() {
+        return this.#position;
+    }
+    /** SHA-256 of the whole file, once the stream has finished. */
     digestHex() {
-        return this.hash.digest('hex');
+        if (this.#digest === undefined)
+            throw new Error('the file is not finished yet');
+        return this.#digest;
     }
+    _construct(callback) {
+        open(this.#path, 'wx+', 0o600).then((handle) => {
+            this.#handle = handle;
+            callback();
+        }, callback);
+    }
+    _write(chunk, _encoding, callback) {
+        this.#append([chunk]).then(() => callback(), callback);
+    }
+    _writev(chunks, callback) {
+        this.#append(chunks.map((c) => c.chunk)).then(() => callback(), callback);
+    }
+    _final(callback) {
+        this.#finish().then(() => callback(), callback);
+    }
+    _destroy(error, callback) {
+        const handle = this.#handle;
+        this.#handle = undefined;
+        if (!handle) {
+            callback(error);
+            return;
+        }
+        handle.close().then(() => callback(error), (closeError) => callback(error ?? closeError));
+    }
+    async #append(chunks) {
+        // Catching up first keeps the hash in file order: header, read-back body, then this write.
+        if (this.#header && !this.#caughtUp)
+            await this.#catchUp();
+        const total = await writeAllAt(this.#open(), chunks, this.#position);
+        this.#position += total;
+        if (this.#caughtUp)
+            for (const chunk of chunks)
+                this.#hash.update(chunk);
+    }
+    async #finish() {
+        await this.#headerReady;
+        if (!this.#caughtUp)
+            await this.#catchUp();
+        const handle = this.#open();
+        await handle.sync();
+        this.#handle = undefined;
+        await handle.close();
+        this.#digest = this.#hash.digest('hex');
+    }
+    /** Writes the header at offset 0 and hashes it, then the body written so far, read back. */
+    async #catchUp() {
+        const header = this.#header;
+        if (header.length !== this.#headerLength) {
+            throw new Error(`the header for ${this.#path} is ${header.length} bytes, ${this.#headerLength} were reserved`);
+        }
+        const handle = this.#open();
+        await writeAllAt(handle, [header], 0);
+        this.#hash.update(header);
+        const buffer = Buffer.allocUnsafe(Math.min(READ_BACK_SIZE, this.#position - header.length));
+        for (let at = header.length; at < this.#position;) {
+            const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, this.#position - at), at);
+            if (bytesRead === 0)
+                throw new Error(`${this.#path} is shorter than what was written to it`);
+            this.#hash.update(buffer.subarray(0, bytesRead));
+            at += bytesRead;
+        }
+        this.#caughtUp = true;
+    }
+    #open() {
+        if (!this.#handle)
+            throw this.#headerFailure ?? new Error(`${this.#path} is closed`);
+        return this.#handle;
+    }
+}
+/**
+ * Writes every byte of `chunks` at `position`, going on after a short write (a filling disk
+ * writes what fits, then fails the next call with ENOSPC). Returns the bytes written.
+ */
+async function writeAllAt(handle, chunks, position) {
+    let total = 0;
+    for (const chunk of chunks)
+        total += chunk.length;
+    const left = chunks.filter((chunk) => chunk.length > 0);
+    let first = 0;
+    for (let done = 0; done < total;) {
+        const { bytesWritten } = await handle.writev(first === 0 ? left : left.slice(first), position + done);
+        if (bytesWritten <= 0)
+            throw new Error(`writing stopped ${total - done} bytes short`);
+        done += bytesWritten;
+        // drop what was written: whole chunks, then the front of a partly written one
+        for (let skip = bytesWritten; skip > 0;) {
+            const chunk = left[first];
+            if (skip < chunk.length) {
+                left[first] = chunk.subarray(skip);
+                skip = 0;
+            }
+            else {
+                skip -= chunk.length;
+                first++;
+            }
+        }
+    }
+    return total;
 }
 
 const TYPE = { file: 'File', dir: 'Directory', symlink: 'SymbolicLink' };
@@ -1025,7 +1182,7 @@ function* visit(repo, rel, abs, stat, onSkip) {
 const TOOL = { name: 'cutover-gate', version: '0.1.0' };
 
 /**
- * Runbook step 2: tar → compress → age (scrypt) → temp file, hashed as it streams; renamed into
+ * Runbook step 2: tar → compress → age (scrypt) → temp file, hashed as it is written; renamed into
  * place, then the manifest written last. A run that dies leaves the previous pair whole.
  */
 async function createSnapshot(config, passphrase, logger, now = () => new Date()) {
@@ -1053,30 +1210,20 @@ async function createSnapshot(config, passphrase, logger, now = () => new Date()
         const { createdAtDate, finalPath } = await freshName(config, now);
         const tempPath = tempNameFor(finalPath);
         const index = new IndexBuilder();
-        const hasher = new HashingPassThrough();
-        const encrypt = await createEncryptStream(Buffer.from(passphrase, 'utf8'), config.workFactor);
+        // scrypt wraps the key while the payload streams; the file's header is filled in after
+        const age = encryptHeaderLast(Buffer.from(passphrase, 'utf8'), config.workFactor);
+        const output = new HeaderLastFile(tempPath, age.headerLength, age.header);
         const progress = new ProgressReporter(logger, 'snapshot');
         // the batches cycle: read into, compressed from, given back once their block is encoded
         const batches = new BufferPool(BATCH, 16);
-        const output = fs.createWriteStream(tempPath, {
-            flags: 'wx',
-            mode: 0o600,
-            highWaterMark: 4 * 1024 * 1024
-        });
         try {
             await pipeline(Readable.from(archiveStream(walkIncludes(config.repo, config.includes, (w) => warnings.push(w)), index, (p) => progress.update(p.files, p.bytes), batches), 
             // a few batches of read-ahead keep reading and hashing busy while zstd works
             { objectMode: false, highWaterMark: 4 * 1024 * 1024 }), createCompressStream(config.compression, {
                 ...DEFAULT_BLOCKS,
                 release: (b) => batches.release(b)
-            }), encrypt, hasher, output);
-            const fd = fs.openSync(tempPath, 'r');
-            try {
-                fs.fsyncSync(fd);
-            }
-            finally {
-                fs.closeSync(fd);
-            }
+            }), age.payload, output);
+            // the output synced the file before finishing
             fs.renameSync(tempPath, finalPath);
             fsyncDir(config.snapshotDir);
         }
@@ -1087,13 +1234,13 @@ async function createSnapshot(config, passphrase, logger, now = () => new Date()
             throw new NoGoError(`writing snapshot ${finalPath} failed: ${describeWriteError(error)}`);
         }
         const createdAt = createdAtDate.toISOString().replace(/\.\d{3}Z$/, 'Z');
-        const sha256 = hasher.digestHex();
+        const sha256 = output.digestHex();
         const manifest = {
             version: 1,
             createdAt,
             snapshot: {
                 path: path.relative(path.dirname(config.manifestPath), finalPath),
-                size: hasher.size,
+                size: output.size,
                 sha256
             },
             compression: config.compression,
@@ -1113,7 +1260,7 @@ async function createSnapshot(config, passphrase, logger, now = () => new Date()
             evidence: {
                 snapshotPath: finalPath,
                 manifestPath: config.manifestPath,
-                size: hasher.size,
+                size: output.size,
                 sha256,
                 contentDigest: manifest.content.digest,
                 files: index.files,

@@ -1,8 +1,8 @@
-import fs$1 from 'node:fs';
+import fs$1, { constants } from 'node:fs';
 import path, { posix, win32, basename, join } from 'node:path';
 import require$$0, { Transform, PassThrough, Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { createHash, createSecretKey, hkdfSync, createHmac, createCipheriv, createDecipheriv, timingSafeEqual, randomBytes, scrypt, hash } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, hkdfSync, createCipheriv, createDecipheriv, timingSafeEqual, randomBytes, scrypt, hash } from 'node:crypto';
 import ro, { open as open$1, mkdir, mkdtemp, writeFile, rm, readdir } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import require$$1, { EventEmitter as EventEmitter$1 } from 'events';
@@ -7014,6 +7014,16 @@ async function wrapScrypt(fileKey, passphrase, logN) {
     return { args: [SCRYPT_TYPE, encodeBase64(salt), String(logN)], body };
 }
 /**
+ * A stanza with the length of a real one at `logN` (salt, work factor and wrapped key all have
+ * fixed encoded lengths) and no secret in it: it sizes a header before scrypt has run.
+ */
+function scryptStanzaShape(logN) {
+    return {
+        args: [SCRYPT_TYPE, encodeBase64(Buffer.alloc(SALT_SIZE)), String(logN)],
+        body: Buffer.alloc(WRAPPED_KEY_SIZE)
+    };
+}
+/**
  * Checks the header's stanzas against the scrypt identity rules (spec "scrypt recipient
  * stanza"). Throws BAD_HEADER, UNSUPPORTED_RECIPIENT or WORK_FACTOR_TOO_HIGH; never runs scrypt.
  */
@@ -7061,6 +7071,28 @@ async function unwrapScrypt(stanzas, passphrase, maxWorkFactor = DEFAULT_MAX_WOR
     return fileKey;
 }
 
+/**
+ * Starts unwrapping the file key from the header at the start of `head` (the file's first bytes)
+ * now, so scrypt runs while the caller does other work, such as hashing the whole file. A stream
+ * given the result uses it only for a header identical to this one, byte for byte; anything else
+ * is unwrapped afresh. Undefined when `head` holds no complete, well-formed header: the stream
+ * then finds and reports the problem itself, in its turn.
+ */
+function unwrapAhead(head, passphrase, maxWorkFactor = DEFAULT_MAX_WORK_FACTOR) {
+    let header;
+    try {
+        header = new HeaderParser().parse(head);
+    }
+    catch {
+        return undefined;
+    }
+    if (!header)
+        return undefined;
+    const fileKey = unwrapScrypt(header.stanzas, Buffer.from(passphrase), maxWorkFactor);
+    // a failure is reported by the stream that uses it; unused, it must not be an unhandled one
+    fileKey.catch(() => undefined);
+    return { macInput: Buffer.from(header.macInput), mac: Buffer.from(header.mac), fileKey };
+}
 /** Transform: age file bytes in, plaintext out. Parses the header from the stream itself. */
 function createDecryptStream(passphrase, options = {}) {
     const maxWorkFactor = options.maxWorkFactor ?? DEFAULT_MAX_WORK_FACTOR;
@@ -7071,7 +7103,10 @@ function createDecryptStream(passphrase, options = {}) {
     }
     // Copied so a caller wiping its buffer after this call cannot race the deferred scrypt.
     const secret = Buffer.from(passphrase);
-    return new AgeDecryptStream((header) => unwrapScrypt(header.stanzas, secret, maxWorkFactor), options.releaseInput);
+    const ahead = options.ahead;
+    return new AgeDecryptStream((header) => ahead && header.macInput.equals(ahead.macInput) && header.mac.equals(ahead.mac)
+        ? ahead.fileKey
+        : unwrapScrypt(header.stanzas, secret, maxWorkFactor), options.releaseInput);
 }
 
 /** A temp name beside the target, so the final rename stays on one filesystem. */
@@ -7274,6 +7309,28 @@ async function readInto(handle, pool) {
         return buffer.subarray(0, bytesRead);
     pool.release(buffer);
     return undefined;
+}
+/**
+ * Up to `length` bytes from the start of a regular file; empty for anything else or if it cannot
+ * be read (callers check the file properly). Opened non-blocking, so a FIFO cannot hang it.
+ */
+async function readHead(filePath, length) {
+    try {
+        const handle = await open$1(filePath, constants.O_RDONLY | constants.O_NONBLOCK);
+        try {
+            if (!(await handle.stat()).isFile())
+                return Buffer.alloc(0);
+            const buffer = Buffer.alloc(length);
+            const { bytesRead } = await handle.read(buffer, 0, length, 0);
+            return buffer.subarray(0, bytesRead);
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    catch {
+        return Buffer.alloc(0);
+    }
 }
 
 const MiB = 1024 * 1024;
@@ -8529,6 +8586,8 @@ async function extractSnapshotTar(source, dest, options = {}) {
 }
 
 const READ_SIZE = 1 << 20;
+/** The SPEC's ceiling for snapshots we open: 2^20 is 1 GiB of scrypt memory. */
+const MAX_WORK_FACTOR = 20;
 /** A restore that would fill the disk is refused up front, with the numbers. */
 function checkFreeSpace(dest, need) {
     const stats = fs$1.statfsSync(dest);
@@ -8556,6 +8615,9 @@ function explain(snapshotPath, error) {
 async function verifyIntoFolder(manifestPath, passphrase, dest, logger) {
     const manifest = readManifest(manifestPath);
     const snapshotPath = snapshotPathOf(manifestPath, manifest);
+    const secret = Buffer.from(passphrase, 'utf8');
+    // scrypt (over a second at the default work factor) runs while the ciphertext is hashed
+    const ahead = unwrapAhead(await readHead(snapshotPath, MAX_HEADER_SIZE), secret, MAX_WORK_FACTOR);
     await checkCiphertext(snapshotPath, manifest);
     logger.info(`ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`);
     checkFreeSpace(dest, manifest.content.bytes);
@@ -8567,9 +8629,10 @@ async function verifyIntoFolder(manifestPath, passphrase, dest, logger) {
         await pipeline(Readable.from(readPooled(snapshotPath, reads), {
             objectMode: false,
             highWaterMark: 2 * READ_SIZE
-        }), createDecryptStream(Buffer.from(passphrase, 'utf8'), {
-            maxWorkFactor: 20,
-            releaseInput: (chunk) => reads.release(chunk)
+        }), createDecryptStream(secret, {
+            maxWorkFactor: MAX_WORK_FACTOR,
+            releaseInput: (chunk) => reads.release(chunk),
+            ahead
         }), createDecompressStream(manifest.compression), async (source) => {
             extracted = await extractSnapshotTar(source, dest, {
                 onProgress: (p) => progress.update(p.entries, p.bytes),
@@ -8686,4 +8749,4 @@ async function cleanupLeftoverPackages(tempDir) {
     return dirs;
 }
 
-export { writeFileAtomic as A, BufferPool as B, COMPRESSIONS as C, cleanupLeftoverPackages as D, cleanupLeftoverRestoreTests as E, FILE_KEY_SIZE as F, INDEX_PATH as I, MODES as M, NEVER as N, PAYLOAD_NONCE_SIZE as P, _enum as _, NoGoError as a, ChunkNonce as b, CHUNK_SIZE$1 as c, sealChunk as d, FRAME_SIZE as e, encodeHeader as f, F as g, ft as h, MODE_MASK as i, IndexBuilder as j, ProgressReporter as k, fsyncDir as l, modeNeedsPassphrase as m, number as n, object as o, payloadKey as p, writeManifest as q, removeTree as r, string as s, tempNameFor as t, snapshotFileName as u, verifyIntoFolder as v, wrapScrypt as w, createPackageDir as x, removePackageDir as y, restoreTest as z };
+export { restoreTest as A, BufferPool as B, COMPRESSIONS as C, writeFileAtomic as D, cleanupLeftoverPackages as E, FILE_KEY_SIZE as F, cleanupLeftoverRestoreTests as G, INDEX_PATH as I, MODES as M, NEVER as N, PAYLOAD_NONCE_SIZE as P, _enum as _, NoGoError as a, ChunkNonce as b, CHUNK_SIZE$1 as c, sealChunk as d, encodeHeader as e, scryptStanzaShape as f, FRAME_SIZE as g, F as h, ft as i, MODE_MASK as j, IndexBuilder as k, ProgressReporter as l, modeNeedsPassphrase as m, number as n, object as o, payloadKey as p, fsyncDir as q, removeTree as r, string as s, tempNameFor as t, writeManifest as u, verifyIntoFolder as v, wrapScrypt as w, snapshotFileName as x, createPackageDir as y, removePackageDir as z };

@@ -1,5 +1,5 @@
 import { f as getState, i as info, w as warning } from './core.js';
-import { D as cleanupLeftoverPackages, E as cleanupLeftoverRestoreTests } from './package-cleanup.js';
+import { E as cleanupLeftoverPackages, G as cleanupLeftoverRestoreTests } from './package-cleanup.js';
 import 'os';
 import 'crypto';
 import 'fs';

@@ -1,5 +1,6 @@
 import type { Transform } from 'node:stream'
 import { AgeDecryptStream } from './decrypt-stream.js'
+import { HeaderParser, type Header } from './header.js'
 import { DEFAULT_MAX_WORK_FACTOR, MAX_SANE_WORK_FACTOR, unwrapScrypt } from './scrypt-recipient.js'
 
 export interface DecryptOptions {
@@ -7,6 +8,40 @@ export interface DecryptOptions {
   maxWorkFactor?: number
   /** Called with each input chunk once the stream is done with it (for buffer reuse). */
   releaseInput?: (chunk: Buffer) => void
+  /** A key unwrap started earlier by unwrapAhead, with the same passphrase. */
+  ahead?: UnwrapAhead
+}
+
+/** scrypt already running on a header read ahead of the stream. */
+export interface UnwrapAhead {
+  readonly macInput: Buffer
+  readonly mac: Buffer
+  readonly fileKey: Promise<Buffer>
+}
+
+/**
+ * Starts unwrapping the file key from the header at the start of `head` (the file's first bytes)
+ * now, so scrypt runs while the caller does other work, such as hashing the whole file. A stream
+ * given the result uses it only for a header identical to this one, byte for byte; anything else
+ * is unwrapped afresh. Undefined when `head` holds no complete, well-formed header: the stream
+ * then finds and reports the problem itself, in its turn.
+ */
+export function unwrapAhead(
+  head: Buffer,
+  passphrase: Uint8Array,
+  maxWorkFactor: number = DEFAULT_MAX_WORK_FACTOR
+): UnwrapAhead | undefined {
+  let header: Header | undefined
+  try {
+    header = new HeaderParser().parse(head)
+  } catch {
+    return undefined
+  }
+  if (!header) return undefined
+  const fileKey = unwrapScrypt(header.stanzas, Buffer.from(passphrase), maxWorkFactor)
+  // a failure is reported by the stream that uses it; unused, it must not be an unhandled one
+  fileKey.catch(() => undefined)
+  return { macInput: Buffer.from(header.macInput), mac: Buffer.from(header.mac), fileKey }
 }
 
 /** Transform: age file bytes in, plaintext out. Parses the header from the stream itself. */
@@ -24,8 +59,12 @@ export function createDecryptStream(
   }
   // Copied so a caller wiping its buffer after this call cannot race the deferred scrypt.
   const secret = Buffer.from(passphrase)
+  const ahead = options.ahead
   return new AgeDecryptStream(
-    (header) => unwrapScrypt(header.stanzas, secret, maxWorkFactor),
+    (header) =>
+      ahead && header.macInput.equals(ahead.macInput) && header.mac.equals(ahead.mac)
+        ? ahead.fileKey
+        : unwrapScrypt(header.stanzas, secret, maxWorkFactor),
     options.releaseInput
   )
 }

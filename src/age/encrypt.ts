@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { Transform, type TransformCallback } from 'node:stream'
-import { encodeHeader, type Stanza } from './header.js'
+import { encodeHeader } from './header.js'
 import { FILE_KEY_SIZE, PAYLOAD_NONCE_SIZE, payloadKey } from './keys.js'
-import { wrapScrypt } from './scrypt-recipient.js'
+import { scryptStanzaShape, wrapScrypt } from './scrypt-recipient.js'
 import { PayloadEncrypter } from './stream-encrypt.js'
 import { FRAME_SIZE } from './stream.js'
 
@@ -10,20 +10,24 @@ import { FRAME_SIZE } from './stream.js'
 export const MIN_ENCRYPT_WORK_FACTOR = 10
 export const MAX_ENCRYPT_WORK_FACTOR = 20
 
-/** Plaintext in, a complete age v1 file out: header, payload nonce, then STREAM chunks. */
+/**
+ * Plaintext in; the header (when given), the payload nonce, then STREAM chunks out. Without a
+ * header the output is the file from the end of its header on, for a caller that writes the
+ * header in front of it later (see encryptHeaderLast).
+ */
 export class AgeEncryptStream extends Transform {
   private readonly encrypter: PayloadEncrypter
   private readonly release = (piece: Buffer): void => {
     this.push(piece)
   }
 
-  /** `stanzas` must already wrap `fileKey`; the header is MACed with it here. */
-  constructor(fileKey: Uint8Array, stanzas: readonly Stanza[]) {
+  /** `header` must come from encodeHeader with this same `fileKey`. */
+  constructor(fileKey: Uint8Array, header?: Uint8Array) {
     // Room for a few chunks each way, so neither side stalls on every 64 KiB chunk.
     super({ writableHighWaterMark: 4 * FRAME_SIZE, readableHighWaterMark: 4 * FRAME_SIZE })
     const nonce = randomBytes(PAYLOAD_NONCE_SIZE)
     this.encrypter = new PayloadEncrypter(payloadKey(fileKey, nonce))
-    this.push(Buffer.concat([encodeHeader(stanzas, fileKey), nonce]))
+    this.push(header ? Buffer.concat([header, nonce]) : Buffer.from(nonce))
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -52,6 +56,46 @@ export async function createEncryptStream(
   passphrase: Uint8Array,
   workFactor: number
 ): Promise<Transform> {
+  checkWorkFactor(workFactor)
+  const fileKey = randomBytes(FILE_KEY_SIZE)
+  const stanza = await wrapScrypt(fileKey, passphrase, workFactor)
+  return new AgeEncryptStream(fileKey, encodeHeader([stanza], fileKey))
+}
+
+/** An age file (one scrypt stanza) whose payload streams while scrypt still wraps its key. */
+export interface HeaderLastEncryption {
+  /** Plaintext in; the file from byte `headerLength` on out (payload nonce, STREAM chunks). */
+  readonly payload: Transform
+  /** The header's length, fixed by the work factor before scrypt has run. */
+  readonly headerLength: number
+  /** The header, MAC line included: exactly `headerLength` bytes, once scrypt is done. */
+  readonly header: Promise<Buffer>
+}
+
+/**
+ * Like createEncryptStream, without waiting for scrypt: the payload is keyed from the random file
+ * key, never from the passphrase, so only the header waits for the wrap. At the default work
+ * factor scrypt takes over a second here, which the payload no longer spends idle.
+ */
+export function encryptHeaderLast(
+  passphrase: Uint8Array,
+  workFactor: number
+): HeaderLastEncryption {
+  checkWorkFactor(workFactor)
+  const fileKey = randomBytes(FILE_KEY_SIZE)
+  const headerLength = encodeHeader([scryptStanzaShape(workFactor)], fileKey).length
+  // copied: the caller may wipe its passphrase buffer while scrypt is still running
+  const header = wrapScrypt(fileKey, Buffer.from(passphrase), workFactor).then((stanza) => {
+    const bytes = encodeHeader([stanza], fileKey)
+    if (bytes.length !== headerLength) {
+      throw new Error(`age header came out ${bytes.length} bytes, ${headerLength} were reserved`)
+    }
+    return bytes
+  })
+  return { payload: new AgeEncryptStream(fileKey), headerLength, header }
+}
+
+function checkWorkFactor(workFactor: number): void {
   if (
     !Number.isInteger(workFactor) ||
     workFactor < MIN_ENCRYPT_WORK_FACTOR ||
@@ -61,7 +105,4 @@ export async function createEncryptStream(
       `scrypt work factor must be an integer from ${MIN_ENCRYPT_WORK_FACTOR} to ${MAX_ENCRYPT_WORK_FACTOR}, got ${workFactor}`
     )
   }
-  const fileKey = randomBytes(FILE_KEY_SIZE)
-  const stanza = await wrapScrypt(fileKey, passphrase, workFactor)
-  return new AgeEncryptStream(fileKey, [stanza])
 }

@@ -1,14 +1,15 @@
 import fs from 'node:fs'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { createDecryptStream } from '../age/decrypt.js'
+import { createDecryptStream, unwrapAhead } from '../age/decrypt.js'
+import { MAX_HEADER_SIZE } from '../age/header.js'
 import { AgeError } from '../age/errors.js'
 import { NoGoError, type SnapshotEvidence } from '../lane/step-result.js'
 import { digestOfIndex } from '../snapshot/index-format.js'
 import { readManifest, snapshotPathOf, type Manifest } from '../snapshot/manifest.js'
 import type { Logger } from '../util/logger.js'
 import { BufferPool } from '../util/buffer-pool.js'
-import { readPooled } from '../util/pooled-read.js'
+import { readHead, readPooled } from '../util/pooled-read.js'
 import { ProgressReporter } from '../util/progress.js'
 import { checkCiphertext } from './ciphertext-check.js'
 import { compareIndexes } from './compare-index.js'
@@ -16,6 +17,8 @@ import { createDecompressStream } from '../compression/decompress.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
 
 const READ_SIZE = 1 << 20
+/** The SPEC's ceiling for snapshots we open: 2^20 is 1 GiB of scrypt memory. */
+const MAX_WORK_FACTOR = 20
 
 export interface VerifiedSnapshot {
   manifest: Manifest
@@ -59,6 +62,9 @@ export async function verifyIntoFolder(
 ): Promise<VerifiedSnapshot> {
   const manifest = readManifest(manifestPath)
   const snapshotPath = snapshotPathOf(manifestPath, manifest)
+  const secret = Buffer.from(passphrase, 'utf8')
+  // scrypt (over a second at the default work factor) runs while the ciphertext is hashed
+  const ahead = unwrapAhead(await readHead(snapshotPath, MAX_HEADER_SIZE), secret, MAX_WORK_FACTOR)
   await checkCiphertext(snapshotPath, manifest)
   logger.info(
     `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
@@ -75,9 +81,10 @@ export async function verifyIntoFolder(
         objectMode: false,
         highWaterMark: 2 * READ_SIZE
       }),
-      createDecryptStream(Buffer.from(passphrase, 'utf8'), {
-        maxWorkFactor: 20,
-        releaseInput: (chunk) => reads.release(chunk)
+      createDecryptStream(secret, {
+        maxWorkFactor: MAX_WORK_FACTOR,
+        releaseInput: (chunk) => reads.release(chunk),
+        ahead
       }),
       createDecompressStream(manifest.compression),
       async (source: AsyncIterable<Buffer>) => {

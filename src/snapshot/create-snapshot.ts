@@ -2,11 +2,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { createEncryptStream } from '../age/encrypt.js'
+import { encryptHeaderLast } from '../age/encrypt.js'
 import type { Config } from '../config/config.js'
 import { NoGoError, type SnapshotEvidence } from '../lane/step-result.js'
 import { fsyncDir, tempNameFor } from '../util/atomic-write.js'
-import { HashingPassThrough } from '../util/hashing-writer.js'
+import { HeaderLastFile } from '../util/header-last-file.js'
 import type { Logger } from '../util/logger.js'
 import { ProgressReporter } from '../util/progress.js'
 import { archiveStream, BATCH } from './archive-stream.js'
@@ -30,7 +30,7 @@ type SnapshotConfig = Pick<
 >
 
 /**
- * Runbook step 2: tar → compress → age (scrypt) → temp file, hashed as it streams; renamed into
+ * Runbook step 2: tar → compress → age (scrypt) → temp file, hashed as it is written; renamed into
  * place, then the manifest written last. A run that dies leaves the previous pair whole.
  */
 export async function createSnapshot(
@@ -70,16 +70,12 @@ export async function createSnapshot(
     const { createdAtDate, finalPath } = await freshName(config, now)
     const tempPath = tempNameFor(finalPath)
     const index = new IndexBuilder()
-    const hasher = new HashingPassThrough()
-    const encrypt = await createEncryptStream(Buffer.from(passphrase, 'utf8'), config.workFactor)
+    // scrypt wraps the key while the payload streams; the file's header is filled in after
+    const age = encryptHeaderLast(Buffer.from(passphrase, 'utf8'), config.workFactor)
+    const output = new HeaderLastFile(tempPath, age.headerLength, age.header)
     const progress = new ProgressReporter(logger, 'snapshot')
     // the batches cycle: read into, compressed from, given back once their block is encoded
     const batches = new BufferPool(BATCH, 16)
-    const output = fs.createWriteStream(tempPath, {
-      flags: 'wx',
-      mode: 0o600,
-      highWaterMark: 4 * 1024 * 1024
-    })
     try {
       await pipeline(
         Readable.from(
@@ -96,16 +92,10 @@ export async function createSnapshot(
           ...DEFAULT_BLOCKS,
           release: (b) => batches.release(b)
         }),
-        encrypt,
-        hasher,
+        age.payload,
         output
       )
-      const fd = fs.openSync(tempPath, 'r')
-      try {
-        fs.fsyncSync(fd)
-      } finally {
-        fs.closeSync(fd)
-      }
+      // the output synced the file before finishing
       fs.renameSync(tempPath, finalPath)
       fsyncDir(config.snapshotDir)
     } catch (error) {
@@ -115,13 +105,13 @@ export async function createSnapshot(
     }
 
     const createdAt = createdAtDate.toISOString().replace(/\.\d{3}Z$/, 'Z')
-    const sha256 = hasher.digestHex()
+    const sha256 = output.digestHex()
     const manifest: Manifest = {
       version: 1,
       createdAt,
       snapshot: {
         path: path.relative(path.dirname(config.manifestPath), finalPath),
-        size: hasher.size,
+        size: output.size,
         sha256
       },
       compression: config.compression,
@@ -142,7 +132,7 @@ export async function createSnapshot(
       evidence: {
         snapshotPath: finalPath,
         manifestPath: config.manifestPath,
-        size: hasher.size,
+        size: output.size,
         sha256,
         contentDigest: manifest.content.digest,
         files: index.files,
