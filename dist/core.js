@@ -29923,4 +29923,4 @@ function getState(name) {
     return process.env[`STATE_${name}`] || '';
 }
 
-export { BearerCredentialHandler as B, HttpClient as H, getInput as a, saveState as b, setOutput as c, summary as d, setFailed as e, getState as f, group as g, debug as h, info as i, HttpCodes as j, getAugmentedNamespace as k, commonjsGlobal as l, getDefaultExportFromCjs as m, error as n, requireUndici as o, requireTunnel as r, setSecret as s, undiciExports as u, warning as w };
+export { BearerCredentialHandler as B, HttpClient as H, group as a, getInput as b, saveState as c, setOutput as d, summary as e, setFailed as f, getState as g, debug as h, info as i, HttpCodes as j, getAugmentedNamespace as k, commonjsGlobal as l, getDefaultExportFromCjs as m, error as n, requireUndici as o, requireTunnel as r, setSecret as s, undiciExports as u, warning as w };

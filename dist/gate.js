@@ -1,7 +1,7 @@
-import { s as string, N as NEVER, o as object, _ as _enum, C as COMPRESSIONS, M as MODES, n as number, I as INDEX_PATH, m as modeNeedsPassphrase, v as verifyIntoFolder, r as removeTree, a as NoGoError, b as ChunkNonce, c as CHUNK_SIZE, d as sealChunk, F as FILE_KEY_SIZE, e as encodeHeader, f as scryptStanzaShape, w as wrapScrypt, g as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, h as F, i as ft, B as BufferPool, j as MODE_MASK, t as tempNameFor, k as IndexBuilder, l as ProgressReporter, q as fsyncDir, u as writeManifest, x as snapshotFileName, y as createPackageDir, z as removePackageDir, A as restoreTest, D as writeFileAtomic } from './package-cleanup.js';
+import { C as COMPRESSIONS, M as MODES, m as modeNeedsPassphrase } from './config.js';
 import os, { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { a as artifactNameProblem } from './artifact-name.js';
+import { o as object, s as string, _ as _enum, I as INDEX_PATH, n as number, N as NEVER, v as verifyIntoFolder, r as removeTree, b as NoGoError, C as ChunkNonce, d as CHUNK_SIZE, e as sealChunk, F as FILE_KEY_SIZE, f as encodeHeader, g as scryptStanzaShape, w as wrapScrypt, h as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, i as F, j as ft, B as BufferPool, M as MODE_MASK, t as tempNameFor, k as IndexBuilder, l as ProgressReporter, m as fsyncDir, q as writeManifest, u as snapshotFileName, x as createPackageDir, y as removePackageDir, z as restoreTest, A as writeFileAtomic } from './package-cleanup.js';
 import fs, { createReadStream } from 'node:fs';
 import { Transform, Writable, PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -39,6 +39,34 @@ const INPUT_DEFAULTS = {
     'fail-on-no-go': 'true'
 };
 const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
+
+// The characters @actions/artifact refuses in an artifact name (NTFS limits), checked here so the
+// caller gets one line before any network call.
+const FORBIDDEN = [
+    ['"', 'double quote "'],
+    [':', 'colon :'],
+    ['<', 'less than <'],
+    ['>', 'greater than >'],
+    ['|', 'vertical bar |'],
+    ['*', 'asterisk *'],
+    ['?', 'question mark ?'],
+    ['\r', 'carriage return \\r'],
+    ['\n', 'line feed \\n'],
+    ['\\', 'backslash \\'],
+    ['/', 'forward slash /']
+];
+/** Why `name` cannot be an artifact name, in one line, or undefined when it can. */
+function artifactNameProblem(name) {
+    if (name.trim() === '')
+        return 'artifact-name is empty';
+    for (const [char, label] of FORBIDDEN) {
+        if (name.includes(char)) {
+            const all = FORBIDDEN.map(([c]) => JSON.stringify(c)).join(' ');
+            return `artifact-name ${JSON.stringify(name)} contains a ${label}, which artifact names may not hold (${all})`;
+        }
+    }
+    return undefined;
+}
 
 /** A bad input: one line naming the input and what it accepts. Nothing has been written. */
 class InputError extends Error {
@@ -2718,4 +2746,4 @@ async function runGate(config, passphrase, logger, env) {
     return { report, markdown: renderMarkdown(report), outputs: outputsOf(report, config) };
 }
 
-export { INPUT_NAMES as I, TOOL as T, guidanceText as a, bytesBoth as b, InputError as c, decisionPointOf as d, passphraseFromFileContent as e, resolvePassphrase as f, groupDigits as g, humanDuration as h, requirePassphrase as i, runGate as j, parseInputs as p, rollbackGuidance as r, stripControl as s };
+export { InputError as I, TOOL as T, guidanceText as a, bytesBoth as b, INPUT_NAMES as c, decisionPointOf as d, passphraseFromFileContent as e, resolvePassphrase as f, groupDigits as g, humanDuration as h, requirePassphrase as i, runGate as j, artifactNameProblem as k, parseInputs as p, rollbackGuidance as r, stripControl as s };

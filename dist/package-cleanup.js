@@ -3,6 +3,7 @@ import path, { posix, win32, basename, join } from 'node:path';
 import require$$0, { Transform, PassThrough, Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createHash, createHmac, createSecretKey, hkdfSync, createCipheriv, createDecipheriv, timingSafeEqual, randomBytes, scrypt, hash } from 'node:crypto';
+import { C as COMPRESSIONS } from './config.js';
 import ro, { open as open$1, mkdir, mkdtemp, writeFile, rm, readdir } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import require$$1, { EventEmitter as EventEmitter$1 } from 'events';
@@ -15,18 +16,6 @@ import { Buffer as Buffer$1 } from 'buffer';
 import * as Ps from 'zlib';
 import Ps__default from 'zlib';
 import require$$0$1 from 'node:assert';
-
-const MODES = [
-    'precutover',
-    'migration-dry-run',
-    'snapshot',
-    'restore-test',
-    'restore'
-];
-const COMPRESSIONS = ['zstd', 'gzip', 'none'];
-function modeNeedsPassphrase(mode) {
-    return mode !== 'migration-dry-run';
-}
 
 function getEnumValues(entries) {
     const numericValues = Object.values(entries).filter((v) => typeof v === "number");
@@ -8749,4 +8738,4 @@ async function cleanupLeftoverPackages(tempDir) {
     return dirs;
 }
 
-export { restoreTest as A, BufferPool as B, COMPRESSIONS as C, writeFileAtomic as D, cleanupLeftoverPackages as E, FILE_KEY_SIZE as F, cleanupLeftoverRestoreTests as G, INDEX_PATH as I, MODES as M, NEVER as N, PAYLOAD_NONCE_SIZE as P, _enum as _, NoGoError as a, ChunkNonce as b, CHUNK_SIZE$1 as c, sealChunk as d, encodeHeader as e, scryptStanzaShape as f, FRAME_SIZE as g, F as h, ft as i, MODE_MASK as j, IndexBuilder as k, ProgressReporter as l, modeNeedsPassphrase as m, number as n, object as o, payloadKey as p, fsyncDir as q, removeTree as r, string as s, tempNameFor as t, writeManifest as u, verifyIntoFolder as v, wrapScrypt as w, snapshotFileName as x, createPackageDir as y, removePackageDir as z };
+export { writeFileAtomic as A, BufferPool as B, ChunkNonce as C, FILE_KEY_SIZE as F, INDEX_PATH as I, MODE_MASK as M, NEVER as N, PAYLOAD_NONCE_SIZE as P, _enum as _, cleanupLeftoverRestoreTests as a, NoGoError as b, cleanupLeftoverPackages as c, CHUNK_SIZE$1 as d, sealChunk as e, encodeHeader as f, scryptStanzaShape as g, FRAME_SIZE as h, F as i, ft as j, IndexBuilder as k, ProgressReporter as l, fsyncDir as m, number as n, object as o, payloadKey as p, writeManifest as q, removeTree as r, string as s, tempNameFor as t, snapshotFileName as u, verifyIntoFolder as v, wrapScrypt as w, createPackageDir as x, removePackageDir as y, restoreTest as z };

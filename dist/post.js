@@ -1,5 +1,5 @@
-import { f as getState, i as info, w as warning } from './core.js';
-import { E as cleanupLeftoverPackages, G as cleanupLeftoverRestoreTests } from './package-cleanup.js';
+import { g as getState, i as info, w as warning } from './core.js';
+import { c as cleanupLeftoverPackages, a as cleanupLeftoverRestoreTests } from './package-cleanup.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -36,6 +36,7 @@ import 'node:fs';
 import 'node:path';
 import 'node:stream/promises';
 import 'node:crypto';
+import './config.js';
 import 'node:fs/promises';
 import 'node:string_decoder';
 import 'buffer';

@@ -36,7 +36,7 @@ import ro from 'node:fs/promises';
 import require$$0$a from 'node:events';
 import require$$2$1 from 'node:string_decoder';
 import Ps__default from 'zlib';
-import { a as artifactNameProblem } from './artifact-name.js';
+import { k as artifactNameProblem } from './gate.js';
 import 'node:assert';
 import 'node:net';
 import 'node:querystring';
@@ -51,6 +51,10 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import './config.js';
+import './package-cleanup.js';
+import 'node:stream/promises';
+import 'node:child_process';
 
 // Used for controlling the highWaterMark value of the zip that is being streamed
 // The same value is used as the chunk size that is use during upload to blob storage

@@ -1,5 +1,10 @@
 import './cli/check-node.js'
-import { runCli } from './cli/run-cli.js'
+import { relaunchWithHugePages, touchesSnapshots } from './runtime/huge-pages.js'
+
+// before the CLI's code loads (the re-executed process loads it once, not twice); not for
+// --help, --version or the dry-run alone, where it would only cost a second start
+if (touchesSnapshots(process.argv[2])) relaunchWithHugePages()
+const { runCli } = await import('./cli/run-cli.js')
 
 process.exitCode = await runCli({
   argv: process.argv.slice(2),
