@@ -29,7 +29,7 @@ beforeAll(async () => {
 beforeEach(() => scrypt.mockClear())
 
 test('the same header: scrypt runs once, ahead of the stream, and the file opens', async () => {
-  const ahead = unwrapAhead(file.subarray(0, 4096), PASSPHRASE)
+  const ahead = unwrapAhead(file.subarray(0, 4096), PASSPHRASE, 10)
   expect(ahead).toBeDefined()
   expect(scrypt).toHaveBeenCalledTimes(1)
   const back = await through(createDecryptStream(PASSPHRASE, { ahead }), file, 8192)
@@ -38,7 +38,7 @@ test('the same header: scrypt runs once, ahead of the stream, and the file opens
 })
 
 test('another header (the file changed after the read-ahead): unwrapped afresh', async () => {
-  const ahead = unwrapAhead(file.subarray(0, 4096), PASSPHRASE)
+  const ahead = unwrapAhead(file.subarray(0, 4096), PASSPHRASE, 10)
   const back = await through(createDecryptStream(PASSPHRASE, { ahead }), other, 8192)
   expect(back.equals(plaintext)).toBe(true)
   expect(scrypt).toHaveBeenCalledTimes(2)
@@ -46,18 +46,28 @@ test('another header (the file changed after the read-ahead): unwrapped afresh',
 
 test('a wrong passphrase ahead is reported by the stream, in its words', async () => {
   const wrong = Buffer.from('not it')
-  const ahead = unwrapAhead(file, wrong)
+  const ahead = unwrapAhead(file, wrong, 10)
   const { output, error } = await runThrough(createDecryptStream(wrong, { ahead }), file)
   expect(error).toMatchObject({ code: 'WRONG_PASSPHRASE' })
   expect(output).toHaveLength(0)
   expect(scrypt).toHaveBeenCalledTimes(1)
 })
 
+test('a work factor other than the manifest says: nothing starts ahead of the checks', async () => {
+  expect(unwrapAhead(file, PASSPHRASE, 18)).toBeUndefined()
+  const raised = Buffer.from(
+    file.toString('latin1').replace(/^(-> scrypt \S+) 10\n/m, '$1 20\n'),
+    'latin1'
+  )
+  expect(unwrapAhead(raised, PASSPHRASE, 10)).toBeUndefined()
+  expect(scrypt).not.toHaveBeenCalled()
+})
+
 test('no complete, well-formed header ahead: nothing starts, the stream reports it', async () => {
   const headerEnd = file.indexOf('\n---') + 4
-  expect(unwrapAhead(file.subarray(0, headerEnd), PASSPHRASE)).toBeUndefined()
-  expect(unwrapAhead(Buffer.from('not an age file\n'), PASSPHRASE)).toBeUndefined()
-  expect(unwrapAhead(Buffer.alloc(0), PASSPHRASE)).toBeUndefined()
+  expect(unwrapAhead(file.subarray(0, headerEnd), PASSPHRASE, 10)).toBeUndefined()
+  expect(unwrapAhead(Buffer.from('not an age file\n'), PASSPHRASE, 10)).toBeUndefined()
+  expect(unwrapAhead(Buffer.alloc(0), PASSPHRASE, 10)).toBeUndefined()
   expect(scrypt).not.toHaveBeenCalled()
 })
 
@@ -103,6 +113,20 @@ describe('verifyIntoFolder', () => {
     )
     // the read-ahead did start scrypt: its failure went unreported, as it should
     expect(scrypt).toHaveBeenCalledTimes(1)
+  })
+
+  test('a damaged file whose header asks for more scrypt than the manifest: no scrypt at all', async () => {
+    const raised = Buffer.from(
+      pristine.toString('latin1').replace(/^(-> scrypt \S+) 10\n/m, '$1 20\n'),
+      'latin1'
+    )
+    expect(raised.equals(pristine)).toBe(false)
+    fs.writeFileSync(snapshot, raised)
+    const dest = fs.mkdtempSync(path.join(dir, 'dest-'))
+    await expect(
+      verifyIntoFolder(manifestPath, PASSPHRASE.toString(), dest, logger)
+    ).rejects.toThrow(/SHA-256 is [0-9a-f]{64} but the manifest says/)
+    expect(scrypt).not.toHaveBeenCalled()
   })
 
   test('an intact file: one scrypt in all', async () => {

@@ -7064,19 +7064,22 @@ async function unwrapScrypt(stanzas, passphrase, maxWorkFactor = DEFAULT_MAX_WOR
  * Starts unwrapping the file key from the header at the start of `head` (the file's first bytes)
  * now, so scrypt runs while the caller does other work, such as hashing the whole file. A stream
  * given the result uses it only for a header identical to this one, byte for byte; anything else
- * is unwrapped afresh. Undefined when `head` holds no complete, well-formed header: the stream
- * then finds and reports the problem itself, in its turn.
+ * is unwrapped afresh. Undefined, with nothing started, when `head` holds no complete, valid
+ * scrypt header (the stream then finds and reports the problem in its turn), or when its work
+ * factor is not `expectedWorkFactor`: a file that may yet fail its checks must not get scrypt at
+ * a cost its manifest does not vouch for.
  */
-function unwrapAhead(head, passphrase, maxWorkFactor = DEFAULT_MAX_WORK_FACTOR) {
+function unwrapAhead(head, passphrase, expectedWorkFactor, maxWorkFactor = DEFAULT_MAX_WORK_FACTOR) {
     let header;
     try {
         header = new HeaderParser().parse(head);
+        if (!header || scryptParams(header.stanzas, maxWorkFactor).logN !== expectedWorkFactor) {
+            return undefined;
+        }
     }
     catch {
         return undefined;
     }
-    if (!header)
-        return undefined;
     const fileKey = unwrapScrypt(header.stanzas, Buffer.from(passphrase), maxWorkFactor);
     // a failure is reported by the stream that uses it; unused, it must not be an unhandled one
     fileKey.catch(() => undefined);
@@ -8606,7 +8609,7 @@ async function verifyIntoFolder(manifestPath, passphrase, dest, logger) {
     const snapshotPath = snapshotPathOf(manifestPath, manifest);
     const secret = Buffer.from(passphrase, 'utf8');
     // scrypt (over a second at the default work factor) runs while the ciphertext is hashed
-    const ahead = unwrapAhead(await readHead(snapshotPath, MAX_HEADER_SIZE), secret, MAX_WORK_FACTOR);
+    const ahead = unwrapAhead(await readHead(snapshotPath, MAX_HEADER_SIZE), secret, manifest.encryption.workFactor, MAX_WORK_FACTOR);
     await checkCiphertext(snapshotPath, manifest);
     logger.info(`ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`);
     checkFreeSpace(dest, manifest.content.bytes);

@@ -1,7 +1,12 @@
 import type { Transform } from 'node:stream'
 import { AgeDecryptStream } from './decrypt-stream.js'
 import { HeaderParser, type Header } from './header.js'
-import { DEFAULT_MAX_WORK_FACTOR, MAX_SANE_WORK_FACTOR, unwrapScrypt } from './scrypt-recipient.js'
+import {
+  DEFAULT_MAX_WORK_FACTOR,
+  MAX_SANE_WORK_FACTOR,
+  scryptParams,
+  unwrapScrypt
+} from './scrypt-recipient.js'
 
 export interface DecryptOptions {
   /** Highest scrypt log2 N to accept; checked before scrypt runs. Default 20. */
@@ -23,21 +28,26 @@ export interface UnwrapAhead {
  * Starts unwrapping the file key from the header at the start of `head` (the file's first bytes)
  * now, so scrypt runs while the caller does other work, such as hashing the whole file. A stream
  * given the result uses it only for a header identical to this one, byte for byte; anything else
- * is unwrapped afresh. Undefined when `head` holds no complete, well-formed header: the stream
- * then finds and reports the problem itself, in its turn.
+ * is unwrapped afresh. Undefined, with nothing started, when `head` holds no complete, valid
+ * scrypt header (the stream then finds and reports the problem in its turn), or when its work
+ * factor is not `expectedWorkFactor`: a file that may yet fail its checks must not get scrypt at
+ * a cost its manifest does not vouch for.
  */
 export function unwrapAhead(
   head: Buffer,
   passphrase: Uint8Array,
+  expectedWorkFactor: number,
   maxWorkFactor: number = DEFAULT_MAX_WORK_FACTOR
 ): UnwrapAhead | undefined {
   let header: Header | undefined
   try {
     header = new HeaderParser().parse(head)
+    if (!header || scryptParams(header.stanzas, maxWorkFactor).logN !== expectedWorkFactor) {
+      return undefined
+    }
   } catch {
     return undefined
   }
-  if (!header) return undefined
   const fileKey = unwrapScrypt(header.stanzas, Buffer.from(passphrase), maxWorkFactor)
   // a failure is reported by the stream that uses it; unused, it must not be an unhandled one
   fileKey.catch(() => undefined)

@@ -64,7 +64,12 @@ export async function verifyIntoFolder(
   const snapshotPath = snapshotPathOf(manifestPath, manifest)
   const secret = Buffer.from(passphrase, 'utf8')
   // scrypt (over a second at the default work factor) runs while the ciphertext is hashed
-  const ahead = unwrapAhead(await readHead(snapshotPath, MAX_HEADER_SIZE), secret, MAX_WORK_FACTOR)
+  const ahead = unwrapAhead(
+    await readHead(snapshotPath, MAX_HEADER_SIZE),
+    secret,
+    manifest.encryption.workFactor,
+    MAX_WORK_FACTOR
+  )
   await checkCiphertext(snapshotPath, manifest)
   logger.info(
     `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
