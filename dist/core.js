@@ -1,7 +1,7 @@
 import * as os from 'os';
 import os__default, { EOL } from 'os';
 import * as crypto from 'crypto';
-import * as I from 'fs';
+import * as fs from 'fs';
 import { promises, constants as constants$5 } from 'fs';
 import 'path';
 import * as http from 'http';
@@ -167,10 +167,10 @@ function issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!I.existsSync(filePath)) {
+    if (!fs.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    I.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
+    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -29685,10 +29685,10 @@ const summary = _summary;
         step((generator = generator.apply(thisArg, _arguments || [])).next());
     });
 };
-const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = I.promises;
+const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
 // export const {open} = 'fs'
 process.platform === 'win32';
-I.constants.O_RDONLY;
+fs.constants.O_RDONLY;
 
 (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }

@@ -1,7 +1,7 @@
 import { C as COMPRESSIONS, M as MODES, m as modeNeedsPassphrase } from './config.js';
 import os, { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { o as object, s as string, _ as _enum, I as INDEX_PATH, n as number, N as NEVER, v as verifyIntoFolder, r as removeTree, b as NoGoError, C as ChunkNonce, d as CHUNK_SIZE, e as sealChunk, F as FILE_KEY_SIZE, f as encodeHeader, g as scryptStanzaShape, w as wrapScrypt, h as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, i as F, j as ft, B as BufferPool, M as MODE_MASK, t as tempNameFor, k as IndexBuilder, l as ProgressReporter, m as fsyncDir, q as writeManifest, u as snapshotFileName, x as createPackageDir, y as removePackageDir, z as restoreTest, A as writeFileAtomic } from './package-cleanup.js';
+import path, { basename } from 'node:path';
+import { o as object, s as string, _ as _enum, I as INDEX_PATH, n as number, N as NEVER, v as verifyIntoFolder, r as removeTree, b as NoGoError, C as ChunkNonce, d as CHUNK_SIZE, e as sealChunk, F as FILE_KEY_SIZE, f as encodeHeader, g as scryptStanzaShape, w as wrapScrypt, h as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, H as Header, B as BufferPool, M as MODE_MASK, t as tempNameFor, i as IndexBuilder, j as ProgressReporter, k as fsyncDir, l as writeManifest, m as snapshotFileName, q as createPackageDir, u as removePackageDir, x as restoreTest, y as writeFileAtomic } from './package-cleanup.js';
 import fs, { createReadStream } from 'node:fs';
 import { Transform, Writable, PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -609,6 +609,182 @@ async function writeAllAt(handle, chunks, position) {
     return total;
 }
 
+class Pax {
+    atime;
+    mtime;
+    ctime;
+    charset;
+    comment;
+    gid;
+    uid;
+    gname;
+    uname;
+    linkpath;
+    dev;
+    ino;
+    nlink;
+    path;
+    size;
+    mode;
+    global;
+    constructor(obj, global = false) {
+        this.atime = obj.atime;
+        this.charset = obj.charset;
+        this.comment = obj.comment;
+        this.ctime = obj.ctime;
+        this.dev = obj.dev;
+        this.gid = obj.gid;
+        this.global = global;
+        this.gname = obj.gname;
+        this.ino = obj.ino;
+        this.linkpath = obj.linkpath;
+        this.mtime = obj.mtime;
+        this.nlink = obj.nlink;
+        this.path = obj.path;
+        this.size = obj.size;
+        this.uid = obj.uid;
+        this.uname = obj.uname;
+    }
+    encode() {
+        const body = this.encodeBody();
+        if (body === '') {
+            return Buffer.allocUnsafe(0);
+        }
+        const bodyLen = Buffer.byteLength(body);
+        // round up to 512 bytes
+        // add 512 for header
+        const bufLen = 512 * Math.ceil(1 + bodyLen / 512);
+        const buf = Buffer.allocUnsafe(bufLen);
+        // 0-fill the header section, it might not hit every field
+        for (let i = 0; i < 512; i++) {
+            buf[i] = 0;
+        }
+        new Header({
+            // XXX split the path
+            // then the path should be PaxHeader + basename, but less than 99,
+            // prepend with the dirname
+            /* c8 ignore start */
+            path: ('PaxHeader/' + basename(this.path ?? '')).slice(0, 99),
+            /* c8 ignore stop */
+            mode: this.mode || 0o644,
+            uid: this.uid,
+            gid: this.gid,
+            size: bodyLen,
+            mtime: this.mtime,
+            type: this.global ? 'GlobalExtendedHeader' : 'ExtendedHeader',
+            linkpath: '',
+            uname: this.uname || '',
+            gname: this.gname || '',
+            devmaj: 0,
+            devmin: 0,
+            atime: this.atime,
+            ctime: this.ctime,
+        }).encode(buf);
+        buf.write(body, 512, bodyLen, 'utf8');
+        // null pad after the body
+        for (let i = bodyLen + 512; i < buf.length; i++) {
+            buf[i] = 0;
+        }
+        return buf;
+    }
+    encodeBody() {
+        return (this.encodeField('path') +
+            this.encodeField('ctime') +
+            this.encodeField('atime') +
+            this.encodeField('dev') +
+            this.encodeField('ino') +
+            this.encodeField('nlink') +
+            this.encodeField('charset') +
+            this.encodeField('comment') +
+            this.encodeField('gid') +
+            this.encodeField('gname') +
+            this.encodeField('linkpath') +
+            this.encodeField('mtime') +
+            this.encodeField('size') +
+            this.encodeField('uid') +
+            this.encodeField('uname'));
+    }
+    encodeField(field) {
+        if (this[field] === undefined) {
+            return '';
+        }
+        const r = this[field];
+        const v = r instanceof Date ? r.getTime() / 1000 : r;
+        const s = ' ' +
+            (field === 'dev' || field === 'ino' || field === 'nlink' ?
+                'SCHILY.'
+                : '') +
+            field +
+            '=' +
+            v +
+            '\n';
+        const byteLen = Buffer.byteLength(s);
+        // the digits includes the length of the digits in ascii base-10
+        // so if it's 9 characters, then adding 1 for the 9 makes it 10
+        // which makes it 11 chars.
+        let digits = Math.floor(Math.log(byteLen) / Math.log(10)) + 1;
+        if (byteLen + digits >= Math.pow(10, digits)) {
+            digits += 1;
+        }
+        const len = digits + byteLen;
+        return len + s;
+    }
+    static parse(str, ex, g = false) {
+        return new Pax(merge(parseKV(str), ex), g);
+    }
+}
+const merge = (a, b) => b ? Object.assign({}, b, a) : a;
+const parseKV = (str) => str
+    .replace(/\n$/, '')
+    .split('\n')
+    .reduce(parseKVLine, Object.create(null));
+const parseKVLine = (set, line) => {
+    const n = parseInt(line, 10);
+    // XXX Values with \n in them will fail this.
+    // Refactor to not be a naive line-by-line parse.
+    if (n !== Buffer.byteLength(line) + 1) {
+        return set;
+    }
+    line = line.slice((n + ' ').length);
+    const kv = line.split('=');
+    const r = kv.shift();
+    if (!r) {
+        return set;
+    }
+    const k = r.replace(/^SCHILY\.(dev|ino|nlink)/, '$1');
+    const v = kv.join('=').replace(/\0.*/, '');
+    switch (k) {
+        case 'path':
+        case 'linkpath':
+        case 'type':
+        case 'charset':
+        case 'comment':
+        case 'gname':
+        case 'uname':
+            set[k] = v;
+            break;
+        case 'ctime':
+        case 'atime':
+        case 'mtime':
+            set[k] = new Date(Number(v) * 1000);
+            break;
+        case 'size':
+            const s = +v;
+            if (s >= 0)
+                set[k] = s;
+            break;
+        case 'gid':
+        case 'uid':
+        case 'dev':
+        case 'ino':
+        case 'nlink':
+        case 'mode':
+            set[k] = +v;
+            break;
+    }
+    return set;
+};
+
 const TYPE = { file: 'File', dir: 'Directory', symlink: 'SymbolicLink' };
 const BLOCK = 512;
 /** Two zero blocks end a tar archive. */
@@ -624,7 +800,7 @@ function paddingFor(size) {
 function encodeTarHeader(entry) {
     const name = entry.type === 'dir' ? `${entry.path}/` : entry.path;
     const mtime = new Date(Math.floor(entry.mtime.getTime() / 1000) * 1000);
-    const header = new F({
+    const header = new Header({
         path: name,
         mode: entry.mode,
         uid: 0,
@@ -642,7 +818,7 @@ function encodeTarHeader(entry) {
     header.encode(block, 0);
     if (!header.needPax)
         return block;
-    const pax = new ft({
+    const pax = new Pax({
         path: name,
         linkpath: entry.linkpath,
         size: entry.type === 'file' ? entry.size : undefined,

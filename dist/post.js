@@ -38,9 +38,6 @@ import 'node:stream/promises';
 import 'node:crypto';
 import './config.js';
 import 'node:fs/promises';
-import 'node:string_decoder';
-import 'buffer';
-import 'zlib';
 
 /**
  * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled

@@ -10,17 +10,9 @@ import 'node:stream/promises';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:zlib';
-import 'events';
-import 'fs';
-import 'node:events';
-import 'node:string_decoder';
-import 'path';
-import 'assert';
-import 'buffer';
-import 'zlib';
-import 'node:assert';
 import 'node:child_process';
 import 'node:util';
+import 'node:string_decoder';
 
 function painter(color) {
     const sgr = (open, close) => (text) => color ? `\x1b[${open}m${text}\x1b[${close}m` : text;

@@ -1,7 +1,7 @@
 import { i as info, w as warning, h as debug, s as setSecret, H as HttpClient, B as BearerCredentialHandler, j as HttpCodes, k as getAugmentedNamespace, l as commonjsGlobal, m as getDefaultExportFromCjs, n as error$1, r as requireTunnel, o as requireUndici, u as undiciExports } from './core.js';
 import os__default, { EOL as EOL$2 } from 'os';
-import * as I from 'fs';
-import I__default, { existsSync, readFileSync } from 'fs';
+import * as fs from 'fs';
+import fs__default, { existsSync, readFileSync } from 'fs';
 import * as path$1 from 'path';
 import path__default, { normalize, resolve } from 'path';
 import * as crypto$1 from 'crypto';
@@ -23,19 +23,19 @@ import require$$0$6 from 'node:buffer';
 import { createHmac } from 'node:crypto';
 import require$$0$5 from 'net';
 import require$$1$1 from 'tls';
-import zi from 'assert';
+import require$$5 from 'assert';
 import require$$1 from 'tty';
 import require$$0$4 from 'util';
 import http__default from 'http';
 import https__default from 'https';
-import require$$5 from 'url';
-import fs from 'node:fs';
-import fs$1, { realpath } from 'fs/promises';
+import require$$5$1 from 'url';
+import fs$1 from 'node:fs';
+import fs$2, { realpath } from 'fs/promises';
 import require$$0$8 from 'constants';
-import ro from 'node:fs/promises';
+import require$$5$2 from 'node:fs/promises';
 import require$$0$a from 'node:events';
 import require$$2$1 from 'node:string_decoder';
-import Ps__default from 'zlib';
+import require$$0$b from 'zlib';
 import { k as artifactNameProblem } from './gate.js';
 import 'node:assert';
 import 'node:net';
@@ -5099,10 +5099,10 @@ function internalArtifactTwirpClient(options) {
  * @param rootDirectory an absolute root directory path common to all input files that that will be trimmed from the final zip structure
  */
 function validateRootDirectory(rootDirectory) {
-    if (!I.existsSync(rootDirectory)) {
+    if (!fs.existsSync(rootDirectory)) {
         throw new Error(`The provided rootDirectory ${rootDirectory} does not exist`);
     }
-    if (!I.statSync(rootDirectory).isDirectory()) {
+    if (!fs.statSync(rootDirectory).isDirectory()) {
         throw new Error(`The provided rootDirectory ${rootDirectory} is not a valid directory`);
     }
     info(`Root directory input is valid!`);
@@ -5144,7 +5144,7 @@ function getUploadZipSpecification(filesToZip, rootDirectory) {
             - file3.txt
     */
     for (let file of filesToZip) {
-        const stats = I.lstatSync(file, { throwIfNoEntry: false });
+        const stats = fs.lstatSync(file, { throwIfNoEntry: false });
         if (!stats) {
             throw new Error(`File ${file} does not exist`);
         }
@@ -8759,10 +8759,10 @@ function requireDist$2 () {
 	dist$3.HttpsProxyAgent = void 0;
 	const net = __importStar(require$$0$5);
 	const tls = __importStar(require$$1$1);
-	const assert_1 = __importDefault(zi);
+	const assert_1 = __importDefault(require$$5);
 	const debug_1 = __importDefault(requireSrc());
 	const agent_base_1 = requireDist$3();
-	const url_1 = require$$5;
+	const url_1 = require$$5$1;
 	const parse_proxy_response_1 = requireParseProxyResponse();
 	const debug = (0, debug_1.default)('https-proxy-agent');
 	const setServernameFromNonIpHost = (options) => {
@@ -8953,7 +8953,7 @@ function requireDist$1 () {
 	const debug_1 = __importDefault(requireSrc());
 	const events_1 = require$$1$2;
 	const agent_base_1 = requireDist$3();
-	const url_1 = require$$5;
+	const url_1 = require$$5$1;
 	const debug = (0, debug_1.default)('http-proxy-agent');
 	/**
 	 * The `HttpProxyAgent` implements an HTTP Agent subclass that connects
@@ -44318,7 +44318,7 @@ async function streamToBuffer(stream, buffer, offset, end, encoding) {
  */
 async function readStreamToLocalFile(rs, file) {
     return new Promise((resolve, reject) => {
-        const ws = fs.createWriteStream(file);
+        const ws = fs$1.createWriteStream(file);
         rs.on("error", (err) => {
             reject(err);
         });
@@ -44334,8 +44334,8 @@ async function readStreamToLocalFile(rs, file) {
  *
  * Promisified version of fs.stat().
  */
-const fsStat = require$$0$3.promisify(fs.stat);
-const fsCreateReadStream = fs.createReadStream;
+const fsStat = require$$0$3.promisify(fs$1.stat);
+const fsCreateReadStream = fs$1.createReadStream;
 
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -49019,7 +49019,7 @@ function requireReaddirGlob () {
 	hasRequiredReaddirGlob = 1;
 	readdirGlob_1 = readdirGlob;
 
-	const fs = I__default;
+	const fs = fs__default;
 	const { EventEmitter } = require$$1$2;
 	const { Minimatch } = requireMinimatch();
 	const { resolve } = path__default;
@@ -55850,7 +55850,7 @@ var hasRequiredGracefulFs;
 function requireGracefulFs () {
 	if (hasRequiredGracefulFs) return gracefulFs;
 	hasRequiredGracefulFs = 1;
-	var fs = I__default;
+	var fs = fs__default;
 	var polyfills = requirePolyfills();
 	var legacy = requireLegacyStreams();
 	var clone = requireClone();
@@ -55936,7 +55936,7 @@ function requireGracefulFs () {
 	  if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || '')) {
 	    process.on('exit', function() {
 	      debug(fs[gracefulQueue]);
-	      zi.equal(fs[gracefulQueue].length, 0);
+	      require$$5.equal(fs[gracefulQueue].length, 0);
 	    });
 	  }
 	}
@@ -75378,12 +75378,12 @@ function requireCommonjs$1 () {
 	const lru_cache_1 = /*@__PURE__*/ requireCommonjs$3();
 	const node_path_1 = path$2;
 	const node_url_1 = require$$1$3;
-	const fs_1 = I__default;
-	const actualFS = __importStar(fs);
+	const fs_1 = fs__default;
+	const actualFS = __importStar(fs$1);
 	const realpathSync = fs_1.realpathSync.native;
 	// TODO: test perf of fs/promises realpath vs realpathCB,
 	// since the promises one uses realpath.native
-	const promises_1 = ro;
+	const promises_1 = require$$5$2;
 	const minipass_1 = requireCommonjs$2();
 	const defaultFS = {
 	    lstatSync: fs_1.lstatSync,
@@ -79242,7 +79242,7 @@ var hasRequiredCore;
 function requireCore () {
 	if (hasRequiredCore) return core;
 	hasRequiredCore = 1;
-	var fs = I__default;
+	var fs = fs__default;
 	var glob = requireReaddirGlob();
 	var async = require$$2;
 	var path = path__default;
@@ -81363,7 +81363,7 @@ function requireDeflateCrc32Stream () {
 	if (hasRequiredDeflateCrc32Stream) return deflateCrc32Stream;
 	hasRequiredDeflateCrc32Stream = 1;
 
-	const {DeflateRaw} = Ps__default;
+	const {DeflateRaw} = require$$0$b;
 
 	const crc32 = requireCrc32();
 
@@ -85328,7 +85328,7 @@ var hasRequiredTar;
 function requireTar () {
 	if (hasRequiredTar) return tar;
 	hasRequiredTar = 1;
-	var zlib = Ps__default;
+	var zlib = require$$0$b;
 
 	var engine = requireTarStream();
 	var util = requireArchiverUtils();
@@ -86051,12 +86051,12 @@ function createRawFileUploadStream(filePath) {
         const uploadStream = new WaterMarkedUploadStream(bufferSize);
         // Check if symlink and resolve the source path
         let sourcePath = filePath;
-        const stats = yield I.promises.lstat(filePath);
+        const stats = yield fs.promises.lstat(filePath);
         if (stats.isSymbolicLink()) {
             sourcePath = yield realpath(filePath);
         }
         // Create a read stream from the file and pipe it to the upload stream
-        const fileStream = I.createReadStream(sourcePath, {
+        const fileStream = fs.createReadStream(sourcePath, {
             highWaterMark: bufferSize
         });
         fileStream.on('error', error => {
@@ -86230,7 +86230,7 @@ function uploadArtifact(name, files, rootDirectory, options) {
             if (files.length > 1) {
                 throw new Error('skipArchive option is only supported when uploading a single file');
             }
-            if (!I.existsSync(files[0])) {
+            if (!fs.existsSync(files[0])) {
                 throw new FilesNotFoundError(files);
             }
             artifactFileName = path$1.basename(files[0]);
@@ -101384,7 +101384,7 @@ function requireUnzipStream () {
 	var binary = requireBinary();
 	var stream = require$$0__default;
 	var util = require$$0$4;
-	var zlib = Ps__default;
+	var zlib = require$$0$b;
 	var MatcherStream = requireMatcherStream();
 	var Entry = requireEntry();
 
@@ -102187,7 +102187,7 @@ function requireMkdirp () {
 	if (hasRequiredMkdirp) return mkdirp;
 	hasRequiredMkdirp = 1;
 	var path = path__default;
-	var fs = I__default;
+	var fs = fs__default;
 	var _0777 = parseInt('0777', 8);
 
 	mkdirp = mkdirP.mkdirp = mkdirP.mkdirP = mkdirP;
@@ -102297,7 +102297,7 @@ var hasRequiredExtract;
 function requireExtract () {
 	if (hasRequiredExtract) return extract;
 	hasRequiredExtract = 1;
-	var fs = I__default;
+	var fs = fs__default;
 	var path = path__default;
 	var util = require$$0$4;
 	var mkdirp = requireMkdirp();
@@ -102428,7 +102428,7 @@ const scrubQueryParameters = (url) => {
 function exists(path) {
     return __awaiter$4(this, void 0, void 0, function* () {
         try {
-            yield fs$1.access(path);
+            yield fs$2.access(path);
             return true;
         }
         catch (error) {
@@ -102530,7 +102530,7 @@ function streamExtractExternal(url_1, directory_1) {
             else {
                 // Save raw file without extracting
                 const filePath = path$1.join(directory, fileName);
-                const writeStream = I.createWriteStream(filePath);
+                const writeStream = fs.createWriteStream(filePath);
                 info(`Downloading raw file (non-zip) to: ${filePath}`);
                 passThrough.pipe(writeStream).on('close', onClose).on('error', onError);
             }
@@ -102625,7 +102625,7 @@ function resolveOrCreateDirectory() {
     return __awaiter$4(this, arguments, void 0, function* (downloadPath = getGitHubWorkspaceDir()) {
         if (!(yield exists(downloadPath))) {
             debug(`Artifact destination folder does not exist, creating: ${downloadPath}`);
-            yield fs$1.mkdir(downloadPath, { recursive: true });
+            yield fs$2.mkdir(downloadPath, { recursive: true });
         }
         else {
             debug(`Artifact destination folder already exists: ${downloadPath}`);

@@ -1,4 +1,4 @@
-import { Header } from 'tar'
+import { Header } from 'tar/header'
 import { showPath } from './entry-path.js'
 
 export const BLOCK = 512

@@ -1,4 +1,5 @@
-import { Header, Pax } from 'tar'
+import { Header } from 'tar/header'
+import { Pax } from 'tar/pax'
 
 /** What the snapshot writes: POSIX (ustar + pax) entries of three types and nothing else. */
 export interface TarEntry {
