@@ -15,10 +15,11 @@ import {
 } from '../src/runtime/huge-pages.js'
 
 const MADVISE = 'always [madvise] never\n'
+const GLIBC = '2.36'
 
 describe('hugePagesEnv', () => {
   it('adds the tunable, remembering there was none', () => {
-    expect(hugePagesEnv({ PATH: '/bin', X: undefined }, 'linux', MADVISE)).toEqual({
+    expect(hugePagesEnv({ PATH: '/bin', X: undefined }, 'linux', MADVISE, GLIBC)).toEqual({
       PATH: '/bin',
       GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1',
       [PRIOR_TUNABLES]: ''
@@ -26,7 +27,12 @@ describe('hugePagesEnv', () => {
   })
 
   it("appends to the user's tunables and remembers them", () => {
-    const env = hugePagesEnv({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, 'linux', MADVISE)
+    const env = hugePagesEnv(
+      { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' },
+      'linux',
+      MADVISE,
+      GLIBC
+    )
     expect(env).toEqual({
       GLIBC_TUNABLES: 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1',
       [PRIOR_TUNABLES]: 'glibc.malloc.arena_max=2'
@@ -34,14 +40,20 @@ describe('hugePagesEnv', () => {
   })
 
   it.each([
-    ['another platform', {}, 'darwin', MADVISE],
-    ['THP always on (nothing to ask for)', {}, 'linux', '[always] madvise never\n'],
-    ['THP off', {}, 'linux', 'always madvise [never]\n'],
-    ['no THP in this kernel', {}, 'linux', undefined],
-    ['the user opted out', { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }, 'linux', MADVISE],
-    ['already re-executed', { [PRIOR_TUNABLES]: '' }, 'linux', MADVISE]
-  ] as const)('leaves the process alone: %s', (_, env, platform, thp) => {
-    expect(hugePagesEnv(env, platform, thp)).toBeUndefined()
+    ['another platform', {}, 'darwin', MADVISE, undefined],
+    ['not glibc (musl, as in Alpine)', {}, 'linux', MADVISE, undefined],
+    ['a glibc older than the tunable', {}, 'linux', MADVISE, '2.31'],
+    ['THP always on (nothing to ask for)', {}, 'linux', '[always] madvise never\n', GLIBC],
+    ['THP off', {}, 'linux', 'always madvise [never]\n', GLIBC],
+    ['no THP in this kernel', {}, 'linux', undefined, GLIBC],
+    ['the user opted out', { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }, 'linux', MADVISE, GLIBC],
+    ['already re-executed', { [PRIOR_TUNABLES]: '' }, 'linux', MADVISE, GLIBC]
+  ] as const)('leaves the process alone: %s', (_, env, platform, thp, glibc) => {
+    expect(hugePagesEnv(env, platform, thp, glibc)).toBeUndefined()
+  })
+
+  it.each(['2.35', '2.39', '3.0'])('asks with glibc %s', (glibc) => {
+    expect(hugePagesEnv({}, 'linux', MADVISE, glibc)?.GLIBC_TUNABLES).toBe('glibc.malloc.hugetlb=1')
   })
 
   it('restoreTunables puts the environment back as it was', () => {
@@ -76,7 +88,9 @@ describe('hugePagesEnv', () => {
 })
 
 const thpMode = fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8')
-const relaunches = process.platform === 'linux' && thpMode.includes('[madvise]')
+const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header
+  ?.glibcVersionRuntime
+const relaunches = hugePagesEnv({}, process.platform, thpMode, glibc) !== undefined
 
 /**
  * A migration-export command that records, while it runs: its parent's pid and command line, how

@@ -13,13 +13,18 @@ const HUGETLB_TUNABLE = 'glibc.malloc.hugetlb';
 /** Set only in the re-executed process: what GLIBC_TUNABLES was before we added to it. */
 const PRIOR_TUNABLES = 'CUTOVER_GATE_PRIOR_GLIBC_TUNABLES';
 const THP_ENABLED = '/sys/kernel/mm/transparent_hugepage/enabled';
+/** The first glibc that knows the tunable; older ones ignore it, so re-executing would be waste. */
+const FIRST_GLIBC = [2, 35];
 /**
- * The environment to re-execute with, or undefined to go on as is: not Linux; the kernel's THP
- * mode is `always` (nothing to ask for) or `never`/unknown (nothing to get); or GLIBC_TUNABLES
- * already names the tunable (our own re-execution, or the user's choice: `=0` opts out).
+ * The environment to re-execute with, or undefined to go on as is: not Linux, or not glibc 2.35
+ * or later (musl, as in Alpine containers, has no such tunable); the kernel's THP mode is
+ * `always` (nothing to ask for) or `never`/unknown (nothing to get); or GLIBC_TUNABLES already
+ * names the tunable (our own re-execution, or the user's choice: `=0` opts out).
  */
-function hugePagesEnv(env, platform, thpEnabled) {
+function hugePagesEnv(env, platform, thpEnabled, glibc) {
     if (platform !== 'linux' || env[PRIOR_TUNABLES] !== undefined)
+        return undefined;
+    if (!glibcAtLeast(glibc, FIRST_GLIBC))
         return undefined;
     if (!thpEnabled?.includes('[madvise]'))
         return undefined;
@@ -48,6 +53,23 @@ function restoreTunables(env) {
         env.GLIBC_TUNABLES = prior;
     delete env[PRIOR_TUNABLES];
 }
+function glibcAtLeast(version, [major, minor]) {
+    const match = /^(\d+)\.(\d+)/.exec(version ?? '');
+    if (!match)
+        return false;
+    const [have, haveMinor] = [Number(match[1]), Number(match[2])];
+    return have > major || (have === major && haveMinor >= minor);
+}
+/** The C library's version when it is glibc (from Node's diagnostic report: a few ms). */
+function glibcVersion() {
+    try {
+        const report = process.report.getReport();
+        return report.header?.glibcVersionRuntime;
+    }
+    catch {
+        return undefined;
+    }
+}
 function readThpMode() {
     try {
         return readFileSync(THP_ENABLED, 'utf8');
@@ -66,7 +88,9 @@ function relaunchWithHugePages() {
     restoreTunables(process.env);
     if (relaunched || typeof process.execve !== 'function')
         return;
-    const env = hugePagesEnv(process.env, process.platform, readThpMode());
+    if (process.platform !== 'linux')
+        return;
+    const env = hugePagesEnv(process.env, process.platform, readThpMode(), glibcVersion());
     if (!env)
         return;
     try {

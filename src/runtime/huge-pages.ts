@@ -14,17 +14,23 @@ export const HUGETLB_TUNABLE = 'glibc.malloc.hugetlb'
 export const PRIOR_TUNABLES = 'CUTOVER_GATE_PRIOR_GLIBC_TUNABLES'
 const THP_ENABLED = '/sys/kernel/mm/transparent_hugepage/enabled'
 
+/** The first glibc that knows the tunable; older ones ignore it, so re-executing would be waste. */
+const FIRST_GLIBC = [2, 35]
+
 /**
- * The environment to re-execute with, or undefined to go on as is: not Linux; the kernel's THP
- * mode is `always` (nothing to ask for) or `never`/unknown (nothing to get); or GLIBC_TUNABLES
- * already names the tunable (our own re-execution, or the user's choice: `=0` opts out).
+ * The environment to re-execute with, or undefined to go on as is: not Linux, or not glibc 2.35
+ * or later (musl, as in Alpine containers, has no such tunable); the kernel's THP mode is
+ * `always` (nothing to ask for) or `never`/unknown (nothing to get); or GLIBC_TUNABLES already
+ * names the tunable (our own re-execution, or the user's choice: `=0` opts out).
  */
 export function hugePagesEnv(
   env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform,
-  thpEnabled: string | undefined
+  thpEnabled: string | undefined,
+  glibc: string | undefined
 ): Record<string, string> | undefined {
   if (platform !== 'linux' || env[PRIOR_TUNABLES] !== undefined) return undefined
+  if (!glibcAtLeast(glibc, FIRST_GLIBC)) return undefined
   if (!thpEnabled?.includes('[madvise]')) return undefined
   const prior = env.GLIBC_TUNABLES ?? ''
   if (prior.includes(HUGETLB_TUNABLE)) return undefined
@@ -47,6 +53,23 @@ export function restoreTunables(env: NodeJS.ProcessEnv): void {
   delete env[PRIOR_TUNABLES]
 }
 
+function glibcAtLeast(version: string | undefined, [major, minor]: number[]): boolean {
+  const match = /^(\d+)\.(\d+)/.exec(version ?? '')
+  if (!match) return false
+  const [have, haveMinor] = [Number(match[1]), Number(match[2])]
+  return have > major! || (have === major && haveMinor >= minor!)
+}
+
+/** The C library's version when it is glibc (from Node's diagnostic report: a few ms). */
+function glibcVersion(): string | undefined {
+  try {
+    const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } }
+    return report.header?.glibcVersionRuntime
+  } catch {
+    return undefined
+  }
+}
+
 function readThpMode(): string | undefined {
   try {
     return readFileSync(THP_ENABLED, 'utf8')
@@ -64,7 +87,8 @@ export function relaunchWithHugePages(): void {
   const relaunched = process.env[PRIOR_TUNABLES] !== undefined
   restoreTunables(process.env)
   if (relaunched || typeof process.execve !== 'function') return
-  const env = hugePagesEnv(process.env, process.platform, readThpMode())
+  if (process.platform !== 'linux') return
+  const env = hugePagesEnv(process.env, process.platform, readThpMode(), glibcVersion())
   if (!env) return
   try {
     process.execve(
