@@ -465,8 +465,9 @@ const READ_BACK_SIZE = 1 << 20;
  * so the SHA-256 covers the file in order without holding its body in memory. Once caught up,
  * every later write is hashed on its way, as a plain hashing writer would.
  *
- * The file is created (`wx+`: never an existing one; mode 0o600), and synced before the stream finishes; `size` and
- * `digestHex()` describe it then. A header that fails destroys the stream with its error.
+ * The file is created (`wx+`: never an existing one; mode 0o600) and synced before the stream
+ * finishes; `size` and `digestHex()` describe it then. A header that fails destroys the stream
+ * with its error.
  */
 class HeaderLastFile extends Writable {
     #path;
@@ -474,7 +475,6 @@ class HeaderLastFile extends Writable {
     #hash = createHash('sha256');
     #handle;
     #header;
-    #headerFailure;
     /** Where the next write lands: the file's length so far, header space included. */
     #position;
     /** True once the header and everything written before it arrived have been hashed. */
@@ -489,15 +489,11 @@ class HeaderLastFile extends Writable {
         this.#path = filePath;
         this.#headerLength = headerLength;
         this.#position = headerLength;
-        header.then((bytes) => {
+        this.#headerReady = header.then((bytes) => {
             this.#header = Buffer.from(bytes);
-        }, (error) => {
-            this.#headerFailure = error instanceof Error ? error : new Error(String(error));
-            this.destroy(this.#headerFailure);
         });
-        this.#headerReady = header.then(() => undefined);
-        // settled through the handlers above; this one only keeps the rejection from being unhandled
-        this.#headerReady.catch(() => undefined);
+        // a failed header fails the stream at once, not only when it finishes
+        this.#headerReady.catch((error) => this.destroy(error instanceof Error ? error : new Error(String(error))));
     }
     /** Bytes in the file: header and body. */
     get size() {
@@ -574,7 +570,7 @@ class HeaderLastFile extends Writable {
     }
     #open() {
         if (!this.#handle)
-            throw this.#headerFailure ?? new Error(`${this.#path} is closed`);
+            throw new Error(`${this.#path} is closed`);
         return this.#handle;
     }
 }

@@ -9030,8 +9030,6 @@ async function extractSnapshotTar(source, dest, options = {}) {
 }
 
 const READ_SIZE = 1 << 20;
-/** The SPEC's ceiling for snapshots we open: 2^20 is 1 GiB of scrypt memory. */
-const MAX_WORK_FACTOR = 20;
 /** A restore that would fill the disk is refused up front, with the numbers. */
 function checkFreeSpace(dest, need) {
     const stats = fs.statfsSync(dest);
@@ -9061,7 +9059,7 @@ async function verifyIntoFolder(manifestPath, passphrase, dest, logger) {
     const snapshotPath = snapshotPathOf(manifestPath, manifest);
     const secret = Buffer.from(passphrase, 'utf8');
     // scrypt (over a second at the default work factor) runs while the ciphertext is hashed
-    const ahead = unwrapAhead(await readHead(snapshotPath, MAX_HEADER_SIZE), secret, manifest.encryption.workFactor, MAX_WORK_FACTOR);
+    const ahead = unwrapAhead(await readHead(snapshotPath, MAX_HEADER_SIZE), secret, manifest.encryption.workFactor, DEFAULT_MAX_WORK_FACTOR);
     await checkCiphertext(snapshotPath, manifest);
     logger.info(`ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`);
     checkFreeSpace(dest, manifest.content.bytes);
@@ -9074,7 +9072,7 @@ async function verifyIntoFolder(manifestPath, passphrase, dest, logger) {
             objectMode: false,
             highWaterMark: 2 * READ_SIZE
         }), createDecryptStream(secret, {
-            maxWorkFactor: MAX_WORK_FACTOR,
+            maxWorkFactor: DEFAULT_MAX_WORK_FACTOR,
             releaseInput: (chunk) => reads.release(chunk),
             ahead
         }), createDecompressStream(manifest.compression), async (source) => {

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createDecryptStream, unwrapAhead } from '../age/decrypt.js'
 import { MAX_HEADER_SIZE } from '../age/header.js'
+import { DEFAULT_MAX_WORK_FACTOR } from '../age/scrypt-recipient.js'
 import { AgeError } from '../age/errors.js'
 import { NoGoError, type SnapshotEvidence } from '../lane/step-result.js'
 import { digestOfIndex } from '../snapshot/index-format.js'
@@ -17,8 +18,6 @@ import { createDecompressStream } from '../compression/decompress.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
 
 const READ_SIZE = 1 << 20
-/** The SPEC's ceiling for snapshots we open: 2^20 is 1 GiB of scrypt memory. */
-const MAX_WORK_FACTOR = 20
 
 export interface VerifiedSnapshot {
   manifest: Manifest
@@ -68,7 +67,7 @@ export async function verifyIntoFolder(
     await readHead(snapshotPath, MAX_HEADER_SIZE),
     secret,
     manifest.encryption.workFactor,
-    MAX_WORK_FACTOR
+    DEFAULT_MAX_WORK_FACTOR
   )
   await checkCiphertext(snapshotPath, manifest)
   logger.info(
@@ -87,7 +86,7 @@ export async function verifyIntoFolder(
         highWaterMark: 2 * READ_SIZE
       }),
       createDecryptStream(secret, {
-        maxWorkFactor: MAX_WORK_FACTOR,
+        maxWorkFactor: DEFAULT_MAX_WORK_FACTOR,
         releaseInput: (chunk) => reads.release(chunk),
         ahead
       }),

@@ -11,8 +11,9 @@ const READ_BACK_SIZE = 1 << 20
  * so the SHA-256 covers the file in order without holding its body in memory. Once caught up,
  * every later write is hashed on its way, as a plain hashing writer would.
  *
- * The file is created (`wx+`: never an existing one; mode 0o600), and synced before the stream finishes; `size` and
- * `digestHex()` describe it then. A header that fails destroys the stream with its error.
+ * The file is created (`wx+`: never an existing one; mode 0o600) and synced before the stream
+ * finishes; `size` and `digestHex()` describe it then. A header that fails destroys the stream
+ * with its error.
  */
 export class HeaderLastFile extends Writable {
   readonly #path: string
@@ -20,7 +21,6 @@ export class HeaderLastFile extends Writable {
   readonly #hash = createHash('sha256')
   #handle: FileHandle | undefined
   #header: Buffer | undefined
-  #headerFailure: Error | undefined
   /** Where the next write lands: the file's length so far, header space included. */
   #position: number
   /** True once the header and everything written before it arrived have been hashed. */
@@ -36,18 +36,13 @@ export class HeaderLastFile extends Writable {
     this.#path = filePath
     this.#headerLength = headerLength
     this.#position = headerLength
-    header.then(
-      (bytes) => {
-        this.#header = Buffer.from(bytes)
-      },
-      (error: unknown) => {
-        this.#headerFailure = error instanceof Error ? error : new Error(String(error))
-        this.destroy(this.#headerFailure)
-      }
+    this.#headerReady = header.then((bytes) => {
+      this.#header = Buffer.from(bytes)
+    })
+    // a failed header fails the stream at once, not only when it finishes
+    this.#headerReady.catch((error: unknown) =>
+      this.destroy(error instanceof Error ? error : new Error(String(error)))
     )
-    this.#headerReady = header.then(() => undefined)
-    // settled through the handlers above; this one only keeps the rejection from being unhandled
-    this.#headerReady.catch(() => undefined)
   }
 
   /** Bytes in the file: header and body. */
@@ -141,7 +136,7 @@ export class HeaderLastFile extends Writable {
   }
 
   #open(): FileHandle {
-    if (!this.#handle) throw this.#headerFailure ?? new Error(`${this.#path} is closed`)
+    if (!this.#handle) throw new Error(`${this.#path} is closed`)
     return this.#handle
   }
 }
