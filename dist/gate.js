@@ -439,14 +439,9 @@ function encryptHeaderLast(passphrase, workFactor) {
     checkWorkFactor(workFactor);
     const fileKey = randomBytes(FILE_KEY_SIZE);
     const headerLength = encodeHeader([scryptStanzaShape(workFactor)], fileKey).length;
-    // copied: the caller may wipe its passphrase buffer while scrypt is still running
-    const header = wrapScrypt(fileKey, Buffer.from(passphrase), workFactor).then((stanza) => {
-        const bytes = encodeHeader([stanza], fileKey);
-        if (bytes.length !== headerLength) {
-            throw new Error(`age header came out ${bytes.length} bytes, ${headerLength} were reserved`);
-        }
-        return bytes;
-    });
+    // the passphrase is copied: the caller may wipe its buffer while scrypt still runs; a header
+    // of another length than reserved is refused by the writer that fills the gap (HeaderLastFile)
+    const header = wrapScrypt(fileKey, Buffer.from(passphrase), workFactor).then((stanza) => encodeHeader([stanza], fileKey));
     return { payload: new AgeEncryptStream(fileKey), headerLength, header };
 }
 function checkWorkFactor(workFactor) {
