@@ -1,12 +1,14 @@
 // HeaderLastFile: the body goes to disk before the header exists; the finished file and its
 // SHA-256 must be exactly header + body whenever the header turns up.
+import { jest } from '@jest/globals'
 import { createHash, randomBytes } from 'node:crypto'
+import { open } from 'node:fs/promises'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { HeaderLastFile } from '../src/util/header-last-file.js'
+import { FLUSH_EVERY, HeaderLastFile } from '../src/util/header-last-file.js'
 
 let dir: string
 let n = 0
@@ -141,4 +143,50 @@ test('never writes over an existing file', async () => {
     code: 'EEXIST'
   })
   expect(readFileSync(file, 'utf8')).toBe('precious')
+})
+
+/** FileHandle's prototype (the class is not exported), to watch or fail its datasync. */
+async function fileHandlePrototype(): Promise<{ datasync(): Promise<void> }> {
+  const handle = await open(fresh(), 'w')
+  await handle.close()
+  return Object.getPrototypeOf(handle) as { datasync(): Promise<void> }
+}
+
+/** `count` pieces of FLUSH_EVERY / 2 bytes, written one after the other. */
+async function writeHalves(stream: HeaderLastFile, count: number): Promise<Buffer> {
+  const pieces = Array.from({ length: count }, () => randomBytes(FLUSH_EVERY / 2))
+  for (const piece of pieces) await writeAndWait(stream, piece)
+  return Buffer.concat(pieces)
+}
+
+test('flushes to disk as it goes, not only at the end, and the file stays whole', async () => {
+  const datasync = jest.spyOn(await fileHandlePrototype(), 'datasync')
+  try {
+    const file = fresh()
+    const header = Buffer.from('H')
+    const stream = new HeaderLastFile(file, header.length, Promise.resolve(header))
+    const done = finished(stream)
+    const body = await writeHalves(stream, 5)
+    // 2.5 × FLUSH_EVERY written: flushes started on the way, before end()
+    expect(datasync.mock.calls.length).toBeGreaterThanOrEqual(1)
+    stream.end()
+    await done
+    expectWhole(file, stream, header, body)
+  } finally {
+    datasync.mockRestore()
+  }
+})
+
+test('a background flush that fails fails the stream with its error; nothing claims success', async () => {
+  const failure = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })
+  const datasync = jest.spyOn(await fileHandlePrototype(), 'datasync').mockRejectedValue(failure)
+  try {
+    const stream = new HeaderLastFile(fresh(), 1, Promise.resolve(Buffer.from('H')))
+    const source = Readable.from(Array.from({ length: 6 }, () => Buffer.alloc(FLUSH_EVERY / 2, 7)))
+    await expect(pipeline(source, stream)).rejects.toBe(failure)
+    expect(datasync).toHaveBeenCalled()
+    expect(() => stream.digestHex()).toThrow(/not finished/)
+  } finally {
+    datasync.mockRestore()
+  }
 })

@@ -454,6 +454,13 @@ function checkWorkFactor(workFactor) {
 
 const READ_BACK_SIZE = 1 << 20;
 /**
+ * Every this many bytes written, the file's data is flushed to disk in the background. Left to
+ * the kernel, nothing of a 135 MiB snapshot reaches the disk before the closing fsync (its
+ * writeback waits 30 s or for ~10% of memory to be dirty), and that fsync then took 0.1–0.3 s
+ * of nothing else happening; flushed as it goes, the disk works while the pipeline does.
+ */
+const FLUSH_EVERY = 16 * 1024 * 1024;
+/**
  * A new file whose first `headerLength` bytes are known only later (an age header waiting on
  * scrypt). What is written streams to disk at once, from offset `headerLength`; when the header
  * arrives it is written at offset 0, and the bytes already on disk are read back to hash them,
@@ -476,6 +483,11 @@ class HeaderLastFile extends Writable {
     #caughtUp = false;
     #headerReady;
     #digest;
+    /** The background flush in flight, if any, and where the next one is due. */
+    #flushing;
+    #flushAt = FLUSH_EVERY;
+    /** A background flush that failed: the data may not be on disk, so the file is not good. */
+    #flushError;
     constructor(filePath, headerLength, header) {
         super({ highWaterMark: 4 * 1024 * 1024 });
         if (!Number.isInteger(headerLength) || headerLength < 0) {
@@ -522,7 +534,10 @@ class HeaderLastFile extends Writable {
             callback(error);
             return;
         }
-        handle.close().then(() => callback(error), (closeError) => callback(error ?? closeError));
+        // a flush still running uses the descriptor: close after it
+        Promise.resolve(this.#flushing)
+            .then(() => handle.close())
+            .then(() => callback(error), (closeError) => callback(error ?? closeError));
     }
     async #append(chunks) {
         // Catching up first keeps the hash in file order: header, read-back body, then this write.
@@ -533,12 +548,36 @@ class HeaderLastFile extends Writable {
         if (this.#caughtUp)
             for (const chunk of chunks)
                 this.#hash.update(chunk);
+        this.#flushInBackground();
+    }
+    /**
+     * Starts fdatasync once FLUSH_EVERY more bytes are written, one at a time, never awaited
+     * here: writes go on meanwhile. Its error is kept (Linux reports a writeback error once) and
+     * fails the next write or the finish.
+     */
+    #flushInBackground() {
+        if (this.#flushError)
+            throw this.#flushError;
+        if (this.#flushing || this.#position < this.#flushAt)
+            return;
+        this.#flushAt = this.#position + FLUSH_EVERY;
+        this.#flushing = this.#open()
+            .datasync()
+            .catch((error) => {
+            this.#flushError = error instanceof Error ? error : new Error(String(error));
+        })
+            .finally(() => {
+            this.#flushing = undefined;
+        });
     }
     async #finish() {
         await this.#headerReady;
         if (!this.#caughtUp)
             await this.#catchUp();
         const handle = this.#open();
+        await this.#flushing;
+        if (this.#flushError)
+            throw this.#flushError;
         await handle.sync();
         this.#handle = undefined;
         await handle.close();

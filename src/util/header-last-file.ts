@@ -3,6 +3,13 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { Writable } from 'node:stream'
 
 const READ_BACK_SIZE = 1 << 20
+/**
+ * Every this many bytes written, the file's data is flushed to disk in the background. Left to
+ * the kernel, nothing of a 135 MiB snapshot reaches the disk before the closing fsync (its
+ * writeback waits 30 s or for ~10% of memory to be dirty), and that fsync then took 0.1–0.3 s
+ * of nothing else happening; flushed as it goes, the disk works while the pipeline does.
+ */
+export const FLUSH_EVERY = 16 * 1024 * 1024
 
 /**
  * A new file whose first `headerLength` bytes are known only later (an age header waiting on
@@ -27,6 +34,11 @@ export class HeaderLastFile extends Writable {
   #caughtUp = false
   readonly #headerReady: Promise<void>
   #digest: string | undefined
+  /** The background flush in flight, if any, and where the next one is due. */
+  #flushing: Promise<void> | undefined
+  #flushAt = FLUSH_EVERY
+  /** A background flush that failed: the data may not be on disk, so the file is not good. */
+  #flushError: Error | undefined
 
   constructor(filePath: string, headerLength: number, header: Promise<Uint8Array>) {
     super({ highWaterMark: 4 * 1024 * 1024 })
@@ -85,10 +97,13 @@ export class HeaderLastFile extends Writable {
       callback(error)
       return
     }
-    handle.close().then(
-      () => callback(error),
-      (closeError: unknown) => callback(error ?? (closeError as Error))
-    )
+    // a flush still running uses the descriptor: close after it
+    Promise.resolve(this.#flushing)
+      .then(() => handle.close())
+      .then(
+        () => callback(error),
+        (closeError: unknown) => callback(error ?? (closeError as Error))
+      )
   }
 
   async #append(chunks: Buffer[]): Promise<void> {
@@ -97,12 +112,34 @@ export class HeaderLastFile extends Writable {
     const total = await writeAllAt(this.#open(), chunks, this.#position)
     this.#position += total
     if (this.#caughtUp) for (const chunk of chunks) this.#hash.update(chunk)
+    this.#flushInBackground()
+  }
+
+  /**
+   * Starts fdatasync once FLUSH_EVERY more bytes are written, one at a time, never awaited
+   * here: writes go on meanwhile. Its error is kept (Linux reports a writeback error once) and
+   * fails the next write or the finish.
+   */
+  #flushInBackground(): void {
+    if (this.#flushError) throw this.#flushError
+    if (this.#flushing || this.#position < this.#flushAt) return
+    this.#flushAt = this.#position + FLUSH_EVERY
+    this.#flushing = this.#open()
+      .datasync()
+      .catch((error: unknown) => {
+        this.#flushError = error instanceof Error ? error : new Error(String(error))
+      })
+      .finally(() => {
+        this.#flushing = undefined
+      })
   }
 
   async #finish(): Promise<void> {
     await this.#headerReady
     if (!this.#caughtUp) await this.#catchUp()
     const handle = this.#open()
+    await this.#flushing
+    if (this.#flushError) throw this.#flushError
     await handle.sync()
     this.#handle = undefined
     await handle.close()
