@@ -231,7 +231,7 @@ describe('never the passphrase', () => {
       const { contextFromEnv } = await import('../src/report/run-context.js')
       const { renderJson } = await import('../src/report/render-json.js')
       const { renderTerminal } = await import('../src/report/render-terminal.js')
-      const report = { ...goReport(), context: contextFromEnv(process.env) }
+      const report = { ...goReport(), context: await contextFromEnv(process.env) }
       for (const text of [
         renderMarkdown(report),
         renderJson(report),

@@ -41,8 +41,8 @@ describe('renderTerminal', () => {
 })
 
 describe('contextFromEnv', () => {
-  it('reads the Actions environment, with a link to the run attempt', () => {
-    const context = contextFromEnv({
+  it('reads the Actions environment, with a link to the run attempt', async () => {
+    const context = await contextFromEnv({
       GITHUB_REPOSITORY: 'acme/graph',
       GITHUB_SHA: 'abc',
       GITHUB_REF: 'refs/pull/7/merge',
@@ -69,18 +69,18 @@ describe('contextFromEnv', () => {
   })
 
   it('is empty outside Actions, and falls back to git for commit and ref when given a folder', async () => {
-    expect(contextFromEnv({})).toEqual({})
+    expect(await contextFromEnv({})).toEqual({})
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cg-ctx-'))
     try {
       const git = (...args: string[]) =>
         execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim()
       git('init', '-q', '-b', 'trunk')
       git('-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'x')
-      expect(contextFromEnv({}, dir)).toEqual({
+      expect(await contextFromEnv({}, dir)).toEqual({
         commit: git('rev-parse', 'HEAD'),
         ref: 'refs/heads/trunk'
       })
-      expect(contextFromEnv({}, path.join(dir, 'missing'))).toEqual({})
+      expect(await contextFromEnv({}, path.join(dir, 'missing'))).toEqual({})
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

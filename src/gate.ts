@@ -53,6 +53,8 @@ export async function runGate(
   env: NodeJS.ProcessEnv
 ): Promise<GateResult> {
   const startedAt = new Date()
+  // git, for commit and ref outside Actions, answers while the lane runs
+  const context = contextFromEnv(env, config.repo)
   const lane = await runLane(config, passphrase, logger)
   const warnings: string[] = []
   if (
@@ -68,7 +70,7 @@ export async function runGate(
     mode: config.mode,
     steps: lane.steps,
     evidence: lane.evidence,
-    context: contextFromEnv(env, config.repo),
+    context: await context,
     startedAt,
     finishedAt: new Date(),
     warnings,

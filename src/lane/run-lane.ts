@@ -58,12 +58,14 @@ export async function runLane(
       const started = performance.now()
       const step = await timedStep(name, name === 'restore' ? 'B' : 'A', async () => {
         if (name === 'snapshot-create') {
+          // git answers while the snapshot streams
+          const hygiene = snapshotDirWarnings(config)
           const outcome = await createSnapshot(config, passphrase, logger)
           evidence = outcome.evidence
           const e = outcome.evidence
           return {
             detail: `${e.files} files, ${humanBytes(e.bytes)} archived into ${e.snapshotPath} (${humanBytes(e.size)} encrypted)`,
-            warnings: [...outcome.warnings, ...snapshotDirWarnings(config)]
+            warnings: [...outcome.warnings, ...(await hygiene)]
           }
         }
         if (name === 'restore-test') {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { git } from '../util/git-output.js'
 
 /** Where and for what the lane ran: what a reviewer needs to trust the report. */
 export interface RunContext {
@@ -14,25 +14,17 @@ export interface RunContext {
 
 const nonEmpty = (value: string | undefined): string | undefined => (value ? value : undefined)
 
-function gitOut(cwd: string, args: string[]): string | undefined {
-  try {
-    const out = execFileSync('git', args, {
-      cwd,
-      encoding: 'utf8',
-      timeout: 5000,
-      stdio: ['ignore', 'pipe', 'ignore']
-    })
-    return nonEmpty(out.trim())
-  } catch {
-    return undefined
-  }
+async function gitOut(dir: string, args: string[]): Promise<string | undefined> {
+  const result = await git(dir, args)
+  return result.ok ? nonEmpty(result.out.trim()) : undefined
 }
 
 /**
  * The run context from the Actions environment. Outside Actions (the CLI), commit and ref come
- * from git in `gitDir` when given: two quick local reads, skipped when git is missing.
+ * from git in `gitDir` when given: two quick local reads, run side by side, and nothing when git
+ * is missing. Never rejects, so it can be started early and awaited when the report is built.
  */
-export function contextFromEnv(env: NodeJS.ProcessEnv, gitDir?: string): RunContext {
+export async function contextFromEnv(env: NodeJS.ProcessEnv, gitDir?: string): Promise<RunContext> {
   const context: RunContext = {
     repository: nonEmpty(env.GITHUB_REPOSITORY),
     commit: nonEmpty(env.GITHUB_SHA),
@@ -50,8 +42,14 @@ export function contextFromEnv(env: NodeJS.ProcessEnv, gitDir?: string): RunCont
   if (env.RUNNER_NAME || platform) {
     context.runner = [env.RUNNER_NAME, platform && `(${platform})`].filter(Boolean).join(' ')
   }
-  if (gitDir && !context.commit) context.commit = gitOut(gitDir, ['rev-parse', 'HEAD'])
-  if (gitDir && !context.ref) context.ref = gitOut(gitDir, ['symbolic-ref', '-q', 'HEAD'])
+  if (gitDir) {
+    const [commit, ref] = await Promise.all([
+      context.commit ?? gitOut(gitDir, ['rev-parse', 'HEAD']),
+      context.ref ?? gitOut(gitDir, ['symbolic-ref', '-q', 'HEAD'])
+    ])
+    context.commit = commit
+    context.ref = ref
+  }
   for (const key of Object.keys(context) as (keyof RunContext)[]) {
     if (context[key] === undefined) delete context[key]
   }
