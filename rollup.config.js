@@ -3,6 +3,7 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
+import { chmodSync, rmSync } from 'node:fs'
 
 const quiet = new Set(['THIS_IS_UNDEFINED', 'CIRCULAR_DEPENDENCY', 'INVALID_ANNOTATION'])
 
@@ -25,6 +26,14 @@ export default {
     warn(warning)
   },
   plugins: [
+    // rollup writes its chunks over the old ones but never removes one it no longer makes: a
+    // committed dist/ would keep dead chunks that no fresh bundle has (CI compares the two). The
+    // CLI, written anew, gets back the executable bit its shebang is for.
+    {
+      name: 'fresh-dist',
+      buildStart: () => rmSync('dist', { recursive: true, force: true }),
+      writeBundle: () => chmodSync('dist/cli.js', 0o755)
+    },
     typescript({ tsconfig: './tsconfig.build.json', noEmitOnError: true }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),
