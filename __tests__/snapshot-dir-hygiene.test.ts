@@ -56,6 +56,26 @@ test('tracked files in the snapshot-dir are reported, even when it is ignored no
   )
 })
 
+test('tracked files are still reported when their list is longer than git output is read', async () => {
+  const dir = repo('many-tracked')
+  const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: 'x' })
+    .toString()
+    .trim()
+  // 6,000 index entries of ~200 bytes: over 1 MiB of `git ls-files`, no files on disk needed
+  const entries = Array.from(
+    { length: 6000 },
+    (_, i) =>
+      `100644 ${blob}\tbackup/snapshots/${String(i).padStart(6, '0')}-${'x'.repeat(180)}.age`
+  ).join('\n')
+  execFileSync('git', ['update-index', '--index-info'], { cwd: dir, input: `${entries}\n` })
+  const warnings = await snapshotDirWarnings({
+    repo: dir,
+    snapshotDir: path.join(dir, 'backup', 'snapshots')
+  })
+  expect(warnings).toHaveLength(1)
+  expect(warnings[0]).toMatch(/^git tracks files in snapshot-dir backup\/snapshots/)
+})
+
 test('no warning outside git, or for a snapshot-dir outside the repository', async () => {
   const plain = path.join(root, 'plain')
   mkdirSync(plain)
