@@ -8,7 +8,13 @@ import { chmodSync, rmSync } from 'node:fs'
 const quiet = new Set(['THIS_IS_UNDEFINED', 'CIRCULAR_DEPENDENCY', 'INVALID_ANNOTATION'])
 
 export default {
-  input: { index: 'src/index.ts', post: 'src/post.ts', cli: 'src/cli.ts' },
+  input: {
+    index: 'src/index.ts',
+    post: 'src/post.ts',
+    cli: 'src/cli.ts',
+    // the restore's writing thread, started by file name (src/restore/write-thread.ts)
+    'write-worker': 'src/restore/write-worker.ts'
+  },
   output: {
     dir: 'dist',
     format: 'es',

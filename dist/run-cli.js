@@ -10,6 +10,7 @@ import 'node:stream/promises';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:zlib';
+import 'node:worker_threads';
 import 'node:child_process';
 import 'node:util';
 import 'node:string_decoder';

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { TarReader } from './tar-reader.js'
 import { TreeWriter } from './tree-writer.js'
+import { WriteThread } from './write-thread.js'
 
 export interface ExtractResult {
   /** Index lines (indexLine() + '\n' each) built from what was actually written, in archive order; INDEX_PATH excluded. */
@@ -18,6 +19,11 @@ export interface ExtractOptions {
   onProgress?: (p: { entries: number; bytes: number }) => void
   /** File bytes the archive may hold (the manifest's content.bytes): a bomb stops at the limit. */
   maxBytes?: number
+  /**
+   * A writing thread already started for dest (its start-up then overlaps the caller's own
+   * work); one is started here otherwise. Stopped before this returns, either way.
+   */
+  thread?: WriteThread
 }
 
 /** The writer trusts only what it created, so dest must start as a real, empty folder. */
@@ -45,7 +51,8 @@ function asBuffer(chunk: unknown): Buffer {
  * Extracts a decrypted, decompressed snapshot tar into dest, checking every entry and hashing
  * file data as it is written. dest must be an existing, empty folder the caller created fresh.
  * Rejects with an Error whose message is one line naming the entry and the problem; dest is then
- * tainted (partly written, folders still 0o700) and the caller removes it.
+ * tainted (partly written, folders still 0o700) and the caller removes it. Either way, nothing
+ * writes into dest any more once this has settled.
  */
 export async function extractSnapshotTar(
   source: AsyncIterable<Buffer> | NodeJS.ReadableStream,
@@ -53,11 +60,14 @@ export async function extractSnapshotTar(
   options: ExtractOptions = {}
 ): Promise<ExtractResult> {
   const root = path.resolve(dest)
-  checkDest(root)
-  const writer = new TreeWriter(root)
-  const reader = new TarReader(writer)
-  const report = (): void => options.onProgress?.({ entries: writer.entries, bytes: writer.bytes })
+  const thread = options.thread ?? new WriteThread(root)
   try {
+    if (thread.root !== root) throw new Error(`the writing thread was started for ${thread.root}`)
+    checkDest(root)
+    const writer = new TreeWriter(thread)
+    const reader = new TarReader(writer)
+    const report = (): void =>
+      options.onProgress?.({ entries: writer.entries, bytes: writer.bytes })
     for await (const chunk of source as AsyncIterable<unknown>) {
       reader.push(asBuffer(chunk))
       report()
@@ -66,9 +76,11 @@ export async function extractSnapshotTar(
           `the archive holds more file data than the manifest's ${options.maxBytes} bytes; stopped writing (a compression bomb, or a manifest that does not describe this snapshot)`
         )
       }
+      await thread.backpressure()
     }
     reader.finish()
     const { observedIndex, archivedIndex } = writer.finish()
+    await thread.settle()
     report()
     return {
       observedIndex,
@@ -78,6 +90,6 @@ export async function extractSnapshotTar(
       bytes: writer.bytes
     }
   } finally {
-    writer.abort()
+    await thread.stop()
   }
 }

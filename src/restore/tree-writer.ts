@@ -1,24 +1,21 @@
 import { createHash, hash, type Hash } from 'node:crypto'
-import fs from 'node:fs'
 import { INDEX_PATH, indexLine } from '../snapshot/index-format.js'
 import { showPath } from './entry-path.js'
 import { findLinkEscape, MAX_STEPS } from './link-escape.js'
 import { TextLog } from '../util/text-log.js'
 import type { TarEntry, TarSink } from './tar-reader.js'
+import type { WriteThread } from './write-thread.js'
 
 /** The index is read into memory to be compared; a real one is ~150 bytes per entry. */
 export const MAX_INDEX_SIZE = 512 * 1024 * 1024
 
 const RESERVED = INDEX_PATH.slice(0, INDEX_PATH.indexOf('/'))
-const OPEN_FLAGS =
-  fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW
 const EMPTY_SHA256 = hash('sha256', '', 'hex')
 
 type Kind = 'file' | 'dir' | 'symlink' | 'implied'
 
 interface OpenFile {
   entry: TarEntry
-  fd: number
   written: number
   hash: Hash | undefined
   sha256: string | undefined
@@ -30,16 +27,12 @@ interface Folder {
   mtime: number | undefined
 }
 
-/** A filesystem error as one line naming the entry. */
-function fsError(action: string, path: string, error: unknown): Error {
-  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-  return new Error(`cannot ${action} entry ${showPath(path)}: ${code}`)
-}
-
 /**
- * Writes admitted entries under root without ever following a link: it trusts only its own map of
- * what it created (parents must be folders it made), creates with O_EXCL|O_NOFOLLOW and
- * non-recursive mkdir, and hashes file data as it is written. Folder modes wait for finish().
+ * Writes admitted entries under the thread's root without ever following a link: it trusts only
+ * its own map of what it created (parents must be folders it made), creates with
+ * O_EXCL|O_NOFOLLOW and non-recursive mkdir, and hashes file data as it hands it over. The
+ * writes themselves run on `thread`, in this order; folder modes wait for finish(), and the tree
+ * is complete once the thread has settled.
  */
 export class TreeWriter implements TarSink {
   private readonly kinds = new Map<string, Kind>()
@@ -54,7 +47,7 @@ export class TreeWriter implements TarSink {
   files = 0
   bytes = 0
 
-  constructor(private readonly root: string) {}
+  constructor(private readonly thread: WriteThread) {}
 
   entry(entry: TarEntry): void {
     const { path } = entry
@@ -78,22 +71,21 @@ export class TreeWriter implements TarSink {
     }
     if (existing) throw new Error(`entry ${showPath(path)} appears twice in the archive`)
     this.ensureParent(path)
-    const full = `${this.root}/${path}`
     if (entry.type === 'dir') {
-      this.attempt('create folder', path, () => fs.mkdirSync(full, 0o700))
+      this.thread.mkdir(path, 'create folder', path)
       this.kinds.set(path, 'dir')
       this.folders.push({ path, mode: entry.mode, mtime: entry.mtime })
       this.addLine(indexLine({ path, type: 'dir', mode: entry.mode }))
     } else if (entry.type === 'symlink') {
-      this.attempt('create symlink', path, () => fs.symlinkSync(entry.target, full))
+      this.thread.symlink(path, entry.target)
       this.kinds.set(path, 'symlink')
       this.links.set(path, entry.target)
       // Linux ignores a symlink's mode and lstat always reports 0o777
       this.addLine(indexLine({ path, type: 'symlink', mode: 0o777, target: entry.target }))
     } else {
-      const fd = this.attempt('create file', path, () => fs.openSync(full, OPEN_FLAGS, 0o600))
+      this.thread.open(path)
       this.kinds.set(path, 'file')
-      this.file = { entry, fd, written: 0, hash: undefined, sha256: undefined }
+      this.file = { entry, written: 0, hash: undefined, sha256: undefined }
     }
   }
 
@@ -111,11 +103,7 @@ export class TreeWriter implements TarSink {
       file.hash ??= createHash('sha256')
       file.hash.update(piece)
     }
-    this.attempt('write', file.entry.path, () => {
-      for (let done = 0; done < piece.length;) {
-        done += fs.writeSync(file.fd, piece, done, piece.length - done)
-      }
-    })
+    this.thread.write(piece)
     file.written += piece.length
   }
 
@@ -124,16 +112,9 @@ export class TreeWriter implements TarSink {
       this.indexDone = true
       return
     }
-    const { entry, fd, hash: running, sha256 } = this.file!
+    const { entry, hash: running, sha256 } = this.file!
     this.file = undefined
-    this.attempt('finish', entry.path, () => {
-      try {
-        fs.fchmodSync(fd, entry.mode)
-        if (entry.mtime !== undefined) fs.futimesSync(fd, entry.mtime, entry.mtime)
-      } finally {
-        fs.closeSync(fd)
-      }
-    })
+    this.thread.finishFile(entry.mode, entry.mtime)
     const digest = sha256 ?? running?.digest('hex') ?? EMPTY_SHA256
     this.addLine(
       indexLine({
@@ -149,8 +130,8 @@ export class TreeWriter implements TarSink {
   }
 
   /** After the last entry: the index must have been read, no link chain may climb out, and
-   * folder modes and times are applied children first (reverse creation order), so a read-only
-   * folder never blocks its own contents. */
+   * folder modes and times are queued children first (reverse creation order), so a read-only
+   * folder never blocks its own contents. The caller then settles the thread. */
   finish(): { observedIndex: Buffer; archivedIndex: Buffer } {
     if (!this.indexDone || !this.index) {
       throw new Error(
@@ -170,27 +151,12 @@ export class TreeWriter implements TarSink {
     }
     for (let i = this.folders.length - 1; i >= 0; i--) {
       const { path, mode, mtime } = this.folders[i]!
-      const full = `${this.root}/${path}`
-      this.attempt('set mode of', path, () => {
-        fs.chmodSync(full, mode)
-        if (mtime !== undefined) fs.utimesSync(full, mtime, mtime)
-      })
+      this.thread.chmod(path, mode, mtime)
     }
     return {
       observedIndex: this.lines.bytes(),
       archivedIndex: Buffer.concat(this.index)
     }
-  }
-
-  /** Closes a half-written file after an error; the caller discards the whole folder. */
-  abort(): void {
-    if (!this.file) return
-    try {
-      fs.closeSync(this.file.fd)
-    } catch {
-      // already closed or never opened: nothing left to release
-    }
-    this.file = undefined
   }
 
   private addLine(line: string): void {
@@ -241,21 +207,11 @@ export class TreeWriter implements TarSink {
     }
     for (let i = missing.length - 1; i >= 0; i--) {
       const folder = missing[i]!
-      this.attempt('create parent folder of', path, () =>
-        fs.mkdirSync(`${this.root}/${folder}`, 0o700)
-      )
+      this.thread.mkdir(folder, 'create parent folder of', path)
       const record: Folder = { path: folder, mode: 0o755, mtime: undefined }
       this.kinds.set(folder, 'implied')
       this.implied.set(folder, record)
       this.folders.push(record)
-    }
-  }
-
-  private attempt<T>(action: string, path: string, work: () => T): T {
-    try {
-      return work()
-    } catch (error) {
-      throw fsError(action, path, error)
     }
   }
 }

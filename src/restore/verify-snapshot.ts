@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createDecryptStream, unwrapAhead } from '../age/decrypt.js'
@@ -16,6 +17,7 @@ import { checkCiphertext } from './ciphertext-check.js'
 import { compareIndexes } from './compare-index.js'
 import { createDecompressStream } from '../compression/decompress.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
+import { WriteThread } from './write-thread.js'
 
 const READ_SIZE = 1 << 20
 
@@ -61,6 +63,65 @@ export async function verifyIntoFolder(
 ): Promise<VerifiedSnapshot> {
   const manifest = readManifest(manifestPath)
   const snapshotPath = snapshotPathOf(manifestPath, manifest)
+  // the writing thread starts up (~0.1 s) while the key is derived and the ciphertext hashed
+  const thread = new WriteThread(path.resolve(dest))
+  let result: ExtractResult
+  try {
+    result = await decryptInto({ manifest, snapshotPath, passphrase, dest, thread, logger })
+  } finally {
+    await thread.stop()
+  }
+  const problems = compareIndexes(result.archivedIndex, result.observedIndex)
+  if (problems.length > 0) {
+    throw new NoGoError(`restored tree differs from the archive's index: ${problems.join('; ')}`)
+  }
+  const digest = digestOfIndex(result.archivedIndex)
+  if (digest !== manifest.content.digest) {
+    throw new NoGoError(
+      `archive index digest ${digest} differs from the manifest's content.digest ${manifest.content.digest}: the manifest does not describe this snapshot`
+    )
+  }
+  if (result.files !== manifest.content.files || result.bytes !== manifest.content.bytes) {
+    throw new NoGoError(
+      `snapshot holds ${result.files} files / ${result.bytes} bytes but the manifest says ${manifest.content.files} / ${manifest.content.bytes}`
+    )
+  }
+  return {
+    manifest,
+    extracted: result,
+    evidence: {
+      snapshotPath,
+      manifestPath,
+      size: manifest.snapshot.size,
+      sha256: manifest.snapshot.sha256,
+      contentDigest: manifest.content.digest,
+      files: manifest.content.files,
+      bytes: manifest.content.bytes,
+      compression: manifest.compression,
+      encryption: manifest.encryption,
+      createdAt: manifest.createdAt
+    }
+  }
+}
+
+interface DecryptJob {
+  manifest: Manifest
+  snapshotPath: string
+  passphrase: string
+  dest: string
+  thread: WriteThread
+  logger: Logger
+}
+
+/** Ciphertext against the manifest, then decrypt → decompress → extract into dest. */
+async function decryptInto({
+  manifest,
+  snapshotPath,
+  passphrase,
+  dest,
+  thread,
+  logger
+}: DecryptJob): Promise<ExtractResult> {
   const secret = Buffer.from(passphrase, 'utf8')
   // scrypt (over a second at the default work factor) runs while the ciphertext is hashed
   const ahead = unwrapAhead(
@@ -94,43 +155,13 @@ export async function verifyIntoFolder(
       async (source: AsyncIterable<Buffer>) => {
         extracted = await extractSnapshotTar(source, dest, {
           onProgress: (p) => progress.update(p.entries, p.bytes),
-          maxBytes: manifest.content.bytes
+          maxBytes: manifest.content.bytes,
+          thread
         })
       }
     )
   } catch (error) {
     throw explain(snapshotPath, error)
   }
-  const result = extracted!
-  const problems = compareIndexes(result.archivedIndex, result.observedIndex)
-  if (problems.length > 0) {
-    throw new NoGoError(`restored tree differs from the archive's index: ${problems.join('; ')}`)
-  }
-  const digest = digestOfIndex(result.archivedIndex)
-  if (digest !== manifest.content.digest) {
-    throw new NoGoError(
-      `archive index digest ${digest} differs from the manifest's content.digest ${manifest.content.digest}: the manifest does not describe this snapshot`
-    )
-  }
-  if (result.files !== manifest.content.files || result.bytes !== manifest.content.bytes) {
-    throw new NoGoError(
-      `snapshot holds ${result.files} files / ${result.bytes} bytes but the manifest says ${manifest.content.files} / ${manifest.content.bytes}`
-    )
-  }
-  return {
-    manifest,
-    extracted: result,
-    evidence: {
-      snapshotPath,
-      manifestPath,
-      size: manifest.snapshot.size,
-      sha256: manifest.snapshot.sha256,
-      contentDigest: manifest.content.digest,
-      files: manifest.content.files,
-      bytes: manifest.content.bytes,
-      compression: manifest.compression,
-      encryption: manifest.encryption,
-      createdAt: manifest.createdAt
-    }
-  }
+  return extracted!
 }
