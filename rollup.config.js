@@ -1,4 +1,5 @@
-// Three entry points share one set of chunks: the action (index), its post step (cleanup) and the CLI.
+// Four entry points share one set of chunks: the action (index), its post step (cleanup), the CLI,
+// and the restore's writing thread.
 import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
