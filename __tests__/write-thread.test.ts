@@ -30,7 +30,7 @@ describe('WriteThread', () => {
     const thread = new WriteThread(dest)
     const big = pattern(3.5 * 1024 * 1024, 7)
     try {
-      thread.mkdir('d', 'create folder', 'd')
+      thread.mkdir('d')
       thread.open('d/big')
       // the caller may reuse its buffer at once: the thread must have copied it
       const scratch = Buffer.from(big)
@@ -82,6 +82,45 @@ describe('WriteThread', () => {
     expect(fs.readdirSync(dest)).toEqual(['first'])
   })
 
+  it.each([
+    [
+      'a missing parent, for the entry it was made for',
+      (t: WriteThread) => t.mkdir('no/such', 'no/such/file'),
+      'cannot create parent folder of entry "no/such/file": ENOENT'
+    ],
+    [
+      'a symlink over an existing name',
+      (t: WriteThread) => {
+        t.mkdir('d')
+        t.symlink('d', 'target')
+      },
+      'cannot create symlink entry "d": EEXIST'
+    ],
+    [
+      "a folder's mode, on a folder that is not there",
+      (t: WriteThread) => t.chmod('gone', 0o755, undefined),
+      'cannot set mode of entry "gone": ENOENT'
+    ],
+    [
+      'a unicode name',
+      (t: WriteThread) => t.open('nö/ファイル'),
+      'cannot create file entry "nö/ファイル": ENOENT'
+    ],
+    [
+      'a name longer than a batch (2 MiB), cut when shown',
+      (t: WriteThread) => t.open('x'.repeat(2 * 1024 * 1024)),
+      /^cannot create file entry "x{80}…x{60}": ENAMETOOLONG$/
+    ]
+  ])('names the entry when %s fails', async (_what, queue, message) => {
+    const thread = new WriteThread(freshDest())
+    try {
+      queue(thread)
+      await expect(thread.settle()).rejects.toThrow(message)
+    } finally {
+      await thread.stop()
+    }
+  })
+
   it('an existing name is never opened through (O_EXCL), even as a symlink', async () => {
     const dest = freshDest()
     fs.writeFileSync(path.join(base, 'outside'), 'keep')
@@ -102,7 +141,7 @@ describe('WriteThread', () => {
     const dest = freshDest()
     const before = openFds()
     const thread = new WriteThread(dest)
-    thread.mkdir('d', 'create folder', 'd')
+    thread.mkdir('d')
     await thread.settle()
     for (let i = 0; i < 5000; i++) {
       thread.open(`d/f${i}`)

@@ -8803,7 +8803,7 @@ class TreeWriter {
             throw new Error(`entry ${showPath(path)} appears twice in the archive`);
         this.ensureParent(path);
         if (entry.type === 'dir') {
-            this.thread.mkdir(path, 'create folder', path);
+            this.thread.mkdir(path);
             this.kinds.set(path, 'dir');
             this.folders.push({ path, mode: entry.mode, mtime: entry.mtime });
             this.addLine(indexLine({ path, type: 'dir', mode: entry.mode }));
@@ -8922,7 +8922,7 @@ class TreeWriter {
         }
         for (let i = missing.length - 1; i >= 0; i--) {
             const folder = missing[i];
-            this.thread.mkdir(folder, 'create parent folder of', path);
+            this.thread.mkdir(folder, path);
             const record = { path: folder, mode: 0o755, mtime: undefined };
             this.kinds.set(folder, 'implied');
             this.implied.set(folder, record);
@@ -8931,13 +8931,40 @@ class TreeWriter {
     }
 }
 
-/** File bytes per batch: big enough that messages are few, small enough to be cache-warm. */
+/**
+ * Operation codes, each followed in the op list by its arguments (byte ranges are in the batch's
+ * data, paths there in full: root, '/', entry path):
+ * `mkdir path` · `mkdirParent path entry` (a missing parent of `entry`) · `symlink path target`
+ * · `open path` · `write range` · `close mode mtime` (the open file) · `chmod path mode mtime`
+ * (a folder). A range is two numbers, offset and length; a missing mtime is NaN.
+ */
+const OP = {
+    mkdir: 1,
+    mkdirParent: 2,
+    symlink: 3,
+    open: 4,
+    write: 5,
+    close: 6,
+    chmod: 7
+};
+/** What a failed operation was doing, for the one-line error naming the entry. */
+const ACTION = {
+    [OP.mkdir]: 'create folder',
+    [OP.mkdirParent]: 'create parent folder of',
+    [OP.symlink]: 'create symlink',
+    [OP.open]: 'create file',
+    [OP.write]: 'write',
+    [OP.close]: 'finish',
+    [OP.chmod]: 'set mode of'
+};
+/** Bytes of data per batch: big enough that messages are few, small enough to be cache-warm. */
 const BATCH_BYTES = 1 << 20;
-/** Operations per batch, for archives of many empty or tiny entries. */
+/** Numbers per batch's op list (128 KiB), for archives of many empty or tiny entries. */
 const BATCH_OPS = 16384;
+/** The most numbers one operation takes. */
+const OP_MAX = 5;
 /** Batches the writing thread may have queued before the reader waits: about 4 MiB of data. */
 const MAX_IN_FLIGHT = 4;
-const YOUNG_GENERATION_MIB = 4;
 /**
  * dist/write-worker.js beside this chunk in the bundle; the TypeScript source when this module
  * runs from src/ (the tests), which Node 24 starts as it is by stripping its types.
@@ -8957,10 +8984,12 @@ function workerFile() {
  */
 class WriteThread {
     root;
+    #prefix;
     #worker;
     #stop = new Int32Array(new SharedArrayBuffer(4));
     #spare = [];
-    #ops = [];
+    #ops;
+    #opCount = 0;
     #data;
     #used = 0;
     #inFlight = 0;
@@ -8972,12 +9001,10 @@ class WriteThread {
     #closing;
     constructor(root) {
         this.root = root;
-        const workerData = { root, stop: this.#stop };
-        this.#worker = new Worker(workerFile(), {
-            workerData,
-            // its garbage is a few op lists per MiB written: a small young generation is plenty
-            resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB }
-        });
+        this.#prefix = Buffer.from(`${root}/`);
+        [this.#ops, this.#data] = this.#fresh();
+        const workerData = { prefixLength: this.#prefix.length, ops: OP, stop: this.#stop };
+        this.#worker = new Worker(workerFile(), { workerData });
         this.#worker.on('message', (reply) => this.#onReply(reply));
         this.#worker.on('error', (error) => this.#fail(new Error(`the restore's writing thread failed: ${error.message}`)));
         this.#worker.on('exit', () => {
@@ -8985,44 +9012,52 @@ class WriteThread {
             this.#fail(new Error("the restore's writing thread stopped before the restore ended"));
         });
     }
-    mkdir(rel, action, label) {
-        this.#queue('mkdir', rel, action, label);
+    /** A folder; `forEntry` names the entry it is a missing parent of, when it is one. */
+    mkdir(rel, forEntry) {
+        if (forEntry === undefined)
+            this.#pathOp(OP.mkdir, rel);
+        else {
+            this.#pathOp(OP.mkdirParent, rel, Buffer.byteLength(forEntry));
+            this.#range(this.#text(forEntry));
+        }
     }
     symlink(rel, target) {
-        this.#queue('symlink', rel, target);
+        this.#pathOp(OP.symlink, rel, Buffer.byteLength(target));
+        this.#range(this.#text(target));
     }
     open(rel) {
-        this.#queue('open', rel);
+        this.#pathOp(OP.open, rel);
         this.#fileOpen = true;
     }
     /** Copies `piece` into the batch (the caller may reuse it at once) and queues its write. */
     write(piece) {
         for (let at = 0; at < piece.length;) {
-            if (this.#data === undefined || this.#used === this.#data.length)
-                this.#newData();
-            const data = this.#data;
-            const n = Math.min(data.length - this.#used, piece.length - at);
-            piece.copy(data, this.#used, at, at + n);
-            const offset = this.#used;
+            if (this.#used === this.#data.length)
+                this.#send();
+            this.#room(1);
+            const n = Math.min(this.#data.length - this.#used, piece.length - at);
+            piece.copy(this.#data, this.#used, at, at + n);
+            this.#push(OP.write, this.#used, n);
             this.#used += n;
             at += n;
-            this.#queue('write', offset, n);
         }
     }
     /** Sets the open file's mode and time and closes it. */
     finishFile(mode, mtime) {
-        this.#queue('close', mode, mtime ?? null);
+        this.#room(0);
+        this.#push(OP.close, mode, mtime ?? NaN);
         this.#fileOpen = false;
     }
     chmod(rel, mode, mtime) {
-        this.#queue('chmod', rel, mode, mtime ?? null);
+        this.#pathOp(OP.chmod, rel);
+        this.#push(mode, mtime ?? NaN);
     }
     /**
      * Between input chunks: keeps the thread busy (hands over what is queued when it is idle) and
      * waits while it is more than MAX_IN_FLIGHT batches behind. Throws the thread's failure.
      */
     async backpressure() {
-        if (this.#inFlight === 0 && this.#ops.length > 0)
+        if (this.#failure === undefined && this.#inFlight === 0 && this.#opCount > 0)
             this.#send();
         while (this.#failure === undefined && this.#inFlight > MAX_IN_FLIGHT)
             await this.#next();
@@ -9031,7 +9066,7 @@ class WriteThread {
     }
     /** Hands over everything queued and waits until it is done: the tree is then as described. */
     async settle() {
-        if (this.#ops.length > 0)
+        if (this.#failure === undefined && this.#opCount > 0)
             this.#send();
         while (this.#failure === undefined && this.#inFlight > 0)
             await this.#next();
@@ -9049,7 +9084,7 @@ class WriteThread {
     async #shutDown() {
         Atomics.store(this.#stop, 0, 1);
         // when everything queued was done and no file is open, there is nothing to close: just end it
-        const idle = this.#inFlight === 0 && this.#ops.length === 0 && !this.#fileOpen;
+        const idle = this.#inFlight === 0 && this.#opCount === 0 && !this.#fileOpen;
         if (!this.#gone && !(idle && this.#failure === undefined)) {
             const closed = new Promise((resolve) => {
                 this.#worker.on('message', (reply) => {
@@ -9063,40 +9098,71 @@ class WriteThread {
         }
         await this.#worker.terminate();
     }
-    #queue(...op) {
+    /** An operation on root/rel: its code and the full path's range, then `extra` bytes of room. */
+    #pathOp(code, rel, extra = 0) {
+        const bytes = this.#prefix.length + Buffer.byteLength(rel);
+        this.#room(bytes + extra);
+        const at = this.#used;
+        this.#prefix.copy(this.#data, at);
+        this.#data.write(rel, at + this.#prefix.length, 'utf8');
+        this.#used += bytes;
+        this.#push(code, at, bytes);
+    }
+    /** Writes text into the batch's data (room already made) and returns its range. */
+    #text(text) {
+        const at = this.#used;
+        const n = this.#data.write(text, at, 'utf8');
+        this.#used += n;
+        return [at, n];
+    }
+    #range([at, n]) {
+        this.#push(at, n);
+    }
+    /**
+     * Makes sure the batch has `bytes` of data and one more operation's worth of room, handing
+     * the batch over first when it has not. Data longer than a batch (a very long path) gets a
+     * batch of its own size.
+     */
+    #room(bytes) {
         if (this.#failure)
             throw this.#failure;
-        for (const part of op)
-            this.#ops.push(part);
-        if (this.#ops.length >= BATCH_OPS)
+        const full = this.#opCount + OP_MAX > this.#ops.length || this.#used + bytes > this.#data.length;
+        if (full && this.#opCount > 0)
             this.#send();
+        if (bytes > this.#data.length)
+            this.#data = Buffer.alloc(bytes);
     }
-    #newData() {
-        if (this.#data !== undefined)
-            this.#send();
-        this.#data = new Uint8Array(this.#spare.pop() ?? new ArrayBuffer(BATCH_BYTES));
-        this.#used = 0;
+    #push(...numbers) {
+        for (const n of numbers)
+            this.#ops[this.#opCount++] = n;
+    }
+    #fresh() {
+        const batch = this.#spare.pop();
+        return batch
+            ? [new Float64Array(batch.ops), Buffer.from(batch.data)]
+            : [new Float64Array(BATCH_OPS), Buffer.allocUnsafeSlow(BATCH_BYTES)];
     }
     #send() {
-        const data = this.#used > 0 && this.#data ? this.#data.buffer : null;
-        const batch = { ops: this.#ops, data };
-        this.#ops = [];
-        if (data) {
-            this.#data = undefined;
-            this.#used = 0;
-        }
+        const batch = {
+            ops: this.#ops.buffer,
+            opCount: this.#opCount,
+            data: this.#data.buffer
+        };
         this.#inFlight++;
-        this.#worker.postMessage(batch, data ? [data] : []);
+        this.#worker.postMessage(batch, [batch.ops, batch.data]);
+        [this.#ops, this.#data] = this.#fresh();
+        this.#opCount = 0;
+        this.#used = 0;
     }
     #onReply(reply) {
         if ('closed' in reply)
             return;
         this.#inFlight--;
-        if (reply.data)
-            this.#spare.push(reply.data);
+        if (reply.batch.data.byteLength === BATCH_BYTES)
+            this.#spare.push(reply.batch);
         if (reply.failure) {
-            const { action, path, code } = reply.failure;
-            this.#fail(new Error(`cannot ${action} entry ${showPath(path)}: ${code}`));
+            const { op, entry, code } = reply.failure;
+            this.#fail(new Error(`cannot ${ACTION[op] ?? 'write'} entry ${showPath(entry)}: ${code}`));
         }
         this.#wakeAll();
     }

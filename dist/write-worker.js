@@ -6,11 +6,12 @@ import { workerData, parentPort } from 'node:worker_threads';
 // what may be written, and where, was made before an operation was queued.
 //
 // Self-contained on purpose (node: modules and erased type imports only): the bundle ships it as
-// dist/write-worker.js, and the tests start this very file through Node's type stripping.
+// dist/write-worker.js, and the tests start this very file through Node's type stripping. The
+// operation codes come in workerData, from write-thread.ts.
 const OPEN_FLAGS = fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW;
-const { root, stop } = workerData;
+const { prefixLength, ops: OP, stop } = workerData;
 const port = parentPort;
-/** The file being written: the archive is sequential, so there is at most one. */
+/** The file being written (the archive is sequential: at most one), and its entry path. */
 let fd = -1;
 let current = '';
 let failure;
@@ -28,84 +29,91 @@ function closeCurrent() {
 function codeOf(error) {
     return String(error.code ?? error.message);
 }
-/** One operation; its arguments follow its code in `ops`. Returns the index of the next one. */
-function step(ops, at, data) {
-    const code = ops[at];
-    switch (code) {
-        case 'mkdir': {
-            const rel = ops[at + 1];
-            attempt(ops[at + 2], ops[at + 3], () => fs.mkdirSync(`${root}/${rel}`, 0o700));
-            return at + 4;
-        }
-        case 'symlink': {
-            const rel = ops[at + 1];
-            attempt('create symlink', rel, () => fs.symlinkSync(ops[at + 2], `${root}/${rel}`));
-            return at + 3;
-        }
-        case 'open': {
-            const rel = ops[at + 1];
-            current = rel;
-            fd = attempt('create file', rel, () => fs.openSync(`${root}/${rel}`, OPEN_FLAGS, 0o600));
-            return at + 2;
-        }
-        case 'write': {
-            const offset = ops[at + 1];
-            const length = ops[at + 2];
-            attempt('write', current, () => {
-                for (let done = 0; done < length;) {
-                    done += fs.writeSync(fd, data, offset + done, length - done);
+/** Runs one batch; on a failure, records it (naming the entry) and stops. */
+function run({ ops: opBuffer, opCount, data: dataBuffer }) {
+    const ops = new Float64Array(opBuffer, 0, opCount);
+    const data = Buffer.from(dataBuffer);
+    // a full path's bytes in the batch, as the Buffer path fs takes without a string
+    const path = (at) => data.subarray(ops[at], ops[at] + ops[at + 1]);
+    // the entry path inside a full path, as text: to name it in a failure
+    const entryOf = (at) => data.toString('utf8', ops[at] + prefixLength, ops[at] + ops[at + 1]);
+    /** The entry an operation concerns, to name it if it fails. */
+    const entryAt = (op, args) => {
+        if (op === OP.write || op === OP.close)
+            return current;
+        if (op === OP.mkdirParent)
+            return data.toString('utf8', ops[args + 2], ops[args + 2] + ops[args + 3]);
+        return entryOf(args);
+    };
+    let at = 0;
+    let op = 0;
+    try {
+        while (at < opCount) {
+            // asked to stop (the restore failed elsewhere): leave the rest undone, quickly
+            if (Atomics.load(stop, 0) !== 0)
+                return;
+            op = ops[at];
+            const args = at + 1;
+            switch (op) {
+                case OP.mkdir:
+                    fs.mkdirSync(path(args), 0o700);
+                    at += 3;
+                    break;
+                case OP.mkdirParent:
+                    fs.mkdirSync(path(args), 0o700);
+                    at += 5;
+                    break;
+                case OP.symlink:
+                    fs.symlinkSync(path(args + 2), path(args));
+                    at += 5;
+                    break;
+                case OP.open:
+                    current = entryOf(args);
+                    fd = fs.openSync(path(args), OPEN_FLAGS, 0o600);
+                    at += 3;
+                    break;
+                case OP.write: {
+                    const offset = ops[args];
+                    const length = ops[args + 1];
+                    for (let done = 0; done < length;) {
+                        done += fs.writeSync(fd, data, offset + done, length - done);
+                    }
+                    at += 3;
+                    break;
                 }
-            });
-            return at + 3;
-        }
-        case 'close': {
-            const mode = ops[at + 1];
-            const mtime = ops[at + 2];
-            attempt('finish', current, () => {
-                try {
-                    fs.fchmodSync(fd, mode);
-                    if (mtime !== null)
-                        fs.futimesSync(fd, mtime, mtime);
-                }
-                finally {
+                case OP.close: {
+                    const mode = ops[args];
+                    const mtime = ops[args + 1];
                     const closing = fd;
                     fd = -1;
-                    fs.closeSync(closing);
+                    try {
+                        fs.fchmodSync(closing, mode);
+                        if (!Number.isNaN(mtime))
+                            fs.futimesSync(closing, mtime, mtime);
+                    }
+                    finally {
+                        fs.closeSync(closing);
+                    }
+                    at += 3;
+                    break;
                 }
-            });
-            return at + 3;
+                case OP.chmod: {
+                    const mode = ops[args + 2];
+                    const mtime = ops[args + 3];
+                    fs.chmodSync(path(args), mode);
+                    if (!Number.isNaN(mtime))
+                        fs.utimesSync(path(args), mtime, mtime);
+                    at += 5;
+                    break;
+                }
+                default:
+                    throw new Error(`unknown write operation ${op}`);
+            }
         }
-        case 'chmod': {
-            const rel = ops[at + 1];
-            const mode = ops[at + 2];
-            const mtime = ops[at + 3];
-            attempt('set mode of', rel, () => {
-                fs.chmodSync(`${root}/${rel}`, mode);
-                if (mtime !== null)
-                    fs.utimesSync(`${root}/${rel}`, mtime, mtime);
-            });
-            return at + 4;
-        }
-        default:
-            throw new Error(`unknown write operation ${String(code)}`);
-    }
-}
-function attempt(action, path, work) {
-    try {
-        return work();
     }
     catch (error) {
-        failure = { action, path, code: codeOf(error) };
-        throw error;
-    }
-}
-function run(batch) {
-    const data = batch.data ? new Uint8Array(batch.data) : new Uint8Array(0);
-    for (let at = 0; at < batch.ops.length;) {
-        // asked to stop (the restore failed elsewhere): leave the rest undone, quickly
-        if (Atomics.load(stop, 0) !== 0)
-            return;
-        at = step(batch.ops, at, data);
+        failure = { op, entry: entryAt(op, at + 1), code: codeOf(error) };
+        closeCurrent();
     }
 }
 port.on('message', (message) => {
@@ -114,17 +122,10 @@ port.on('message', (message) => {
         port.postMessage({ closed: true });
         return;
     }
-    if (failure === undefined) {
-        try {
-            run(message);
-        }
-        catch (error) {
-            failure ??= { action: 'write', path: current, code: codeOf(error) };
-            closeCurrent();
-        }
-    }
+    if (failure === undefined)
+        run(message);
     if (Atomics.load(stop, 0) !== 0)
         closeCurrent();
-    const reply = { data: message.data, failure };
-    port.postMessage(reply, message.data ? [message.data] : []);
+    const reply = { batch: message, failure };
+    port.postMessage(reply, [message.ops, message.data]);
 });

@@ -72,7 +72,7 @@ export class TreeWriter implements TarSink {
     if (existing) throw new Error(`entry ${showPath(path)} appears twice in the archive`)
     this.ensureParent(path)
     if (entry.type === 'dir') {
-      this.thread.mkdir(path, 'create folder', path)
+      this.thread.mkdir(path)
       this.kinds.set(path, 'dir')
       this.folders.push({ path, mode: entry.mode, mtime: entry.mtime })
       this.addLine(indexLine({ path, type: 'dir', mode: entry.mode }))
@@ -207,7 +207,7 @@ export class TreeWriter implements TarSink {
     }
     for (let i = missing.length - 1; i >= 0; i--) {
       const folder = missing[i]!
-      this.thread.mkdir(folder, 'create parent folder of', path)
+      this.thread.mkdir(folder, path)
       const record: Folder = { path: folder, mode: 0o755, mtime: undefined }
       this.kinds.set(folder, 'implied')
       this.implied.set(folder, record)

@@ -3,41 +3,69 @@ import { Worker } from 'node:worker_threads'
 import { showPath } from './entry-path.js'
 
 /**
- * Operations as a flat list, each code followed by its arguments:
- * `mkdir rel action label` · `symlink rel target` · `open rel` · `write offset length` (bytes of
- * the batch's data) · `close mode mtime` (the open file) · `chmod rel mode mtime` (a folder).
- * A flat list of strings and numbers is what structured cloning copies fastest.
+ * Operation codes, each followed in the op list by its arguments (byte ranges are in the batch's
+ * data, paths there in full: root, '/', entry path):
+ * `mkdir path` · `mkdirParent path entry` (a missing parent of `entry`) · `symlink path target`
+ * · `open path` · `write range` · `close mode mtime` (the open file) · `chmod path mode mtime`
+ * (a folder). A range is two numbers, offset and length; a missing mtime is NaN.
  */
-export type OpList = (string | number | null)[]
+export const OP = {
+  mkdir: 1,
+  mkdirParent: 2,
+  symlink: 3,
+  open: 4,
+  write: 5,
+  close: 6,
+  chmod: 7
+} as const
 
-export interface Batch {
-  ops: OpList
-  /** The file bytes the batch's writes point into; sent over (transferred), then sent back. */
-  data: ArrayBuffer | null
+/** What a failed operation was doing, for the one-line error naming the entry. */
+const ACTION: Record<number, string> = {
+  [OP.mkdir]: 'create folder',
+  [OP.mkdirParent]: 'create parent folder of',
+  [OP.symlink]: 'create symlink',
+  [OP.open]: 'create file',
+  [OP.write]: 'write',
+  [OP.close]: 'finish',
+  [OP.chmod]: 'set mode of'
 }
 
-/** What failed in the writing thread: formatted on this side, where entry names are shown. */
+/**
+ * A batch: numbers and bytes only, both transferred to the thread and back for reuse, so that
+ * nothing per entry is copied or collected on either side (paths as strings made the thread's
+ * heap grow by ~30 MiB restoring 100,000 files).
+ */
+export interface Batch {
+  ops: ArrayBuffer
+  opCount: number
+  data: ArrayBuffer
+}
+
+/** What failed in the writing thread; the entry is named on this side. */
 export interface Failure {
-  action: string
-  path: string
+  op: number
+  entry: string
   code: string
 }
 
-export type Reply = { data: ArrayBuffer | null; failure: Failure | undefined } | { closed: true }
+export type Reply = { batch: Batch; failure: Failure | undefined } | { closed: true }
 
 export interface WorkerData {
-  root: string
+  /** Bytes of `root + '/'`: what precedes the entry path in every full path. */
+  prefixLength: number
+  ops: typeof OP
   /** Set to 1 to make the thread skip what is still queued. */
   stop: Int32Array
 }
 
-/** File bytes per batch: big enough that messages are few, small enough to be cache-warm. */
+/** Bytes of data per batch: big enough that messages are few, small enough to be cache-warm. */
 const BATCH_BYTES = 1 << 20
-/** Operations per batch, for archives of many empty or tiny entries. */
+/** Numbers per batch's op list (128 KiB), for archives of many empty or tiny entries. */
 const BATCH_OPS = 16384
+/** The most numbers one operation takes. */
+const OP_MAX = 5
 /** Batches the writing thread may have queued before the reader waits: about 4 MiB of data. */
 const MAX_IN_FLIGHT = 4
-const YOUNG_GENERATION_MIB = 4
 
 /**
  * dist/write-worker.js beside this chunk in the bundle; the TypeScript source when this module
@@ -59,11 +87,13 @@ function workerFile(): URL {
  */
 export class WriteThread {
   readonly root: string
+  readonly #prefix: Buffer
   readonly #worker: Worker
   readonly #stop = new Int32Array(new SharedArrayBuffer(4))
-  readonly #spare: ArrayBuffer[] = []
-  #ops: OpList = []
-  #data: Uint8Array | undefined
+  readonly #spare: Batch[] = []
+  #ops: Float64Array
+  #opCount = 0
+  #data: Buffer
   #used = 0
   #inFlight = 0
   /** Between open() and finishFile(): the thread holds a file descriptor. */
@@ -75,12 +105,10 @@ export class WriteThread {
 
   constructor(root: string) {
     this.root = root
-    const workerData: WorkerData = { root, stop: this.#stop }
-    this.#worker = new Worker(workerFile(), {
-      workerData,
-      // its garbage is a few op lists per MiB written: a small young generation is plenty
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB }
-    })
+    this.#prefix = Buffer.from(`${root}/`)
+    ;[this.#ops, this.#data] = this.#fresh()
+    const workerData: WorkerData = { prefixLength: this.#prefix.length, ops: OP, stop: this.#stop }
+    this.#worker = new Worker(workerFile(), { workerData })
     this.#worker.on('message', (reply: Reply) => this.#onReply(reply))
     this.#worker.on('error', (error) =>
       this.#fail(new Error(`the restore's writing thread failed: ${error.message}`))
@@ -91,41 +119,48 @@ export class WriteThread {
     })
   }
 
-  mkdir(rel: string, action: string, label: string): void {
-    this.#queue('mkdir', rel, action, label)
+  /** A folder; `forEntry` names the entry it is a missing parent of, when it is one. */
+  mkdir(rel: string, forEntry?: string): void {
+    if (forEntry === undefined) this.#pathOp(OP.mkdir, rel)
+    else {
+      this.#pathOp(OP.mkdirParent, rel, Buffer.byteLength(forEntry))
+      this.#range(this.#text(forEntry))
+    }
   }
 
   symlink(rel: string, target: string): void {
-    this.#queue('symlink', rel, target)
+    this.#pathOp(OP.symlink, rel, Buffer.byteLength(target))
+    this.#range(this.#text(target))
   }
 
   open(rel: string): void {
-    this.#queue('open', rel)
+    this.#pathOp(OP.open, rel)
     this.#fileOpen = true
   }
 
   /** Copies `piece` into the batch (the caller may reuse it at once) and queues its write. */
   write(piece: Buffer): void {
     for (let at = 0; at < piece.length;) {
-      if (this.#data === undefined || this.#used === this.#data.length) this.#newData()
-      const data = this.#data!
-      const n = Math.min(data.length - this.#used, piece.length - at)
-      piece.copy(data, this.#used, at, at + n)
-      const offset = this.#used
+      if (this.#used === this.#data.length) this.#send()
+      this.#room(1)
+      const n = Math.min(this.#data.length - this.#used, piece.length - at)
+      piece.copy(this.#data, this.#used, at, at + n)
+      this.#push(OP.write, this.#used, n)
       this.#used += n
       at += n
-      this.#queue('write', offset, n)
     }
   }
 
   /** Sets the open file's mode and time and closes it. */
   finishFile(mode: number, mtime: number | undefined): void {
-    this.#queue('close', mode, mtime ?? null)
+    this.#room(0)
+    this.#push(OP.close, mode, mtime ?? NaN)
     this.#fileOpen = false
   }
 
   chmod(rel: string, mode: number, mtime: number | undefined): void {
-    this.#queue('chmod', rel, mode, mtime ?? null)
+    this.#pathOp(OP.chmod, rel)
+    this.#push(mode, mtime ?? NaN)
   }
 
   /**
@@ -133,14 +168,14 @@ export class WriteThread {
    * waits while it is more than MAX_IN_FLIGHT batches behind. Throws the thread's failure.
    */
   async backpressure(): Promise<void> {
-    if (this.#inFlight === 0 && this.#ops.length > 0) this.#send()
+    if (this.#failure === undefined && this.#inFlight === 0 && this.#opCount > 0) this.#send()
     while (this.#failure === undefined && this.#inFlight > MAX_IN_FLIGHT) await this.#next()
     if (this.#failure) throw this.#failure
   }
 
   /** Hands over everything queued and waits until it is done: the tree is then as described. */
   async settle(): Promise<void> {
-    if (this.#ops.length > 0) this.#send()
+    if (this.#failure === undefined && this.#opCount > 0) this.#send()
     while (this.#failure === undefined && this.#inFlight > 0) await this.#next()
     if (this.#failure) throw this.#failure
   }
@@ -157,7 +192,7 @@ export class WriteThread {
   async #shutDown(): Promise<void> {
     Atomics.store(this.#stop, 0, 1)
     // when everything queued was done and no file is open, there is nothing to close: just end it
-    const idle = this.#inFlight === 0 && this.#ops.length === 0 && !this.#fileOpen
+    const idle = this.#inFlight === 0 && this.#opCount === 0 && !this.#fileOpen
     if (!this.#gone && !(idle && this.#failure === undefined)) {
       const closed = new Promise<void>((resolve) => {
         this.#worker.on('message', (reply: Reply) => {
@@ -171,37 +206,72 @@ export class WriteThread {
     await this.#worker.terminate()
   }
 
-  #queue(...op: OpList): void {
-    if (this.#failure) throw this.#failure
-    for (const part of op) this.#ops.push(part)
-    if (this.#ops.length >= BATCH_OPS) this.#send()
+  /** An operation on root/rel: its code and the full path's range, then `extra` bytes of room. */
+  #pathOp(code: number, rel: string, extra = 0): void {
+    const bytes = this.#prefix.length + Buffer.byteLength(rel)
+    this.#room(bytes + extra)
+    const at = this.#used
+    this.#prefix.copy(this.#data, at)
+    this.#data.write(rel, at + this.#prefix.length, 'utf8')
+    this.#used += bytes
+    this.#push(code, at, bytes)
   }
 
-  #newData(): void {
-    if (this.#data !== undefined) this.#send()
-    this.#data = new Uint8Array(this.#spare.pop() ?? new ArrayBuffer(BATCH_BYTES))
-    this.#used = 0
+  /** Writes text into the batch's data (room already made) and returns its range. */
+  #text(text: string): [number, number] {
+    const at = this.#used
+    const n = this.#data.write(text, at, 'utf8')
+    this.#used += n
+    return [at, n]
+  }
+
+  #range([at, n]: [number, number]): void {
+    this.#push(at, n)
+  }
+
+  /**
+   * Makes sure the batch has `bytes` of data and one more operation's worth of room, handing
+   * the batch over first when it has not. Data longer than a batch (a very long path) gets a
+   * batch of its own size.
+   */
+  #room(bytes: number): void {
+    if (this.#failure) throw this.#failure
+    const full = this.#opCount + OP_MAX > this.#ops.length || this.#used + bytes > this.#data.length
+    if (full && this.#opCount > 0) this.#send()
+    if (bytes > this.#data.length) this.#data = Buffer.alloc(bytes)
+  }
+
+  #push(...numbers: number[]): void {
+    for (const n of numbers) this.#ops[this.#opCount++] = n
+  }
+
+  #fresh(): [Float64Array, Buffer] {
+    const batch = this.#spare.pop()
+    return batch
+      ? [new Float64Array(batch.ops), Buffer.from(batch.data)]
+      : [new Float64Array(BATCH_OPS), Buffer.allocUnsafeSlow(BATCH_BYTES)]
   }
 
   #send(): void {
-    const data = this.#used > 0 && this.#data ? (this.#data.buffer as ArrayBuffer) : null
-    const batch: Batch = { ops: this.#ops, data }
-    this.#ops = []
-    if (data) {
-      this.#data = undefined
-      this.#used = 0
+    const batch: Batch = {
+      ops: this.#ops.buffer as ArrayBuffer,
+      opCount: this.#opCount,
+      data: this.#data.buffer as ArrayBuffer
     }
     this.#inFlight++
-    this.#worker.postMessage(batch, data ? [data] : [])
+    this.#worker.postMessage(batch, [batch.ops, batch.data])
+    ;[this.#ops, this.#data] = this.#fresh()
+    this.#opCount = 0
+    this.#used = 0
   }
 
   #onReply(reply: Reply): void {
     if ('closed' in reply) return
     this.#inFlight--
-    if (reply.data) this.#spare.push(reply.data)
+    if (reply.batch.data.byteLength === BATCH_BYTES) this.#spare.push(reply.batch)
     if (reply.failure) {
-      const { action, path, code } = reply.failure
-      this.#fail(new Error(`cannot ${action} entry ${showPath(path)}: ${code}`))
+      const { op, entry, code } = reply.failure
+      this.#fail(new Error(`cannot ${ACTION[op] ?? 'write'} entry ${showPath(entry)}: ${code}`))
     }
     this.#wakeAll()
   }
