@@ -75,11 +75,19 @@ describe('contextFromEnv', () => {
       const git = (...args: string[]) =>
         execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim()
       git('init', '-q', '-b', 'trunk')
+      // a branch without commits: no commit, but a branch
+      expect(await contextFromEnv({}, dir)).toEqual({ ref: 'refs/heads/trunk' })
       git('-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'x')
-      expect(await contextFromEnv({}, dir)).toEqual({
-        commit: git('rev-parse', 'HEAD'),
+      const commit = git('rev-parse', 'HEAD')
+      expect(await contextFromEnv({}, dir)).toEqual({ commit, ref: 'refs/heads/trunk' })
+      // what the environment says wins; git fills in only what it does not
+      expect(await contextFromEnv({ GITHUB_SHA: 'abc' }, dir)).toEqual({
+        commit: 'abc',
         ref: 'refs/heads/trunk'
       })
+      // detached: a commit and no branch
+      git('checkout', '-q', '--detach')
+      expect(await contextFromEnv({}, dir)).toEqual({ commit })
       expect(await contextFromEnv({}, path.join(dir, 'missing'))).toEqual({})
     } finally {
       await rm(dir, { recursive: true, force: true })
