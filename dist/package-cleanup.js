@@ -9016,14 +9016,11 @@ class WriteThread {
     mkdir(rel, forEntry) {
         if (forEntry === undefined)
             this.#pathOp(OP.mkdir, rel);
-        else {
-            this.#pathOp(OP.mkdirParent, rel, Buffer.byteLength(forEntry));
-            this.#range(this.#text(forEntry));
-        }
+        else
+            this.#pathOp(OP.mkdirParent, rel, forEntry);
     }
     symlink(rel, target) {
-        this.#pathOp(OP.symlink, rel, Buffer.byteLength(target));
-        this.#range(this.#text(target));
+        this.#pathOp(OP.symlink, rel, target);
     }
     open(rel) {
         this.#pathOp(OP.open, rel);
@@ -9098,25 +9095,20 @@ class WriteThread {
         }
         await this.#worker.terminate();
     }
-    /** An operation on root/rel: its code and the full path's range, then `extra` bytes of room. */
-    #pathOp(code, rel, extra = 0) {
+    /** An operation on root/rel: its code, the full path's range, then `text`'s range if given. */
+    #pathOp(code, rel, text) {
         const bytes = this.#prefix.length + Buffer.byteLength(rel);
-        this.#room(bytes + extra);
+        const textBytes = text === undefined ? 0 : Buffer.byteLength(text);
+        this.#room(bytes + textBytes);
         const at = this.#used;
         this.#prefix.copy(this.#data, at);
         this.#data.write(rel, at + this.#prefix.length, 'utf8');
-        this.#used += bytes;
         this.#push(code, at, bytes);
-    }
-    /** Writes text into the batch's data (room already made) and returns its range. */
-    #text(text) {
-        const at = this.#used;
-        const n = this.#data.write(text, at, 'utf8');
-        this.#used += n;
-        return [at, n];
-    }
-    #range([at, n]) {
-        this.#push(at, n);
+        if (text !== undefined) {
+            this.#data.write(text, at + bytes, 'utf8');
+            this.#push(at + bytes, textBytes);
+        }
+        this.#used += bytes + textBytes;
     }
     /**
      * Makes sure the batch has `bytes` of data and one more operation's worth of room, handing

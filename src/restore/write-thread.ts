@@ -122,15 +122,11 @@ export class WriteThread {
   /** A folder; `forEntry` names the entry it is a missing parent of, when it is one. */
   mkdir(rel: string, forEntry?: string): void {
     if (forEntry === undefined) this.#pathOp(OP.mkdir, rel)
-    else {
-      this.#pathOp(OP.mkdirParent, rel, Buffer.byteLength(forEntry))
-      this.#range(this.#text(forEntry))
-    }
+    else this.#pathOp(OP.mkdirParent, rel, forEntry)
   }
 
   symlink(rel: string, target: string): void {
-    this.#pathOp(OP.symlink, rel, Buffer.byteLength(target))
-    this.#range(this.#text(target))
+    this.#pathOp(OP.symlink, rel, target)
   }
 
   open(rel: string): void {
@@ -206,27 +202,20 @@ export class WriteThread {
     await this.#worker.terminate()
   }
 
-  /** An operation on root/rel: its code and the full path's range, then `extra` bytes of room. */
-  #pathOp(code: number, rel: string, extra = 0): void {
+  /** An operation on root/rel: its code, the full path's range, then `text`'s range if given. */
+  #pathOp(code: number, rel: string, text?: string): void {
     const bytes = this.#prefix.length + Buffer.byteLength(rel)
-    this.#room(bytes + extra)
+    const textBytes = text === undefined ? 0 : Buffer.byteLength(text)
+    this.#room(bytes + textBytes)
     const at = this.#used
     this.#prefix.copy(this.#data, at)
     this.#data.write(rel, at + this.#prefix.length, 'utf8')
-    this.#used += bytes
     this.#push(code, at, bytes)
-  }
-
-  /** Writes text into the batch's data (room already made) and returns its range. */
-  #text(text: string): [number, number] {
-    const at = this.#used
-    const n = this.#data.write(text, at, 'utf8')
-    this.#used += n
-    return [at, n]
-  }
-
-  #range([at, n]: [number, number]): void {
-    this.#push(at, n)
+    if (text !== undefined) {
+      this.#data.write(text, at + bytes, 'utf8')
+      this.#push(at + bytes, textBytes)
+    }
+    this.#used += bytes + textBytes
   }
 
   /**
