@@ -13,6 +13,7 @@ import {
   restoreTunables,
   touchesSnapshots
 } from '../src/runtime/huge-pages.js'
+import { SEMI_SPACE_MIB } from '../src/runtime/young-generation.js'
 
 const MADVISE = 'always [madvise] never\n'
 const GLIBC = '2.36'
@@ -91,6 +92,8 @@ const thpMode = fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', '
 const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header
   ?.glibcVersionRuntime
 const relaunches = hugePagesEnv({}, process.platform, thpMode, glibc) !== undefined
+/** What the re-execution puts before the script on node's command line (young-generation.ts). */
+const relaunchFlags = relaunches ? [`--max-semi-space-size=${SEMI_SPACE_MIB}`] : []
 
 /**
  * A migration-export command that records, while it runs: its parent's pid and command line, how
@@ -157,13 +160,29 @@ describe('the bundled entry points', () => {
       const spy = JSON.parse(fs.readFileSync(dump, 'utf8')) as Spy
       // execve keeps the pid: signals and kills aimed at the CLI reach the process doing the work
       expect(spy.ppid).toBe(run.pid)
-      expect(spy.parentCmdline.slice(1, 3)).toEqual([CLI, 'precutover'])
+      expect(spy.parentCmdline.slice(1, 3 + relaunchFlags.length)).toEqual([
+        ...relaunchFlags,
+        CLI,
+        'precutover'
+      ])
       if (relaunches) expect(spy.hugeAdvised).toBeGreaterThan(0)
       else expect(spy.hugeAdvised).toBe(0)
       expect(spy.own).toBe(userTunables ?? null)
       expect(spy.marker).toBeNull()
     }
   )
+
+  it("the CLI: a young generation size in the user's NODE_OPTIONS is kept, and no other is added", async () => {
+    const dump = path.join(tempDir('cg-hp-'), 'spy.json')
+    const run = await runCli(
+      ['precutover', '--repo', makeRepo(), '--migration-export', spyCommand(dump)],
+      { GRAPHITI_SNAPSHOT_PASSPHRASE: 'pw', NODE_OPTIONS: '--max-semi-space-size=8' }
+    )
+    expect(run.code).toBe(1)
+    const spy = JSON.parse(fs.readFileSync(dump, 'utf8')) as Spy
+    expect(spy.parentCmdline.slice(1, 3)).toEqual([CLI, 'precutover'])
+    if (relaunches) expect(spy.hugeAdvised).toBeGreaterThan(0)
+  })
 
   it('the CLI: GLIBC_TUNABLES=glibc.malloc.hugetlb=0 opts out', async () => {
     const dump = path.join(tempDir('cg-hp-'), 'spy.json')
@@ -188,7 +207,8 @@ describe('the bundled entry points', () => {
     })
     expect(run.code).toBe(1)
     const spy = JSON.parse(fs.readFileSync(dump, 'utf8')) as Spy
-    expect(spy.parentCmdline[1]).toMatch(/dist\/index\.js$/)
+    expect(spy.parentCmdline.slice(1, 1 + relaunchFlags.length)).toEqual(relaunchFlags)
+    expect(spy.parentCmdline[1 + relaunchFlags.length]).toMatch(/dist\/index\.js$/)
     if (relaunches) expect(spy.hugeAdvised).toBeGreaterThan(0)
     else expect(spy.hugeAdvised).toBe(0)
     expect(spy.own).toBeNull()

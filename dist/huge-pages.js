@@ -2,6 +2,32 @@ import { readFileSync } from 'node:fs';
 import { M as MODES, m as modeNeedsPassphrase } from './config.js';
 
 /**
+ * V8's young generation for the re-executed process: 1 MiB semi-spaces instead of V8's default
+ * (up to 16 MiB each on a 64-bit host).
+ *
+ * Why: zlib and node:crypto hand back every output in a new buffer, so a snapshot or a restore
+ * makes garbage buffers at the speed of its data, while it allocates little on the JS heap. With
+ * large semi-spaces scavenges are rare, so dead buffers are freed only when their memory outside
+ * the heap forces a full collection (after about 64 MiB); malloc's heap grows to hold them and
+ * every new page is faulted in and zeroed. Small semi-spaces scavenge every few milliseconds and
+ * the buffers, which die young, go back to malloc while their pages are still warm. Measured
+ * here (256 MiB mixed, 10 alternating runs): peak RSS 174 -> 144 MiB for a snapshot and
+ * 170 -> 124 MiB for a restore-test, restore-test 3.49 -> 3.30 s, snapshot unchanged.
+ *
+ * V8 reads the size once, when the heap is set up, so it is a command-line flag of the
+ * re-execution (see huge-pages.ts). A size the user gave, in NODE_OPTIONS or on node's command
+ * line, wins: either bound (a minimum above our maximum would contradict it).
+ */
+const SEMI_SPACE_FLAG = '--max-semi-space-size';
+const SEMI_SPACE_MIB = 1;
+/** The flags to add to node's own arguments: none when the user chose a size already. */
+function youngGenerationFlags(execArgv, nodeOptions) {
+    // V8 reads - and _ alike in flag names
+    const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((arg) => /^--(max|min)-semi-space-size(=|$)/.test(arg.replaceAll('_', '-')));
+    return given ? [] : [`${SEMI_SPACE_FLAG}=${SEMI_SPACE_MIB}`];
+}
+
+/**
  * glibc's malloc asks the kernel for transparent huge pages (madvise) when this tunable is 1.
  * Node's buffers, zstd's contexts and scrypt's 256 MiB all come from malloc; on a VM a fresh 4 KiB
  * page costs ~15 µs to fault in, and a 2 MiB page covers 512 of them. Measured here (256 MiB
@@ -80,8 +106,9 @@ function readThpMode() {
 }
 /**
  * Called first by the entry points, before anything heavy loads: re-executes this process once
- * with huge pages asked for; in the re-executed process, tidies the environment. Never fails:
- * without process.execve, or if it throws, the run goes on with ordinary pages.
+ * with huge pages asked for and a small young generation (young-generation.ts: V8 too reads it
+ * only at start); in the re-executed process, tidies the environment. Never fails: without process.execve, or if it
+ * throws, the run goes on with ordinary pages and V8's defaults.
  */
 function relaunchWithHugePages() {
     const relaunched = process.env[PRIOR_TUNABLES] !== undefined;
@@ -94,7 +121,12 @@ function relaunchWithHugePages() {
     if (!env)
         return;
     try {
-        process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], env);
+        process.execve(process.execPath, [
+            process.execPath,
+            ...youngGenerationFlags(process.execArgv, process.env.NODE_OPTIONS),
+            ...process.execArgv,
+            ...process.argv.slice(1)
+        ], env);
     }
     catch {
         // exec refused (odd permissions, seccomp): ordinary pages, same results

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { MODES, modeNeedsPassphrase, type Mode } from '../config/config.js'
+import { youngGenerationFlags } from './young-generation.js'
 
 /**
  * glibc's malloc asks the kernel for transparent huge pages (madvise) when this tunable is 1.
@@ -80,8 +81,9 @@ function readThpMode(): string | undefined {
 
 /**
  * Called first by the entry points, before anything heavy loads: re-executes this process once
- * with huge pages asked for; in the re-executed process, tidies the environment. Never fails:
- * without process.execve, or if it throws, the run goes on with ordinary pages.
+ * with huge pages asked for and a small young generation (young-generation.ts: V8 too reads it
+ * only at start); in the re-executed process, tidies the environment. Never fails: without process.execve, or if it
+ * throws, the run goes on with ordinary pages and V8's defaults.
  */
 export function relaunchWithHugePages(): void {
   const relaunched = process.env[PRIOR_TUNABLES] !== undefined
@@ -93,7 +95,12 @@ export function relaunchWithHugePages(): void {
   try {
     process.execve(
       process.execPath,
-      [process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+      [
+        process.execPath,
+        ...youngGenerationFlags(process.execArgv, process.env.NODE_OPTIONS),
+        ...process.execArgv,
+        ...process.argv.slice(1)
+      ],
       env
     )
   } catch {

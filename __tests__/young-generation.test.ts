@@ -1,0 +1,27 @@
+// The young generation's size for the re-executed process: ours unless the user chose one.
+import { SEMI_SPACE_MIB, youngGenerationFlags } from '../src/runtime/young-generation.js'
+
+const OURS = [`--max-semi-space-size=${SEMI_SPACE_MIB}`]
+
+describe('youngGenerationFlags', () => {
+  it('asks for small semi-spaces when nothing says otherwise', () => {
+    expect(youngGenerationFlags([], undefined)).toEqual(OURS)
+    expect(youngGenerationFlags(['--enable-source-maps'], '--max-old-space-size=512')).toEqual(OURS)
+  })
+
+  it.each([
+    ['on node’s command line', ['--max-semi-space-size=16'], undefined],
+    ['with underscores, as V8 also reads it', ['--max_semi_space_size=4'], undefined],
+    ['in NODE_OPTIONS', [], '--enable-source-maps  --max-semi-space-size=8'],
+    ['in NODE_OPTIONS, first', [], '--max-semi-space-size=32 --trace-warnings'],
+    ['as a minimum, which ours would contradict', ['--min-semi-space-size=16'], undefined],
+    ['as its own argument', ['--max-semi-space-size', '16'], undefined]
+  ])('leaves a size the user gave alone: %s', (_, execArgv, nodeOptions) => {
+    expect(youngGenerationFlags(execArgv, nodeOptions)).toEqual([])
+  })
+
+  it('a flag with a similar name is not the size', () => {
+    expect(youngGenerationFlags(['--semi-space-growth-factor=2'], undefined)).toEqual(OURS)
+    expect(youngGenerationFlags([], '--max-semi-space-sizes=2')).toEqual(OURS)
+  })
+})
