@@ -8,6 +8,41 @@ import { chmodSync, rmSync } from 'node:fs'
 
 const quiet = new Set(['THIS_IS_UNDEFINED', 'CIRCULAR_DEPENDENCY', 'INVALID_ANNOTATION'])
 
+/**
+ * Chunks in ASCII: one character beyond it (a '—' in a message, a '✅' in the report) makes Node
+ * decode the whole file on its slow path and V8 keep the source two bytes per character. Escaped,
+ * the CLI loads its code in 74 ms instead of 84 (16 alternating runs), once per run.
+ *
+ * In strings, templates, regular expressions, identifiers and comments a \uXXXX escape of each
+ * UTF-16 unit means the same (no code in the bundle reads a template's raw text). Anywhere else
+ * (a no-break space between two tokens, as one dependency writes) it is a syntax error: so each
+ * escaped chunk is parsed, and one that no longer parses stays as it was, with a warning. A
+ * character escaped by a backslash already would change meaning, so that stops the build.
+ */
+function asciiOnly() {
+  return {
+    name: 'ascii-only',
+    renderChunk(code, chunk) {
+      if (/\\[\u0080-\uffff]/.test(code))
+        this.error(`${chunk.fileName}: a backslash before a non-ASCII character; escape it by hand`)
+      const escaped = code.replace(
+        /[\u0080-\uffff]/g,
+        (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`
+      )
+      if (escaped === code) return null
+      try {
+        this.parse(escaped)
+      } catch (error) {
+        this.warn(
+          `${chunk.fileName} stays non-ASCII: escaped, it does not parse (${error.message})`
+        )
+        return null
+      }
+      return { code: escaped, map: null }
+    }
+  }
+}
+
 export default {
   input: {
     index: 'src/index.ts',
@@ -44,6 +79,7 @@ export default {
     typescript({ tsconfig: './tsconfig.build.json', noEmitOnError: true }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),
-    json()
+    json(),
+    asciiOnly()
   ]
 }

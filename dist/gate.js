@@ -134,7 +134,7 @@ function isInside(child, parent) {
 function fail(input, message) {
     throw new InputError(`input ${input}: ${message}`);
 }
-/** Include lines → sorted, normalized POSIX paths relative to repo; rejects escapes and overlaps. */
+/** Include lines \u2192 sorted, normalized POSIX paths relative to repo; rejects escapes and overlaps. */
 function parseIncludes(text, repo) {
     const lines = text
         .split(/\r?\n/)
@@ -258,7 +258,7 @@ function passphraseFromFileContent(content) {
     return content.replace(/\r?\n$/, '');
 }
 
-/** 1234567 → `1,234,567`: fixed grouping, whatever the machine's locale. */
+/** 1234567 \u2192 `1,234,567`: fixed grouping, whatever the machine's locale. */
 function groupDigits(n) {
     return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
@@ -456,7 +456,7 @@ const READ_BACK_SIZE = 1 << 20;
 /**
  * Every this many bytes written, the file's data is flushed to disk in the background. Left to
  * the kernel, nothing of a 135 MiB snapshot reaches the disk before the closing fsync (its
- * writeback waits 30 s or for ~10% of memory to be dirty), and that fsync then took 0.1–0.3 s
+ * writeback waits 30 s or for ~10% of memory to be dirty), and that fsync then took 0.1\u20130.3 s
  * of nothing else happening; flushed as it goes, the disk works while the pipeline does.
  */
 const FLUSH_EVERY = 16 * 1024 * 1024;
@@ -1111,7 +1111,7 @@ class BlockTransform extends Transform {
         }
     }
     /**
-     * Takes the next block: a buffered chunk of `size` to 2 × `size` bytes as it is (no copy:
+     * Takes the next block: a buffered chunk of `size` to 2 \u00d7 `size` bytes as it is (no copy:
      * upstream chunks of about the block size then never get copied), a bigger one in `size`
      * slices, else exactly `size` bytes copied into a reusable backing buffer, returned second.
      */
@@ -1244,7 +1244,7 @@ function room(size) {
 }
 
 /**
- * 1 MiB blocks: the cheapest in CPU per byte of 0.5–8 MiB (cache-friendly) and the least memory,
+ * 1 MiB blocks: the cheapest in CPU per byte of 0.5\u20138 MiB (cache-friendly) and the least memory,
  * at the same ratio. One block in flight per core, 2 to 3: libuv's pool has 4 threads by default
  * and file I/O needs one; on 2 cores a third block only competes with the main thread.
  */
@@ -1416,7 +1416,7 @@ function* visit(repo, rel, abs, stat, onSkip) {
 const TOOL = { name: 'cutover-gate', version: '0.1.0' };
 
 /**
- * Runbook step 2: tar → compress → age (scrypt) → temp file, hashed as it is written; renamed into
+ * Runbook step 2: tar \u2192 compress \u2192 age (scrypt) \u2192 temp file, hashed as it is written; renamed into
  * place, then the manifest written last. A run that dies leaves the previous pair whole.
  */
 async function createSnapshot(config, passphrase, logger, now = () => new Date()) {
@@ -2034,7 +2034,7 @@ const STEPS = [
 ];
 const oneLine = (text, max = 300) => {
     const line = text.replace(/\s+/g, ' ').trim();
-    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+    return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
 };
 const lastLine = (output) => oneLine(output
     .split('\n')
@@ -2120,13 +2120,13 @@ async function checkDrift(options, before, last) {
     const files = drift.changed.length > 0
         ? `${drift.changed.length} tracked file(s): ${nameFew(drift.changed)}`
         : 'the repository';
-    const drifted = `the dry-run changed ${files}${moved} — a dry-run must write nothing (runbook decision point C)`;
+    const drifted = `the dry-run changed ${files}${moved} \u2014 a dry-run must write nothing (runbook decision point C)`;
     last.detail = last.status === 'failed' ? `${last.detail}; and ${drifted}` : drifted;
     last.status = 'failed';
     last.decisionPoint = 'C';
 }
 /**
- * Runs export → check → import; returns one StepResult per command (later ones 'skipped' after
+ * Runs export \u2192 check \u2192 import; returns one StepResult per command (later ones 'skipped' after
  * the first failure). Never throws for a NO-GO: failures are results.
  */
 async function runMigrationDryRun(options) {
@@ -2214,7 +2214,7 @@ function skippedStep(name, after) {
 
 /**
  * Runs `git -C dir args` without blocking the event loop, so it can run while a snapshot
- * streams (a synchronous git costs 20–25 ms of a stalled process here). Never rejects: git
+ * streams (a synchronous git costs 20\u201325 ms of a stalled process here). Never rejects: git
  * missing, failing or slower than 5 s is `ok: false`. `out` is what git printed even then: past
  * 1 MiB (ls-files of a huge tracked folder) it is the first MiB, enough to know it is not empty.
  */
@@ -2306,7 +2306,7 @@ async function runLane(config, passphrase, logger) {
                     detail: `restored and verified ${verified.extracted.entries} entries into ${config.restoreTarget}`
                 };
             });
-            logger.info(`${name}: ${step.status} in ${((performance.now() - started) / 1000).toFixed(1)} s — ${step.detail}`);
+            logger.info(`${name}: ${step.status} in ${((performance.now() - started) / 1000).toFixed(1)} s \u2014 ${step.detail}`);
             return step;
         });
         record(result);
@@ -2588,11 +2588,11 @@ const MAX_REASON = 4000;
 const MAX_WARNINGS = 100;
 const MAX_WARNING = 1000;
 const STATUS_ICON = {
-    passed: '✅',
-    failed: '❌',
-    skipped: '⏭️'
+    passed: '\u2705',
+    failed: '\u274c',
+    skipped: '\u23ed\ufe0f'
 };
-const clip = (text, max) => text.length > max ? `${text.slice(0, max - 1)}…` : text;
+const clip = (text, max) => text.length > max ? `${text.slice(0, max - 1)}\u2026` : text;
 const bytesOf = (text) => Buffer.byteLength(text, 'utf8');
 function table(header, rows) {
     const line = (cells) => `| ${cells.join(' | ')} |`;
@@ -2603,18 +2603,18 @@ function guidancePart(part) {
 }
 function headline(report) {
     const go = report.decision === 'GO';
-    const title = go ? '# ✅ GO — cutover-gate readiness' : '# ⛔ NO-GO — cutover-gate readiness';
+    const title = go ? '# \u2705 GO \u2014 cutover-gate readiness' : '# \u26d4 NO-GO \u2014 cutover-gate readiness';
     const facts = [`**Mode:** ${inlineCode(report.mode, false)}`];
     if (go) {
         facts.push(`**Steps:** ${report.steps.length} passed`);
         const evidence = report.evidence ? ' and the snapshot evidence below is recorded' : '';
-        return `${title}\n\n${facts.join(' · ')}\n\nEvery step passed${evidence}.`;
+        return `${title}\n\n${facts.join(' \u00b7 ')}\n\nEvery step passed${evidence}.`;
     }
     if (report.failedStep)
         facts.push(`**Failed step:** ${inlineCode(report.failedStep, false)}`);
     facts.push(`**Rollback:** decision point ${decisionPointOf(report)}`);
     const reason = report.reason ? richText(clip(report.reason, MAX_REASON), false) : 'not given';
-    return `${title}\n\n${facts.join(' · ')}\n\n**Reason:** ${reason}`;
+    return `${title}\n\n${facts.join(' \u00b7 ')}\n\n**Reason:** ${reason}`;
 }
 function stepsSection(report) {
     if (report.steps.length === 0)
@@ -2622,7 +2622,7 @@ function stepsSection(report) {
     const rows = report.steps.map((step) => [
         inlineCode(step.name),
         `${STATUS_ICON[step.status]} ${step.status}`,
-        step.status === 'skipped' ? '—' : humanDuration(step.durationMs),
+        step.status === 'skipped' ? '\u2014' : humanDuration(step.durationMs),
         richText(clip(step.detail, MAX_DETAIL))
     ]);
     return `## Steps\n\n${table(['Step', 'Status', 'Duration', 'Detail'], rows)}`;
@@ -2636,7 +2636,7 @@ function guidanceSection(report) {
         manifestPath: report.evidence?.manifestPath ?? report.manifestPath
     });
     const steps = guidance.steps.map((parts, i) => `${i + 1}. ${parts.map(guidancePart).join('')}`);
-    return `## Rollback guidance — decision point ${point}: ${guidance.title}\n\n${steps.join('\n')}`;
+    return `## Rollback guidance \u2014 decision point ${point}: ${guidance.title}\n\n${steps.join('\n')}`;
 }
 function evidenceSection(report) {
     const e = report.evidence;
@@ -2675,7 +2675,7 @@ function warningsSection(report) {
         .map((w) => `- ${richText(clip(w, MAX_WARNING), false)}`);
     const more = report.warnings.length - shown.length;
     if (more > 0)
-        shown.push(`- …and ${more} more (all of them are in the JSON report)`);
+        shown.push(`- \u2026and ${more} more (all of them are in the JSON report)`);
     return `## Warnings\n\n${shown.join('\n')}`;
 }
 function contextSection(report) {
@@ -2721,7 +2721,7 @@ function keepTail(text, maxBytes) {
 function outputBlock(step, text) {
     const body = text.replace(/\n+$/, '');
     const lines = body === '' ? 0 : body.split('\n').length;
-    const summary = `<code>${escapeHtml(step.name)}</code> — ${step.status}, ${plural(lines, 'line')} of output`;
+    const summary = `<code>${escapeHtml(step.name)}</code> \u2014 ${step.status}, ${plural(lines, 'line')} of output`;
     return `<details><summary>${summary}</summary>\n\n${codeBlock(body)}\n\n</details>`;
 }
 /** Shares budget bytes among outputs: small ones whole, the rest an equal share each. */

@@ -30,7 +30,7 @@ function youngGenerationFlags(execArgv, nodeOptions) {
 /**
  * glibc's malloc asks the kernel for transparent huge pages (madvise) when this tunable is 1.
  * Node's buffers, zstd's contexts and scrypt's 256 MiB all come from malloc; on a VM a fresh 4 KiB
- * page costs ~15 µs to fault in, and a 2 MiB page covers 512 of them. Measured here (256 MiB
+ * page costs ~15 \u00b5s to fault in, and a 2 MiB page covers 512 of them. Measured here (256 MiB
  * mixed, work factor 18): snapshot 2.89 -> 2.61 s, restore-test 5.46 -> 4.46 s; at work factor
  * 10: 2.47 -> 2.09 and 4.39 -> 3.87 s; peak RSS unchanged. The setting is read once, at process
  * start, so the process re-executes itself with it (same pid, same argv, same stdio).

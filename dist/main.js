@@ -70,7 +70,7 @@ function readActionInputs(env) {
     return { raw, passphrase };
 }
 
-/** The action: inputs → one validated config → the lane → outputs, job summary, pass or fail. */
+/** The action: inputs \u2192 one validated config \u2192 the lane \u2192 outputs, job summary, pass or fail. */
 async function run() {
     try {
         const { raw, passphrase: given } = readActionInputs(process.env);

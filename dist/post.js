@@ -41,7 +41,7 @@ import 'node:fs/promises';
 
 /**
  * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled
- * mid-lane — migration packages and restore-test folders left in RUNNER_TEMP are removed.
+ * mid-lane \u2014 migration packages and restore-test folders left in RUNNER_TEMP are removed.
  */
 try {
     const tempDir = getState('temp-dir');

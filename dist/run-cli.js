@@ -56,17 +56,17 @@ function renderTerminal(report, options) {
     const p = painter(options.color);
     const out = [];
     const go = report.decision === 'GO';
-    out.push(`${go ? p.bold(p.green('GO')) : p.bold(p.red('NO-GO'))}  cutover-gate readiness · ${report.mode}`);
+    out.push(`${go ? p.bold(p.green('GO')) : p.bold(p.red('NO-GO'))}  cutover-gate readiness \u00b7 ${report.mode}`);
     if (!go) {
         const head = report.failedStep ? `${report.failedStep}: ` : '';
-        out.push(`${p.red('✖')} ${wrap(head + clean(report.reason ?? 'no reason given'), width, 2, 2)}`);
+        out.push(`${p.red('\u2716')} ${wrap(head + clean(report.reason ?? 'no reason given'), width, 2, 2)}`);
     }
     out.push('');
     const nameWidth = Math.max(0, ...report.steps.map((s) => s.name.length));
     const mark = {
-        passed: p.green('✔'),
-        failed: p.red('✖'),
-        skipped: p.dim('·')
+        passed: p.green('\u2714'),
+        failed: p.red('\u2716'),
+        skipped: p.dim('\u00b7')
     };
     for (const step of report.steps) {
         const time = step.status === 'skipped' ? '' : humanDuration(step.durationMs);
@@ -95,7 +95,7 @@ function renderTerminal(report, options) {
             failedStep: report.failedStep,
             manifestPath: e?.manifestPath ?? report.manifestPath
         });
-        out.push('', p.bold(wrap(`rollback — decision point ${point}: ${guidance.title}`, width, 2)));
+        out.push('', p.bold(wrap(`rollback \u2014 decision point ${point}: ${guidance.title}`, width, 2)));
         guidanceText(guidance.steps).forEach((text, i) => out.push(`  ${i + 1}. ${wrap(clean(text), width, 5, 5)}`));
     }
     if (report.warnings.length > 0) {
@@ -119,7 +119,7 @@ function renderTerminal(report, options) {
     if (where.length > 0 || c.runUrl) {
         out.push('');
         if (where.length > 0)
-            out.push(p.dim(where.join(' · ')));
+            out.push(p.dim(where.join(' \u00b7 ')));
         if (c.runUrl)
             out.push(p.dim(clean(c.runUrl)));
     }
@@ -261,14 +261,14 @@ function stderrLogger(stream = process.stderr) {
         info: (message) => void stream.write(`${message}\n`),
         warning: (message) => void stream.write(`warning: ${message}\n`),
         async group(name, fn) {
-            stream.write(`── ${name}\n`);
+            stream.write(`\u2500\u2500 ${name}\n`);
             return fn();
         }
     };
 }
 
 const EXIT = { GO: 0, NO_GO: 1, USAGE: 2 };
-/** The CLI door: flags → the same validated config as the action → the lane → exit 0/1/2. */
+/** The CLI door: flags \u2192 the same validated config as the action \u2192 the lane \u2192 exit 0/1/2. */
 async function runCli(io) {
     let args;
     try {
