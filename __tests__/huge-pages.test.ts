@@ -92,8 +92,8 @@ const thpMode = fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', '
 const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header
   ?.glibcVersionRuntime
 const relaunches = hugePagesEnv({}, process.platform, thpMode, glibc) !== undefined
-/** What the re-execution puts before the script on node's command line (young-generation.ts). */
-const relaunchFlags = relaunches ? [`--max-semi-space-size=${SEMI_SPACE_MIB}`] : []
+/** What the re-execution puts before the script when restoring (young-generation.ts). */
+const SMALL_YOUNG = `--max-semi-space-size=${SEMI_SPACE_MIB}`
 
 /**
  * A migration-export command that records, while it runs: its parent's pid and command line, how
@@ -160,29 +160,14 @@ describe('the bundled entry points', () => {
       const spy = JSON.parse(fs.readFileSync(dump, 'utf8')) as Spy
       // execve keeps the pid: signals and kills aimed at the CLI reach the process doing the work
       expect(spy.ppid).toBe(run.pid)
-      expect(spy.parentCmdline.slice(1, 3 + relaunchFlags.length)).toEqual([
-        ...relaunchFlags,
-        CLI,
-        'precutover'
-      ])
+      // precutover snapshots: V8's own young generation (young-generation.ts)
+      expect(spy.parentCmdline.slice(1, 3)).toEqual([CLI, 'precutover'])
       if (relaunches) expect(spy.hugeAdvised).toBeGreaterThan(0)
       else expect(spy.hugeAdvised).toBe(0)
       expect(spy.own).toBe(userTunables ?? null)
       expect(spy.marker).toBeNull()
     }
   )
-
-  it("the CLI: a young generation size in the user's NODE_OPTIONS is kept, and no other is added", async () => {
-    const dump = path.join(tempDir('cg-hp-'), 'spy.json')
-    const run = await runCli(
-      ['precutover', '--repo', makeRepo(), '--migration-export', spyCommand(dump)],
-      { GRAPHITI_SNAPSHOT_PASSPHRASE: 'pw', NODE_OPTIONS: '--max-semi-space-size=8' }
-    )
-    expect(run.code).toBe(1)
-    const spy = JSON.parse(fs.readFileSync(dump, 'utf8')) as Spy
-    expect(spy.parentCmdline.slice(1, 3)).toEqual([CLI, 'precutover'])
-    if (relaunches) expect(spy.hugeAdvised).toBeGreaterThan(0)
-  })
 
   it('the CLI: GLIBC_TUNABLES=glibc.malloc.hugetlb=0 opts out', async () => {
     const dump = path.join(tempDir('cg-hp-'), 'spy.json')
@@ -207,11 +192,74 @@ describe('the bundled entry points', () => {
     })
     expect(run.code).toBe(1)
     const spy = JSON.parse(fs.readFileSync(dump, 'utf8')) as Spy
-    expect(spy.parentCmdline.slice(1, 1 + relaunchFlags.length)).toEqual(relaunchFlags)
-    expect(spy.parentCmdline[1 + relaunchFlags.length]).toMatch(/dist\/index\.js$/)
+    expect(spy.parentCmdline[1]).toMatch(/dist\/index\.js$/)
     if (relaunches) expect(spy.hugeAdvised).toBeGreaterThan(0)
     else expect(spy.hugeAdvised).toBe(0)
     expect(spy.own).toBeNull()
     expect(spy.marker).toBeNull()
+  })
+})
+
+/**
+ * Runs the CLI and watches its /proc entry until it exits: the command line of the re-executed
+ * process (recognized by the marker in the environment it was started with), if there was one.
+ */
+async function watchRelaunch(
+  args: string[],
+  env: Record<string, string>
+): Promise<{ code: number | null; relaunched: string[] | undefined }> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: '/tmp', TMPDIR: tempDir('cg-hp-tmp-'), ...env },
+    stdio: 'ignore'
+  })
+  let relaunched: string[] | undefined
+  const look = (): void => {
+    if (relaunched) return
+    try {
+      const environ = fs.readFileSync(`/proc/${child.pid}/environ`, 'utf8')
+      if (environ.split('\0').some((entry) => entry.startsWith(`${PRIOR_TUNABLES}=`)))
+        relaunched = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0')
+    } catch {
+      // not started yet, or gone
+    }
+  }
+  const timer = setInterval(look, 1)
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', resolve)
+  })
+  clearInterval(timer)
+  return { code, relaunched }
+}
+
+describe('the young generation of the re-executed CLI', () => {
+  // enough data that each run lasts a few hundred milliseconds, to be watched
+  const repo = makeRepo()
+  fs.writeFileSync(path.join(repo, 'state/noise.bin'), Buffer.alloc(24 << 20, 7))
+  const common = ['--repo', repo]
+  const env = { GRAPHITI_SNAPSHOT_PASSPHRASE: 'pw' }
+
+  it('snapshot: V8 keeps its own size', async () => {
+    const run = await watchRelaunch(['snapshot', ...common, '--scrypt-work-factor', '10'], env)
+    expect(run.code).toBe(0)
+    if (relaunches) expect(run.relaunched?.slice(1, 3)).toEqual([CLI, 'snapshot'])
+    else expect(run.relaunched).toBeUndefined()
+  })
+
+  it('restore-test: small semi-spaces', async () => {
+    const run = await watchRelaunch(['restore-test', ...common], env)
+    expect(run.code).toBe(0)
+    if (relaunches) expect(run.relaunched?.slice(1, 4)).toEqual([SMALL_YOUNG, CLI, 'restore-test'])
+    else expect(run.relaunched).toBeUndefined()
+  })
+
+  it("restore-test: a size in the user's NODE_OPTIONS is kept, and ours not added", async () => {
+    const run = await watchRelaunch(['restore-test', ...common], {
+      ...env,
+      NODE_OPTIONS: '--max-semi-space-size=8'
+    })
+    expect(run.code).toBe(0)
+    if (relaunches) expect(run.relaunched?.slice(1, 3)).toEqual([CLI, 'restore-test'])
+    else expect(run.relaunched).toBeUndefined()
   })
 })

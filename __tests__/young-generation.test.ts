@@ -1,13 +1,26 @@
-// The young generation's size for the re-executed process: ours unless the user chose one.
+// The young generation's size for the re-executed process: small when restoring, unless the user
+// chose one; V8's own when snapshotting.
 import { SEMI_SPACE_MIB, youngGenerationFlags } from '../src/runtime/young-generation.js'
 
 const OURS = [`--max-semi-space-size=${SEMI_SPACE_MIB}`]
 
 describe('youngGenerationFlags', () => {
-  it('asks for small semi-spaces when nothing says otherwise', () => {
-    expect(youngGenerationFlags([], undefined)).toEqual(OURS)
-    expect(youngGenerationFlags(['--enable-source-maps'], '--max-old-space-size=512')).toEqual(OURS)
-  })
+  it.each(['restore-test', 'restore'])(
+    'asks for small semi-spaces in %s when nothing says otherwise',
+    (mode) => {
+      expect(youngGenerationFlags(mode, [], undefined)).toEqual(OURS)
+      expect(
+        youngGenerationFlags(mode, ['--enable-source-maps'], '--max-old-space-size=512')
+      ).toEqual(OURS)
+    }
+  )
+
+  it.each(['snapshot', 'precutover', 'migration-dry-run', undefined])(
+    "leaves V8's default in %s (the snapshot's peak would climb with the data)",
+    (mode) => {
+      expect(youngGenerationFlags(mode, [], undefined)).toEqual([])
+    }
+  )
 
   it.each([
     ['on node’s command line', ['--max-semi-space-size=16'], undefined],
@@ -17,11 +30,13 @@ describe('youngGenerationFlags', () => {
     ['as a minimum, which ours would contradict', ['--min-semi-space-size=16'], undefined],
     ['as its own argument', ['--max-semi-space-size', '16'], undefined]
   ])('leaves a size the user gave alone: %s', (_, execArgv, nodeOptions) => {
-    expect(youngGenerationFlags(execArgv, nodeOptions)).toEqual([])
+    expect(youngGenerationFlags('restore-test', execArgv, nodeOptions)).toEqual([])
   })
 
   it('a flag with a similar name is not the size', () => {
-    expect(youngGenerationFlags(['--semi-space-growth-factor=2'], undefined)).toEqual(OURS)
-    expect(youngGenerationFlags([], '--max-semi-space-sizes=2')).toEqual(OURS)
+    expect(youngGenerationFlags('restore', ['--semi-space-growth-factor=2'], undefined)).toEqual(
+      OURS
+    )
+    expect(youngGenerationFlags('restore', [], '--max-semi-space-sizes=2')).toEqual(OURS)
   })
 })

@@ -24,7 +24,7 @@ if (tooOld) {
 // before the CLI's code loads (the re-executed process loads it once, not twice); not for
 // --help, --version or the dry-run alone, where it would only cost a second start
 if (touchesSnapshots(process.argv[2]))
-    relaunchWithHugePages();
+    relaunchWithHugePages(process.argv[2]);
 const { runCli } = await import('./run-cli.js');
 process.exitCode = await runCli({
     argv: process.argv.slice(2),

@@ -3,7 +3,7 @@ import { relaunchWithHugePages, touchesSnapshots } from './runtime/huge-pages.js
 
 // before the CLI's code loads (the re-executed process loads it once, not twice); not for
 // --help, --version or the dry-run alone, where it would only cost a second start
-if (touchesSnapshots(process.argv[2])) relaunchWithHugePages()
+if (touchesSnapshots(process.argv[2])) relaunchWithHugePages(process.argv[2])
 const { runCli } = await import('./cli/run-cli.js')
 
 process.exitCode = await runCli({

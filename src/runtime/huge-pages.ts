@@ -80,12 +80,13 @@ function readThpMode(): string | undefined {
 }
 
 /**
- * Called first by the entry points, before anything heavy loads: re-executes this process once
- * with huge pages asked for and a small young generation (young-generation.ts: V8 too reads it
- * only at start); in the re-executed process, tidies the environment. Never fails: without process.execve, or if it
+ * Called first by the entry points, before anything heavy loads, with the run's mode:
+ * re-executes this process once with huge pages asked for and, when restoring, a small young
+ * generation (young-generation.ts: V8 too reads it only at start); in the re-executed process,
+ * tidies the environment. Never fails: without process.execve, or if it
  * throws, the run goes on with ordinary pages and V8's defaults.
  */
-export function relaunchWithHugePages(): void {
+export function relaunchWithHugePages(mode: string | undefined): void {
   const relaunched = process.env[PRIOR_TUNABLES] !== undefined
   restoreTunables(process.env)
   if (relaunched || typeof process.execve !== 'function') return
@@ -97,7 +98,7 @@ export function relaunchWithHugePages(): void {
       process.execPath,
       [
         process.execPath,
-        ...youngGenerationFlags(process.execArgv, process.env.NODE_OPTIONS),
+        ...youngGenerationFlags(mode, process.execArgv, process.env.NODE_OPTIONS),
         ...process.execArgv,
         ...process.argv.slice(1)
       ],
