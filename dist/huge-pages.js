@@ -30,7 +30,7 @@ const SEMI_SPACE_MIB = 1;
 const SMALL_YOUNG_GENERATION_MODES = ['restore-test', 'restore'];
 /** The flags to add to node's own arguments for `mode`: none when the user chose a size already. */
 function youngGenerationFlags(mode, execArgv, nodeOptions) {
-    if (!SMALL_YOUNG_GENERATION_MODES.includes(mode ?? ''))
+    if (!SMALL_YOUNG_GENERATION_MODES.includes(mode))
         return [];
     // V8 reads - and _ alike in flag names
     const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((arg) => /^--(max|min)-semi-space-size(=|$)/.test(arg.replaceAll('_', '-')));
@@ -118,8 +118,8 @@ function readThpMode() {
  * Called first by the entry points, before anything heavy loads, with the run's mode:
  * re-executes this process once with huge pages asked for and, when restoring, a small young
  * generation (young-generation.ts: V8 too reads it only at start); in the re-executed process,
- * tidies the environment. Never fails: without process.execve, or if it
- * throws, the run goes on with ordinary pages and V8's defaults.
+ * tidies the environment. Never fails: without process.execve, or if it throws, the run goes on
+ * with ordinary pages and V8's defaults.
  */
 function relaunchWithHugePages(mode) {
     const relaunched = process.env[PRIOR_TUNABLES] !== undefined;

@@ -83,8 +83,8 @@ function readThpMode(): string | undefined {
  * Called first by the entry points, before anything heavy loads, with the run's mode:
  * re-executes this process once with huge pages asked for and, when restoring, a small young
  * generation (young-generation.ts: V8 too reads it only at start); in the re-executed process,
- * tidies the environment. Never fails: without process.execve, or if it
- * throws, the run goes on with ordinary pages and V8's defaults.
+ * tidies the environment. Never fails: without process.execve, or if it throws, the run goes on
+ * with ordinary pages and V8's defaults.
  */
 export function relaunchWithHugePages(mode: string | undefined): void {
   const relaunched = process.env[PRIOR_TUNABLES] !== undefined

@@ -1,3 +1,5 @@
+import type { Mode } from '../config/config.js'
+
 /**
  * V8's young generation for the re-executed process of the restoring modes (restore-test,
  * restore): 1 MiB semi-spaces instead of V8's default (up to 16 MiB each on a 64-bit host).
@@ -24,7 +26,7 @@
 export const SEMI_SPACE_FLAG = '--max-semi-space-size'
 export const SEMI_SPACE_MIB = 1
 /** The modes that restore a snapshot without taking one. */
-export const SMALL_YOUNG_GENERATION_MODES: readonly string[] = ['restore-test', 'restore']
+export const SMALL_YOUNG_GENERATION_MODES: readonly Mode[] = ['restore-test', 'restore']
 
 /** The flags to add to node's own arguments for `mode`: none when the user chose a size already. */
 export function youngGenerationFlags(
@@ -32,7 +34,7 @@ export function youngGenerationFlags(
   execArgv: readonly string[],
   nodeOptions: string | undefined
 ): string[] {
-  if (!SMALL_YOUNG_GENERATION_MODES.includes(mode ?? '')) return []
+  if (!SMALL_YOUNG_GENERATION_MODES.includes(mode as Mode)) return []
   // V8 reads - and _ alike in flag names
   const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((arg) =>
     /^--(max|min)-semi-space-size(=|$)/.test(arg.replaceAll('_', '-'))
