@@ -1,7 +1,7 @@
 import { C as COMPRESSIONS, M as MODES, m as modeNeedsPassphrase } from './config.js';
 import os, { availableParallelism } from 'node:os';
 import path, { basename } from 'node:path';
-import { o as object, s as string, _ as _enum, I as INDEX_PATH, n as number, N as NEVER, v as verifyIntoFolder, r as removeTree, b as NoGoError, C as ChunkNonce, d as CHUNK_SIZE, e as sealChunk, F as FILE_KEY_SIZE, f as encodeHeader, g as scryptStanzaShape, w as wrapScrypt, h as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, H as Header, B as BufferPool, M as MODE_MASK, t as tempNameFor, i as IndexBuilder, j as ProgressReporter, k as fsyncDir, l as writeManifest, m as snapshotFileName, q as createPackageDir, u as removePackageDir, x as restoreTest, y as writeFileAtomic } from './package-cleanup.js';
+import { o as object, s as string, _ as _enum, I as INDEX_PATH, n as number, N as NEVER, v as verifyIntoFolder, r as removeTree, b as NoGoError, C as ChunkNonce, d as CHUNK_SIZE, e as sealChunk, F as FILE_KEY_SIZE, f as encodeHeader, g as scryptStanzaShape, w as wrapScrypt, h as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, H as Header, B as BufferPool, M as MODE_MASK, t as tempNameFor, i as IndexBuilder, E as EarlyFree, j as ProgressReporter, k as fsyncDir, l as writeManifest, m as snapshotFileName, q as createPackageDir, u as removePackageDir, x as restoreTest, y as writeFileAtomic } from './package-cleanup.js';
 import fs, { createReadStream } from 'node:fs';
 import { Transform, Writable, PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -337,14 +337,17 @@ async function restoreIntoTarget(manifestPath, passphrase, target, logger) {
  */
 class PayloadEncrypter {
     key;
+    early;
     nonce = new ChunkNonce();
     counter = 0;
     /** Plaintext not yet sealed; reused, since the cipher's output is always a fresh buffer. */
     held = Buffer.allocUnsafe(CHUNK_SIZE);
     heldLength = 0;
     finished = false;
-    constructor(key) {
+    /** `early`: told of each ciphertext handed on (fresh memory, no reference kept here). */
+    constructor(key, early) {
         this.key = key;
+        this.early = early;
     }
     update(data, emit) {
         if (this.finished)
@@ -383,6 +386,7 @@ class PayloadEncrypter {
     seal(plaintext, last, emit) {
         const [ciphertext, tag] = sealChunk(this.key, this.nonce.set(this.counter, last), plaintext);
         this.counter++;
+        this.early?.handOver(ciphertext);
         emit(ciphertext);
         emit(tag);
     }
@@ -397,21 +401,28 @@ const MAX_ENCRYPT_WORK_FACTOR = 20;
  * header in front of it later (see encryptHeaderLast).
  */
 class AgeEncryptStream extends Transform {
+    early;
     encrypter;
     release = (piece) => {
         this.push(piece);
     };
-    /** `header` must come from encodeHeader with this same `fileKey`. */
-    constructor(fileKey, header) {
+    /**
+     * `header` must come from encodeHeader with this same `fileKey`. `early`: told of each
+     * ciphertext handed on, and of each input piece once encrypted (see EarlyFree).
+     */
+    constructor(fileKey, header, early) {
         // Room for a few chunks each way, so neither side stalls on every 64 KiB chunk.
         super({ writableHighWaterMark: 4 * FRAME_SIZE, readableHighWaterMark: 4 * FRAME_SIZE });
+        this.early = early;
         const nonce = randomBytes(PAYLOAD_NONCE_SIZE);
-        this.encrypter = new PayloadEncrypter(payloadKey(fileKey, nonce));
+        this.encrypter = new PayloadEncrypter(payloadKey(fileKey, nonce), early);
         this.push(header ? Buffer.concat([header, nonce]) : Buffer.from(nonce));
     }
     _transform(chunk, _encoding, callback) {
         try {
             this.encrypter.update(chunk, this.release);
+            // sealed or copied: the encrypter keeps no view of it
+            this.early?.done(chunk);
         }
         catch (err) {
             callback(err);
@@ -435,14 +446,14 @@ class AgeEncryptStream extends Transform {
  * key, never from the passphrase, so only the header waits for the wrap. At the default work
  * factor scrypt takes over a second here, which the payload no longer spends idle.
  */
-function encryptHeaderLast(passphrase, workFactor) {
+function encryptHeaderLast(passphrase, workFactor, early) {
     checkWorkFactor(workFactor);
     const fileKey = randomBytes(FILE_KEY_SIZE);
     const headerLength = encodeHeader([scryptStanzaShape(workFactor)], fileKey).length;
     // the passphrase is copied: the caller may wipe its buffer while scrypt still runs; a header
     // of another length than reserved is refused by the writer that fills the gap (HeaderLastFile)
     const header = wrapScrypt(fileKey, Buffer.from(passphrase), workFactor).then((stanza) => encodeHeader([stanza], fileKey));
-    return { payload: new AgeEncryptStream(fileKey), headerLength, header };
+    return { payload: new AgeEncryptStream(fileKey, undefined, early), headerLength, header };
 }
 function checkWorkFactor(workFactor) {
     if (!Number.isInteger(workFactor) ||
@@ -472,6 +483,7 @@ const FLUSH_EVERY = 16 * 1024 * 1024;
  * with its error.
  */
 class HeaderLastFile extends Writable {
+    early;
     #path;
     #headerLength;
     #hash = createHash('sha256');
@@ -488,8 +500,10 @@ class HeaderLastFile extends Writable {
     #flushAt = FLUSH_EVERY;
     /** A background flush that failed: the data may not be on disk, so the file is not good. */
     #flushError;
-    constructor(filePath, headerLength, header) {
+    /** `early`: told of each chunk once it is written (and hashed, when caught up). */
+    constructor(filePath, headerLength, header, early) {
         super({ highWaterMark: 4 * 1024 * 1024 });
+        this.early = early;
         if (!Number.isInteger(headerLength) || headerLength < 0) {
             throw new RangeError('headerLength must be a whole number of bytes');
         }
@@ -545,9 +559,12 @@ class HeaderLastFile extends Writable {
             await this.#catchUp();
         const total = await writeAllAt(this.#open(), chunks, this.#position);
         this.#position += total;
-        if (this.#caughtUp)
-            for (const chunk of chunks)
+        for (const chunk of chunks) {
+            if (this.#caughtUp)
                 this.#hash.update(chunk);
+            // on disk (and hashed, or to be hashed from the disk in #catchUp): no longer needed
+            this.early?.done(chunk);
+        }
         this.#flushInBackground();
     }
     /**
@@ -1171,21 +1188,29 @@ class EnginePool {
     #idle = [];
     #create;
     #reset;
+    #early;
     #closed = false;
     /**
      * `reset`: whether an engine needs reset() between blocks. deflate does (a finished stream
      * takes no more input); zstd must not (Node's reset drops the parameters, so later frames
      * would lose their checksum) and needs none (a write after a frame's end starts the next).
+     * `early`: told of each piece of output, cut from its engine's output buffer.
      */
-    constructor(create, reset) {
+    constructor(create, reset, early) {
         this.#create = create;
         this.#reset = reset;
+        this.#early = early;
     }
     encode(block) {
         const engine = this.#idle.pop() ?? this.#create();
         return new Promise((resolve, reject) => {
             const parts = [];
-            const onData = (part) => parts.push(part);
+            const onData = (part) => {
+                // emitted as pushed: a view of the engine's output buffer (what read() returns below
+                // may be a copy joining several, so it is not registered)
+                this.#early?.cutFrom(engine, part);
+                parts.push(part);
+            };
             engine.on('data', onData);
             engine.once('error', reject);
             engine.write(block, (error) => {
@@ -1195,7 +1220,7 @@ class EnginePool {
                 for (let part = engine.read(); part !== null; part = engine.read())
                     parts.push(part);
                 if (error || this.#closed)
-                    engine.close();
+                    this.#closeEngine(engine);
                 else {
                     if (this.#reset)
                         engine.reset();
@@ -1212,14 +1237,18 @@ class EnginePool {
     close() {
         this.#closed = true;
         for (const engine of this.#idle.splice(0))
-            engine.close();
+            this.#closeEngine(engine);
+    }
+    #closeEngine(engine) {
+        engine.close();
+        this.#early?.producerDone(engine);
     }
 }
 /**
  * Independent zstd frames. Each records its content size (zstd knows it when a frame is one
  * ending write) and an XXH64 checksum, so stock `zstd -d` detects corruption too; both are cheap.
  */
-function zstdFrames(blockSize) {
+function zstdFrames(blockSize, early) {
     return new EnginePool(() => zlib.createZstdCompress({
         params: {
             [zlib.constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL,
@@ -1227,15 +1256,15 @@ function zstdFrames(blockSize) {
         },
         flush: zlib.constants.ZSTD_e_end,
         chunkSize: room(blockSize)
-    }), false);
+    }), false, early);
 }
 /** gzip members (header, deflate, CRC-32 and size trailer); members concatenate into gzip. */
-function gzipMembers(blockSize) {
+function gzipMembers(blockSize, early) {
     return new EnginePool(() => zlib.createGzip({
         level: GZIP_LEVEL,
         flush: zlib.constants.Z_FINISH,
         chunkSize: room(blockSize)
-    }), true);
+    }), true, early);
 }
 // Room for a whole frame in one output buffer, so a block is one threadpool job rather than a
 // main-thread round trip per 16 KiB (the default chunkSize, which halves throughput).
@@ -1255,14 +1284,15 @@ const DEFAULT_BLOCKS = {
 /**
  * Plaintext tar bytes in, compressed bytes out. zstd and gzip compress independent blocks in
  * parallel on libuv's threadpool and emit them in order: concatenated zstd frames and gzip
- * members are valid streams for stock `zstd -d`, `gzip -d` and `tar --zstd/-z -x`.
+ * members are valid streams for stock `zstd -d`, `gzip -d` and `tar --zstd/-z -x`. `early`: told
+ * of each compressed piece handed on (see EarlyFree).
  */
-function createCompressStream(kind, blocks = DEFAULT_BLOCKS) {
+function createCompressStream(kind, blocks = DEFAULT_BLOCKS, early) {
     switch (kind) {
         case 'zstd':
-            return new BlockTransform(zstdFrames(blocks.blockSize), blocks);
+            return new BlockTransform(zstdFrames(blocks.blockSize, early), blocks);
         case 'gzip':
-            return new BlockTransform(gzipMembers(blocks.blockSize), blocks);
+            return new BlockTransform(gzipMembers(blocks.blockSize, early), blocks);
         case 'none':
             return new PassThrough();
     }
@@ -1444,19 +1474,18 @@ async function createSnapshot(config, passphrase, logger, now = () => new Date()
         const { createdAtDate, finalPath } = await freshName(config, now);
         const tempPath = tempNameFor(finalPath);
         const index = new IndexBuilder();
+        // compressed pieces and ciphertext are freed once encrypted and written, not left to the GC
+        const early = new EarlyFree();
         // scrypt wraps the key while the payload streams; the file's header is filled in after
-        const age = encryptHeaderLast(Buffer.from(passphrase, 'utf8'), config.workFactor);
-        const output = new HeaderLastFile(tempPath, age.headerLength, age.header);
+        const age = encryptHeaderLast(Buffer.from(passphrase, 'utf8'), config.workFactor, early);
+        const output = new HeaderLastFile(tempPath, age.headerLength, age.header, early);
         const progress = new ProgressReporter(logger, 'snapshot');
         // the batches cycle: read into, compressed from, given back once their block is encoded
         const batches = new BufferPool(BATCH, 16);
         try {
             await pipeline(Readable.from(archiveStream(walkIncludes(config.repo, config.includes, (w) => warnings.push(w)), index, (p) => progress.update(p.files, p.bytes), batches), 
             // a few batches of read-ahead keep reading and hashing busy while zstd works
-            { objectMode: false, highWaterMark: 4 * 1024 * 1024 }), createCompressStream(config.compression, {
-                ...DEFAULT_BLOCKS,
-                release: (b) => batches.release(b)
-            }), age.payload, output);
+            { objectMode: false, highWaterMark: 4 * 1024 * 1024 }), createCompressStream(config.compression, { ...DEFAULT_BLOCKS, release: (b) => batches.release(b) }, early), age.payload, output);
             // the output synced the file before finishing
             fs.renameSync(tempPath, finalPath);
             fsyncDir(config.snapshotDir);

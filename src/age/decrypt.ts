@@ -7,12 +7,15 @@ import {
   scryptParams,
   unwrapScrypt
 } from './scrypt-recipient.js'
+import type { EarlyFree } from '../util/early-free.js'
 
 export interface DecryptOptions {
   /** Highest scrypt log2 N to accept; checked before scrypt runs. Default 20. */
   maxWorkFactor?: number
   /** Called with each input chunk once the stream is done with it (for buffer reuse). */
   releaseInput?: (chunk: Buffer) => void
+  /** Told of each plaintext chunk handed on, for the last stage to free (see EarlyFree). */
+  early?: EarlyFree
   /** A key unwrap started earlier by unwrapAhead, with the same passphrase. */
   ahead?: UnwrapAhead
 }
@@ -75,7 +78,8 @@ export function createDecryptStream(
       ahead && header.macInput.equals(ahead.macInput) && header.mac.equals(ahead.mac)
         ? ahead.fileKey
         : unwrapScrypt(header.stanzas, secret, maxWorkFactor),
-    options.releaseInput
+    options.releaseInput,
+    options.early
   )
 }
 

@@ -3,6 +3,7 @@ import { Transform, type TransformCallback } from 'node:stream'
 import { encodeHeader } from './header.js'
 import { FILE_KEY_SIZE, PAYLOAD_NONCE_SIZE, payloadKey } from './keys.js'
 import { scryptStanzaShape, wrapScrypt } from './scrypt-recipient.js'
+import type { EarlyFree } from '../util/early-free.js'
 import { PayloadEncrypter } from './stream-encrypt.js'
 import { FRAME_SIZE } from './stream.js'
 
@@ -21,18 +22,27 @@ export class AgeEncryptStream extends Transform {
     this.push(piece)
   }
 
-  /** `header` must come from encodeHeader with this same `fileKey`. */
-  constructor(fileKey: Uint8Array, header?: Uint8Array) {
+  /**
+   * `header` must come from encodeHeader with this same `fileKey`. `early`: told of each
+   * ciphertext handed on, and of each input piece once encrypted (see EarlyFree).
+   */
+  constructor(
+    fileKey: Uint8Array,
+    header?: Uint8Array,
+    private readonly early?: EarlyFree
+  ) {
     // Room for a few chunks each way, so neither side stalls on every 64 KiB chunk.
     super({ writableHighWaterMark: 4 * FRAME_SIZE, readableHighWaterMark: 4 * FRAME_SIZE })
     const nonce = randomBytes(PAYLOAD_NONCE_SIZE)
-    this.encrypter = new PayloadEncrypter(payloadKey(fileKey, nonce))
+    this.encrypter = new PayloadEncrypter(payloadKey(fileKey, nonce), early)
     this.push(header ? Buffer.concat([header, nonce]) : Buffer.from(nonce))
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
       this.encrypter.update(chunk, this.release)
+      // sealed or copied: the encrypter keeps no view of it
+      this.early?.done(chunk)
     } catch (err) {
       callback(err as Error)
       return
@@ -79,7 +89,8 @@ export interface HeaderLastEncryption {
  */
 export function encryptHeaderLast(
   passphrase: Uint8Array,
-  workFactor: number
+  workFactor: number,
+  early?: EarlyFree
 ): HeaderLastEncryption {
   checkWorkFactor(workFactor)
   const fileKey = randomBytes(FILE_KEY_SIZE)
@@ -89,7 +100,7 @@ export function encryptHeaderLast(
   const header = wrapScrypt(fileKey, Buffer.from(passphrase), workFactor).then((stanza) =>
     encodeHeader([stanza], fileKey)
   )
-  return { payload: new AgeEncryptStream(fileKey), headerLength, header }
+  return { payload: new AgeEncryptStream(fileKey, undefined, early), headerLength, header }
 }
 
 function checkWorkFactor(workFactor: number): void {

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { PassThrough, type Transform } from 'node:stream'
 import type { Compression } from '../config/config.js'
+import type { EarlyFree } from '../util/early-free.js'
 import { BlockTransform, type BlockTransformOptions } from './block-transform.js'
 import { gzipMembers, zstdFrames } from './frames.js'
 
@@ -17,17 +18,19 @@ export const DEFAULT_BLOCKS: BlockTransformOptions = {
 /**
  * Plaintext tar bytes in, compressed bytes out. zstd and gzip compress independent blocks in
  * parallel on libuv's threadpool and emit them in order: concatenated zstd frames and gzip
- * members are valid streams for stock `zstd -d`, `gzip -d` and `tar --zstd/-z -x`.
+ * members are valid streams for stock `zstd -d`, `gzip -d` and `tar --zstd/-z -x`. `early`: told
+ * of each compressed piece handed on (see EarlyFree).
  */
 export function createCompressStream(
   kind: Compression,
-  blocks: BlockTransformOptions = DEFAULT_BLOCKS
+  blocks: BlockTransformOptions = DEFAULT_BLOCKS,
+  early?: EarlyFree
 ): Transform {
   switch (kind) {
     case 'zstd':
-      return new BlockTransform(zstdFrames(blocks.blockSize), blocks)
+      return new BlockTransform(zstdFrames(blocks.blockSize, early), blocks)
     case 'gzip':
-      return new BlockTransform(gzipMembers(blocks.blockSize), blocks)
+      return new BlockTransform(gzipMembers(blocks.blockSize, early), blocks)
     case 'none':
       return new PassThrough()
   }

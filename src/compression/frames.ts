@@ -1,5 +1,6 @@
 import type { Transform } from 'node:stream'
 import zlib from 'node:zlib'
+import type { EarlyFree } from '../util/early-free.js'
 import type { BlockCodec } from './block-transform.js'
 
 /** zstd's own default level, as `zstd` and `tar --zstd` use. */
@@ -19,23 +20,31 @@ class EnginePool implements BlockCodec {
   readonly #idle: Engine[] = []
   readonly #create: () => Engine
   readonly #reset: boolean
+  readonly #early: EarlyFree | undefined
   #closed = false
 
   /**
    * `reset`: whether an engine needs reset() between blocks. deflate does (a finished stream
    * takes no more input); zstd must not (Node's reset drops the parameters, so later frames
    * would lose their checksum) and needs none (a write after a frame's end starts the next).
+   * `early`: told of each piece of output, cut from its engine's output buffer.
    */
-  constructor(create: () => Engine, reset: boolean) {
+  constructor(create: () => Engine, reset: boolean, early?: EarlyFree) {
     this.#create = create
     this.#reset = reset
+    this.#early = early
   }
 
   encode(block: Buffer): Promise<Buffer[]> {
     const engine = this.#idle.pop() ?? this.#create()
     return new Promise((resolve, reject) => {
       const parts: Buffer[] = []
-      const onData = (part: Buffer): number => parts.push(part)
+      const onData = (part: Buffer): void => {
+        // emitted as pushed: a view of the engine's output buffer (what read() returns below
+        // may be a copy joining several, so it is not registered)
+        this.#early?.cutFrom(engine, part)
+        parts.push(part)
+      }
       engine.on('data', onData)
       engine.once('error', reject)
       engine.write(block, (error) => {
@@ -44,7 +53,7 @@ class EnginePool implements BlockCodec {
         // output still buffered (not emitted as 'data') comes after what was: order is kept
         for (let part = engine.read(); part !== null; part = engine.read())
           parts.push(part as Buffer)
-        if (error || this.#closed) engine.close()
+        if (error || this.#closed) this.#closeEngine(engine)
         else {
           if (this.#reset) engine.reset()
           this.#idle.push(engine)
@@ -58,7 +67,12 @@ class EnginePool implements BlockCodec {
   /** Frees the native contexts; close, not end: end() would add an empty frame or member. */
   close(): void {
     this.#closed = true
-    for (const engine of this.#idle.splice(0)) engine.close()
+    for (const engine of this.#idle.splice(0)) this.#closeEngine(engine)
+  }
+
+  #closeEngine(engine: Engine): void {
+    engine.close()
+    this.#early?.producerDone(engine)
   }
 }
 
@@ -66,7 +80,7 @@ class EnginePool implements BlockCodec {
  * Independent zstd frames. Each records its content size (zstd knows it when a frame is one
  * ending write) and an XXH64 checksum, so stock `zstd -d` detects corruption too; both are cheap.
  */
-export function zstdFrames(blockSize: number): BlockCodec {
+export function zstdFrames(blockSize: number, early?: EarlyFree): BlockCodec {
   return new EnginePool(
     () =>
       zlib.createZstdCompress({
@@ -77,12 +91,13 @@ export function zstdFrames(blockSize: number): BlockCodec {
         flush: zlib.constants.ZSTD_e_end,
         chunkSize: room(blockSize)
       }) as unknown as Engine,
-    false
+    false,
+    early
   )
 }
 
 /** gzip members (header, deflate, CRC-32 and size trailer); members concatenate into gzip. */
-export function gzipMembers(blockSize: number): BlockCodec {
+export function gzipMembers(blockSize: number, early?: EarlyFree): BlockCodec {
   return new EnginePool(
     () =>
       zlib.createGzip({
@@ -90,7 +105,8 @@ export function gzipMembers(blockSize: number): BlockCodec {
         flush: zlib.constants.Z_FINISH,
         chunkSize: room(blockSize)
       }) as unknown as Engine,
-    true
+    true,
+    early
   )
 }
 

@@ -11,6 +11,7 @@ import { digestOfIndex } from '../snapshot/index-format.js'
 import { readManifest, snapshotPathOf, type Manifest } from '../snapshot/manifest.js'
 import type { Logger } from '../util/logger.js'
 import { BufferPool } from '../util/buffer-pool.js'
+import { EarlyFree } from '../util/early-free.js'
 import { readHead, readPooled } from '../util/pooled-read.js'
 import { ProgressReporter } from '../util/progress.js'
 import { checkCiphertext } from './ciphertext-check.js'
@@ -141,6 +142,8 @@ async function decryptInto({
   try {
     // read buffers go round: read into, decrypted from, given back by the decrypter
     const reads = new BufferPool(READ_SIZE, 8)
+    // decrypted and decompressed pieces are freed once taken in, not left to the GC
+    const early = new EarlyFree()
     await pipeline(
       Readable.from(readPooled(snapshotPath, reads), {
         objectMode: false,
@@ -149,14 +152,16 @@ async function decryptInto({
       createDecryptStream(secret, {
         maxWorkFactor: DEFAULT_MAX_WORK_FACTOR,
         releaseInput: (chunk) => reads.release(chunk),
-        ahead
+        ahead,
+        early
       }),
-      createDecompressStream(manifest.compression),
+      createDecompressStream(manifest.compression, early),
       async (source: AsyncIterable<Buffer>) => {
         extracted = await extractSnapshotTar(source, dest, {
           onProgress: (p) => progress.update(p.entries, p.bytes),
           maxBytes: manifest.content.bytes,
-          thread
+          thread,
+          early
         })
       }
     )

@@ -12,6 +12,7 @@ import { ProgressReporter } from '../util/progress.js'
 import { archiveStream, BATCH } from './archive-stream.js'
 import { createCompressStream, DEFAULT_BLOCKS } from '../compression/compress.js'
 import { BufferPool } from '../util/buffer-pool.js'
+import { EarlyFree } from '../util/early-free.js'
 import { IndexBuilder } from './index-format.js'
 import { writeManifest, type Manifest } from './manifest.js'
 import { lockSnapshotDir, removeStaleTemps } from './snapshot-dir-lock.js'
@@ -70,9 +71,11 @@ export async function createSnapshot(
     const { createdAtDate, finalPath } = await freshName(config, now)
     const tempPath = tempNameFor(finalPath)
     const index = new IndexBuilder()
+    // compressed pieces and ciphertext are freed once encrypted and written, not left to the GC
+    const early = new EarlyFree()
     // scrypt wraps the key while the payload streams; the file's header is filled in after
-    const age = encryptHeaderLast(Buffer.from(passphrase, 'utf8'), config.workFactor)
-    const output = new HeaderLastFile(tempPath, age.headerLength, age.header)
+    const age = encryptHeaderLast(Buffer.from(passphrase, 'utf8'), config.workFactor, early)
+    const output = new HeaderLastFile(tempPath, age.headerLength, age.header, early)
     const progress = new ProgressReporter(logger, 'snapshot')
     // the batches cycle: read into, compressed from, given back once their block is encoded
     const batches = new BufferPool(BATCH, 16)
@@ -88,10 +91,11 @@ export async function createSnapshot(
           // a few batches of read-ahead keep reading and hashing busy while zstd works
           { objectMode: false, highWaterMark: 4 * 1024 * 1024 }
         ),
-        createCompressStream(config.compression, {
-          ...DEFAULT_BLOCKS,
-          release: (b) => batches.release(b)
-        }),
+        createCompressStream(
+          config.compression,
+          { ...DEFAULT_BLOCKS, release: (b) => batches.release(b) },
+          early
+        ),
         age.payload,
         output
       )
