@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-import { t as touchesSnapshots, r as relaunchWithHugePages } from './huge-pages.js';
+import { c as createsSnapshots, r as relaunchWithHugePages } from './huge-pages.js';
 import 'node:fs';
-import './config.js';
 
 /** The oldest Node major the bundle runs on: zstd in node:zlib and the action runtime (node24). */
 const MIN_NODE_MAJOR = 24;
@@ -21,10 +20,10 @@ if (tooOld) {
     process.exit(2);
 }
 
-// before the CLI's code loads (the re-executed process loads it once, not twice); not for
-// --help, --version or the dry-run alone, where it would only cost a second start
-if (touchesSnapshots(process.argv[2]))
-    relaunchWithHugePages(process.argv[2]);
+// before the CLI's code loads (the re-executed process loads it once, not twice); only when
+// creating a snapshot: elsewhere it would cost a second start and gain nothing
+if (createsSnapshots(process.argv[2]))
+    relaunchWithHugePages();
 const { runCli } = await import('./run-cli.js');
 process.exitCode = await runCli({
     argv: process.argv.slice(2),

@@ -1,11 +1,10 @@
-import { t as touchesSnapshots, r as relaunchWithHugePages } from './huge-pages.js';
+import { c as createsSnapshots, r as relaunchWithHugePages } from './huge-pages.js';
 import 'node:fs';
-import './config.js';
 
 // before the action's code loads (the re-executed process loads it once, not twice); an
 // invalid mode is reported by the action itself, after the relaunch
 const mode = (process.env.INPUT_MODE ?? 'precutover').trim() || 'precutover';
-if (touchesSnapshots(mode))
-    relaunchWithHugePages(mode);
+if (createsSnapshots(mode))
+    relaunchWithHugePages();
 const { run } = await import('./main.js');
 await run();

@@ -36,7 +36,6 @@ import 'node:fs';
 import 'node:path';
 import 'node:stream/promises';
 import 'node:crypto';
-import './config.js';
 import 'node:fs/promises';
 
 /**

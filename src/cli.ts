@@ -1,9 +1,9 @@
 import './cli/check-node.js'
-import { relaunchWithHugePages, touchesSnapshots } from './runtime/huge-pages.js'
+import { createsSnapshots, relaunchWithHugePages } from './runtime/huge-pages.js'
 
-// before the CLI's code loads (the re-executed process loads it once, not twice); not for
-// --help, --version or the dry-run alone, where it would only cost a second start
-if (touchesSnapshots(process.argv[2])) relaunchWithHugePages(process.argv[2])
+// before the CLI's code loads (the re-executed process loads it once, not twice); only when
+// creating a snapshot: elsewhere it would cost a second start and gain nothing
+if (createsSnapshots(process.argv[2])) relaunchWithHugePages()
 const { runCli } = await import('./cli/run-cli.js')
 
 process.exitCode = await runCli({

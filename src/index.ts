@@ -1,8 +1,8 @@
-import { relaunchWithHugePages, touchesSnapshots } from './runtime/huge-pages.js'
+import { createsSnapshots, relaunchWithHugePages } from './runtime/huge-pages.js'
 
 // before the action's code loads (the re-executed process loads it once, not twice); an
 // invalid mode is reported by the action itself, after the relaunch
 const mode = (process.env.INPUT_MODE ?? 'precutover').trim() || 'precutover'
-if (touchesSnapshots(mode)) relaunchWithHugePages(mode)
+if (createsSnapshots(mode)) relaunchWithHugePages()
 const { run } = await import('./main.js')
 await run()

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs'
-import { MODES, modeNeedsPassphrase, type Mode } from '../config/config.js'
-import { youngGenerationFlags } from './young-generation.js'
+import type { Mode } from '../config/config.js'
 
 /**
  * glibc's malloc asks the kernel for transparent huge pages (madvise) when this tunable is 1.
  * Node's buffers, zstd's contexts and scrypt's 256 MiB all come from malloc; on a VM a fresh 4 KiB
- * page costs ~15 µs to fault in, and a 2 MiB page covers 512 of them. Measured here (256 MiB
- * mixed, work factor 18): snapshot 2.89 -> 2.61 s, restore-test 5.46 -> 4.46 s; at work factor
- * 10: 2.47 -> 2.09 and 4.39 -> 3.87 s; peak RSS unchanged. The setting is read once, at process
- * start, so the process re-executes itself with it (same pid, same argv, same stdio).
+ * page costs ~15 µs to fault in, and a 2 MiB page covers 512 of them. Measured here when first
+ * added (256 MiB mixed, work factor 18): snapshot 2.89 -> 2.61 s, restore-test 5.46 -> 4.46 s;
+ * at work factor 10: 2.47 -> 2.09 and 4.39 -> 3.87 s; peak RSS unchanged. Since buffers are
+ * freed as the pipeline goes, only snapshots still gain (see SNAPSHOT_MODES). The setting is
+ * read once, at process start, so the process re-executes itself with it (same pid, same argv,
+ * same stdio).
  */
 export const HUGETLB_TUNABLE = 'glibc.malloc.hugetlb'
 /** Set only in the re-executed process: what GLIBC_TUNABLES was before we added to it. */
@@ -80,13 +81,12 @@ function readThpMode(): string | undefined {
 }
 
 /**
- * Called first by the entry points, before anything heavy loads, with the run's mode:
- * re-executes this process once with huge pages asked for and, when restoring, a small young
- * generation (young-generation.ts: V8 too reads it only at start); in the re-executed process,
+ * Called first by the entry points, before anything heavy loads, in the modes that create a
+ * snapshot: re-executes this process once with huge pages asked for; in the re-executed process,
  * tidies the environment. Never fails: without process.execve, or if it throws, the run goes on
- * with ordinary pages and V8's defaults.
+ * with ordinary pages.
  */
-export function relaunchWithHugePages(mode: string | undefined): void {
+export function relaunchWithHugePages(): void {
   const relaunched = process.env[PRIOR_TUNABLES] !== undefined
   restoreTunables(process.env)
   if (relaunched || typeof process.execve !== 'function') return
@@ -96,12 +96,7 @@ export function relaunchWithHugePages(mode: string | undefined): void {
   try {
     process.execve(
       process.execPath,
-      [
-        process.execPath,
-        ...youngGenerationFlags(mode, process.execArgv, process.env.NODE_OPTIONS),
-        ...process.execArgv,
-        ...process.argv.slice(1)
-      ],
+      [process.execPath, ...process.execArgv, ...process.argv.slice(1)],
       env
     )
   } catch {
@@ -109,7 +104,16 @@ export function relaunchWithHugePages(mode: string | undefined): void {
   }
 }
 
-/** Whether `mode` snapshots or restores (where huge pages pay), as opposed to the dry-run alone. */
-export function touchesSnapshots(mode: string | undefined): boolean {
-  return (MODES as readonly string[]).includes(mode ?? '') && modeNeedsPassphrase(mode as Mode)
+/**
+ * The modes that create a snapshot, where huge pages still pay for the second start. Not the
+ * restoring modes any more: once the pipeline freed its buffers as it went (early-free.ts), a
+ * restore-test faulted in little fresh memory, and its second start cost as much as huge pages
+ * saved (tmpfs, 10 alternating runs: 1.87 s re-executed, 1.75 s not; ext4, 12: 3.01 and 2.97).
+ * A snapshot still gains a little (1.65 against 1.72 s on ext4, 1.73 against 1.79 on tmpfs).
+ */
+const SNAPSHOT_MODES: readonly Mode[] = ['precutover', 'snapshot']
+
+/** Whether `mode` creates a snapshot (where huge pages pay), as opposed to restoring or the dry-run. */
+export function createsSnapshots(mode: string | undefined): boolean {
+  return (SNAPSHOT_MODES as readonly string[]).includes(mode ?? '')
 }
