@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-import { c as createsSnapshots, r as relaunchWithHugePages } from './huge-pages.js';
+import { c as createsSnapshots, r as relaunchWithHugePages, h as handlesSnapshots, k as keepYoungGenerationSmall } from './young-generation.js';
 import 'node:fs';
+import 'node:v8';
+import './config.js';
 
 /** The oldest Node major the bundle runs on: zstd in node:zlib and the action runtime (node24). */
 const MIN_NODE_MAJOR = 24;
@@ -24,6 +26,8 @@ if (tooOld) {
 // creating a snapshot: elsewhere it would cost a second start and gain nothing
 if (createsSnapshots(process.argv[2]))
     relaunchWithHugePages();
+if (handlesSnapshots(process.argv[2]))
+    keepYoungGenerationSmall();
 const { runCli } = await import('./run-cli.js');
 process.exitCode = await runCli({
     argv: process.argv.slice(2),

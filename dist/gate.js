@@ -1,6 +1,7 @@
-import { o as object, s as string, _ as _enum, C as COMPRESSIONS, M as MODES, I as INDEX_PATH, n as number, N as NEVER, m as modeNeedsPassphrase, v as verifyIntoFolder, r as removeTree, b as NoGoError, d as ChunkNonce, e as CHUNK_SIZE, f as sealChunk, F as FILE_KEY_SIZE, g as encodeHeader, h as scryptStanzaShape, w as wrapScrypt, i as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, H as Header, B as BufferPool, j as MODE_MASK, t as tempNameFor, k as IndexBuilder, E as EarlyFree, l as ProgressReporter, q as fsyncDir, u as writeManifest, x as snapshotFileName, y as createPackageDir, z as removePackageDir, A as restoreTest, D as writeFileAtomic } from './package-cleanup.js';
+import { C as COMPRESSIONS, M as MODES, m as modeNeedsPassphrase } from './config.js';
 import os, { availableParallelism } from 'node:os';
 import path, { basename } from 'node:path';
+import { o as object, s as string, _ as _enum, I as INDEX_PATH, n as number, N as NEVER, v as verifyIntoFolder, r as removeTree, b as NoGoError, C as ChunkNonce, d as CHUNK_SIZE, e as sealChunk, F as FILE_KEY_SIZE, f as encodeHeader, g as scryptStanzaShape, w as wrapScrypt, h as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, H as Header, B as BufferPool, M as MODE_MASK, t as tempNameFor, i as IndexBuilder, E as EarlyFree, j as ProgressReporter, k as fsyncDir, l as writeManifest, m as snapshotFileName, q as createPackageDir, u as removePackageDir, x as restoreTest, y as writeFileAtomic } from './package-cleanup.js';
 import fs, { createReadStream } from 'node:fs';
 import { Transform, Writable, PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

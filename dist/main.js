@@ -32,13 +32,14 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import './config.js';
+import 'node:os';
+import 'node:path';
 import './package-cleanup.js';
 import 'node:fs';
-import 'node:path';
 import 'node:stream/promises';
 import 'node:crypto';
 import 'node:fs/promises';
-import 'node:os';
 import 'node:child_process';
 import 'node:string_decoder';
 

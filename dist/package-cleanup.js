@@ -3,21 +3,10 @@ import path, { posix } from 'node:path';
 import { Transform, PassThrough, Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createHash, createHmac, createSecretKey, hkdfSync, createCipheriv, createDecipheriv, timingSafeEqual, randomBytes, scrypt, hash } from 'node:crypto';
+import { C as COMPRESSIONS } from './config.js';
 import { open as open$1, mkdir, mkdtemp, writeFile, rm, readdir } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import { Worker } from 'node:worker_threads';
-
-const MODES = [
-    'precutover',
-    'migration-dry-run',
-    'snapshot',
-    'restore-test',
-    'restore'
-];
-const COMPRESSIONS = ['zstd', 'gzip', 'none'];
-function modeNeedsPassphrase(mode) {
-    return mode !== 'migration-dry-run';
-}
 
 function getEnumValues(entries) {
     const numericValues = Object.values(entries).filter((v) => typeof v === "number");
@@ -9553,4 +9542,4 @@ async function cleanupLeftoverPackages(tempDir) {
     return dirs;
 }
 
-export { restoreTest as A, BufferPool as B, COMPRESSIONS as C, writeFileAtomic as D, EarlyFree as E, FILE_KEY_SIZE as F, Header as H, INDEX_PATH as I, MODES as M, NEVER as N, PAYLOAD_NONCE_SIZE as P, _enum as _, cleanupLeftoverRestoreTests as a, NoGoError as b, cleanupLeftoverPackages as c, ChunkNonce as d, CHUNK_SIZE$1 as e, sealChunk as f, encodeHeader as g, scryptStanzaShape as h, FRAME_SIZE as i, MODE_MASK as j, IndexBuilder as k, ProgressReporter as l, modeNeedsPassphrase as m, number as n, object as o, payloadKey as p, fsyncDir as q, removeTree as r, string as s, tempNameFor as t, writeManifest as u, verifyIntoFolder as v, wrapScrypt as w, snapshotFileName as x, createPackageDir as y, removePackageDir as z };
+export { BufferPool as B, ChunkNonce as C, EarlyFree as E, FILE_KEY_SIZE as F, Header as H, INDEX_PATH as I, MODE_MASK as M, NEVER as N, PAYLOAD_NONCE_SIZE as P, _enum as _, cleanupLeftoverRestoreTests as a, NoGoError as b, cleanupLeftoverPackages as c, CHUNK_SIZE$1 as d, sealChunk as e, encodeHeader as f, scryptStanzaShape as g, FRAME_SIZE as h, IndexBuilder as i, ProgressReporter as j, fsyncDir as k, writeManifest as l, snapshotFileName as m, number as n, object as o, payloadKey as p, createPackageDir as q, removeTree as r, string as s, tempNameFor as t, removePackageDir as u, verifyIntoFolder as v, wrapScrypt as w, restoreTest as x, writeFileAtomic as y };

@@ -36,6 +36,7 @@ import 'node:fs';
 import 'node:path';
 import 'node:stream/promises';
 import 'node:crypto';
+import './config.js';
 import 'node:fs/promises';
 
 /**

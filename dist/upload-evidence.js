@@ -51,6 +51,7 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import './config.js';
 import './package-cleanup.js';
 import 'node:stream/promises';
 import 'node:child_process';
