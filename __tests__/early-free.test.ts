@@ -152,12 +152,18 @@ describe('what EarlyFree assumes of zlib, pinned on this Node', () => {
   })
 })
 
+/** A file key, a passphrase, and an age header wrapping the one with the other (work factor 10). */
+async function ageKeys(): Promise<{ fileKey: Buffer; passphrase: Buffer; header: Buffer }> {
+  const fileKey = randomBytes(FILE_KEY_SIZE)
+  const passphrase = Buffer.from('early free')
+  const header = encodeHeader([await wrapScrypt(fileKey, passphrase, 10)], fileKey)
+  return { fileKey, passphrase, header }
+}
+
 describe('EarlyFree in the snapshot’s stages', () => {
   it('compressing then encrypting frees their outputs and the bytes stay right', async () => {
     const data = mixedData(12 * 1024 * 1024 + 333, 3)
-    const fileKey = randomBytes(FILE_KEY_SIZE)
-    const passphrase = Buffer.from('early free')
-    const header = encodeHeader([await wrapScrypt(fileKey, passphrase, 10)], fileKey)
+    const { fileKey, header } = await ageKeys()
     const early = new EarlyFree()
     const written: Buffer[] = []
     const sink = new Writable({
@@ -185,9 +191,7 @@ describe('EarlyFree in the snapshot’s stages', () => {
 describe('EarlyFree in the restore’s stages', () => {
   it('decrypting then decompressing frees their outputs and the bytes stay right', async () => {
     const data = mixedData(12 * 1024 * 1024 + 333, 5)
-    const fileKey = randomBytes(FILE_KEY_SIZE)
-    const passphrase = Buffer.from('early free')
-    const header = encodeHeader([await wrapScrypt(fileKey, passphrase, 10)], fileKey)
+    const { fileKey, passphrase, header } = await ageKeys()
     const sealed = await through(
       oddChunks(data),
       createCompressStream('zstd'),
