@@ -57,6 +57,9 @@ export default {
     sourcemap: false,
     entryFileNames: '[name].js',
     chunkFileNames: '[name].js',
+    // what the entry points run before anything else loads (huge pages, the young generation),
+    // in one small chunk named for it rather than after whichever module rollup sees first
+    manualChunks: (id) => (id.includes('/src/runtime/') ? 'process-start' : undefined),
     banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '')
   },
   onwarn(warning, warn) {

@@ -7,12 +7,7 @@ import path from 'node:path'
 import { runAction } from '../__fixtures__/run-action.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 import { CLI } from '../__fixtures__/run-cli.js'
-import {
-  PRIOR_TUNABLES,
-  createsSnapshots,
-  hugePagesEnv,
-  restoreTunables
-} from '../src/runtime/huge-pages.js'
+import { PRIOR_TUNABLES, hugePagesEnv, restoreTunables } from '../src/runtime/huge-pages.js'
 
 const MADVISE = 'always [madvise] never\n'
 const GLIBC = '2.36'
@@ -69,19 +64,6 @@ describe('hugePagesEnv', () => {
     }
     restoreTunables(some)
     expect(some).toEqual({ GLIBC_TUNABLES: 'a=1' })
-  })
-
-  it('only modes that create a snapshot pay for a second start', () => {
-    expect(['precutover', 'snapshot'].map(createsSnapshots)).toEqual([true, true])
-    const others = [
-      'restore-test',
-      'restore',
-      'migration-dry-run',
-      '--help',
-      '--version',
-      undefined
-    ]
-    expect(others.map(createsSnapshots)).toEqual(others.map(() => false))
   })
 })
 
@@ -241,9 +223,15 @@ describe('which runs of the CLI re-execute', () => {
     else expect(run.relaunched).toBeUndefined()
   })
 
-  it('restore-test: never (a second start would cost what huge pages save)', async () => {
+  it('restore-test: once, with its own command line', async () => {
     const run = await watchRelaunch(['restore-test', ...common], env)
     expect(run.code).toBe(0)
+    if (relaunches) expect(run.relaunched?.slice(1, 3)).toEqual([CLI, 'restore-test'])
+    else expect(run.relaunched).toBeUndefined()
+  })
+
+  it('migration-dry-run: never (it only runs commands)', async () => {
+    const run = await watchRelaunch(['migration-dry-run', ...common], env)
     expect(run.relaunched).toBeUndefined()
   })
 })

@@ -6,7 +6,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { CLI } from '../__fixtures__/run-cli.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
-import { handlesSnapshots, userSizesYoungGeneration } from '../src/runtime/young-generation.js'
+import { handlesSnapshots } from '../src/config/config.js'
+import { userSizesYoungGeneration } from '../src/runtime/young-generation.js'
 
 describe('which runs keep the young generation small', () => {
   it('the modes that snapshot or restore', () => {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { c as createsSnapshots, r as relaunchWithHugePages, h as handlesSnapshots, k as keepYoungGenerationSmall } from './young-generation.js';
+import { h as handlesSnapshots } from './config.js';
+import { r as relaunchWithHugePages, k as keepYoungGenerationSmall } from './process-start.js';
 import 'node:fs';
 import 'node:v8';
-import './config.js';
 
 /** The oldest Node major the bundle runs on: zstd in node:zlib and the action runtime (node24). */
 const MIN_NODE_MAJOR = 24;
@@ -22,12 +22,12 @@ if (tooOld) {
     process.exit(2);
 }
 
-// before the CLI's code loads (the re-executed process loads it once, not twice); only when
-// creating a snapshot: elsewhere it would cost a second start and gain nothing
-if (createsSnapshots(process.argv[2]))
+// before the CLI's code loads (the re-executed process loads it once, not twice); not for
+// --help, --version or the dry-run alone, where it would only cost a second start
+if (handlesSnapshots(process.argv[2])) {
     relaunchWithHugePages();
-if (handlesSnapshots(process.argv[2]))
     keepYoungGenerationSmall();
+}
 const { runCli } = await import('./run-cli.js');
 process.exitCode = await runCli({
     argv: process.argv.slice(2),

@@ -1,14 +1,14 @@
-import { c as createsSnapshots, r as relaunchWithHugePages, h as handlesSnapshots, k as keepYoungGenerationSmall } from './young-generation.js';
+import { h as handlesSnapshots } from './config.js';
+import { r as relaunchWithHugePages, k as keepYoungGenerationSmall } from './process-start.js';
 import 'node:fs';
 import 'node:v8';
-import './config.js';
 
 // before the action's code loads (the re-executed process loads it once, not twice); an
 // invalid mode is reported by the action itself, after the relaunch
 const mode = (process.env.INPUT_MODE ?? 'precutover').trim() || 'precutover';
-if (createsSnapshots(mode))
+if (handlesSnapshots(mode)) {
     relaunchWithHugePages();
-if (handlesSnapshots(mode))
     keepYoungGenerationSmall();
+}
 const { run } = await import('./main.js');
 await run();

@@ -1,11 +1,14 @@
 import './cli/check-node.js'
-import { createsSnapshots, relaunchWithHugePages } from './runtime/huge-pages.js'
-import { handlesSnapshots, keepYoungGenerationSmall } from './runtime/young-generation.js'
+import { handlesSnapshots } from './config/config.js'
+import { relaunchWithHugePages } from './runtime/huge-pages.js'
+import { keepYoungGenerationSmall } from './runtime/young-generation.js'
 
-// before the CLI's code loads (the re-executed process loads it once, not twice); only when
-// creating a snapshot: elsewhere it would cost a second start and gain nothing
-if (createsSnapshots(process.argv[2])) relaunchWithHugePages()
-if (handlesSnapshots(process.argv[2])) keepYoungGenerationSmall()
+// before the CLI's code loads (the re-executed process loads it once, not twice); not for
+// --help, --version or the dry-run alone, where it would only cost a second start
+if (handlesSnapshots(process.argv[2])) {
+  relaunchWithHugePages()
+  keepYoungGenerationSmall()
+}
 const { runCli } = await import('./cli/run-cli.js')
 
 process.exitCode = await runCli({

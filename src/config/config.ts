@@ -45,3 +45,8 @@ export interface Config {
 export function modeNeedsPassphrase(mode: Mode): boolean {
   return mode !== 'migration-dry-run'
 }
+
+/** Whether `mode` (unchecked input) snapshots or restores, as opposed to the dry-run alone. */
+export function handlesSnapshots(mode: string | undefined): boolean {
+  return (MODES as readonly string[]).includes(mode ?? '') && modeNeedsPassphrase(mode as Mode)
+}

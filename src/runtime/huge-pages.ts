@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs'
-import type { Mode } from '../config/config.js'
 
 /**
  * glibc's malloc asks the kernel for transparent huge pages (madvise) when this tunable is 1.
@@ -7,7 +6,9 @@ import type { Mode } from '../config/config.js'
  * page costs ~15 µs to fault in, and a 2 MiB page covers 512 of them. Measured here when first
  * added (256 MiB mixed, work factor 18): snapshot 2.89 -> 2.61 s, restore-test 5.46 -> 4.46 s;
  * at work factor 10: 2.47 -> 2.09 and 4.39 -> 3.87 s; peak RSS unchanged. Since buffers are
- * freed as the pipeline goes, only snapshots still gain (see SNAPSHOT_MODES). The setting is
+ * freed as the pipeline goes (early-free.ts), what still pays is mostly scrypt's memory, which
+ * at the default work factor 18 is 256 MiB: restore-test 3.27 -> 2.98 s on tmpfs (10 alternating
+ * runs), against 1.87 and 1.86 s at work factor 10; snapshot 1.99 -> 1.78 s (16 runs). The setting is
  * read once, at process start, so the process re-executes itself with it (same pid, same argv,
  * same stdio).
  */
@@ -81,8 +82,8 @@ function readThpMode(): string | undefined {
 }
 
 /**
- * Called first by the entry points, before anything heavy loads, in the modes that create a
- * snapshot: re-executes this process once with huge pages asked for; in the re-executed process,
+ * Called first by the entry points, before anything heavy loads, in the modes that snapshot or
+ * restore: re-executes this process once with huge pages asked for; in the re-executed process,
  * tidies the environment. Never fails: without process.execve, or if it throws, the run goes on
  * with ordinary pages.
  */
@@ -102,18 +103,4 @@ export function relaunchWithHugePages(): void {
   } catch {
     // exec refused (odd permissions, seccomp): ordinary pages, same results
   }
-}
-
-/**
- * The modes that create a snapshot, where huge pages still pay for the second start. Not the
- * restoring modes any more: once the pipeline freed its buffers as it went (early-free.ts), a
- * restore-test faulted in little fresh memory, and its second start cost as much as huge pages
- * saved (tmpfs, 10 alternating runs: 1.87 s re-executed, 1.75 s not; ext4, 12: 3.01 and 2.97).
- * A snapshot still gains a little (1.65 against 1.72 s on ext4, 1.73 against 1.79 on tmpfs).
- */
-const SNAPSHOT_MODES: readonly Mode[] = ['precutover', 'snapshot']
-
-/** Whether `mode` creates a snapshot (where huge pages pay), as opposed to restoring or the dry-run. */
-export function createsSnapshots(mode: string | undefined): boolean {
-  return (SNAPSHOT_MODES as readonly string[]).includes(mode ?? '')
 }

@@ -1,5 +1,4 @@
 import v8 from 'node:v8'
-import { MODES, modeNeedsPassphrase, type Mode } from '../config/config.js'
 
 /**
  * Keeps V8's young generation at the size it starts with (1 MiB semi-spaces, against up to
@@ -19,11 +18,6 @@ import { MODES, modeNeedsPassphrase, type Mode } from '../config/config.js'
  * node's command line, wins.
  */
 export const NO_GROWTH = '--semi-space-growth-factor=1'
-
-/** Whether `mode` snapshots or restores, as opposed to the dry-run alone. */
-export function handlesSnapshots(mode: string | undefined): boolean {
-  return (MODES as readonly string[]).includes(mode ?? '') && modeNeedsPassphrase(mode as Mode)
-}
 
 /** Whether the user chose the young generation's size or growth for this process. */
 export function userSizesYoungGeneration(
