@@ -7275,7 +7275,8 @@ class BufferPool {
  * collection, which V8 starts only after ~64 MiB more memory outside its heap, so malloc's heap
  * grows to hold it. On a VM, fresh memory is dear (here 2.3\u20133.7 ms per MiB to fault in, against
  * a few hundredths of that for memory just freed by the same process): freed at once, the next
- * output lands in warm memory. Measured on a 256 MiB snapshot: 1.89 \u2192 1.64 s, peak 171 \u2192 111 MiB.
+ * output lands in warm memory. Measured on a 256 MiB snapshot: 1.89 \u2192 1.64 s, peak
+ * 171 \u2192 111 MiB.
  *
  * Freeing is detaching the piece's ArrayBuffer (`transfer(0)`): the bytes go back to malloc and
  * every view of them reads as empty. So it is done only when nothing can still need them:

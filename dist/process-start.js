@@ -8,10 +8,10 @@ import v8 from 'node:v8';
  * added (256 MiB mixed, work factor 18): snapshot 2.89 -> 2.61 s, restore-test 5.46 -> 4.46 s;
  * at work factor 10: 2.47 -> 2.09 and 4.39 -> 3.87 s; peak RSS unchanged. Since buffers are
  * freed as the pipeline goes (early-free.ts), what still pays is mostly scrypt's memory, which
- * at the default work factor 18 is 256 MiB: restore-test 3.27 -> 2.98 s on tmpfs (10 alternating
- * runs), against 1.87 and 1.86 s at work factor 10; snapshot 1.99 -> 1.78 s (16 runs). The setting is
- * read once, at process start, so the process re-executes itself with it (same pid, same argv,
- * same stdio).
+ * at the default work factor 18 is 256 MiB: restore-test 3.27 -> 2.98 s on tmpfs (10
+ * alternating runs), against 1.87 and 1.86 s at work factor 10; snapshot 1.99 -> 1.78 s (16
+ * runs). The setting is read once, at process start, so the process re-executes itself with it
+ * (same pid, same argv, same stdio).
  */
 const HUGETLB_TUNABLE = 'glibc.malloc.hugetlb';
 /** Set only in the re-executed process: what GLIBC_TUNABLES was before we added to it. */
@@ -114,8 +114,8 @@ function relaunchWithHugePages() {
  * (a cipher per 64 KiB chunk, stream callbacks, promises) whose native parts live outside it.
  * With large semi-spaces scavenges are rare, what survives one is promoted into a growing old
  * generation, and the peak climbs with the length of the run. Measured after buffers were freed
- * as they went (early-free.ts), 256 MiB \u2192 2 GiB mixed, one run each: snapshot 104 \u2192 124 MiB with
- * V8's growth and 98 \u2192 114 MiB without; restore-test 111 \u2192 137 and 103 \u2192 121 MiB.
+ * as they went (early-free.ts), 256 MiB \u2192 2 GiB mixed, one run each: snapshot 104 \u2192 124 MiB
+ * with V8's growth and 98 \u2192 114 MiB without; restore-test 111 \u2192 137 and 103 \u2192 121 MiB.
  *
  * How: V8 grows the young generation by `--semi-space-growth-factor` whenever a scavenge finds
  * much of it alive, and reads the factor each time it grows; 1 keeps it where it started. So it
@@ -129,12 +129,11 @@ function userSizesYoungGeneration(execArgv, nodeOptions) {
     // V8 reads - and _ alike in flag names
     return [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((arg) => /^--((max|min)-semi-space-size|semi-space-growth-factor)(=|$)/.test(arg.replaceAll('_', '-')));
 }
-/** Stops the young generation from growing, unless the user sized it; true if it did. */
-function keepYoungGenerationSmall(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS) {
-    if (userSizesYoungGeneration(execArgv, nodeOptions))
-        return false;
-    v8.setFlagsFromString(NO_GROWTH);
-    return true;
+/** Stops the young generation from growing, unless the user sized it. */
+function keepYoungGenerationSmall() {
+    if (!userSizesYoungGeneration(process.execArgv, process.env.NODE_OPTIONS)) {
+        v8.setFlagsFromString(NO_GROWTH);
+    }
 }
 
 export { keepYoungGenerationSmall as k, relaunchWithHugePages as r };

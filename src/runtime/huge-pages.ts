@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs'
  * added (256 MiB mixed, work factor 18): snapshot 2.89 -> 2.61 s, restore-test 5.46 -> 4.46 s;
  * at work factor 10: 2.47 -> 2.09 and 4.39 -> 3.87 s; peak RSS unchanged. Since buffers are
  * freed as the pipeline goes (early-free.ts), what still pays is mostly scrypt's memory, which
- * at the default work factor 18 is 256 MiB: restore-test 3.27 -> 2.98 s on tmpfs (10 alternating
- * runs), against 1.87 and 1.86 s at work factor 10; snapshot 1.99 -> 1.78 s (16 runs). The setting is
- * read once, at process start, so the process re-executes itself with it (same pid, same argv,
- * same stdio).
+ * at the default work factor 18 is 256 MiB: restore-test 3.27 -> 2.98 s on tmpfs (10
+ * alternating runs), against 1.87 and 1.86 s at work factor 10; snapshot 1.99 -> 1.78 s (16
+ * runs). The setting is read once, at process start, so the process re-executes itself with it
+ * (same pid, same argv, same stdio).
  */
 export const HUGETLB_TUNABLE = 'glibc.malloc.hugetlb'
 /** Set only in the re-executed process: what GLIBC_TUNABLES was before we added to it. */

@@ -8,8 +8,8 @@ import v8 from 'node:v8'
  * (a cipher per 64 KiB chunk, stream callbacks, promises) whose native parts live outside it.
  * With large semi-spaces scavenges are rare, what survives one is promoted into a growing old
  * generation, and the peak climbs with the length of the run. Measured after buffers were freed
- * as they went (early-free.ts), 256 MiB → 2 GiB mixed, one run each: snapshot 104 → 124 MiB with
- * V8's growth and 98 → 114 MiB without; restore-test 111 → 137 and 103 → 121 MiB.
+ * as they went (early-free.ts), 256 MiB → 2 GiB mixed, one run each: snapshot 104 → 124 MiB
+ * with V8's growth and 98 → 114 MiB without; restore-test 111 → 137 and 103 → 121 MiB.
  *
  * How: V8 grows the young generation by `--semi-space-growth-factor` whenever a scavenge finds
  * much of it alive, and reads the factor each time it grows; 1 keeps it where it started. So it
@@ -17,7 +17,7 @@ import v8 from 'node:v8'
  * it sets the heap up). A young-generation size or growth the user gave, in NODE_OPTIONS or on
  * node's command line, wins.
  */
-export const NO_GROWTH = '--semi-space-growth-factor=1'
+const NO_GROWTH = '--semi-space-growth-factor=1'
 
 /** Whether the user chose the young generation's size or growth for this process. */
 export function userSizesYoungGeneration(
@@ -30,12 +30,9 @@ export function userSizesYoungGeneration(
   )
 }
 
-/** Stops the young generation from growing, unless the user sized it; true if it did. */
-export function keepYoungGenerationSmall(
-  execArgv: readonly string[] = process.execArgv,
-  nodeOptions: string | undefined = process.env.NODE_OPTIONS
-): boolean {
-  if (userSizesYoungGeneration(execArgv, nodeOptions)) return false
-  v8.setFlagsFromString(NO_GROWTH)
-  return true
+/** Stops the young generation from growing, unless the user sized it. */
+export function keepYoungGenerationSmall(): void {
+  if (!userSizesYoungGeneration(process.execArgv, process.env.NODE_OPTIONS)) {
+    v8.setFlagsFromString(NO_GROWTH)
+  }
 }
