@@ -8,9 +8,9 @@ import { pipeline } from 'node:stream/promises';
 import { randomBytes, createHash } from 'node:crypto';
 import { open, lstat, readlink, access } from 'node:fs/promises';
 import zlib from 'node:zlib';
-import { execFile, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { StringDecoder } from 'node:string_decoder';
+import { execFile } from 'node:child_process';
 
 /**
  * Every input of SPEC.md with its default, in one place: the CLI reads its defaults from here, the
@@ -1623,9 +1623,10 @@ function childEnv(env, passphraseEnv) {
     return out;
 }
 
-const run = promisify(execFile);
 async function git$1(repo, args) {
     // No optional locks: reading the status must not rewrite .git/index under a concurrent git.
+    // loaded here, not at start-up: the modes without a dry-run never need it (~10 ms to load)
+    const run = promisify(process.getBuiltinModule('node:child_process').execFile);
     const { stdout } = await run('git', ['--no-optional-locks', '-c', 'core.quotepath=off', ...args], {
         cwd: repo,
         maxBuffer: 256 * 1024 * 1024,
@@ -1831,13 +1832,15 @@ class LineSplitter {
     }
 }
 
+/** node:child_process, loaded by the first command: the modes without one never pay its ~10 ms. */
+const childProcess = () => process.getBuiltinModule('node:child_process');
 /** Process groups of commands still running: killed if this process is interrupted or exits. */
 const liveGroups = new Set();
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 function killGroup(pid, signal) {
     try {
         if (process.platform === 'win32') {
-            spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' });
+            childProcess().spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' });
             return true;
         }
         process.kill(-pid, signal);
@@ -1929,7 +1932,7 @@ function runCommand(argv, options) {
             });
         };
         try {
-            child = spawn(file, args, {
+            child = childProcess().spawn(file, args, {
                 cwd: options.cwd,
                 env: options.env,
                 detached: true,

@@ -40,8 +40,8 @@ import 'node:fs';
 import 'node:stream/promises';
 import 'node:crypto';
 import 'node:fs/promises';
-import 'node:child_process';
 import 'node:string_decoder';
+import 'node:child_process';
 
 /** The lane's logger on a runner: plain lines, warning annotations and collapsible groups. */
 const coreLogger = {

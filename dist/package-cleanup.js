@@ -6,7 +6,6 @@ import { createHash, createHmac, createSecretKey, hkdfSync, createCipheriv, crea
 import { C as COMPRESSIONS } from './config.js';
 import { open as open$1, mkdir, mkdtemp, writeFile, rm, readdir } from 'node:fs/promises';
 import zlib from 'node:zlib';
-import { Worker } from 'node:worker_threads';
 
 function getEnumValues(entries) {
     const numericValues = Object.values(entries).filter((v) => typeof v === "number");
@@ -9132,6 +9131,8 @@ class WriteThread {
         this.#prefix = Buffer.from(`${root}/`);
         [this.#ops, this.#data] = this.#fresh();
         const workerData = { prefixLength: this.#prefix.length, ops: OP, stop: this.#stop };
+        // loaded by the first restore, not at start-up by every mode (~5 ms)
+        const { Worker } = process.getBuiltinModule('node:worker_threads');
         this.#worker = new Worker(workerFile(), { workerData });
         this.#worker.on('message', (reply) => this.#onReply(reply));
         this.#worker.on('error', (error) => this.#fail(new Error(`the restore's writing thread failed: ${error.message}`)));

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { M as MODES, m as modeNeedsPassphrase } from './config.js';
 import { h as humanDuration, b as bytesBoth, g as groupDigits, d as decisionPointOf, r as rollbackGuidance, a as guidanceText, s as stripControl, I as InputError, c as INPUT_NAMES, T as TOOL, p as parseInputs, e as passphraseFromFileContent, f as resolvePassphrase, i as requirePassphrase, j as runGate } from './gate.js';
-import readline from 'node:readline';
 import 'node:path';
 import './package-cleanup.js';
 import 'node:stream';
@@ -10,10 +9,9 @@ import 'node:stream/promises';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:zlib';
-import 'node:worker_threads';
-import 'node:child_process';
 import 'node:util';
 import 'node:string_decoder';
+import 'node:child_process';
 
 function painter(color) {
     const sgr = (open, close) => (text) => color ? `\x1b[${open}m${text}\x1b[${close}m` : text;
@@ -219,6 +217,8 @@ Exit status: 0 GO, 1 NO-GO, 2 usage or input error.`;
 async function promptPassphrase(prompt) {
     const input = process.stdin;
     const output = process.stderr;
+    // loaded only when a person is asked: every other run would pay ~3 ms for it at start-up
+    const readline = process.getBuiltinModule('node:readline');
     return new Promise((resolve, reject) => {
         const rl = readline.createInterface({ input, terminal: true, output: undefined });
         const wasRaw = input.isTTY ? input.isRaw : false;

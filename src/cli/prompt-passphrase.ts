@@ -1,9 +1,9 @@
-import readline from 'node:readline'
-
 /** Reads a passphrase from the terminal without echoing it. */
 export async function promptPassphrase(prompt: string): Promise<string> {
   const input = process.stdin
   const output = process.stderr
+  // loaded only when a person is asked: every other run would pay ~3 ms for it at start-up
+  const readline = process.getBuiltinModule('node:readline')
   return new Promise((resolve, reject) => {
     const rl = readline.createInterface({ input, terminal: true, output: undefined })
     const wasRaw = input.isTTY ? input.isRaw : false

@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { lstat, readlink } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
-
-const run = promisify(execFile)
 
 /** What git says about the tracked files under repo: enough to see any change a dry-run made. */
 export interface GitState {
@@ -29,6 +26,8 @@ export interface Drift {
 
 async function git(repo: string, args: string[]): Promise<string> {
   // No optional locks: reading the status must not rewrite .git/index under a concurrent git.
+  // loaded here, not at start-up: the modes without a dry-run never need it (~10 ms to load)
+  const run = promisify(process.getBuiltinModule('node:child_process').execFile)
   const { stdout } = await run(
     'git',
     ['--no-optional-locks', '-c', 'core.quotepath=off', ...args],

@@ -1,5 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { LineSplitter, OutputTail } from './output-tail.js'
+
+/** node:child_process, loaded by the first command: the modes without one never pay its ~10 ms. */
+const childProcess = () => process.getBuiltinModule('node:child_process')
 
 export interface RunCommandOptions {
   cwd: string
@@ -34,7 +37,7 @@ const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 function killGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
     if (process.platform === 'win32') {
-      spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' })
+      childProcess().spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' })
       return true
     }
     process.kill(-pid, signal)
@@ -121,7 +124,7 @@ export function runCommand(argv: string[], options: RunCommandOptions): Promise<
     }
 
     try {
-      child = spawn(file, args, {
+      child = childProcess().spawn(file, args, {
         cwd: options.cwd,
         env: options.env,
         detached: true,

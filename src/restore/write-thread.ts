@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { showPath } from './entry-path.js'
 
 /**
@@ -108,6 +108,8 @@ export class WriteThread {
     this.#prefix = Buffer.from(`${root}/`)
     ;[this.#ops, this.#data] = this.#fresh()
     const workerData: WorkerData = { prefixLength: this.#prefix.length, ops: OP, stop: this.#stop }
+    // loaded by the first restore, not at start-up by every mode (~5 ms)
+    const { Worker } = process.getBuiltinModule('node:worker_threads')
     this.#worker = new Worker(workerFile(), { workerData })
     this.#worker.on('message', (reply: Reply) => this.#onReply(reply))
     this.#worker.on('error', (error) =>
