@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { renderTerminal } from '../src/report/render-terminal.js'
@@ -90,6 +90,40 @@ describe('contextFromEnv', () => {
       expect(await contextFromEnv({}, dir)).toEqual({ commit })
       expect(await contextFromEnv({}, path.join(dir, 'missing'))).toEqual({})
     } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('starts git only for a folder inside a git repository', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cg-ctx-'))
+    const savedPath = process.env.PATH
+    try {
+      // a git that records each start, first on PATH, then hands over to the real one
+      const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim()
+      const starts = path.join(dir, 'starts.log')
+      await mkdir(path.join(dir, 'bin'))
+      const fake = path.join(dir, 'bin', 'git')
+      await writeFile(fake, `#!/bin/sh\necho "$*" >> '${starts}'\nexec '${realGit}' "$@"\n`)
+      await chmod(fake, 0o755)
+      process.env.PATH = `${path.join(dir, 'bin')}${path.delimiter}${savedPath}`
+      const startsSoFar = async () =>
+        (await readFile(starts, 'utf8').catch(() => '')).split('\n').filter(Boolean).length
+
+      const plain = path.join(dir, 'plain', 'state')
+      await mkdir(plain, { recursive: true })
+      expect(await contextFromEnv({}, plain)).toEqual({})
+      expect(await startsSoFar()).toBe(0)
+
+      const repo = path.join(dir, 'repo')
+      await mkdir(path.join(repo, 'nested'), { recursive: true })
+      execFileSync(realGit, ['init', '-q', '-b', 'trunk'], { cwd: repo })
+      // a folder below the repository's top level: git is asked, and answers
+      expect(await contextFromEnv({}, path.join(repo, 'nested'))).toEqual({
+        ref: 'refs/heads/trunk'
+      })
+      expect(await startsSoFar()).toBeGreaterThan(0)
+    } finally {
+      process.env.PATH = savedPath
       await rm(dir, { recursive: true, force: true })
     }
   })

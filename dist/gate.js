@@ -10,7 +10,6 @@ import { open, lstat, readlink, access } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import { StringDecoder } from 'node:string_decoder';
-import { execFile } from 'node:child_process';
 
 /**
  * Every input of SPEC.md with its default, in one place: the CLI reads its defaults from here, the
@@ -2251,9 +2250,32 @@ function skippedStep(name, after) {
  * 1 MiB (ls-files of a huge tracked folder) it is the first MiB, enough to know it is not empty.
  */
 function git(dir, args) {
+    // loaded when first needed: a snapshot outside a git folder never starts a process (~10 ms)
+    const { execFile } = process.getBuiltinModule('node:child_process');
     return new Promise((resolve) => {
-        execFile('git', ['-C', dir, ...args], { encoding: 'utf8', timeout: 5000, windowsHide: true }, (error, stdout) => resolve({ ok: !error, out: stdout ?? '' }));
+        execFile('git', ['-C', dir, ...args], { encoding: 'utf8', timeout: 5000, windowsHide: true, env: process.env }, (error, stdout) => resolve({ ok: !error, out: stdout ?? '' }));
     });
+}
+/**
+ * Whether git could know dir: a `.git` in it or in a folder above it, dir being a bare repository
+ * itself, or GIT_DIR set. Asked before git is: starting git stalls this process while it forks
+ * (~30 ms here), only to learn nothing about a folder that no repository holds.
+ */
+function gitMayKnow(dir) {
+    if (process.env.GIT_DIR)
+        return true;
+    let folder = path.resolve(dir);
+    if (fs.existsSync(path.join(folder, 'HEAD')) && fs.existsSync(path.join(folder, 'objects'))) {
+        return true;
+    }
+    for (;;) {
+        if (fs.existsSync(path.join(folder, '.git')))
+            return true;
+        const parent = path.dirname(folder);
+        if (parent === folder)
+            return false;
+        folder = parent;
+    }
 }
 
 /**
@@ -2263,6 +2285,8 @@ function git(dir, args) {
 async function snapshotDirWarnings(config) {
     const rel = path.relative(config.repo, config.snapshotDir);
     if (rel.startsWith('..') || path.isAbsolute(rel))
+        return [];
+    if (!gitMayKnow(config.repo))
         return [];
     if (!(await git(config.repo, ['rev-parse', '--is-inside-work-tree'])).ok)
         return [];
@@ -2366,7 +2390,8 @@ async function gitHead(dir) {
 }
 /**
  * The run context from the Actions environment. Outside Actions (the CLI), commit and ref come
- * from git in `gitDir` when given (one quick local read), and nothing when git is missing. Never rejects, so it can be started early and awaited when the report is built.
+ * from git in `gitDir` when given and inside a git repository, and nothing when git is missing.
+ * Never rejects, so it can be started early and awaited when the report is built.
  */
 async function contextFromEnv(env, gitDir) {
     const context = {
@@ -2386,7 +2411,8 @@ async function contextFromEnv(env, gitDir) {
     if (env.RUNNER_NAME || platform) {
         context.runner = [env.RUNNER_NAME, platform && `(${platform})`].filter(Boolean).join(' ');
     }
-    if (gitDir && (context.commit === undefined || context.ref === undefined)) {
+    const gitAsked = context.commit === undefined || context.ref === undefined;
+    if (gitDir && gitAsked && gitMayKnow(gitDir)) {
         const head = await gitHead(gitDir);
         context.commit ??= head.commit;
         context.ref ??= head.ref;

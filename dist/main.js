@@ -41,7 +41,6 @@ import 'node:stream/promises';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:string_decoder';
-import 'node:child_process';
 
 /** The lane's logger on a runner: plain lines, warning annotations and collapsible groups. */
 const coreLogger = {

@@ -11,7 +11,6 @@ import 'node:fs/promises';
 import 'node:zlib';
 import 'node:util';
 import 'node:string_decoder';
-import 'node:child_process';
 
 function painter(color) {
     const sgr = (open, close) => (text) => color ? `\x1b[${open}m${text}\x1b[${close}m` : text;

@@ -54,7 +54,6 @@ import 'timers';
 import './config.js';
 import './package-cleanup.js';
 import 'node:stream/promises';
-import 'node:child_process';
 
 // Used for controlling the highWaterMark value of the zip that is being streamed
 // The same value is used as the chunk size that is use during upload to blob storage

@@ -1,4 +1,4 @@
-import { git } from '../util/git-output.js'
+import { git, gitMayKnow } from '../util/git-output.js'
 
 /** Where and for what the lane ran: what a reviewer needs to trust the report. */
 export interface RunContext {
@@ -34,7 +34,8 @@ async function gitHead(dir: string): Promise<{ commit?: string; ref?: string }> 
 
 /**
  * The run context from the Actions environment. Outside Actions (the CLI), commit and ref come
- * from git in `gitDir` when given (one quick local read), and nothing when git is missing. Never rejects, so it can be started early and awaited when the report is built.
+ * from git in `gitDir` when given and inside a git repository, and nothing when git is missing.
+ * Never rejects, so it can be started early and awaited when the report is built.
  */
 export async function contextFromEnv(env: NodeJS.ProcessEnv, gitDir?: string): Promise<RunContext> {
   const context: RunContext = {
@@ -54,7 +55,8 @@ export async function contextFromEnv(env: NodeJS.ProcessEnv, gitDir?: string): P
   if (env.RUNNER_NAME || platform) {
     context.runner = [env.RUNNER_NAME, platform && `(${platform})`].filter(Boolean).join(' ')
   }
-  if (gitDir && (context.commit === undefined || context.ref === undefined)) {
+  const gitAsked = context.commit === undefined || context.ref === undefined
+  if (gitDir && gitAsked && gitMayKnow(gitDir)) {
     const head = await gitHead(gitDir)
     context.commit ??= head.commit
     context.ref ??= head.ref

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
 
 export interface GitResult {
   ok: boolean
@@ -12,12 +13,33 @@ export interface GitResult {
  * 1 MiB (ls-files of a huge tracked folder) it is the first MiB, enough to know it is not empty.
  */
 export function git(dir: string, args: string[]): Promise<GitResult> {
+  // loaded when first needed: a snapshot outside a git folder never starts a process (~10 ms)
+  const { execFile } = process.getBuiltinModule('node:child_process')
   return new Promise((resolve) => {
     execFile(
       'git',
       ['-C', dir, ...args],
-      { encoding: 'utf8', timeout: 5000, windowsHide: true },
+      { encoding: 'utf8', timeout: 5000, windowsHide: true, env: process.env },
       (error, stdout) => resolve({ ok: !error, out: stdout ?? '' })
     )
   })
+}
+
+/**
+ * Whether git could know dir: a `.git` in it or in a folder above it, dir being a bare repository
+ * itself, or GIT_DIR set. Asked before git is: starting git stalls this process while it forks
+ * (~30 ms here), only to learn nothing about a folder that no repository holds.
+ */
+export function gitMayKnow(dir: string): boolean {
+  if (process.env.GIT_DIR) return true
+  let folder = path.resolve(dir)
+  if (fs.existsSync(path.join(folder, 'HEAD')) && fs.existsSync(path.join(folder, 'objects'))) {
+    return true
+  }
+  for (;;) {
+    if (fs.existsSync(path.join(folder, '.git'))) return true
+    const parent = path.dirname(folder)
+    if (parent === folder) return false
+    folder = parent
+  }
 }
