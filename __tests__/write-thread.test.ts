@@ -60,6 +60,39 @@ describe('WriteThread', () => {
     expect(fs.statSync(path.join(dest, 'd')).mode & 0o7777).toBe(0o750)
   })
 
+  it('pieces of uneven sizes, one file after another, land whole and in place (writes joined per file)', async () => {
+    const dest = freshDest()
+    const files = [
+      pattern(2.5 * 1024 * 1024, 1),
+      Buffer.from('abc'),
+      Buffer.alloc(0),
+      pattern(1_700_000, 3)
+    ]
+    const thread = new WriteThread(dest)
+    let seed = 12345
+    const nextSize = (): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0
+      return 1 + (seed % 70_000)
+    }
+    try {
+      files.forEach((content, i) => {
+        thread.open(`f${i}`)
+        for (let at = 0; at < content.length;) {
+          const n = Math.min(nextSize(), content.length - at)
+          thread.write(content.subarray(at, at + n))
+          at += n
+        }
+        thread.finishFile(0o644, undefined)
+      })
+      await thread.settle()
+    } finally {
+      await thread.stop()
+    }
+    files.forEach((content, i) => {
+      expect(sha256(fs.readFileSync(path.join(dest, `f${i}`)))).toBe(sha256(content))
+    })
+  })
+
   it('reports the first failure naming the entry, and stops everything after it', async () => {
     const dest = freshDest()
     const thread = new WriteThread(dest)
