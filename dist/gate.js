@@ -2244,12 +2244,16 @@ function skippedStep(name, after) {
 }
 
 /**
- * Runs `git -C dir args` without blocking the event loop, so it can run while a snapshot
- * streams (a synchronous git costs 20\u201325 ms of a stalled process here). Never rejects: git
- * missing, failing or slower than 5 s is `ok: false`. `out` is what git printed even then: past
- * 1 MiB (ls-files of a huge tracked folder) it is the first MiB, enough to know it is not empty.
+ * Runs `git -C dir args`, a question about the repository holding dir, without blocking the
+ * event loop, so it can run while a snapshot streams (a synchronous git costs 20\u201325 ms of a
+ * stalled process here). Never rejects: no repository that could hold dir (git is then not
+ * started at all), git missing, failing or slower than 5 s is `ok: false`. `out` is what git
+ * printed even then: past 1 MiB (ls-files of a huge tracked folder) it is the first MiB, enough to
+ * know it is not empty.
  */
 function git(dir, args) {
+    if (!repositoryMayHold(dir))
+        return Promise.resolve({ ok: false, out: '' });
     // loaded when first needed: a snapshot outside a git folder never starts a process (~10 ms)
     const { execFile } = process.getBuiltinModule('node:child_process');
     return new Promise((resolve) => {
@@ -2257,11 +2261,11 @@ function git(dir, args) {
     });
 }
 /**
- * Whether git could know dir: a `.git` in it or in a folder above it, dir being a bare repository
- * itself, or GIT_DIR set. Asked before git is: starting git stalls this process while it forks
- * (~30 ms here), only to learn nothing about a folder that no repository holds.
+ * Whether a git repository could hold dir: a `.git` in it or in a folder above it, dir being a
+ * bare repository itself, or GIT_DIR set. Asked before git is: starting git stalls this process
+ * while it forks (~30 ms here), only to learn nothing about a folder that no repository holds.
  */
-function gitMayKnow(dir) {
+function repositoryMayHold(dir) {
     if (process.env.GIT_DIR)
         return true;
     let folder = path.resolve(dir);
@@ -2285,8 +2289,6 @@ function gitMayKnow(dir) {
 async function snapshotDirWarnings(config) {
     const rel = path.relative(config.repo, config.snapshotDir);
     if (rel.startsWith('..') || path.isAbsolute(rel))
-        return [];
-    if (!gitMayKnow(config.repo))
         return [];
     if (!(await git(config.repo, ['rev-parse', '--is-inside-work-tree'])).ok)
         return [];
@@ -2411,8 +2413,7 @@ async function contextFromEnv(env, gitDir) {
     if (env.RUNNER_NAME || platform) {
         context.runner = [env.RUNNER_NAME, platform && `(${platform})`].filter(Boolean).join(' ');
     }
-    const gitAsked = context.commit === undefined || context.ref === undefined;
-    if (gitDir && gitAsked && gitMayKnow(gitDir)) {
+    if (gitDir && (context.commit === undefined || context.ref === undefined)) {
         const head = await gitHead(gitDir);
         context.commit ??= head.commit;
         context.ref ??= head.ref;

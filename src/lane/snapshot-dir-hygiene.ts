@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { Config } from '../config/config.js'
-import { git, gitMayKnow } from '../util/git-output.js'
+import { git } from '../util/git-output.js'
 
 /**
  * Runbook hygiene: snapshots and manifests must never be committed. Warns when git tracks the
@@ -11,7 +11,6 @@ export async function snapshotDirWarnings(
 ): Promise<string[]> {
   const rel = path.relative(config.repo, config.snapshotDir)
   if (rel.startsWith('..') || path.isAbsolute(rel)) return []
-  if (!gitMayKnow(config.repo)) return []
   if (!(await git(config.repo, ['rev-parse', '--is-inside-work-tree'])).ok) return []
   const warnings: string[] = []
   const tracked = (await git(config.repo, ['ls-files', '--', rel])).out.trim()

@@ -1,4 +1,4 @@
-import { git, gitMayKnow } from '../util/git-output.js'
+import { git } from '../util/git-output.js'
 
 /** Where and for what the lane ran: what a reviewer needs to trust the report. */
 export interface RunContext {
@@ -55,8 +55,7 @@ export async function contextFromEnv(env: NodeJS.ProcessEnv, gitDir?: string): P
   if (env.RUNNER_NAME || platform) {
     context.runner = [env.RUNNER_NAME, platform && `(${platform})`].filter(Boolean).join(' ')
   }
-  const gitAsked = context.commit === undefined || context.ref === undefined
-  if (gitDir && gitAsked && gitMayKnow(gitDir)) {
+  if (gitDir && (context.commit === undefined || context.ref === undefined)) {
     const head = await gitHead(gitDir)
     context.commit ??= head.commit
     context.ref ??= head.ref

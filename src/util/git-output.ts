@@ -7,12 +7,15 @@ export interface GitResult {
 }
 
 /**
- * Runs `git -C dir args` without blocking the event loop, so it can run while a snapshot
- * streams (a synchronous git costs 20–25 ms of a stalled process here). Never rejects: git
- * missing, failing or slower than 5 s is `ok: false`. `out` is what git printed even then: past
- * 1 MiB (ls-files of a huge tracked folder) it is the first MiB, enough to know it is not empty.
+ * Runs `git -C dir args`, a question about the repository holding dir, without blocking the
+ * event loop, so it can run while a snapshot streams (a synchronous git costs 20–25 ms of a
+ * stalled process here). Never rejects: no repository that could hold dir (git is then not
+ * started at all), git missing, failing or slower than 5 s is `ok: false`. `out` is what git
+ * printed even then: past 1 MiB (ls-files of a huge tracked folder) it is the first MiB, enough to
+ * know it is not empty.
  */
 export function git(dir: string, args: string[]): Promise<GitResult> {
+  if (!repositoryMayHold(dir)) return Promise.resolve({ ok: false, out: '' })
   // loaded when first needed: a snapshot outside a git folder never starts a process (~10 ms)
   const { execFile } = process.getBuiltinModule('node:child_process')
   return new Promise((resolve) => {
@@ -26,11 +29,11 @@ export function git(dir: string, args: string[]): Promise<GitResult> {
 }
 
 /**
- * Whether git could know dir: a `.git` in it or in a folder above it, dir being a bare repository
- * itself, or GIT_DIR set. Asked before git is: starting git stalls this process while it forks
- * (~30 ms here), only to learn nothing about a folder that no repository holds.
+ * Whether a git repository could hold dir: a `.git` in it or in a folder above it, dir being a
+ * bare repository itself, or GIT_DIR set. Asked before git is: starting git stalls this process
+ * while it forks (~30 ms here), only to learn nothing about a folder that no repository holds.
  */
-export function gitMayKnow(dir: string): boolean {
+function repositoryMayHold(dir: string): boolean {
   if (process.env.GIT_DIR) return true
   let folder = path.resolve(dir)
   if (fs.existsSync(path.join(folder, 'HEAD')) && fs.existsSync(path.join(folder, 'objects'))) {
