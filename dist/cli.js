@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { h as handlesSnapshots } from './config.js';
-import { r as relaunchWithHugePages, k as keepYoungGenerationSmall } from './process-start.js';
+import { p as prepareProcess } from './process-start.js';
 import 'node:fs';
 import 'node:v8';
 
@@ -22,12 +21,7 @@ if (tooOld) {
     process.exit(2);
 }
 
-// before the CLI's code loads (the re-executed process loads it once, not twice); not for
-// --help, --version or the dry-run alone, where it would only cost a second start
-if (handlesSnapshots(process.argv[2])) {
-    relaunchWithHugePages();
-    keepYoungGenerationSmall();
-}
+prepareProcess(process.argv[2]);
 const { runCli } = await import('./run-cli.js');
 process.exitCode = await runCli({
     argv: process.argv.slice(2),

@@ -1,4 +1,4 @@
-import { C as COMPRESSIONS, M as MODES, m as modeNeedsPassphrase } from './config.js';
+import { C as COMPRESSIONS, M as MODES, m as modeNeedsPassphrase } from './process-start.js';
 import os, { availableParallelism } from 'node:os';
 import path, { basename } from 'node:path';
 import { o as object, s as string, _ as _enum, I as INDEX_PATH, n as number, N as NEVER, v as verifyIntoFolder, r as removeTree, b as NoGoError, C as ChunkNonce, d as CHUNK_SIZE, e as sealChunk, F as FILE_KEY_SIZE, f as encodeHeader, g as scryptStanzaShape, w as wrapScrypt, h as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, H as Header, B as BufferPool, M as MODE_MASK, t as tempNameFor, i as IndexBuilder, E as EarlyFree, j as ProgressReporter, k as fsyncDir, l as writeManifest, m as snapshotFileName, q as createPackageDir, u as removePackageDir, x as restoreTest, y as writeFileAtomic } from './package-cleanup.js';

@@ -3,7 +3,7 @@ import path, { posix } from 'node:path';
 import { Transform, PassThrough, Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createHash, createHmac, createSecretKey, hkdfSync, createCipheriv, createDecipheriv, timingSafeEqual, randomBytes, scrypt, hash } from 'node:crypto';
-import { C as COMPRESSIONS } from './config.js';
+import { C as COMPRESSIONS } from './process-start.js';
 import { open as open$1, mkdir, mkdtemp, writeFile, rm, readdir } from 'node:fs/promises';
 import zlib from 'node:zlib';
 

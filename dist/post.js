@@ -36,7 +36,8 @@ import 'node:fs';
 import 'node:path';
 import 'node:stream/promises';
 import 'node:crypto';
-import './config.js';
+import './process-start.js';
+import 'node:v8';
 import 'node:fs/promises';
 
 /**

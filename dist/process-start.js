@@ -1,6 +1,22 @@
 import { readFileSync } from 'node:fs';
 import v8 from 'node:v8';
 
+const MODES = [
+    'precutover',
+    'migration-dry-run',
+    'snapshot',
+    'restore-test',
+    'restore'
+];
+const COMPRESSIONS = ['zstd', 'gzip', 'none'];
+function modeNeedsPassphrase(mode) {
+    return mode !== 'migration-dry-run';
+}
+/** Whether `mode` (unchecked input) snapshots or restores, as opposed to the dry-run alone. */
+function handlesSnapshots(mode) {
+    return MODES.includes(mode ?? '') && modeNeedsPassphrase(mode);
+}
+
 /**
  * glibc's malloc asks the kernel for transparent huge pages (madvise) when this tunable is 1.
  * Node's buffers, zstd's contexts and scrypt's 256 MiB all come from malloc; on a VM a fresh 4 KiB
@@ -136,4 +152,17 @@ function keepYoungGenerationSmall() {
     }
 }
 
-export { keepYoungGenerationSmall as k, relaunchWithHugePages as r };
+/**
+ * What both entry points do first, before their code loads: in the modes that snapshot or
+ * restore, re-execute once with huge pages (the re-executed process loads the code once, not
+ * twice), then keep V8's young generation small. Nothing for the dry-run alone, --help or
+ * --version, where a second start would only cost time.
+ */
+function prepareProcess(mode) {
+    if (!handlesSnapshots(mode))
+        return;
+    relaunchWithHugePages();
+    keepYoungGenerationSmall();
+}
+
+export { COMPRESSIONS as C, MODES as M, modeNeedsPassphrase as m, prepareProcess as p };

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { M as MODES, m as modeNeedsPassphrase } from './config.js';
+import { M as MODES, m as modeNeedsPassphrase } from './process-start.js';
 import { h as humanDuration, b as bytesBoth, g as groupDigits, d as decisionPointOf, r as rollbackGuidance, a as guidanceText, s as stripControl, I as InputError, c as INPUT_NAMES, T as TOOL, p as parseInputs, e as passphraseFromFileContent, f as resolvePassphrase, i as requirePassphrase, j as runGate } from './gate.js';
+import 'node:v8';
 import 'node:path';
 import './package-cleanup.js';
 import 'node:stream';

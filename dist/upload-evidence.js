@@ -51,7 +51,8 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import './config.js';
+import './process-start.js';
+import 'node:v8';
 import './package-cleanup.js';
 import 'node:stream/promises';
 

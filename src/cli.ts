@@ -1,14 +1,7 @@
 import './cli/check-node.js'
-import { handlesSnapshots } from './config/config.js'
-import { relaunchWithHugePages } from './runtime/huge-pages.js'
-import { keepYoungGenerationSmall } from './runtime/young-generation.js'
+import { prepareProcess } from './runtime/prepare-process.js'
 
-// before the CLI's code loads (the re-executed process loads it once, not twice); not for
-// --help, --version or the dry-run alone, where it would only cost a second start
-if (handlesSnapshots(process.argv[2])) {
-  relaunchWithHugePages()
-  keepYoungGenerationSmall()
-}
+prepareProcess(process.argv[2])
 const { runCli } = await import('./cli/run-cli.js')
 
 process.exitCode = await runCli({
