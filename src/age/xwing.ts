@@ -1,0 +1,82 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  decapsulate,
+  encapsulate,
+  generateKeyPairSync,
+  type KeyObject
+} from 'node:crypto'
+import { x25519, x25519PrivateKey, x25519PublicBytes } from './x25519-dh.js'
+
+// X-Wing (draft-connolly-cfrg-xwing-kem), the MLKEM768-X25519 KEM of age's hybrid recipient.
+// ML-KEM-768 comes from node:crypto (Node 24), X25519 too, SHAKE256 and SHA3-256 as well.
+
+export const XWING_SEED_SIZE = 32
+const MLKEM_PUBLIC_SIZE = 1184
+const MLKEM_CIPHERTEXT_SIZE = 1088
+export const XWING_PUBLIC_SIZE = MLKEM_PUBLIC_SIZE + 32
+export const XWING_CIPHERTEXT_SIZE = MLKEM_CIPHERTEXT_SIZE + 32
+/** The combiner's domain separator, the ASCII art `\.//^\`. */
+const XWING_LABEL = Buffer.from('5c2e2f2f5e5c', 'hex')
+
+export interface XWingPrivateKey {
+  readonly mlkem: KeyObject
+  readonly x25519: KeyObject
+  /** pk_M || pk_X: the recipient's bytes. */
+  readonly publicKey: Buffer
+}
+
+/** Expands a 32-byte seed: SHAKE256 to 96 bytes = ML-KEM (d || z) then the X25519 scalar. */
+export function xwingKeyFromSeed(seed: Uint8Array): XWingPrivateKey {
+  const expanded = createHash('shake256', { outputLength: 96 }).update(seed).digest()
+  const mlkem = createPrivateKey({
+    key: expanded.subarray(0, 64),
+    format: 'raw-seed',
+    asymmetricKeyType: 'ml-kem-768'
+  })
+  const x = x25519PrivateKey(expanded.subarray(64, 96))
+  const publicKey = Buffer.concat([
+    createPublicKey(mlkem).export({ format: 'raw-public' }),
+    x25519PublicBytes(x)
+  ])
+  return { mlkem, x25519: x, publicKey }
+}
+
+function combine(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Array): Buffer {
+  return createHash('sha3-256')
+    .update(Buffer.concat([ssM, ssX, ctX, pkX, XWING_LABEL]))
+    .digest()
+}
+
+/** Encapsulates to a 1216-byte public key: the 1120-byte ciphertext and the shared secret. */
+export function xwingEncapsulate(publicKey: Uint8Array): {
+  ciphertext: Buffer
+  sharedSecret: Buffer
+} {
+  const pkM = publicKey.subarray(0, MLKEM_PUBLIC_SIZE)
+  const pkX = publicKey.subarray(MLKEM_PUBLIC_SIZE)
+  const mlkemKey = createPublicKey({
+    key: Buffer.from(pkM),
+    format: 'raw-public',
+    asymmetricKeyType: 'ml-kem-768'
+  })
+  const { sharedKey: ssM, ciphertext: ctM } = encapsulate(mlkemKey)
+  const ephemeral = generateKeyPairSync('x25519').privateKey
+  const ctX = x25519PublicBytes(ephemeral)
+  const ssX = x25519(ephemeral, pkX)
+  if (!ssX)
+    throw new Error('hybrid recipient has a low-order X25519 key: use a real age1pq1 recipient')
+  return { ciphertext: Buffer.concat([ctM, ctX]), sharedSecret: combine(ssM, ssX, ctX, pkX) }
+}
+
+/** The shared secret, or undefined when the X25519 half is a low-order point. */
+export function xwingDecapsulate(key: XWingPrivateKey, ciphertext: Uint8Array): Buffer | undefined {
+  const ctM = ciphertext.subarray(0, MLKEM_CIPHERTEXT_SIZE)
+  const ctX = ciphertext.subarray(MLKEM_CIPHERTEXT_SIZE)
+  const ssX = x25519(key.x25519, ctX)
+  if (!ssX) return undefined
+  // ML-KEM decapsulation never fails on a well-sized ciphertext (implicit rejection)
+  const ssM = decapsulate(key.mlkem, Buffer.from(ctM))
+  return combine(ssM, ssX, ctX, key.publicKey.subarray(MLKEM_PUBLIC_SIZE))
+}
