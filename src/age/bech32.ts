@@ -69,9 +69,10 @@ export function decodeBech32(text: string): Bech32 {
   const hrp = lower.slice(0, sep)
   if (![...hrp].every((c) => c >= '!' && c <= '~')) throw new Error('has a bad prefix character')
   const words: number[] = []
-  for (const c of lower.slice(sep + 1)) {
+  for (const [i, c] of [...lower.slice(sep + 1)].entries()) {
     const w = CHARSET.indexOf(c)
-    if (w < 0) throw new Error(`has the character ${JSON.stringify(c)}, not in bech32`)
+    // the position, not the character: the text may be a secret key
+    if (w < 0) throw new Error(`has a character outside bech32 at position ${sep + 2 + i}`)
     words.push(w)
   }
   if (polymod([...hrpExpand(hrp), ...words]) !== 1) throw new Error('has a wrong checksum')
