@@ -10,6 +10,7 @@ import {
 } from 'age-encryption'
 import fc from 'fast-check'
 import { badVariants } from '../__fixtures__/age-keys.js'
+import { decodeBech32, encodeBech32 } from '../src/age/bech32.js'
 import { runThrough, through } from '../__fixtures__/age-streams.js'
 import { createDecryptStream } from '../src/age/decrypt.js'
 import { createEncryptStream, encryptHeaderLast } from '../src/age/encrypt.js'
@@ -292,6 +293,48 @@ describe.each(KINDS)('%s recipients against typage', (_kind, pair) => {
       )
       expect(err.code).toBe('BAD_HEADER')
       expect(err.message).toMatch(/scrypt stanza must be the only/)
+    }
+  })
+})
+
+describe('recipients no one should encrypt to', () => {
+  /** Small-order curve25519 points (libsodium's list), each also with X25519's ignored top bit. */
+  const LOW_ORDER = [
+    '0000000000000000000000000000000000000000000000000000000000000000',
+    '0100000000000000000000000000000000000000000000000000000000000000',
+    'e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800',
+    '5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157',
+    'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+    'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+    'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'
+  ].flatMap((hex) => {
+    const high = Buffer.from(hex, 'hex')
+    high[31] = high[31]! | 0x80
+    return [Buffer.from(hex, 'hex'), high]
+  })
+
+  test.each(KINDS)('%s: a low-order X25519 key is refused at its line', async (kind, pair) => {
+    const good = await pair()
+    const { bytes } = decodeBech32(good.recipient)
+    for (const point of LOW_ORDER) {
+      const bad =
+        kind === 'X25519'
+          ? encodeBech32('age', point)
+          : encodeBech32('age1pq', Buffer.concat([bytes.subarray(0, 1184), point]))
+      const err = ageError(() => parseRecipients(`${good.recipient}\n${bad}`))
+      expect([err.code, err.message]).toEqual([
+        'BAD_KEY',
+        expect.stringMatching(/^recipients line 2 .*low-order/)
+      ])
+    }
+  })
+
+  test('a hybrid recipient whose ML-KEM key fails the modulus check is refused', async () => {
+    const { bytes } = decodeBech32((await hybridPair()).recipient)
+    for (const fill of [0xff, 0xf0]) {
+      const pk = Buffer.concat([Buffer.alloc(1184, fill), bytes.subarray(1184)])
+      const err = ageError(() => parseRecipients(encodeBech32('age1pq', pk)))
+      expect(err.message).toMatch(/^recipients line 1 holds an invalid ML-KEM-768 key/)
     }
   })
 })

@@ -4,6 +4,7 @@ import { badHeader } from './errors.js'
 import { openFileKey, sealFileKey, WRAPPED_FILE_KEY_SIZE } from './file-key-aead.js'
 import type { Stanza } from './header.js'
 import { hpkeContext } from './hpke.js'
+import { isLowOrder } from './x25519-dh.js'
 import {
   XWING_CIPHERTEXT_SIZE,
   XWING_PUBLIC_SIZE,
@@ -11,6 +12,7 @@ import {
   xwingDecapsulate,
   xwingEncapsulate,
   xwingKeyFromSeed,
+  checkXWingPublicKey,
   type XWingPrivateKey
 } from './xwing.js'
 
@@ -41,6 +43,10 @@ export function parseHybridRecipient(text: string): HybridRecipient {
   if (hrp !== RECIPIENT_HRP) throw new Error(`has the prefix ${JSON.stringify(hrp)}, not "age1pq"`)
   if (bytes.length !== XWING_PUBLIC_SIZE)
     throw new Error(`holds ${bytes.length} bytes, not ${XWING_PUBLIC_SIZE}`)
+  checkXWingPublicKey(bytes)
+  if (isLowOrder(bytes.subarray(XWING_PUBLIC_SIZE - 32))) {
+    throw new Error('has a low-order X25519 half, which anyone could compute')
+  }
   return { type: 'mlkem768x25519', publicKey: bytes }
 }
 

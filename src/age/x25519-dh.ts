@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from 'node:crypto'
+import {
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  type KeyObject
+} from 'node:crypto'
 
 export const X25519_KEY_SIZE = 32
 
@@ -31,4 +37,9 @@ export function x25519(privateKey: KeyObject, point: Uint8Array): Buffer | undef
     return undefined
   }
   return secret.every((b) => b === 0) ? undefined : secret
+}
+
+/** True for a point of small order: encrypting to it would give a secret anyone can compute. */
+export function isLowOrder(point: Uint8Array): boolean {
+  return x25519(generateKeyPairSync('x25519').privateKey, point) === undefined
 }

@@ -5,7 +5,13 @@ import { badHeader } from './errors.js'
 import { openFileKey, sealFileKey, WRAPPED_FILE_KEY_SIZE } from './file-key-aead.js'
 import type { Stanza } from './header.js'
 import { hkdf32 } from './keys.js'
-import { x25519, X25519_KEY_SIZE, x25519PrivateKey, x25519PublicBytes } from './x25519-dh.js'
+import {
+  isLowOrder,
+  x25519,
+  X25519_KEY_SIZE,
+  x25519PrivateKey,
+  x25519PublicBytes
+} from './x25519-dh.js'
 
 // The age spec's native X25519 recipient ("X25519 recipient stanza"), on node:crypto.
 
@@ -31,6 +37,7 @@ export function parseX25519Recipient(text: string): X25519Recipient {
   const { hrp, bytes } = decodeBech32(text)
   if (hrp !== RECIPIENT_HRP) throw new Error(`has the prefix ${JSON.stringify(hrp)}, not "age"`)
   if (bytes.length !== X25519_KEY_SIZE) throw new Error(`holds ${bytes.length} bytes, not 32`)
+  if (isLowOrder(bytes)) throw new Error('is a low-order X25519 point, which anyone could decrypt')
   return { type: 'x25519', publicKey: bytes }
 }
 

@@ -49,6 +49,23 @@ function combine(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Ar
     .digest()
 }
 
+function mlkemPublicKey(pkM: Uint8Array): KeyObject {
+  return createPublicKey({
+    key: Buffer.from(pkM),
+    format: 'raw-public',
+    asymmetricKeyType: 'ml-kem-768'
+  })
+}
+
+/** Throws unless the ML-KEM half is a valid encapsulation key (FIPS 203 modulus check). */
+export function checkXWingPublicKey(publicKey: Uint8Array): void {
+  try {
+    mlkemPublicKey(publicKey.subarray(0, MLKEM_PUBLIC_SIZE))
+  } catch {
+    throw new Error('holds an invalid ML-KEM-768 key')
+  }
+}
+
 /** Encapsulates to a 1216-byte public key: the 1120-byte ciphertext and the shared secret. */
 export function xwingEncapsulate(publicKey: Uint8Array): {
   ciphertext: Buffer
@@ -56,12 +73,7 @@ export function xwingEncapsulate(publicKey: Uint8Array): {
 } {
   const pkM = publicKey.subarray(0, MLKEM_PUBLIC_SIZE)
   const pkX = publicKey.subarray(MLKEM_PUBLIC_SIZE)
-  const mlkemKey = createPublicKey({
-    key: Buffer.from(pkM),
-    format: 'raw-public',
-    asymmetricKeyType: 'ml-kem-768'
-  })
-  const { sharedKey: ssM, ciphertext: ctM } = encapsulate(mlkemKey)
+  const { sharedKey: ssM, ciphertext: ctM } = encapsulate(mlkemPublicKey(pkM))
   const ephemeral = generateKeyPairSync('x25519').privateKey
   const ctX = x25519PublicBytes(ephemeral)
   const ssX = x25519(ephemeral, pkX)
