@@ -8,16 +8,22 @@ import {
 
 export const X25519_KEY_SIZE = 32
 
+// Fixed DER wrappers (RFC 8410) around raw keys: they import on every Node 24, whereas the
+// 'raw-private'/'raw-public' formats arrived only in 24.15.
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
+const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex')
+
 export function x25519PrivateKey(scalar: Uint8Array): KeyObject {
   return createPrivateKey({
-    key: Buffer.from(scalar),
-    format: 'raw-private',
-    asymmetricKeyType: 'x25519'
+    key: Buffer.concat([PKCS8_PREFIX, scalar]),
+    format: 'der',
+    type: 'pkcs8'
   })
 }
 
 export function x25519PublicBytes(privateKey: KeyObject): Buffer {
-  return createPublicKey(privateKey).export({ format: 'raw-public' })
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' })
+  return spki.subarray(SPKI_PREFIX.length)
 }
 
 /**
@@ -26,9 +32,9 @@ export function x25519PublicBytes(privateKey: KeyObject): Buffer {
  */
 export function x25519(privateKey: KeyObject, point: Uint8Array): Buffer | undefined {
   const publicKey = createPublicKey({
-    key: Buffer.from(point),
-    format: 'raw-public',
-    asymmetricKeyType: 'x25519'
+    key: Buffer.concat([SPKI_PREFIX, point]),
+    format: 'der',
+    type: 'spki'
   })
   let secret: Buffer
   try {

@@ -1,9 +1,8 @@
+import * as nodeCrypto from 'node:crypto'
 import {
   createHash,
   createPrivateKey,
   createPublicKey,
-  decapsulate,
-  encapsulate,
   generateKeyPairSync,
   type KeyObject
 } from 'node:crypto'
@@ -17,6 +16,10 @@ const MLKEM_PUBLIC_SIZE = 1184
 const MLKEM_CIPHERTEXT_SIZE = 1088
 export const XWING_PUBLIC_SIZE = MLKEM_PUBLIC_SIZE + 32
 export const XWING_CIPHERTEXT_SIZE = MLKEM_CIPHERTEXT_SIZE + 32
+// DER wrappers for ML-KEM-768 keys (the PKCS#8 seed-only form holds d || z): they import
+// wherever Node has ML-KEM, whereas 'raw-seed'/'raw-public' came only in 24.15.
+const PKCS8_SEED_PREFIX = Buffer.from('3054020100300b0609608648016503040402044280' + '40', 'hex')
+const SPKI_PREFIX = Buffer.from('308204b2300b0609608648016503040402038204a100', 'hex')
 /** The combiner's domain separator, the ASCII art `\.//^\`. */
 const XWING_LABEL = Buffer.from('5c2e2f2f5e5c', 'hex')
 
@@ -27,17 +30,30 @@ export interface XWingPrivateKey {
   readonly publicKey: Buffer
 }
 
+/** node:crypto's ML-KEM, or a one-line error on a Node built without it. */
+function mlkemOps(): Pick<typeof nodeCrypto, 'encapsulate' | 'decapsulate'> {
+  // read off the namespace: a named import of a missing export would fail the whole module graph
+  const { encapsulate, decapsulate } = nodeCrypto as Partial<typeof nodeCrypto>
+  if (!encapsulate || !decapsulate) {
+    throw new Error(
+      `post-quantum age keys (age1pq1...) need ML-KEM in node:crypto, which Node ${process.versions.node} lacks: run on a current Node 24`
+    )
+  }
+  return { encapsulate, decapsulate }
+}
+
 /** Expands a 32-byte seed: SHAKE256 to 96 bytes = ML-KEM (d || z) then the X25519 scalar. */
 export function xwingKeyFromSeed(seed: Uint8Array): XWingPrivateKey {
+  mlkemOps()
   const expanded = createHash('shake256', { outputLength: 96 }).update(seed).digest()
   const mlkem = createPrivateKey({
-    key: expanded.subarray(0, 64),
-    format: 'raw-seed',
-    asymmetricKeyType: 'ml-kem-768'
+    key: Buffer.concat([PKCS8_SEED_PREFIX, expanded.subarray(0, 64)]),
+    format: 'der',
+    type: 'pkcs8'
   })
   const x = x25519PrivateKey(expanded.subarray(64, 96))
   const publicKey = Buffer.concat([
-    createPublicKey(mlkem).export({ format: 'raw-public' }),
+    createPublicKey(mlkem).export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length),
     x25519PublicBytes(x)
   ])
   return { mlkem, x25519: x, publicKey }
@@ -50,11 +66,7 @@ function combine(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Ar
 }
 
 function mlkemPublicKey(pkM: Uint8Array): KeyObject {
-  return createPublicKey({
-    key: Buffer.from(pkM),
-    format: 'raw-public',
-    asymmetricKeyType: 'ml-kem-768'
-  })
+  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, pkM]), format: 'der', type: 'spki' })
 }
 
 /** Throws unless the ML-KEM half is a valid encapsulation key (FIPS 203 modulus check). */
@@ -73,7 +85,7 @@ export function xwingEncapsulate(publicKey: Uint8Array): {
 } {
   const pkM = publicKey.subarray(0, MLKEM_PUBLIC_SIZE)
   const pkX = publicKey.subarray(MLKEM_PUBLIC_SIZE)
-  const { sharedKey: ssM, ciphertext: ctM } = encapsulate(mlkemPublicKey(pkM))
+  const { sharedKey: ssM, ciphertext: ctM } = mlkemOps().encapsulate(mlkemPublicKey(pkM))
   const ephemeral = generateKeyPairSync('x25519').privateKey
   const ctX = x25519PublicBytes(ephemeral)
   const ssX = x25519(ephemeral, pkX)
@@ -89,6 +101,6 @@ export function xwingDecapsulate(key: XWingPrivateKey, ciphertext: Uint8Array): 
   const ssX = x25519(key.x25519, ctX)
   if (!ssX) return undefined
   // ML-KEM decapsulation never fails on a well-sized ciphertext (implicit rejection)
-  const ssM = decapsulate(key.mlkem, Buffer.from(ctM))
+  const ssM = mlkemOps().decapsulate(key.mlkem, Buffer.from(ctM))
   return combine(ssM, ssX, ctX, key.publicKey.subarray(MLKEM_PUBLIC_SIZE))
 }
