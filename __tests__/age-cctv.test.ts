@@ -1,13 +1,14 @@
-// Every C2SP CCTV age vector (npm cctv-age). scrypt vectors go through createDecryptStream with
-// their passphrase; all others through their file key (header parse + MAC + STREAM payload),
-// since cutover-gate implements no X25519/ML-KEM identity. See the per-branch comments.
+// Every C2SP CCTV age vector (npm cctv-age), through createDecryptStream: scrypt vectors with
+// their passphrase, X25519 and mlkem768x25519 vectors with their identities.
+import { randomBytes } from 'node:crypto'
 import * as cctv from 'cctv-age'
 import { parseVector, looseDearmor, type Vector } from '../__fixtures__/age-cctv.js'
-import { nativeStanzaProblem } from '../__fixtures__/age-native-stanzas.js'
 import { runThrough, sha256, type RunResult } from '../__fixtures__/age-streams.js'
 import { createDecryptStream, createFileKeyDecryptStream } from '../src/age/decrypt.js'
 import { AgeError, type AgeErrorCode } from '../src/age/errors.js'
 import { encodeHeaderWithoutMac, parseHeader, type Header } from '../src/age/header.js'
+import { parseIdentities, type Identity } from '../src/age/recipients.js'
+import { encodeX25519Identity } from '../src/age/x25519-recipient.js'
 
 const vectors: Vector[] = Object.entries(cctv as unknown as Record<string, Uint8Array>)
   .map(([name, bytes]) => parseVector(name, bytes))
@@ -54,6 +55,7 @@ const EXACT_CODES: Record<string, AgeErrorCode> = {
 
 function expectedCode(v: Vector): AgeErrorCode {
   if (v.expect === 'success' || v.expect === 'armor failure') throw new Error('not a failure')
+  if (v.expect === 'no match' && v.passphrases.length === 0) return 'NO_IDENTITY_MATCH'
   return EXACT_CODES[v.name] ?? DEFAULT_CODES[v.expect]
 }
 
@@ -91,62 +93,60 @@ async function checkWithPassphrase(v: Vector, file: Buffer): Promise<void> {
   }
 }
 
-/** Non-scrypt vectors: header parse, header MAC with the vector's file key, STREAM payload. */
-async function checkWithFileKey(v: Vector, file: Buffer): Promise<void> {
-  const header = tryParse(file)
-  // Our only identity is scrypt: for any other file it must refuse, without running scrypt.
+/** The vector's identities; a fresh X25519 one for the few vectors that give neither kind of key. */
+function vectorIdentities(v: Vector): Identity[] {
+  if (v.identities.length > 0) return parseIdentities(v.identities.join('\n'))
+  return parseIdentities(encodeX25519Identity(randomBytes(32)))
+}
+
+/** Native vectors: the real X25519 / mlkem768x25519 identities, through the production entry. */
+async function checkWithIdentities(v: Vector, file: Buffer): Promise<void> {
+  const identities = vectorIdentities(v)
+  const result = await runThrough(createDecryptStream({ kind: 'identities', identities }), file)
+  if (v.expect === 'success') {
+    expect(codeOf(result)).toBeUndefined()
+    expect(sha256(result.output)).toBe(v.payload)
+  } else {
+    expect(codeOf(result)).toBe(expectedCode(v))
+    if (v.expect === 'no match') {
+      expect((result.error as Error).message).toBe('no identity matches this snapshot')
+    }
+    if (v.payload !== undefined) expect(sha256(result.output)).toBe(v.payload)
+    else expect(result.output).toHaveLength(0)
+  }
+
+  // A passphrase opens no native file: refused without running scrypt, nothing released.
   const viaPassphrase = await runThrough(createDecryptStream(Buffer.from('not used')), file)
   expect(viaPassphrase.output).toHaveLength(0)
-
-  const problem = header && nativeStanzaProblem(header.stanzas)
-  if (v.expect === 'header failure' && problem !== undefined) {
-    // A rule of the X25519/ML-KEM identity that needs no private key (argument count, share
-    // length, low-order share): such an identity rejects the header before any file key exists,
-    // so the file-key path has nothing to check. Assert the rule catches it.
-    expect(problem).toEqual(expect.any(String))
-    expect(codeOf(viaPassphrase)).toBe('UNSUPPORTED_RECIPIENT')
-    return
-  }
-
-  const result = await runThrough(createFileKeyDecryptStream(v.fileKey), file)
-  switch (v.expect) {
-    case 'success':
-      expect(codeOf(result)).toBeUndefined()
-      expect(sha256(result.output)).toBe(v.payload)
-      break
-    case 'no match':
-      // The stanza does not open with the vector's identity: only an X25519/ML-KEM identity can
-      // see that. What we can check: the file is otherwise sound (well-formed stanzas, valid MAC
-      // under the real file key, authentic payload), and our scrypt identity finds no match.
-      expect(problem).toBeUndefined()
-      expect(codeOf(result)).toBeUndefined()
-      if (v.payload !== undefined) expect(sha256(result.output)).toBe(v.payload)
-      break
-    default:
-      expect(codeOf(result)).toBe(expectedCode(v))
-      if (v.payload !== undefined) expect(sha256(result.output)).toBe(v.payload)
-      else expect(result.output).toHaveLength(0)
-  }
-
+  const header = tryParse(file)
   if (header) {
     // Decoding then re-encoding any parsable header gives back the exact MAC input.
     expect(encodeHeaderWithoutMac(header.stanzas).equals(header.macInput)).toBe(true)
     expect(codeOf(viaPassphrase)).toBe('UNSUPPORTED_RECIPIENT')
   } else {
-    // Unparsable: both entry points fail in the header parser the same way.
+    // Unparsable: both keys fail in the header parser the same way.
     expect(codeOf(viaPassphrase)).toBe(codeOf(result))
   }
 }
 
 async function check(v: Vector, file: Buffer): Promise<void> {
   if (v.passphrases.length > 0) await checkWithPassphrase(v, file)
-  else await checkWithFileKey(v, file)
+  else await checkWithIdentities(v, file)
 }
 
 describe('C2SP CCTV age vectors', () => {
-  test('all 143 vectors are here, 26 of them for scrypt', () => {
+  test('all 143 vectors are here: 26 scrypt, the rest through X25519 or hybrid identities', () => {
     expect(vectors).toHaveLength(143)
     expect(vectors.filter((v) => v.passphrases.length > 0)).toHaveLength(26)
+    const hybrid = vectors.filter((v) =>
+      v.identities.some((i) => i.startsWith('AGE-SECRET-KEY-PQ-'))
+    )
+    const x25519 = vectors.filter(
+      (v) =>
+        v.passphrases.length === 0 && v.identities.some((i) => i.startsWith('AGE-SECRET-KEY-1'))
+    )
+    expect(hybrid.map((v) => v.expect).filter((e) => e === 'success').length).toBeGreaterThan(0)
+    expect(x25519.length + hybrid.length).toBeGreaterThan(100)
   })
 
   test.each(vectors.map((v) => [v.name, v] as const))('%s', async (_name, v) => {
@@ -158,8 +158,10 @@ describe('C2SP CCTV age vectors', () => {
     // encoding cutover-gate does not read. So: the armored bytes are refused up front, naming
     // the armor, with nothing released...
     const secret = v.passphrases[0] ?? 'not used'
+    const identities = vectorIdentities(v)
     for (const stream of [
       createDecryptStream(Buffer.from(secret)),
+      createDecryptStream({ kind: 'identities', identities }),
       createFileKeyDecryptStream(v.fileKey)
     ]) {
       const raw = await runThrough(stream, v.file)

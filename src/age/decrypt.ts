@@ -1,6 +1,8 @@
 import type { Transform } from 'node:stream'
 import { AgeDecryptStream } from './decrypt-stream.js'
 import { HeaderParser, type Header } from './header.js'
+import type { DecryptionKey } from './key-source.js'
+import { unwrapFileKey } from './recipients.js'
 import {
   DEFAULT_MAX_WORK_FACTOR,
   MAX_SANE_WORK_FACTOR,
@@ -38,10 +40,13 @@ export interface UnwrapAhead {
  */
 export function unwrapAhead(
   head: Buffer,
-  passphrase: Uint8Array,
+  key: Uint8Array | DecryptionKey,
   expectedWorkFactor: number,
   maxWorkFactor: number = DEFAULT_MAX_WORK_FACTOR
 ): UnwrapAhead | undefined {
+  // identities unwrap in microseconds: nothing to gain by starting early
+  if (!(key instanceof Uint8Array) && key.kind === 'identities') return undefined
+  const passphrase = key instanceof Uint8Array ? key : key.passphrase
   let header: Header | undefined
   try {
     header = new HeaderParser().parse(head)
@@ -57,11 +62,23 @@ export function unwrapAhead(
   return { macInput: Buffer.from(header.macInput), mac: Buffer.from(header.mac), fileKey }
 }
 
-/** Transform: age file bytes in, plaintext out. Parses the header from the stream itself. */
+/**
+ * Transform: age file bytes in, plaintext out. Parses the header from the stream itself. `key`
+ * is a passphrase (bytes, or kind 'passphrase') or native identities (kind 'identities').
+ */
 export function createDecryptStream(
-  passphrase: Uint8Array,
+  key: Uint8Array | DecryptionKey,
   options: DecryptOptions = {}
 ): Transform {
+  if (!(key instanceof Uint8Array) && key.kind === 'identities') {
+    const identities = [...key.identities]
+    return new AgeDecryptStream(
+      (header) => unwrapFileKey(header.stanzas, identities),
+      options.releaseInput,
+      options.early
+    )
+  }
+  const passphrase = key instanceof Uint8Array ? key : key.passphrase
   const maxWorkFactor = options.maxWorkFactor ?? DEFAULT_MAX_WORK_FACTOR
   if (
     !Number.isInteger(maxWorkFactor) ||

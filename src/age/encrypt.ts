@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { Transform, type TransformCallback } from 'node:stream'
 import { encodeHeader } from './header.js'
 import { FILE_KEY_SIZE, PAYLOAD_NONCE_SIZE, payloadKey } from './keys.js'
+import type { EncryptionKey } from './key-source.js'
+import { wrapFileKey } from './recipients.js'
 import { scryptStanzaShape, wrapScrypt } from './scrypt-recipient.js'
 import type { EarlyFree } from '../util/early-free.js'
 import { PayloadEncrypter } from './stream-encrypt.js'
@@ -61,43 +63,83 @@ export class AgeEncryptStream extends Transform {
   }
 }
 
-/** Transform: plaintext in, a complete age v1 file out (one scrypt stanza, work factor = log2 N). */
+/** A passphrase and work factor as callers passed them before recipients existed. */
+function toKey(key: EncryptionKey | Uint8Array, workFactor: number | undefined): EncryptionKey {
+  if (!(key instanceof Uint8Array)) return key
+  if (workFactor === undefined) throw new RangeError('a passphrase needs an scrypt work factor')
+  return { kind: 'passphrase', passphrase: key, workFactor }
+}
+
+/**
+ * Transform: plaintext in, a complete age v1 file out: one scrypt stanza (work factor = log2 N)
+ * for a passphrase, one native stanza per recipient otherwise.
+ */
+export async function createEncryptStream(key: EncryptionKey): Promise<Transform>
 export async function createEncryptStream(
   passphrase: Uint8Array,
   workFactor: number
+): Promise<Transform>
+export async function createEncryptStream(
+  keyOrPassphrase: EncryptionKey | Uint8Array,
+  workFactor?: number
 ): Promise<Transform> {
-  checkWorkFactor(workFactor)
+  const key = toKey(keyOrPassphrase, workFactor)
   const fileKey = randomBytes(FILE_KEY_SIZE)
-  const stanza = await wrapScrypt(fileKey, passphrase, workFactor)
+  if (key.kind === 'recipients') {
+    return new AgeEncryptStream(
+      fileKey,
+      encodeHeader(wrapFileKey(fileKey, key.recipients), fileKey)
+    )
+  }
+  checkWorkFactor(key.workFactor)
+  const stanza = await wrapScrypt(fileKey, key.passphrase, key.workFactor)
   return new AgeEncryptStream(fileKey, encodeHeader([stanza], fileKey))
 }
 
-/** An age file (one scrypt stanza) whose payload streams while scrypt still wraps its key. */
+/** An age file whose payload streams while its header (scrypt's wrap) is still being made. */
 export interface HeaderLastEncryption {
   /** Plaintext in; the file from byte `headerLength` on out (payload nonce, STREAM chunks). */
   readonly payload: Transform
-  /** The header's length, fixed by the work factor before scrypt has run. */
+  /** The header's length, fixed by the work factor (or recipients) before any wrap has run. */
   readonly headerLength: number
-  /** The header, MAC line included: exactly `headerLength` bytes, once scrypt is done. */
+  /** The header, MAC line included: exactly `headerLength` bytes, once the wrap is done. */
   readonly header: Promise<Buffer>
 }
 
 /**
  * Like createEncryptStream, without waiting for scrypt: the payload is keyed from the random file
  * key, never from the passphrase, so only the header waits for the wrap. At the default work
- * factor scrypt takes over a second here, which the payload no longer spends idle.
+ * factor scrypt takes over a second here, which the payload no longer spends idle. Recipient
+ * stanzas are wrapped at once (they cost microseconds); the header is then ready from the start.
  */
+export function encryptHeaderLast(key: EncryptionKey, early?: EarlyFree): HeaderLastEncryption
 export function encryptHeaderLast(
   passphrase: Uint8Array,
   workFactor: number,
   early?: EarlyFree
+): HeaderLastEncryption
+export function encryptHeaderLast(
+  keyOrPassphrase: EncryptionKey | Uint8Array,
+  workFactorOrEarly?: number | EarlyFree,
+  maybeEarly?: EarlyFree
 ): HeaderLastEncryption {
-  checkWorkFactor(workFactor)
+  const workFactor = typeof workFactorOrEarly === 'number' ? workFactorOrEarly : undefined
+  const early = typeof workFactorOrEarly === 'number' ? maybeEarly : workFactorOrEarly
+  const key = toKey(keyOrPassphrase, workFactor)
   const fileKey = randomBytes(FILE_KEY_SIZE)
-  const headerLength = encodeHeader([scryptStanzaShape(workFactor)], fileKey).length
+  if (key.kind === 'recipients') {
+    const header = encodeHeader(wrapFileKey(fileKey, key.recipients), fileKey)
+    return {
+      payload: new AgeEncryptStream(fileKey, undefined, early),
+      headerLength: header.length,
+      header: Promise.resolve(header)
+    }
+  }
+  checkWorkFactor(key.workFactor)
+  const headerLength = encodeHeader([scryptStanzaShape(key.workFactor)], fileKey).length
   // the passphrase is copied: the caller may wipe its buffer while scrypt still runs; a header
   // of another length than reserved is refused by the writer that fills the gap (HeaderLastFile)
-  const header = wrapScrypt(fileKey, Buffer.from(passphrase), workFactor).then((stanza) =>
+  const header = wrapScrypt(fileKey, Buffer.from(key.passphrase), key.workFactor).then((stanza) =>
     encodeHeader([stanza], fileKey)
   )
   return { payload: new AgeEncryptStream(fileKey, undefined, early), headerLength, header }

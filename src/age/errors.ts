@@ -8,6 +8,9 @@ export type AgeErrorCode =
   | 'PAYLOAD_AUTH'
   | 'TRUNCATED'
   | 'TRAILING_DATA'
+  | 'NO_IDENTITY_MATCH'
+  | 'PASSPHRASE_FILE'
+  | 'BAD_KEY'
 
 export class AgeError extends Error {
   readonly code: AgeErrorCode
@@ -77,4 +80,21 @@ export function trailingData(): AgeError {
     'TRAILING_DATA',
     'age file has trailing data after its final chunk: the file was tampered with or corrupted; use an intact copy'
   )
+}
+
+/** None of the given identities opens any stanza: the snapshot was made for other recipients. */
+export function noIdentityMatch(): AgeError {
+  return new AgeError('NO_IDENTITY_MATCH', 'no identity matches this snapshot')
+}
+
+export function passphraseFile(): AgeError {
+  return new AgeError(
+    'PASSPHRASE_FILE',
+    'age file is passphrase-encrypted (scrypt), not made for recipients: open it with its passphrase instead of an identity'
+  )
+}
+
+/** A recipient or identity that cannot be used; `what` names where it is, never its secret. */
+export function badKey(what: string): AgeError {
+  return new AgeError('BAD_KEY', what)
 }

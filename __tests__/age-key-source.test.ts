@@ -1,0 +1,82 @@
+// The key-source union at the encrypt/decrypt entry points: the passphrase kind behaves exactly
+// like the bare-passphrase calls it replaces, identities skip the scrypt read-ahead, and the
+// manifest summary names the stanza type and count, never a key.
+import { randomBytes } from 'node:crypto'
+import {
+  Decrypter,
+  generateHybridIdentity,
+  generateIdentity,
+  identityToRecipient
+} from 'age-encryption'
+import { through } from '../__fixtures__/age-streams.js'
+import { createDecryptStream, unwrapAhead } from '../src/age/decrypt.js'
+import { createEncryptStream, encryptHeaderLast } from '../src/age/encrypt.js'
+import { parseHeader } from '../src/age/header.js'
+import { summarizeEncryption } from '../src/age/key-source.js'
+import { parseIdentities, parseRecipients } from '../src/age/recipients.js'
+
+const PASSPHRASE = 'key source passphrase'
+const secret = Buffer.from(PASSPHRASE)
+
+describe('key sources', () => {
+  test.each([10, 11])(
+    'kind passphrase at work factor %i: typage opens both entry points',
+    async (workFactor) => {
+      const plaintext = randomBytes(70_000)
+      const key = { kind: 'passphrase', passphrase: secret, workFactor } as const
+      const whole = await through(await createEncryptStream(key), plaintext)
+      const age = encryptHeaderLast(key)
+      const payload = await through(age.payload, plaintext)
+      const header = await age.header
+      expect(header).toHaveLength(age.headerLength)
+      for (const file of [whole, Buffer.concat([header, payload])]) {
+        expect(parseHeader(file).stanzas[0]!.args).toEqual([
+          'scrypt',
+          expect.any(String),
+          String(workFactor)
+        ])
+        const decrypter = new Decrypter()
+        decrypter.addPassphrase(PASSPHRASE)
+        expect(Buffer.from(await decrypter.decrypt(file)).equals(plaintext)).toBe(true)
+        const back = await through(
+          createDecryptStream({ kind: 'passphrase', passphrase: secret }),
+          file
+        )
+        expect(back.equals(plaintext)).toBe(true)
+      }
+    }
+  )
+
+  test('unwrapAhead starts scrypt for a passphrase key, and nothing for identities', async () => {
+    const file = await through(await createEncryptStream(secret, 10), Buffer.from('x'))
+    const ahead = unwrapAhead(file, { kind: 'passphrase', passphrase: secret }, 10)
+    expect(ahead).toBeDefined()
+    await expect(ahead!.fileKey).resolves.toHaveLength(16)
+    const identities = parseIdentities(await generateIdentity())
+    expect(unwrapAhead(file, { kind: 'identities', identities }, 10)).toBeUndefined()
+  })
+
+  test('the summary records the stanza type and count, and no key material', async () => {
+    expect(summarizeEncryption({ kind: 'passphrase', passphrase: secret, workFactor: 18 })).toEqual(
+      {
+        recipient: 'scrypt',
+        recipients: 1
+      }
+    )
+    for (const [generate, type] of [
+      [generateIdentity, 'x25519'],
+      [generateHybridIdentity, 'mlkem768x25519']
+    ] as const) {
+      for (const n of [1, 2, 3]) {
+        const lines = await Promise.all(
+          Array.from({ length: n }, async () => identityToRecipient(await generate()))
+        )
+        const summary = summarizeEncryption({
+          kind: 'recipients',
+          recipients: parseRecipients(lines.join('\n'))
+        })
+        expect(summary).toEqual({ recipient: type, recipients: n })
+      }
+    }
+  })
+})
