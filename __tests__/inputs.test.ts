@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -5,7 +6,9 @@ import { parse } from 'yaml'
 import { INPUT_DEFAULTS, OUTPUT_NAMES } from '../src/config/input-names.js'
 import { InputError, parseInputs } from '../src/config/inputs.js'
 
-const cwd = '/work/repo'
+// a real git work tree: paths are judged where they really are, and the repo must exist
+const cwd = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cg-inputs-')))
+execFileSync('git', ['init', '-q', cwd])
 const parseOk = (raw: Record<string, string>) => parseInputs(raw, { cwd, tempDir: '/tmp/rt' })
 const parseErr = (raw: Record<string, string>) => {
   try {
