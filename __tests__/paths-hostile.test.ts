@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { nodeCommand } from '../__fixtures__/migration-helpers.js'
 import { cli, gitRepoWithScript, linkChain, treeState } from '../__fixtures__/path-attacks.js'
 import { tempDir } from '../__fixtures__/trees.js'
 import { parseInputs } from '../src/config/inputs.js'
@@ -113,6 +114,40 @@ describe('report-path: never replaces what is not an earlier report (issue item 
       const run = await cli(['snapshot', '--repo', repo, '--report-path', `${place}/${rest}`], repo)
       expectRefused(run, 'report-path', dest.error)
       expect(treeState(path.dirname(repo))).toEqual(outsideBefore)
+    }
+  )
+
+  it.each(['r.md', 'r.json'])(
+    'a %s that appears during the run, not a report, is left untouched: NO-GO',
+    async (name) => {
+      const out = path.join(repo, `late-${name.replace('.', '-')}`)
+      const victim = path.join(out, name)
+      const plant = nodeCommand(
+        `require('fs').mkdirSync(${JSON.stringify(out)},{recursive:true});require('fs').writeFileSync(${JSON.stringify(victim)},'mine')`
+      )
+      const run = await cli(
+        [
+          'migration-dry-run',
+          '--repo',
+          repo,
+          '--report-path',
+          path.join(out, 'r.md'),
+          '--migration-export',
+          plant,
+          '--migration-check',
+          'true',
+          '--migration-import',
+          'true'
+        ],
+        repo
+      )
+      expect(run.code).toBe(1)
+      // the terminal report wraps long lines: judge the words, not the layout
+      expect(run.stdout.replace(/\s+/g, ' ')).toMatch(
+        /not an earlier cutover-gate readiness report, so it is left untouched/
+      )
+      expect(fs.readFileSync(victim, 'utf8')).toBe('mine')
+      expect(fs.readdirSync(out)).toEqual([name])
     }
   )
 
