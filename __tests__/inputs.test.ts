@@ -115,6 +115,24 @@ describe('inputs', () => {
     expect(config.manifestPath).toBe('/dl/m.json')
   })
 
+  it('judges the repo where it really is: a repo named through a chain of links is its target', () => {
+    const links = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cg-links-')))
+    fs.symlinkSync(cwd, path.join(links, 'one'))
+    fs.symlinkSync('one', path.join(links, 'two'))
+    for (const name of ['one', 'two']) {
+      const config = parseInputs({ repo: name }, { cwd: links })
+      expect(config.repo).toBe(cwd)
+      expect(config.reportPath).toBe(`${cwd}/reports/publicization/backup-readiness.md`)
+    }
+  })
+
+  it('tells an include given empty from one not given: absent is the default, empty an error', () => {
+    expect(parseOk({}).includes).toHaveLength(4)
+    for (const empty of ['', ' ', '\n', '# c']) {
+      expect(parseErr({ include: empty })).toMatch(/^input include: needs at least one/)
+    }
+  })
+
   it('uses the OS temp folder when RUNNER_TEMP is absent', () => {
     expect(parseInputs({}, { cwd }).tempDir).toBe(os.tmpdir())
   })

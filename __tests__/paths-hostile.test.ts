@@ -263,11 +263,13 @@ describe('bad inputs refused before anything is written (issue item 8)', () => {
       const repo = gitRepoWithScript()
       const before = treeState(repo)
       for (const mode of MODES) {
-        expectRefused(
-          await cli([mode, '--repo', repo, '--include', value], repo),
-          'include',
-          /needs at least one/
-        )
+        for (const flag of [['--include', value], [`--include=${value}`]]) {
+          expectRefused(
+            await cli([mode, '--repo', repo, ...flag], repo),
+            'include',
+            /needs at least one/
+          )
+        }
       }
       expect(treeState(repo)).toEqual(before)
     }
