@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { nodeCommand } from '../__fixtures__/migration-helpers.js'
@@ -65,6 +66,36 @@ describe('report-path: never replaces what is not an earlier report (issue item 
       expect(treeState(repo)).toEqual(before)
     }
   })
+
+  it.each(['gone', 'a/gone', 'a/b/c/gone*'])(
+    'refuses a tracked file deleted from the work tree (%s.md or its twin %s.json)',
+    async (stem) => {
+      for (const ext of ['md', 'json']) {
+        const tracked = path.join(repo, `${stem}-${ext}.${ext}`)
+        fs.mkdirSync(path.dirname(tracked), { recursive: true })
+        fs.writeFileSync(tracked, 'tracked\n')
+        execFileSync('git', ['-C', repo, 'add', '--', tracked])
+        execFileSync('git', [
+          '-C',
+          repo,
+          '-c',
+          'user.name=t',
+          '-c',
+          'user.email=t@t',
+          'commit',
+          '-qm',
+          't'
+        ])
+        fs.rmSync(tracked)
+        const run = await cli(
+          ['snapshot', '--repo', repo, '--report-path', `${stem}-${ext}.md`],
+          repo
+        )
+        expectRefused(run, 'report-path', /is a file git tracks \(deleted in the work tree\)/)
+        expect(fs.existsSync(tracked)).toBe(false)
+      }
+    }
+  )
 
   it('refuses the manifest of restore-test even outside snapshot-dir', async () => {
     fs.writeFileSync(path.join(repo, 'm.md'), '# a manifest named .md\n')

@@ -6,6 +6,7 @@ import type { InputName } from '../config/input-names.js'
 import { replaceProblem } from '../report/earlier-report.js'
 import { INDEX_PATH } from '../snapshot/index-format.js'
 import { isGitWorkTree } from './git-work-tree.js'
+import { isTrackedButAbsent } from './tracked-file.js'
 import { inGitFolder, isInside, realFolderOf, realPath } from './real-path.js'
 
 /** The user's path strings, as validated text. */
@@ -160,6 +161,12 @@ function judgeReport(paths: JudgedPaths, given: string): void {
     }
     const problem = replaceProblem(p, kind)
     if (problem) fail('report-path', problem)
+    if (isTrackedButAbsent(p)) {
+      fail(
+        'report-path',
+        `${what} is a file git tracks (deleted in the work tree); restore it, or write the report elsewhere`
+      )
+    }
   }
 }
 
