@@ -56,10 +56,7 @@ describe('the bundled CLI', () => {
     [['deploy'], /mode "deploy" is not one of/],
     [['snapshot', '--frobnicate', '1'], /unknown flag --frobnicate/],
     [['snapshot', '--compression', 'xz'], /input compression: accepts zstd, gzip, none/],
-    [
-      ['snapshot', '--repo', '/nonexistent-cg'],
-      /input passphrase: mode snapshot needs a passphrase/
-    ],
+    [['snapshot', '--repo', '/nonexistent-cg'], /input repo: \/nonexistent-cg does not exist/],
     [['restore'], /input restore-target: is required/]
   ])('exits 2 on a usage or input error: %j', (args, message) => {
     const result = cli(args)

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { runAction } from '../__fixtures__/run-action.js'
+import { commitAll } from '../__fixtures__/example-repo.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 import { CLI } from '../__fixtures__/run-cli.js'
 import { PRIOR_TUNABLES, hugePagesEnv, restoreTunables } from '../src/runtime/huge-pages.js'
@@ -130,7 +131,7 @@ describe('the bundled entry points', () => {
       const env: Record<string, string> = { GRAPHITI_SNAPSHOT_PASSPHRASE: 'pw' }
       if (userTunables) env.GLIBC_TUNABLES = userTunables
       const run = await runCli(
-        ['precutover', '--repo', makeRepo(), '--migration-export', spyCommand(dump)],
+        ['precutover', '--repo', commitAll(makeRepo()), '--migration-export', spyCommand(dump)],
         env
       )
       expect(run.code).toBe(1)
@@ -149,7 +150,7 @@ describe('the bundled entry points', () => {
   it('the CLI: GLIBC_TUNABLES=glibc.malloc.hugetlb=0 opts out', async () => {
     const dump = path.join(tempDir('cg-hp-'), 'spy.json')
     const run = await runCli(
-      ['precutover', '--repo', makeRepo(), '--migration-export', spyCommand(dump)],
+      ['precutover', '--repo', commitAll(makeRepo()), '--migration-export', spyCommand(dump)],
       {
         GRAPHITI_SNAPSHOT_PASSPHRASE: 'pw',
         GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0'
@@ -163,7 +164,7 @@ describe('the bundled entry points', () => {
 
   it('the action: the runner starts dist/index.js, which asks for huge pages; commands see none of it', async () => {
     const dump = path.join(tempDir('cg-hp-'), 'spy.json')
-    const run = await runAction(makeRepo(), {
+    const run = await runAction(commitAll(makeRepo()), {
       passphrase: 'pw',
       'migration-export': spyCommand(dump)
     })
@@ -211,7 +212,7 @@ async function watchRelaunch(
 
 describe('which runs of the CLI re-execute', () => {
   // enough data that each run lasts a few hundred milliseconds, to be watched
-  const repo = makeRepo()
+  const repo = commitAll(makeRepo())
   fs.writeFileSync(path.join(repo, 'state/noise.bin'), Buffer.alloc(24 << 20, 7))
   const common = ['--repo', repo]
   const env = { GRAPHITI_SNAPSHOT_PASSPHRASE: 'pw' }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -5,7 +6,9 @@ import { parse } from 'yaml'
 import { INPUT_DEFAULTS, OUTPUT_NAMES } from '../src/config/input-names.js'
 import { InputError, parseInputs } from '../src/config/inputs.js'
 
-const cwd = '/work/repo'
+// a real git work tree: paths are judged where they really are, and the repo must exist
+const cwd = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cg-inputs-')))
+execFileSync('git', ['init', '-q', cwd])
 const parseOk = (raw: Record<string, string>) => parseInputs(raw, { cwd, tempDir: '/tmp/rt' })
 const parseErr = (raw: Record<string, string>) => {
   try {
@@ -110,6 +113,24 @@ describe('inputs', () => {
     expect(config.force).toBe(false)
     expect(config.failOnNoGo).toBe(true)
     expect(config.manifestPath).toBe('/dl/m.json')
+  })
+
+  it('judges the repo where it really is: a repo named through a chain of links is its target', () => {
+    const links = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cg-links-')))
+    fs.symlinkSync(cwd, path.join(links, 'one'))
+    fs.symlinkSync('one', path.join(links, 'two'))
+    for (const name of ['one', 'two']) {
+      const config = parseInputs({ repo: name }, { cwd: links })
+      expect(config.repo).toBe(cwd)
+      expect(config.reportPath).toBe(`${cwd}/reports/publicization/backup-readiness.md`)
+    }
+  })
+
+  it('tells an include given empty from one not given: absent is the default, empty an error', () => {
+    expect(parseOk({}).includes).toHaveLength(4)
+    for (const empty of ['', ' ', '\n', '# c']) {
+      expect(parseErr({ include: empty })).toMatch(/^input include: needs at least one/)
+    }
   })
 
   it('uses the OS temp folder when RUNNER_TEMP is absent', () => {

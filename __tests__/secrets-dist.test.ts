@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { runAction, type ActionRun } from '../__fixtures__/run-action.js'
+import { commitAll } from '../__fixtures__/example-repo.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 
 const PASSPHRASE = 'S3cret-passphrase/with+chars=Ωmega'
@@ -46,7 +47,7 @@ const dump = (dir: string, name: string) =>
   `node -e "require('fs').writeFileSync(require('path').join(process.argv[1], '${name}.json'), JSON.stringify({ env: process.env, argv: process.argv }))" ${dir}`
 
 describe('secrets: no mode, passing or failing, lets the passphrase out', () => {
-  const repo = makeRepo()
+  const repo = commitAll(makeRepo())
   const seen = tempDir('cg-seen-')
   const base = {
     passphrase: PASSPHRASE,

@@ -1,16 +1,24 @@
 import * as core from '@actions/core'
 import { INPUT_NAMES, type RawInputs } from '../config/input-names.js'
 
+/** The variable @actions/core reads an input from. */
+function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
 /**
  * Every input through @actions/core, the passphrase masked before anything else is read, and the
- * fallback variable masked as soon as its name is known.
+ * fallback variable masked as soon as its name is known. An input whose variable is unset is
+ * absent; the runner sets every declared one (with action.yml's default), so '' means given empty.
  */
 export function readActionInputs(env: NodeJS.ProcessEnv): { raw: RawInputs; passphrase: string } {
   const passphrase = core.getInput('passphrase')
   if (passphrase !== '') core.setSecret(passphrase)
   const raw: RawInputs = {}
   for (const name of INPUT_NAMES) {
-    if (name !== 'passphrase') raw[name] = core.getInput(name)
+    if (name !== 'passphrase' && env[inputVariable(name)] !== undefined) {
+      raw[name] = core.getInput(name)
+    }
   }
   const envName = raw['passphrase-env'] || 'GRAPHITI_SNAPSHOT_PASSPHRASE'
   const fromEnv = env[envName]

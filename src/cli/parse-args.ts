@@ -1,6 +1,6 @@
 import { MODES, type Mode } from '../config/config.js'
 import { INPUT_NAMES, type InputName, type RawInputs } from '../config/input-names.js'
-import { InputError } from '../config/inputs.js'
+import { InputError } from '../config/input-error.js'
 
 export interface CliArgs {
   inputs: RawInputs

@@ -1,18 +1,12 @@
 import os from 'node:os'
-import path from 'node:path'
 import { z } from 'zod'
 import { COMPRESSIONS, MODES, type Config } from './config.js'
+import { InputError } from './input-error.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-names.js'
 import { artifactNameProblem } from '../artifact/artifact-name.js'
-import { INDEX_PATH } from '../snapshot/index-format.js'
+import { judgePaths } from '../paths/judge-paths.js'
 
-/** A bad input: one line naming the input and what it accepts. Nothing has been written. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'InputError'
-  }
-}
+export { InputError }
 
 // YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts them.
 const TRUE = new Set(['true', 'True', 'TRUE'])
@@ -61,63 +55,26 @@ const RawSchema = z.object({
   'fail-on-no-go': boolean
 })
 
-/** Fills "not given" ('' or absent) with the default; passphrase and restore-target stay ''. */
+// Given but empty is an error for these, never the default: an empty include list must not
+// quietly become the four default folders.
+const EMPTY_IS_GIVEN = new Set<InputName>(['include'])
+
+/**
+ * Fills "not given" with the default: absent, or '' for inputs where an empty value means unset
+ * (a workflow expression that came out empty). passphrase and restore-target stay ''.
+ */
 function withDefaults(raw: RawInputs): Record<InputName, string> {
   const out = {} as Record<InputName, string>
   for (const name of Object.keys(INPUT_DEFAULTS) as InputName[]) {
     const given = raw[name]
-    out[name] = given === undefined || given.trim() === '' ? INPUT_DEFAULTS[name] : given
+    const unset = given === undefined || (!EMPTY_IS_GIVEN.has(name) && given.trim() === '')
+    out[name] = unset ? INPUT_DEFAULTS[name] : given
   }
   return out
 }
 
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child)
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
-}
-
 function fail(input: InputName, message: string): never {
   throw new InputError(`input ${input}: ${message}`)
-}
-
-/** Include lines → sorted, normalized POSIX paths relative to repo; rejects escapes and overlaps. */
-function parseIncludes(text: string, repo: string): string[] {
-  const lines = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-  if (lines.length === 0) fail('include', 'needs at least one folder or file, one per line')
-  const includes = new Set<string>()
-  for (const line of lines) {
-    const absolute = path.resolve(repo, line)
-    if (!isInside(absolute, repo) || absolute === repo) {
-      fail(
-        'include',
-        `"${line}" is not inside repo ${repo}; list folders or files below the repository root`
-      )
-    }
-    const rel = path.relative(repo, absolute).split(path.sep).join('/')
-    if (rel === '.cutover-gate' || rel.startsWith('.cutover-gate/') || rel === INDEX_PATH) {
-      fail('include', `"${line}" collides with the snapshot's own index folder .cutover-gate`)
-    }
-    includes.add(rel)
-  }
-  const sorted = [...includes].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
-  for (const a of sorted) {
-    for (const b of sorted) {
-      if (a !== b && b.startsWith(`${a}/`)) {
-        fail('include', `"${b}" lies inside "${a}"; list each folder once`)
-      }
-    }
-  }
-  return sorted
-}
-
-function reportJsonPathFor(reportPath: string): string {
-  const ext = path.extname(reportPath)
-  return ext.toLowerCase() === '.md'
-    ? `${reportPath.slice(0, -ext.length)}.json`
-    : `${reportPath}.json`
 }
 
 export interface ParseContext {
@@ -127,7 +84,10 @@ export interface ParseContext {
   tempDir?: string
 }
 
-/** Validates every input and derives the Config. Throws InputError (one line) on the first bad one. */
+/**
+ * Validates every input and derives the Config, every path judged where it really is (see
+ * judge-paths). Throws InputError (one line) on the first bad one, before anything is written.
+ */
 export function parseInputs(raw: RawInputs, context: ParseContext): Config {
   const filled = withDefaults(raw)
   const parsed = RawSchema.safeParse(filled)
@@ -138,64 +98,30 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
     fail(input, `${issue.message}${shown}`)
   }
   const v = parsed.data
-  const repo = path.resolve(context.cwd, v.repo)
-  const inRepo = (p: string) => path.resolve(repo, p)
-  const includes = parseIncludes(v.include, repo)
-  const snapshotDir = inRepo(v['snapshot-dir'])
-  const manifestPath = inRepo(v.manifest)
-  const reportPath = inRepo(v['report-path'])
-  for (const inc of includes) {
-    const root = path.join(repo, inc)
-    if (isInside(snapshotDir, root)) {
-      fail(
-        'snapshot-dir',
-        `${v['snapshot-dir']} lies inside include "${inc}"; put snapshots outside the included folders`
-      )
-    }
-    if (isInside(manifestPath, root)) {
-      fail(
-        'manifest',
-        `${v.manifest} lies inside include "${inc}"; keep it outside the included folders`
-      )
-    }
-    if (isInside(reportPath, root)) {
-      fail(
-        'report-path',
-        `${v['report-path']} lies inside include "${inc}"; write the report outside the included folders`
-      )
-    }
-  }
-  if (
-    (v.mode === 'precutover' || v.mode === 'snapshot') &&
-    path.dirname(manifestPath) !== snapshotDir
-  ) {
-    fail(
-      'manifest',
-      `${v.manifest} must sit in snapshot-dir ${v['snapshot-dir']}, beside the snapshots it names`
-    )
-  }
   if (v.mode === 'restore' && v['restore-target'].trim() === '') {
     fail(
       'restore-target',
       'is required for mode restore: name an empty or absent folder to restore into'
     )
   }
-  const restoreTarget = v['restore-target'].trim() === '' ? '' : inRepo(v['restore-target'])
-  if (
-    restoreTarget !== '' &&
-    includes.some((inc) => isInside(restoreTarget, path.join(repo, inc)))
-  ) {
-    fail(
-      'restore-target',
-      `${v['restore-target']} lies inside an include; restore into an isolated folder`
-    )
-  }
+  const paths = judgePaths(
+    {
+      mode: v.mode,
+      repo: v.repo,
+      include: v.include,
+      snapshotDir: v['snapshot-dir'],
+      manifest: v.manifest,
+      reportPath: v['report-path'],
+      restoreTarget: v['restore-target']
+    },
+    context.cwd
+  )
   return {
     mode: v.mode,
-    repo,
-    includes,
-    snapshotDir,
-    manifestPath,
+    repo: paths.repo,
+    includes: paths.includes,
+    snapshotDir: paths.snapshotDir,
+    manifestPath: paths.manifestPath,
     force: v.force,
     compression: v.compression,
     workFactor: v['scrypt-work-factor'],
@@ -205,9 +131,9 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
       importCommand: v['migration-import'],
       timeoutSeconds: v['migration-timeout']
     },
-    reportPath,
-    reportJsonPath: reportJsonPathFor(reportPath),
-    restoreTarget,
+    reportPath: paths.reportPath,
+    reportJsonPath: paths.reportJsonPath,
+    restoreTarget: paths.restoreTarget,
     uploadArtifact: v['upload-artifact'],
     artifactName: v['artifact-name'],
     retentionDays: v['retention-days'],

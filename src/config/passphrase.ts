@@ -1,5 +1,5 @@
 import { modeNeedsPassphrase, type Mode } from './config.js'
-import { InputError } from './inputs.js'
+import { InputError } from './input-error.js'
 
 /**
  * The passphrase from the first source that has one: the explicit value (action input, CLI file or
