@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -206,5 +206,45 @@ describe('live writers: a file another process writes while the snapshot reads i
     const holders = scanWriters().holders.get(`${stat.dev}:${stat.ino}`) ?? []
     expect(holders.map((h) => h.pid)).toEqual([writer.child.pid])
     fs.closeSync(mine)
+  })
+
+  it("as another user: root's processes cannot be inspected, and the warning counts and names them", async () => {
+    const { file } = repoWith('live.db')
+    const writer = await startWriter(file, `fd = os.open(p, os.O_RDWR)\n${NOOP}`)
+    const dir = tempDir()
+    fs.chmodSync(dir, 0o755)
+    // the TypeScript source, run by Node as uid 65534: '.js' imports resolve to the '.ts' files
+    const hook = path.join(dir, 'hook.mjs')
+    fs.writeFileSync(
+      hook,
+      `import { registerHooks } from 'node:module'\nregisterHooks({ resolve(s, c, next) { try { return next(s, c) } catch (e) { if (s.endsWith('.js')) return next(s.slice(0, -3) + '.ts', c); throw e } } })\n`
+    )
+    const script = `const { LiveWriterWatch, scanWriters } = await import(${JSON.stringify(path.resolve('src/snapshot/live-writers.ts'))})\nconsole.log(JSON.stringify({ warnings: new LiveWriterWatch().warnings(), hidden: scanWriters().hidden.map((h) => h.pid) }))`
+    const out = execFileSync(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        process.execPath,
+        '--no-warnings',
+        '--experimental-transform-types',
+        '--import',
+        hook,
+        '--input-type=module',
+        '-e',
+        script
+      ],
+      { cwd: dir, encoding: 'utf8' }
+    )
+    const { warnings, hidden } = JSON.parse(out) as { warnings: string[]; hidden: number[] }
+    expect(hidden).toContain(writer.child.pid)
+    expect(hidden).not.toContain(2) // kthreadd: kernel threads hold no user files
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(
+      new RegExp(
+        `^could not inspect \\d+ processes for writers of the includes \\(their /proc entries are not readable: EACCES\\), e\\.g\\. \\d+ \\([^)]+\\)`
+      )
+    )
   })
 })

@@ -49,6 +49,15 @@ function commandOf(pid: string): string {
   }
 }
 
+/** Kernel threads have an empty command line and hold no user files: not worth a warning. */
+function isKernelThread(dir: string): boolean {
+  try {
+    return fs.readFileSync(`${dir}/cmdline`).length === 0
+  } catch {
+    return true // gone
+  }
+}
+
 const isDenied = (error: unknown): boolean => {
   const code = (error as NodeJS.ErrnoException).code
   return code === 'EACCES' || code === 'EPERM'
@@ -121,7 +130,8 @@ export function scanWriters(proc = '/proc'): WriterScan {
         how: 'mapped shared and writable'
       })
     }
-    if (denied) hidden.push({ pid: Number(pid), command: name() })
+    if (denied && !isKernelThread(`${proc}/${pid}`))
+      hidden.push({ pid: Number(pid), command: name() })
   }
   return { holders, hidden }
 }
