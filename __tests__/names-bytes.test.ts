@@ -96,4 +96,17 @@ describe('file names as bytes: a name that is not UTF-8 is a NO-GO naming it, ne
       { numRuns: 60 }
     )
   })
+
+  it('a symlink whose target is not UTF-8 (at any position): NO-GO naming the link, never a changed target', async () => {
+    for (const target of ['\xff', 'a\xfeb', 'dir/\xc3', 'x/\xed\xa0\x80/y']) {
+      const repo = tempDir()
+      fs.mkdirSync(path.join(repo, 'state/deep/er'), { recursive: true })
+      fs.symlinkSync(Buffer.from(target, 'latin1'), path.join(repo, 'state/deep/er/link'))
+      const { error } = await snapshotOf(repo)
+      expect(error).toBeInstanceOf(NoGoError)
+      expect(error!.message).toMatch(
+        /^symlink state\/deep\/er\/link has a target that is not UTF-8 \(.*\\x[89a-f][0-9a-f].*, shown with \\x escapes\)/
+      )
+    }
+  })
 })

@@ -107,7 +107,14 @@ function* visit(
   onSkip: (message: string) => void
 ): Generator<WalkEntry> {
   if (stat.isSymbolicLink()) {
-    const target = fs.readlinkSync(abs)
+    const raw = fs.readlinkSync(abs, { encoding: 'buffer' })
+    const target = raw.toString('utf8')
+    // a target decoded with U+FFFD in it would restore as a different link
+    if (!Buffer.from(target, 'utf8').equals(raw)) {
+      throw new NoGoError(
+        `symlink ${rel} has a target that is not UTF-8 (${showNameBytes(raw)}, shown with \\x escapes): point it at a UTF-8 name and rerun`
+      )
+    }
     checkLinkTarget(repo, rel, target)
     yield { rel, abs, kind: 'symlink', stat, target }
     return
