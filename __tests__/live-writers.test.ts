@@ -56,6 +56,11 @@ const HOLDERS: [string, string, RegExp][] = [
     /mapped shared and writable/
   ]
 ]
+HOLDERS.push([
+  'a pwrite + utime loop that puts the mtime back (size unchanged)',
+  `import threading, random\nfd = os.open(p, os.O_RDWR)\nst = os.fstat(fd)\ndef loop():\n    n = 0\n    while True:\n        n += 1\n        os.pwrite(fd, n.to_bytes(8, 'little') * 512, random.randrange(0, st.st_size - 4096))\n        os.utime(fd, ns=(st.st_atime_ns, st.st_mtime_ns))\nthreading.Thread(target=loop, daemon=True).start()\n${NOOP}`,
+  /open for writing, fd \d+ O_RDWR\b/
+])
 const HARMLESS: [string, string][] = [
   ['O_RDONLY', `fd = os.open(p, os.O_RDONLY)\n${NOOP}`],
   [
