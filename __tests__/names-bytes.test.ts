@@ -1,11 +1,36 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { Readable } from 'node:stream'
 import fc from 'fast-check'
 import { NoGoError } from '../src/lane/step-result.js'
+import { extractSnapshotTar } from '../src/restore/extract.js'
 import { archiveStream } from '../src/snapshot/archive-stream.js'
 import { IndexBuilder } from '../src/snapshot/index-format.js'
 import { walkIncludes } from '../src/snapshot/walk.js'
+import { END, header, paxRecord, rawPax } from '../__fixtures__/tar-hostile.js'
 import { tempDir } from '../__fixtures__/trees.js'
+
+/** Replaces the marker byte 'X' of a header block's names by `bad` and fixes the checksum. */
+function withBadByte(block: Buffer, bad: number): Buffer {
+  const out = Buffer.from(block)
+  for (let i = 0; i < 500; i++) if (out[i] === 0x58) out[i] = bad
+  out.fill(0x20, 148, 156)
+  const sum = out.reduce((a, b) => a + b, 0)
+  out.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1')
+  return out
+}
+
+async function restoreError(tar: Buffer): Promise<Error> {
+  const dest = tempDir()
+  try {
+    await extractSnapshotTar(Readable.from([tar]), dest)
+  } catch (error) {
+    return error as Error
+  } finally {
+    fs.rmSync(dest, { recursive: true, force: true })
+  }
+  throw new Error('the restore took the archive')
+}
 
 const isUtf8 = (b: Buffer): boolean => Buffer.from(b.toString('utf8'), 'utf8').equals(b)
 const abs = (root: string, ...parts: Buffer[]): Buffer =>
@@ -107,6 +132,26 @@ describe('file names as bytes: a name that is not UTF-8 is a NO-GO naming it, ne
       expect(error!.message).toMatch(
         /^symlink state\/deep\/er\/link has a target that is not UTF-8 \(.*\\x[89a-f][0-9a-f].*, shown with \\x escapes\)/
       )
+    }
+  })
+
+  it('restore: a name or link target that is not UTF-8 (ustar field or pax record) is refused, not decoded to U+FFFD', async () => {
+    const dir = header({ path: 'state/', type: '5', mode: 0o755 })
+    for (const bad of [0x80, 0xbf, 0xc0, 0xc3, 0xed, 0xf8, 0xff]) {
+      for (const spec of [
+        { path: 'state/dupX', type: '0' },
+        { path: 'state/sub/X/deep', type: '0' },
+        { path: 'state/link', type: '2', linkpath: 'aXb' }
+      ]) {
+        const error = await restoreError(Buffer.concat([dir, withBadByte(header(spec), bad), END]))
+        expect(error.message).toMatch(/has a name or link target that is not UTF-8/)
+      }
+      const record = Buffer.from(paxRecord('path', 'state/dupX'), 'latin1')
+      record[record.indexOf(0x58)] = bad
+      const error = await restoreError(
+        Buffer.concat([dir, rawPax(record), header({ path: 'state/placeholder', type: '0' }), END])
+      )
+      expect(error.message).toMatch(/has a pax header that is not UTF-8/)
     }
   })
 })
