@@ -110,6 +110,7 @@ describe('live writers: a file another process writes while the snapshot reads i
         const writer = await startWriter(file, body)
         const error = await archive(repo)
         expect(error).toBeInstanceOf(NoGoError)
+        expect((error as NoGoError).decisionPoint).toBe('B')
         expect(error!.message).toContain(
           `state/${rel} is being written by another process as the snapshot starts`
         )
@@ -155,6 +156,7 @@ describe('live writers: a file another process writes while the snapshot reads i
         )
         const error = await archive(repo, async () => expect(await writer.say('go')).toBe('done'))
         expect(error).toBeInstanceOf(NoGoError)
+        expect((error as NoGoError).decisionPoint).toBe('B')
         expect(error!.message).toMatch(
           /^state\/live\.db changed while the snapshot was being taken \(it was written to: its .*ctime changed as it was read\)/
         )
@@ -171,6 +173,7 @@ describe('live writers: a file another process writes while the snapshot reads i
         pid = (await startWriter(file, body)).child.pid
       })
       expect(error).toBeInstanceOf(NoGoError)
+      expect((error as NoGoError).decisionPoint).toBe('B')
       // a mapping written at once shows as a ctime change first; either way file and pid are named
       expect(error!.message).toMatch(
         /^state\/a\/live\.db (is being written by another process while the snapshot read it|changed while the snapshot was being taken \(it was written to: .*; held by)/

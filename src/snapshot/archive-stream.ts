@@ -81,7 +81,8 @@ function cannotRead(rel: string, error: unknown): NoGoError {
 
 function changed(rel: string, how: string): NoGoError {
   return new NoGoError(
-    `${rel} changed while the snapshot was being taken (${how}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`
+    `${rel} changed while the snapshot was being taken (${how}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`,
+    'B'
   )
 }
 

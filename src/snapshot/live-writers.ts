@@ -145,7 +145,8 @@ const describe = (holders: Holder[]): string =>
 function liveWriter(rel: string, holders: Holder[], when: string): NoGoError {
   const who = describe(holders)
   return new NoGoError(
-    `${rel} is being written by another process ${when} (${who}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`
+    `${rel} is being written by another process ${when} (${who}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`,
+    'B'
   )
 }
 
