@@ -26,7 +26,7 @@ describe('hostile snapshots, encrypted with the right passphrase: NO-GO, nothing
       hostile.bytes,
       PASSPHRASE,
       {
-        files: 0,
+        files: 1000,
         bytes: 1 << 20,
         index: Buffer.alloc(0)
       }

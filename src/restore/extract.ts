@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { TarReader } from './tar-reader.js'
-import { TreeWriter } from './tree-writer.js'
+import { TreeWriter, type WriteLimits } from './tree-writer.js'
 import { WriteThread } from './write-thread.js'
 import type { EarlyFree } from '../util/early-free.js'
 
@@ -20,6 +20,8 @@ export interface ExtractOptions {
   onProgress?: (p: { entries: number; bytes: number }) => void
   /** File bytes the archive may hold (the manifest's content.bytes): a bomb stops at the limit. */
   maxBytes?: number
+  /** Files the archive may hold (the manifest's content.files). */
+  maxFiles?: number
   /**
    * A writing thread already started for dest (its start-up then overlaps the caller's own
    * work); one is started here otherwise. Stopped before this returns, either way.
@@ -41,6 +43,14 @@ function checkDest(dest: string): void {
   }
   if (!stat.isDirectory()) throw new Error(`restore folder ${dest} is not a folder`)
   if (fs.readdirSync(dest).length > 0) throw new Error(`restore folder ${dest} is not empty`)
+}
+
+/** Free space at the start, less a margin (1/32 of it, at most 64 MiB) for what others write. */
+function roomIn(root: string): WriteLimits['room'] {
+  const stats = fs.statfsSync(root)
+  const free = stats.bavail * stats.bsize
+  const margin = Math.min(64 * 1024 * 1024, Math.floor(free / 32))
+  return { bytes: free - margin, free, block: stats.bsize }
 }
 
 function asBuffer(chunk: unknown): Buffer {
@@ -67,7 +77,11 @@ export async function extractSnapshotTar(
   try {
     if (thread.root !== root) throw new Error(`the writing thread was started for ${thread.root}`)
     checkDest(root)
-    const writer = new TreeWriter(thread)
+    const writer = new TreeWriter(thread, {
+      maxBytes: options.maxBytes,
+      maxFiles: options.maxFiles,
+      room: roomIn(root)
+    })
     const reader = new TarReader(writer)
     const report = (): void =>
       options.onProgress?.({ entries: writer.entries, bytes: writer.bytes })
@@ -75,11 +89,6 @@ export async function extractSnapshotTar(
       reader.push(asBuffer(chunk))
       options.early?.done(chunk as Buffer)
       report()
-      if (options.maxBytes !== undefined && writer.bytes > options.maxBytes) {
-        throw new Error(
-          `the archive holds more file data than the manifest's ${options.maxBytes} bytes; stopped writing (a compression bomb, or a manifest that does not describe this snapshot)`
-        )
-      }
       await thread.backpressure()
     }
     reader.finish()

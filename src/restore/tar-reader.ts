@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import { checkEntryPath, checkLinkTarget, showPath } from './entry-path.js'
 import { MAX_ENTRY_SIZE, parsePaxRecords, type PaxFields } from './pax-records.js'
 import { BLOCK, decodeHeader, type RawHeader } from './tar-header.js'
@@ -56,6 +57,21 @@ const BODY = 1
 const PAX = 2
 const SKIP = 3
 const END = 4
+
+/** A NUL-terminated header field's bytes. */
+function fieldBytes(block: Buffer, start: number, length: number): Buffer {
+  const nul = block.indexOf(0, start)
+  return block.subarray(start, nul < 0 || nul > start + length ? start + length : nul)
+}
+
+/** Name, prefix and link name as bytes: a snapshot writes only UTF-8, and text would merge lookalikes. */
+function headerIsUtf8(block: Buffer, off: number): boolean {
+  return (
+    isUtf8(fieldBytes(block, off, 100)) &&
+    isUtf8(fieldBytes(block, off + 345, 155)) &&
+    isUtf8(fieldBytes(block, off + 157, 100))
+  )
+}
 
 const padOf = (size: number): number => (BLOCK - (size % BLOCK)) % BLOCK
 
@@ -187,6 +203,11 @@ export class TarReader {
     if (this.paxError !== undefined) {
       throw new Error(`entry ${showPath(name)} has ${this.paxError}`)
     }
+    if (!headerIsUtf8(block, off)) {
+      throw new Error(
+        `entry ${showPath(name)} at byte ${at} has a name or link target that is not UTF-8, which a snapshot never writes`
+      )
+    }
     const type = TYPES[raw.typeflag]
     if (!type) throw new Error(this.refusedType(raw, name))
     const path = checkEntryPath(name, type === 'dir')
@@ -246,6 +267,13 @@ export class TarReader {
   }
 
   private endPax(): void {
+    if (!isUtf8(this.paxBody)) {
+      this.paxError =
+        'a pax header that is not UTF-8 (a binary name), which a snapshot never writes'
+      this.paxBody = ZEROS
+      this.toPadding(this.paxFill)
+      return
+    }
     try {
       this.pax = parsePaxRecords(this.paxBody)
     } catch (error) {

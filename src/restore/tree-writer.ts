@@ -21,6 +21,16 @@ interface OpenFile {
   sha256: string | undefined
 }
 
+/** What the writer may put on disk: the manifest's claims and the destination's free space. */
+export interface WriteLimits {
+  /** File data the manifest claims (content.bytes). */
+  maxBytes?: number
+  /** Files the manifest claims (content.files). */
+  maxFiles?: number
+  /** Bytes the destination may take, free space less a margin, counted in `block`s. */
+  room?: { bytes: number; free: number; block: number }
+}
+
 interface Folder {
   path: string
   mode: number
@@ -46,8 +56,16 @@ export class TreeWriter implements TarSink {
   entries = 0
   files = 0
   bytes = 0
+  /** File data handed to the thread so far, checked against the limits before each piece. */
+  private written = 0
+  private started = 0
+  /** Disk the entries take: whole blocks per file's data, one block per entry. */
+  private used = 0
 
-  constructor(private readonly thread: WriteThread) {}
+  constructor(
+    private readonly thread: WriteThread,
+    private readonly limits: WriteLimits = {}
+  ) {}
 
   entry(entry: TarEntry): void {
     const { path } = entry
@@ -70,6 +88,8 @@ export class TreeWriter implements TarSink {
       )
     }
     if (existing) throw new Error(`entry ${showPath(path)} appears twice in the archive`)
+    this.checkRoom(path, 0, 1)
+    if (entry.type === 'file') this.checkFiles(entry)
     this.ensureParent(path)
     if (entry.type === 'dir') {
       this.thread.mkdir(path)
@@ -96,6 +116,13 @@ export class TreeWriter implements TarSink {
       return
     }
     const file = this.file!
+    // before the piece is written: a piece past the claim never reaches the disk
+    const max = this.limits.maxBytes
+    if (max !== undefined && this.written + piece.length > max) {
+      throw new Error(this.pastBytes(file.entry.path, this.written + piece.length - max))
+    }
+    this.checkRoom(file.entry.path, file.written + piece.length, 0)
+    this.written += piece.length
     if (file.written === 0 && piece.length === file.entry.size) {
       // the whole file arrived in one piece: a one-shot digest skips the Hash object
       file.sha256 = hash('sha256', piece, 'hex')
@@ -114,6 +141,9 @@ export class TreeWriter implements TarSink {
     }
     const { entry, hash: running, sha256 } = this.file!
     this.file = undefined
+    if (this.limits.room) {
+      this.used += Math.ceil(entry.size / this.limits.room.block) * this.limits.room.block
+    }
     this.thread.finishFile(entry.mode, entry.mtime)
     const digest = sha256 ?? running?.digest('hex') ?? EMPTY_SHA256
     this.addLine(
@@ -157,6 +187,37 @@ export class TreeWriter implements TarSink {
       observedIndex: this.lines.bytes(),
       archivedIndex: Buffer.concat(this.index)
     }
+  }
+
+  /** A file past content.files stops at its header, before it is created. */
+  private checkFiles(entry: TarEntry): void {
+    const { maxFiles } = this.limits
+    if (maxFiles !== undefined && this.started + 1 > maxFiles) {
+      throw new Error(
+        `the archive holds more files than the manifest's content.files of ${maxFiles}: entry ${showPath(entry.path)} is file ${this.started + 1}; stopped before writing it (a manifest that does not describe this snapshot)`
+      )
+    }
+    this.started++
+  }
+
+  private pastBytes(path: string, over: number): string {
+    return `the archive holds more file data than the manifest's ${this.limits.maxBytes} bytes (content.bytes): entry ${showPath(path)} goes ${over} bytes past it; stopped before writing those bytes (a compression bomb, or a manifest that does not describe this snapshot)`
+  }
+
+  /**
+   * Stops before the destination would fill, per piece: `used` holds one block per entry and the
+   * whole blocks of finished files; the open file's `fileBytes` are rounded up on top.
+   */
+  private checkRoom(path: string, fileBytes: number, entries: number): void {
+    const room = this.limits.room
+    if (!room) return
+    const need = (Math.ceil(fileBytes / room.block) + entries) * room.block
+    if (this.used + need > room.bytes) {
+      throw new Error(
+        `the restore folder has ${room.free} bytes free (${room.bytes} usable after a margin) and entry ${showPath(path)} would take the restore ${this.used + need - room.bytes} bytes past that; stopped before writing it: free space there (or point RUNNER_TEMP / TMPDIR elsewhere) and rerun`
+      )
+    }
+    if (entries > 0) this.used += need
   }
 
   private addLine(line: string): void {

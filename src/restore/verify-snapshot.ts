@@ -160,6 +160,7 @@ async function decryptInto({
         extracted = await extractSnapshotTar(source, dest, {
           onProgress: (p) => progress.update(p.entries, p.bytes),
           maxBytes: manifest.content.bytes,
+          maxFiles: manifest.content.files,
           thread,
           early
         })

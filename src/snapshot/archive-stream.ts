@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import { NoGoError } from '../lane/step-result.js'
 import { INDEX_PATH, IndexBuilder, MODE_MASK } from './index-format.js'
 import { END_OF_ARCHIVE, encodeTarHeader, paddingFor } from './tar-header.js'
+import type { LiveWriterWatch } from './live-writers.js'
 import type { WalkEntry } from './walk.js'
 import { BufferPool } from '../util/buffer-pool.js'
 
@@ -80,7 +81,8 @@ function cannotRead(rel: string, error: unknown): NoGoError {
 
 function changed(rel: string, how: string): NoGoError {
   return new NoGoError(
-    `${rel} changed while the snapshot was being taken (${how}); stop writes to the repository and rerun`
+    `${rel} changed while the snapshot was being taken (${how}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`,
+    'B'
   )
 }
 
@@ -93,7 +95,8 @@ export async function* archiveStream(
   entries: Iterable<WalkEntry>,
   index: IndexBuilder,
   onProgress?: (progress: ArchiveProgress) => void,
-  pool: BufferPool = new BufferPool(BATCH, 0)
+  pool: BufferPool = new BufferPool(BATCH, 0),
+  writers?: LiveWriterWatch
 ): AsyncGenerator<Buffer> {
   if (pool.size !== BATCH)
     throw new RangeError(`archiveStream needs a pool of ${BATCH}-byte buffers`)
@@ -131,9 +134,11 @@ export async function* archiveStream(
         throw cannotRead(entry.rel, error)
       }
       try {
-        const before = fs.fstatSync(fd)
+        // nanoseconds: a writer that puts the mtime back still moves the ctime
+        const before = fs.fstatSync(fd, { bigint: true })
         if (!before.isFile()) throw changed(entry.rel, 'it is no longer a regular file')
-        const size = before.size
+        writers?.admit(entry.rel, before)
+        const size = Number(before.size)
         batch.copy(
           encodeTarHeader({ path: entry.rel, type: 'file', mode, size, mtime: before.mtime }),
           full
@@ -156,9 +161,18 @@ export async function* archiveStream(
           if (batch.space === 0) full.push(batch.take())
           while (full.length > 0) yield full.shift()!
         }
-        const after = fs.fstatSync(fd)
-        if (after.size !== size || after.mtimeMs !== before.mtimeMs) {
-          throw changed(entry.rel, 'it was written to')
+        const after = fs.fstatSync(fd, { bigint: true })
+        const moved = [
+          after.size !== before.size && 'size',
+          after.mtimeNs !== before.mtimeNs && 'mtime',
+          after.ctimeNs !== before.ctimeNs && 'ctime'
+        ].filter(Boolean)
+        if (moved.length > 0) {
+          const who = writers?.whoWrites(before) ?? ''
+          throw changed(
+            entry.rel,
+            `it was written to: its ${moved.join(', ')} changed as it was read${who}`
+          )
         }
         batch.zeros(paddingFor(size), full)
         index.add({ path: entry.rel, type: 'file', mode, size, sha256: hash.digest('hex') })
@@ -171,6 +185,8 @@ export async function* archiveStream(
     onProgress?.(progress)
     while (full.length > 0) yield full.shift()!
   }
+  // all data is read: a writer that started meanwhile shows now, before the index is written
+  writers?.recheck()
 
   const indexBytes = index.bytesOfIndex()
   batch.copy(

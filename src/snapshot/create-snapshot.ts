@@ -17,6 +17,7 @@ import { IndexBuilder } from './index-format.js'
 import { writeManifest, type Manifest } from './manifest.js'
 import { lockSnapshotDir, removeStaleTemps } from './snapshot-dir-lock.js'
 import { snapshotFileName } from './snapshot-name.js'
+import { LiveWriterWatch } from './live-writers.js'
 import { walkIncludes } from './walk.js'
 import { TOOL } from '../version.js'
 
@@ -79,6 +80,8 @@ export async function createSnapshot(
     const progress = new ProgressReporter(logger, 'snapshot')
     // the batches cycle: read into, compressed from, given back once their block is encoded
     const batches = new BufferPool(BATCH, 16)
+    // other processes writing the includes, seen once before reading and once after (runbook B)
+    const writers = new LiveWriterWatch()
     try {
       await pipeline(
         Readable.from(
@@ -86,7 +89,8 @@ export async function createSnapshot(
             walkIncludes(config.repo, config.includes, (w) => warnings.push(w)),
             index,
             (p) => progress.update(p.files, p.bytes),
-            batches
+            batches,
+            writers
           ),
           // a few batches of read-ahead keep reading and hashing busy while zstd works
           { objectMode: false, highWaterMark: 4 * 1024 * 1024 }
@@ -99,6 +103,7 @@ export async function createSnapshot(
         age.payload,
         output
       )
+      warnings.push(...writers.warnings())
       // the output synced the file before finishing
       fs.renameSync(tempPath, finalPath)
       fsyncDir(config.snapshotDir)

@@ -16,6 +16,26 @@ export interface WalkEntry {
 
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
 
+/** Valid UTF-8 as itself, every other byte (and controls, and '\\') as \\xNN. */
+export function showNameBytes(name: Buffer): string {
+  let out = ''
+  for (let at = 0; at < name.length;) {
+    const lead = name[at]!
+    const len = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 0
+    const piece = name.subarray(at, at + len)
+    if (len > 0 && piece.length === len && Buffer.from(piece.toString('utf8')).equals(piece)) {
+      out += lead < 0x20 || lead === 0x5c || lead === 0x7f ? hex(lead) : piece.toString('utf8')
+      at += len
+    } else {
+      out += hex(lead)
+      at++
+    }
+  }
+  return out
+}
+
+const hex = (byte: number): string => `\\x${byte.toString(16).padStart(2, '0')}`
+
 function describeSpecial(stat: fs.Stats): string {
   if (stat.isSocket()) return 'socket'
   if (stat.isFIFO()) return 'fifo'
@@ -87,7 +107,14 @@ function* visit(
   onSkip: (message: string) => void
 ): Generator<WalkEntry> {
   if (stat.isSymbolicLink()) {
-    const target = fs.readlinkSync(abs)
+    const raw = fs.readlinkSync(abs, { encoding: 'buffer' })
+    const target = raw.toString('utf8')
+    // a target decoded with U+FFFD in it would restore as a different link
+    if (!Buffer.from(target, 'utf8').equals(raw)) {
+      throw new NoGoError(
+        `symlink ${rel} has a target that is not UTF-8 (${showNameBytes(raw)}, shown with \\x escapes): point it at a UTF-8 name and rerun`
+      )
+    }
     checkLinkTarget(repo, rel, target)
     yield { rel, abs, kind: 'symlink', stat, target }
     return
@@ -103,15 +130,23 @@ function* visit(
     return
   }
   yield { rel, abs, kind: 'dir', stat }
-  let names: string[]
+  let raw: Buffer[]
   try {
-    names = fs.readdirSync(abs)
+    raw = fs.readdirSync(abs, { encoding: 'buffer' })
   } catch (error) {
     throw new NoGoError(
       `cannot list folder ${rel}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; give the runner read access to it`
     )
   }
-  names.sort(byBytes)
+  // names travel as text (tar, index, report): one that does not survive utf8 would be merged or lost
+  for (const name of raw) {
+    if (!Buffer.from(name.toString('utf8'), 'utf8').equals(name)) {
+      throw new NoGoError(
+        `folder ${rel} holds a name that is not UTF-8 (${showNameBytes(name)}, shown with \\x escapes): rename it to UTF-8 and rerun`
+      )
+    }
+  }
+  const names = raw.sort(Buffer.compare).map((name) => name.toString('utf8'))
   for (const name of names) {
     const childAbs = path.join(abs, name)
     const childRel = `${rel}/${name}`

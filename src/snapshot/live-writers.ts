@@ -1,0 +1,205 @@
+import fs from 'node:fs'
+import { NoGoError } from '../lane/step-result.js'
+
+/** A process that can change a file's bytes: it holds it open for writing, or maps it shared and writable. */
+export interface Holder {
+  pid: number
+  command: string
+  how: string
+}
+
+/** One pass over /proc: every file some other process could be writing, by dev:inode. */
+export interface WriterScan {
+  holders: Map<string, Holder[]>
+  /** Processes whose fds or maps could not be read (another user's, without privilege). */
+  hidden: { pid: number; command: string }[]
+}
+
+const O_ACCMODE = 0o3
+const O_WRONLY = 0o1
+const O_RDWR = 0o2
+const O_APPEND = 0o2000
+
+export const fileKey = (dev: bigint, ino: bigint): string => `${dev}:${ino}`
+
+/** st_dev from the major:minor (hex) that /proc/<pid>/maps shows: glibc's makedev. */
+function makedev(text: string): bigint {
+  const [maj, min] = text.split(':').map((part) => BigInt(`0x${part}`))
+  const major = maj ?? 0n
+  const minor = min ?? 0n
+  return (
+    ((major & 0xfffff000n) << 32n) |
+    ((major & 0xfffn) << 8n) |
+    ((minor & 0xffffff00n) << 12n) |
+    (minor & 0xffn)
+  )
+}
+
+function commandOf(pid: string): string {
+  try {
+    const comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+    if (comm) return comm
+  } catch {
+    // gone, or not ours: cmdline may still say what it was
+  }
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] || '?'
+  } catch {
+    return '?'
+  }
+}
+
+/** Kernel threads have an empty command line and hold no user files: not worth a warning. */
+function isKernelThread(dir: string): boolean {
+  try {
+    return fs.readFileSync(`${dir}/cmdline`).length === 0
+  } catch {
+    return true // gone
+  }
+}
+
+const isDenied = (error: unknown): boolean => {
+  const code = (error as NodeJS.ErrnoException).code
+  return code === 'EACCES' || code === 'EPERM'
+}
+
+/**
+ * Reads every other process's fds (with their fdinfo flags) and shared writable mappings once.
+ * Our own process is left out: its threads share its fd table and its files are read-only.
+ */
+export function scanWriters(proc = '/proc'): WriterScan {
+  const holders = new Map<string, Holder[]>()
+  const hidden: WriterScan['hidden'] = []
+  const add = (key: string, holder: Holder): void => {
+    const list = holders.get(key) ?? []
+    if (!list.some((h) => h.pid === holder.pid && h.how === holder.how)) list.push(holder)
+    holders.set(key, list)
+  }
+  for (const pid of fs.readdirSync(proc)) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue
+    let command: string | undefined
+    const name = (): string => (command ??= commandOf(pid))
+    let denied = false
+    let fds: string[] = []
+    try {
+      fds = fs.readdirSync(`${proc}/${pid}/fd`)
+    } catch (error) {
+      denied ||= isDenied(error)
+    }
+    for (const fd of fds) {
+      let flags: number
+      try {
+        // sockets, pipes and anon inodes have no path: skip them without reading fdinfo
+        if (!fs.readlinkSync(`${proc}/${pid}/fd/${fd}`).startsWith('/')) continue
+        const info = /^flags:\s*([0-7]+)$/m.exec(
+          fs.readFileSync(`${proc}/${pid}/fdinfo/${fd}`, 'utf8')
+        )
+        if (!info) continue
+        flags = parseInt(info[1]!, 8)
+      } catch {
+        continue // closed meanwhile
+      }
+      const access = flags & O_ACCMODE
+      if (access !== O_WRONLY && access !== O_RDWR) continue
+      let stat: fs.BigIntStats
+      try {
+        stat = fs.statSync(`${proc}/${pid}/fd/${fd}`, { bigint: true })
+      } catch {
+        continue
+      }
+      const mode = `${access === O_WRONLY ? 'O_WRONLY' : 'O_RDWR'}${flags & O_APPEND ? '|O_APPEND' : ''}`
+      add(fileKey(stat.dev, stat.ino), {
+        pid: Number(pid),
+        command: name(),
+        how: `open for writing, fd ${fd} ${mode}`
+      })
+    }
+    let maps = ''
+    try {
+      maps = fs.readFileSync(`${proc}/${pid}/maps`, 'utf8')
+    } catch (error) {
+      denied ||= isDenied(error)
+    }
+    for (const line of maps.split('\n')) {
+      // address perms offset dev inode path; a private (p) mapping cannot change the file
+      const [, perms, , dev, inode] = line.split(/\s+/, 5)
+      if (perms?.[1] !== 'w' || perms[3] !== 's' || !dev || !inode || inode === '0') continue
+      add(fileKey(makedev(dev), BigInt(inode)), {
+        pid: Number(pid),
+        command: name(),
+        how: 'mapped shared and writable'
+      })
+    }
+    if (denied && !isKernelThread(`${proc}/${pid}`))
+      hidden.push({ pid: Number(pid), command: name() })
+  }
+  return { holders, hidden }
+}
+
+const describe = (holders: Holder[]): string =>
+  holders
+    .slice(0, 3)
+    .map((h) => `pid ${h.pid} (${h.command}): ${h.how}`)
+    .join('; ')
+
+function liveWriter(rel: string, holders: Holder[], when: string): NoGoError {
+  const who = describe(holders)
+  return new NoGoError(
+    `${rel} is being written by another process ${when} (${who}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`,
+    'B'
+  )
+}
+
+/**
+ * Writers of the archived files, seen by a scan before the archive starts and a second one
+ * after all data was read, so a writer that starts mid-read is caught too.
+ */
+export class LiveWriterWatch {
+  private readonly before: WriterScan
+  private readonly archived = new Map<string, string>()
+  private readonly hidden = new Map<number, string>()
+
+  constructor() {
+    this.before = this.noteHidden(scanWriters())
+  }
+
+  /** Before a file is read (stat from its open fd): NO-GO if the first scan saw a writer. */
+  admit(rel: string, stat: fs.BigIntStats): void {
+    const key = fileKey(stat.dev, stat.ino)
+    this.archived.set(key, rel)
+    const holders = this.before.holders.get(key)
+    if (holders) throw liveWriter(rel, holders, 'as the snapshot starts')
+  }
+
+  /** After the data was read: NO-GO naming any archived file that now has a writer. */
+  recheck(): void {
+    const after = this.noteHidden(scanWriters())
+    for (const [key, rel] of this.archived) {
+      const holders = after.holders.get(key)
+      if (holders) throw liveWriter(rel, holders, 'while the snapshot read it')
+    }
+  }
+
+  /** For a file seen changing: who holds it for writing now ('' when no one is seen), to name them. */
+  whoWrites(stat: fs.BigIntStats): string {
+    const holders = this.noteHidden(scanWriters()).holders.get(fileKey(stat.dev, stat.ino))
+    return holders ? `; held by ${describe(holders)}` : ''
+  }
+
+  /** One line on the processes we could not look into: a writer among them would go unseen. */
+  warnings(): string[] {
+    if (this.hidden.size === 0) return []
+    const few = [...this.hidden]
+      .slice(0, 5)
+      .map(([pid, command]) => `${pid} (${command})`)
+      .join(', ')
+    return [
+      `could not inspect ${this.hidden.size} processes for writers of the includes (their /proc entries are not readable: EACCES), e.g. ${few}; run as their user or make sure none of them writes the repository`
+    ]
+  }
+
+  private noteHidden(scan: WriterScan): WriterScan {
+    for (const { pid, command } of scan.hidden) this.hidden.set(pid, command)
+    return scan
+  }
+}
