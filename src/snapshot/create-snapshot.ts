@@ -15,14 +15,21 @@ import { BufferPool } from '../util/buffer-pool.js'
 import { EarlyFree } from '../util/early-free.js'
 import { IndexBuilder } from './index-format.js'
 import { writeManifest, type Manifest } from './manifest.js'
-import { lockSnapshotDir, removeStaleTemps } from './snapshot-dir-lock.js'
+import { lockSnapshotDir, removeStaleTemps, type SnapshotDirLock } from './snapshot-dir-lock.js'
 import { snapshotFileName } from './snapshot-name.js'
 import { walkIncludes } from './walk.js'
 import { TOOL } from '../version.js'
 
 export interface SnapshotOutcome {
   evidence: SnapshotEvidence
+  /** This run's manifest, as written: restore-test verifies against it, not the file. */
+  manifest: Manifest
   warnings: string[]
+}
+
+export interface SnapshotOptions {
+  /** A lock the caller took and releases (a lane holding it through restore-test). */
+  lock?: SnapshotDirLock
 }
 
 type SnapshotConfig = Pick<
@@ -38,7 +45,8 @@ export async function createSnapshot(
   config: SnapshotConfig,
   passphrase: string,
   logger: Logger,
-  now: () => Date = () => new Date()
+  now: () => Date = () => new Date(),
+  options: SnapshotOptions = {}
 ): Promise<SnapshotOutcome> {
   if (!config.force && fs.existsSync(config.manifestPath)) {
     throw new NoGoError(
@@ -62,7 +70,7 @@ export async function createSnapshot(
       `cannot create snapshot-dir ${config.snapshotDir}: ${(error as Error).message}`
     )
   }
-  const unlock = lockSnapshotDir(config.snapshotDir)
+  const lock = options.lock ?? lockSnapshotDir(config.snapshotDir)
   const warnings: string[] = []
   try {
     for (const name of removeStaleTemps(config.snapshotDir)) {
@@ -100,6 +108,7 @@ export async function createSnapshot(
         output
       )
       // the output synced the file before finishing
+      lock.assertHeld()
       fs.renameSync(tempPath, finalPath)
       fsyncDir(config.snapshotDir)
     } catch (error) {
@@ -124,6 +133,7 @@ export async function createSnapshot(
       content: { files: index.files, bytes: index.bytes, digest: index.digest() },
       tool: TOOL
     }
+    lock.assertHeld()
     try {
       writeManifest(config.manifestPath, manifest)
     } catch (error) {
@@ -133,6 +143,7 @@ export async function createSnapshot(
     }
     return {
       warnings,
+      manifest,
       evidence: {
         snapshotPath: finalPath,
         manifestPath: config.manifestPath,
@@ -147,7 +158,7 @@ export async function createSnapshot(
       }
     }
   } finally {
-    unlock()
+    if (!options.lock) lock.release()
   }
 }
 
