@@ -25,11 +25,13 @@ export interface SnapshotOutcome {
   /** This run's manifest, as written: restore-test verifies against it, not the file. */
   manifest: Manifest
   warnings: string[]
+  /** With `keepLock`: the snapshot-dir lock, still held, for the caller to release. */
+  lock?: SnapshotDirLock
 }
 
 export interface SnapshotOptions {
-  /** A lock the caller took and releases (a lane holding it through restore-test). */
-  lock?: SnapshotDirLock
+  /** Keep the lock after a success (a lane holds it until restore-test has read the snapshot). */
+  keepLock?: boolean
 }
 
 type SnapshotConfig = Pick<
@@ -70,7 +72,8 @@ export async function createSnapshot(
       `cannot create snapshot-dir ${config.snapshotDir}: ${(error as Error).message}`
     )
   }
-  const lock = options.lock ?? lockSnapshotDir(config.snapshotDir)
+  const lock = lockSnapshotDir(config.snapshotDir)
+  let succeeded = false
   const warnings: string[] = []
   try {
     for (const name of removeStaleTemps(config.snapshotDir)) {
@@ -141,9 +144,11 @@ export async function createSnapshot(
         `writing manifest ${config.manifestPath} failed: ${describeWriteError(error)}`
       )
     }
+    succeeded = true
     return {
       warnings,
       manifest,
+      lock: options.keepLock ? lock : undefined,
       evidence: {
         snapshotPath: finalPath,
         manifestPath: config.manifestPath,
@@ -158,7 +163,7 @@ export async function createSnapshot(
       }
     }
   } finally {
-    if (!options.lock) lock.release()
+    if (!(succeeded && options.keepLock)) lock.release()
   }
 }
 
