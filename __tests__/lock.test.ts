@@ -158,6 +158,52 @@ describe('snapshot-dir lock', () => {
   })
 })
 
+/** Runs real takers in processes of their own, all let go at once, and collects what they say. */
+async function race(dir: string, takers: number): Promise<string[]> {
+  const go = path.join(dir, '..', `go-${randomBytes(4).toString('hex')}`)
+  const script = path.resolve('__fixtures__/lock-taker.mjs')
+  const runs = Array.from({ length: takers }, () => {
+    const child = spawn(process.execPath, [
+      '--experimental-transform-types',
+      '--no-warnings',
+      script,
+      dir,
+      go
+    ])
+    children.push(child)
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    return new Promise<string>((resolve) => child.once('exit', () => resolve(out.trim())))
+  })
+  // give them time to load, then open the gate for all at once
+  await new Promise((r) => setTimeout(r, 1500))
+  fs.writeFileSync(go, '')
+  const said = await Promise.all(runs)
+  fs.rmSync(go)
+  return said
+}
+
+describe('takeover races between real processes', () => {
+  it('never leaves two holders of a stale lock', async () => {
+    for (let round = 0; round < 3; round++) {
+      const dir = freshDir()
+      fs.writeFileSync(path.join(dir, LOCK_NAME), lockText(exitedIdentity()))
+      const said = await race(dir, 5)
+      const held = said.filter((s) => s === 'held')
+      // one and only one: whoever linked last holds it, every displaced holder knows it lost
+      expect(held).toHaveLength(1)
+      expect(said.every((s) => /^(held|refused|lost) ?/.test(s))).toBe(true)
+    }
+  })
+
+  it('never lets two processes take a free lock', async () => {
+    const dir = freshDir()
+    const said = await race(dir, 5)
+    expect(said.filter((s) => s === 'held')).toHaveLength(1)
+    expect(said.filter((s) => s.startsWith('refused'))).toHaveLength(4)
+  })
+})
+
 describe('stale temp files', () => {
   it('removes only those whose writer is proven gone', async () => {
     const dir = freshDir()
