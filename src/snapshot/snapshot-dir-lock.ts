@@ -125,7 +125,7 @@ export function lockSnapshotDir(dir: string): SnapshotDirLock {
       const state = liveness(holder)
       if (state !== 'dead') {
         throw new NoGoError(
-          `snapshot-dir ${dir} is locked by another cutover-gate run (pid ${holder.pid} on ${holder.host}${state === 'unknown' ? ', which this machine cannot check' : ''}); wait for it to finish, or remove ${lockPath} if no run is active`
+          `snapshot-dir ${dir} is locked by another cutover-gate run (pid ${holder.pid})${state === 'unknown' ? ` on ${holder.host}, which this machine cannot check` : ''}; wait for it to finish, or remove ${lockPath} if no run is active`
         )
       }
       takeOver(lockPath, found.stat, found.text)
