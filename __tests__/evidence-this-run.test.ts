@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Config } from '../src/config/config.js'
 import { runLane, type LaneOutcome } from '../src/lane/run-lane.js'
+import { restoreTest } from '../src/restore/restore-test.js'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
 import { LOCK_NAME } from '../src/snapshot/snapshot-dir-lock.js'
 import { MemoryLogger } from '../src/util/logger.js'
@@ -181,4 +182,69 @@ describe('evidence of this run only', () => {
       }
     }
   )
+})
+
+/** A logger that acts the moment the ciphertext has been hashed, before it is decrypted. */
+class AfterHashLogger extends MemoryLogger {
+  constructor(private readonly act: () => void) {
+    super()
+  }
+  override info(message: string): void {
+    if (/matches the manifest/.test(message)) this.act()
+    super.info(message)
+  }
+}
+
+describe('the ciphertext is hashed and decrypted from one descriptor', () => {
+  async function written(): Promise<{ config: Config; snapshot: string; sha256: string }> {
+    const config = setup()
+    const out = await createSnapshot(config, PASSPHRASE, new MemoryLogger())
+    return { config, snapshot: out.evidence.snapshotPath, sha256: out.evidence.sha256 }
+  }
+
+  it.each([
+    ['renamed over by another snapshot', true],
+    ['removed', false]
+  ])('a file %s after hashing is NO-GO, never the evidence', async (_what, replace) => {
+    const { config, snapshot } = await written()
+    const foreign = await foreignSnapshot(config)
+    await expect(
+      restoreTest(
+        config.manifestPath,
+        PASSPHRASE,
+        config.tempDir,
+        new AfterHashLogger(() => {
+          if (replace) fs.copyFileSync(foreign.snapshot, `${snapshot}.x`)
+          if (replace) fs.renameSync(`${snapshot}.x`, snapshot)
+          else fs.rmSync(snapshot)
+        })
+      )
+    ).rejects.toThrow(/snapshot .* was replaced while it was verified/)
+  })
+
+  it.each([
+    ['rewritten with the very same bytes', (b: Buffer) => b],
+    [
+      'one byte changed in place',
+      (b: Buffer) => Buffer.concat([b.subarray(0, -1), Buffer.from([b.at(-1)! ^ 1])])
+    ]
+  ])('a file %s after hashing is NO-GO', async (_what, change) => {
+    const { config, snapshot } = await written()
+    const bytes = fs.readFileSync(snapshot)
+    await expect(
+      restoreTest(
+        config.manifestPath,
+        PASSPHRASE,
+        config.tempDir,
+        // same inode, written in place (O_TRUNC), with a clock tick so the times surely move
+        new AfterHashLogger(() => {
+          const until = Date.now() + 15
+          while (Date.now() < until);
+          fs.writeFileSync(snapshot, change(bytes))
+        })
+      )
+    ).rejects.toThrow(
+      /was written to while it was verified|snapshot .*(authentic|truncat|damag|corrupt)/
+    )
+  })
 })

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { constants, type Stats } from 'node:fs'
+import { constants, statSync, type Stats } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { NoGoError } from '../lane/step-result.js'
 import type { Manifest } from '../snapshot/manifest.js'
@@ -99,8 +99,22 @@ export async function checkCiphertextHash(ct: Ciphertext, manifest: Manifest): P
   }
 }
 
-/** NO-GO if the file was written in place while it was hashed and decrypted. */
+/**
+ * NO-GO if the file was written in place while it was hashed and decrypted (size, mtime or ctime
+ * moved), or if the path no longer names it: the evidence would name a file that is not there.
+ */
 export async function assertCiphertextUnchanged(ct: Ciphertext): Promise<void> {
+  let atPath: Stats | undefined
+  try {
+    atPath = statSync(ct.path)
+  } catch {
+    atPath = undefined
+  }
+  if (!atPath || atPath.dev !== ct.stat.dev || atPath.ino !== ct.stat.ino) {
+    throw new NoGoError(
+      `snapshot ${ct.path} was replaced while it was verified; stop whatever writes snapshot-dir and rerun`
+    )
+  }
   const now = await ct.handle.stat()
   if (
     now.size !== ct.stat.size ||
