@@ -4,6 +4,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { NoGoError } from '../src/lane/step-result.js'
+import { createSnapshot } from '../src/snapshot/create-snapshot.js'
+import { MemoryLogger } from '../src/util/logger.js'
 import { LOCK_NAME, lockSnapshotDir, removeStaleTemps } from '../src/snapshot/snapshot-dir-lock.js'
 import { bootPrefix, identityOf, selfIdentity } from '../src/util/process-identity.js'
 
@@ -202,6 +204,52 @@ describe('takeover races between real processes', () => {
     expect(said.filter((s) => s === 'held')).toHaveLength(1)
     expect(said.filter((s) => s.startsWith('refused'))).toHaveLength(4)
   })
+})
+
+describe('commit points', () => {
+  it.each([
+    [
+      'rewritten in place',
+      (lockPath: string) => fs.writeFileSync(lockPath, lockText(selfIdentity()))
+    ],
+    [
+      'removed and taken by another',
+      (lockPath: string) => {
+        fs.rmSync(lockPath)
+        fs.writeFileSync(lockPath, lockText(selfIdentity()))
+      }
+    ]
+  ])(
+    'a snapshot whose lock was %s meanwhile places nothing and removes nothing',
+    async (_what, steal) => {
+      const dir = freshDir()
+      fs.mkdirSync(path.join(dir, 'repo', 'state'), { recursive: true })
+      fs.writeFileSync(path.join(dir, 'repo', 'state', 'a.json'), '{}\n')
+      const snapshotDir = path.join(dir, 'snapshots')
+      const lockPath = path.join(snapshotDir, LOCK_NAME)
+      const config = {
+        repo: path.join(dir, 'repo'),
+        includes: ['state'],
+        snapshotDir,
+        manifestPath: path.join(snapshotDir, 'latest-manifest.json'),
+        force: true,
+        compression: 'zstd' as const,
+        workFactor: 10
+      }
+      let stolen = ''
+      // `now` is asked once the lock is held and before the snapshot streams
+      const now = () => {
+        steal(lockPath)
+        stolen = fs.readFileSync(lockPath, 'utf8')
+        return new Date()
+      }
+      await expect(
+        createSnapshot(config, 'pw for this test', new MemoryLogger(), now)
+      ).rejects.toThrow(/lock .* no longer names this run/)
+      expect(fs.readdirSync(snapshotDir)).toEqual([LOCK_NAME])
+      expect(fs.readFileSync(lockPath, 'utf8')).toBe(stolen)
+    }
+  )
 })
 
 describe('stale temp files', () => {
