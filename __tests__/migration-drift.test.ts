@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { runMigrationDryRun } from '../src/lane/migration-dry-run.js'
 import {
@@ -120,5 +120,76 @@ describe('drift (runbook decision point C)', () => {
     expect(results[2]?.detail).toMatch(
       /changed 8 tracked file\(s\): f0\.json, f1\.json, f2\.json, f3\.json, f4\.json and 3 more/
     )
+  })
+})
+
+/**
+ * Drift hidden from git's own change detection: every way of hiding (index flags, a stat that
+ * matches again, an fsmonitor that reports nothing) crossed with every kind of edit.
+ */
+describe('drift judged by content, whatever the index flags say', () => {
+  const hiders: Record<string, { before: string; after: string }> = {
+    'no hiding': { before: '', after: '' },
+    'assume-unchanged': { before: 'git update-index --assume-unchanged "$F"', after: '' },
+    'skip-worktree': { before: 'git update-index --skip-worktree "$F"', after: '' },
+    'mtime touched back': {
+      before: 'touch -h -r "$F" "$T/ref"',
+      after: 'touch -h -r "$T/ref" "$F"'
+    },
+    'fsmonitor hook': {
+      before: `printf '#!/bin/sh\\nexit 0\\n' > "$T/fsm.sh"; chmod +x "$T/fsm.sh"; git config core.fsmonitor "$T/fsm.sh"`,
+      after: ''
+    }
+  }
+  const edits: Record<string, { file: string; edit: string }> = {
+    'same-size content': { file: 'data/f.txt', edit: `printf 'xyz\\n' > "$F"` },
+    'executable bit': { file: 'data/f.txt', edit: 'chmod +x "$F"' },
+    'other mode bit': { file: 'data/f.txt', edit: 'chmod g+w,o-r "$F"' },
+    'symlink target': { file: 'data/link', edit: 'ln -sfn g.txt "$F"' },
+    'file became a link': { file: 'data/f.txt', edit: 'rm "$F"; ln -s g.txt "$F"' },
+    deleted: { file: 'data/f.txt', edit: 'rm "$F"' },
+    'dropped from the index only': {
+      file: 'data/f.txt',
+      edit: 'git update-index --force-remove "$F"'
+    }
+  }
+
+  async function repoWithLink(): Promise<string> {
+    const repo = await gitRepo({ 'data/f.txt': 'abc\n', 'data/g.txt': 'ghi\n' })
+    await symlink('f.txt', path.join(repo, 'data/link'))
+    await chmod(path.join(repo, 'data/f.txt'), 0o644)
+    git(repo, 'add', '-A')
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'link')
+    return repo
+  }
+
+  const cases = Object.entries(hiders).flatMap(([hider, h]) =>
+    Object.entries(edits).map(([kind, e]) => [hider, kind, h, e] as const)
+  )
+
+  it.each(cases)('%s + %s is NO-GO C naming the file', async (_hider, _kind, h, e) => {
+    const repo = await repoWithLink()
+    const temp = await tempFolder()
+    const script = path.join(temp, 'migrate.sh')
+    await writeFile(
+      script,
+      [`F='${e.file}'`, `T='${temp}'`, h.before, e.edit, h.after].filter(Boolean).join('\n')
+    )
+    const results = await runMigrationDryRun(
+      options(repo, await tempFolder(), { importCommand: `sh ${script}` })
+    )
+    expect(results[2]?.status).toBe('failed')
+    expect(results[2]?.decisionPoint).toBe('C')
+    expect(results[2]?.detail).toContain(e.file)
+  })
+
+  it('is quiet when only the index flags change and no content does', async () => {
+    const repo = await repoWithLink()
+    const flags = `sh -c 'git update-index --assume-unchanged data/f.txt; touch -h data/g.txt'`
+    const results = await runMigrationDryRun(
+      options(repo, await tempFolder(), { importCommand: flags })
+    )
+    // the flag itself is not in ls-files --stage and touching changes no content
+    expect(results.map((r) => r.status)).toEqual(['passed', 'passed', 'passed'])
   })
 })

@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { lstat, readlink } from 'node:fs/promises'
+import fs from 'node:fs'
 import path from 'node:path'
-import { promisify } from 'node:util'
+import { git as runGit } from '../util/git-output.js'
 
-/** What git says about the tracked files under repo: enough to see any change a dry-run made. */
+/**
+ * The tracked files under repo as git's index lists them and as they are on disk, judged by us:
+ * git's own change detection trusts index flags (assume-unchanged, skip-worktree, fsmonitor-valid,
+ * racily-clean stat data) that the migration under test can set, so it cannot prove a dry-run dry.
+ */
 export interface GitState {
   head: string | null
-  /** Tracked paths (relative to repo) that differ from HEAD, each with status and content hash. */
-  dirty: Map<string, string>
+  /** Index entries (`mode blob stage`, one line per stage) by path relative to repo. */
+  index: Map<string, string>
+  /** What is on disk at every tracked path: mode bits + sha256, link target, or `missing`. */
+  content: Map<string, string>
   /** Untracked, not ignored paths (relative to repo). */
   untracked: Set<string>
   /** Folder of git's top level, and repo's prefix inside it (`''` or `sub/dir/`). */
@@ -17,46 +22,59 @@ export interface GitState {
 }
 
 export interface Drift {
-  /** Tracked files (relative to repo) whose state or content changed, sorted. */
+  /** Tracked files (relative to repo) whose index entry or content changed, or that vanished. */
   changed: string[]
   headMoved?: { from: string | null; to: string | null }
   /** Untracked files that appeared: not drift of tracked files, but worth a warning. */
   created: string[]
 }
 
+/** git through the one hardened door; here a failure is an error, as drift cannot be judged. */
 async function git(repo: string, args: string[]): Promise<string> {
-  // No optional locks: reading the status must not rewrite .git/index under a concurrent git.
-  // loaded here, not at start-up: the modes without a dry-run never need it (~10 ms to load)
-  const run = promisify(process.getBuiltinModule('node:child_process').execFile)
-  const { stdout } = await run(
-    'git',
-    ['--no-optional-locks', '-c', 'core.quotepath=off', ...args],
-    {
-      cwd: repo,
-      maxBuffer: 256 * 1024 * 1024,
-      encoding: 'utf8'
-    }
-  )
-  return stdout
+  const result = await runGit(repo, args, { timeoutMs: 120_000, maxBuffer: 1024 * 1024 * 1024 })
+  if (!result.ok) throw new Error(`git ${args[0]} in ${repo} failed: ${result.error}`)
+  return result.out
 }
 
-async function contentHash(file: string): Promise<string> {
-  let info
+const BUFFER = Buffer.alloc(1 << 20)
+
+/**
+ * What is at file now, by our own reading: every tracked file is hashed before and after, in
+ * 1 MiB reads (synchronous: nothing else runs while the repository is judged, and it is ~4x
+ * faster than the threadpool for many small files here).
+ */
+export function contentHash(file: string): string {
+  let info: fs.Stats
   try {
-    info = await lstat(file)
+    info = fs.lstatSync(file)
   } catch {
     return 'missing'
   }
-  if (info.isSymbolicLink()) return `link:${await readlink(file)}`
-  if (!info.isFile()) return 'other'
+  const mode = (info.mode & 0o7777).toString(8)
+  if (info.isSymbolicLink()) return `link:${fs.readlinkSync(file)}`
+  if (info.isDirectory()) return `dir:${mode}` // a submodule's gitlink
+  if (!info.isFile()) return `other:${mode}`
   const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
-  return `${info.mode & 0o111 ? 'x' : '-'}:${hash.digest('hex')}`
+  const fd = fs.openSync(file, 'r')
+  try {
+    for (;;) {
+      const read = fs.readSync(fd, BUFFER, 0, BUFFER.length, null)
+      if (read === 0) break
+      hash.update(BUFFER.subarray(0, read))
+    }
+  } finally {
+    fs.closeSync(fd)
+  }
+  return `${mode}:${hash.digest('hex')}`
+}
+
+function splitZ(out: string): string[] {
+  return out.split('\0').filter(Boolean)
 }
 
 /**
- * Reads the git state of repo; throws if repo is not in a git work tree. The status plus a hash
- * of every dirty file's content, so a change to a file that was already dirty is seen too.
+ * Reads the git state of repo; throws if repo is not in a git work tree (or git fails). Only
+ * `rev-parse` and `ls-files`: no command that refreshes the index or runs a filter.
  */
 export async function readGitState(repo: string): Promise<GitState> {
   // One call for where we are and HEAD; a repository without commits has no HEAD to show.
@@ -66,23 +84,24 @@ export async function readGitState(repo: string): Promise<GitState> {
   const [toplevel = '', prefix = '', head = null] = (
     where ?? (await git(repo, ['rev-parse', '--show-toplevel', '--show-prefix']))
   ).split('\n')
-  // One status for both: tracked changes, and untracked files (`??`) for the warning.
-  const status = (
-    await git(repo, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', '.'])
-  ).split('\0')
-  const dirty = new Map<string, string>()
-  const untracked = new Set<string>()
-  for (let i = 0; i < status.length; i++) {
-    const entry = status[i] as string
-    if (entry.length < 4) continue
-    const code = entry.slice(0, 2)
-    const fromTop = entry.slice(3)
-    if (code.includes('R') || code.includes('C')) i++ // the next field is the rename's source
-    const rel = fromTop.startsWith(prefix) ? fromTop.slice(prefix.length) : fromTop
-    if (code === '??') untracked.add(rel)
-    else dirty.set(rel, `${code}:${await contentHash(path.join(toplevel, fromTop))}`)
+  const index = new Map<string, string>()
+  for (const line of splitZ(await git(repo, ['ls-files', '-z', '--stage', '--', '.']))) {
+    const tab = line.indexOf('\t')
+    const file = line.slice(tab + 1)
+    const entry = line.slice(0, tab)
+    index.set(file, index.has(file) ? `${index.get(file)}\n${entry}` : entry)
   }
-  return { head: head || null, dirty, untracked, toplevel, prefix }
+  const content = new Map<string, string>()
+  for (const file of index.keys()) content.set(file, contentHash(path.join(repo, file)))
+  const others = await git(repo, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.'])
+  return {
+    head: head || null,
+    index,
+    content,
+    untracked: new Set(splitZ(others)),
+    toplevel,
+    prefix
+  }
 }
 
 /** What changed between two states of the same repo. */
@@ -92,8 +111,12 @@ export async function compareGitStates(
   after: GitState
 ): Promise<Drift> {
   const changed = new Set<string>()
-  for (const file of new Set([...before.dirty.keys(), ...after.dirty.keys()])) {
-    if (before.dirty.get(file) !== after.dirty.get(file)) changed.add(file)
+  for (const file of new Set([...before.index.keys(), ...after.index.keys()])) {
+    if (before.index.get(file) !== after.index.get(file)) changed.add(file)
+    // a file that is no longer in the index is judged on disk too: deleting it is drift as well
+    const was = before.content.get(file) ?? 'untracked'
+    const now = after.content.get(file) ?? contentHash(path.join(repo, file))
+    if (before.index.has(file) && was !== now) changed.add(file)
   }
   let headMoved: Drift['headMoved']
   if (before.head !== after.head) {
@@ -102,6 +125,7 @@ export async function compareGitStates(
       const names = await git(repo, [
         'diff',
         '--no-ext-diff',
+        '--no-textconv',
         '--name-only',
         '-z',
         before.head,
@@ -109,7 +133,7 @@ export async function compareGitStates(
         '--',
         '.'
       ])
-      for (const name of names.split('\0').filter(Boolean)) {
+      for (const name of splitZ(names)) {
         changed.add(name.startsWith(after.prefix) ? name.slice(after.prefix.length) : name)
       }
     }

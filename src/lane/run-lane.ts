@@ -2,6 +2,8 @@ import type { Config } from '../config/config.js'
 import { humanBytes } from '../report/format.js'
 import { restoreIntoTarget } from '../restore/restore-into-target.js'
 import { restoreTest } from '../restore/restore-test.js'
+import type { ExpectedSnapshot } from '../restore/verify-snapshot.js'
+import type { SnapshotDirLock } from '../snapshot/snapshot-dir-lock.js'
 import { createSnapshot } from '../snapshot/create-snapshot.js'
 import type { Logger } from '../util/logger.js'
 import { LANE_ORDER } from './lane-order.js'
@@ -29,6 +31,10 @@ export async function runLane(
   const steps: StepResult[] = []
   let evidence: SnapshotEvidence | undefined
   let failed: StepResult | undefined
+  // what snapshot-create wrote, and its snapshot-dir lock, held until restore-test has read it
+  // (a throw leaves it to this process's exit: a dead holder's lock is provably stale)
+  let written: ExpectedSnapshot | undefined
+  let lock: SnapshotDirLock | undefined
 
   const record = (result: StepResult) => {
     steps.push(result)
@@ -60,7 +66,11 @@ export async function runLane(
         if (name === 'snapshot-create') {
           // git answers while the snapshot streams
           const hygiene = snapshotDirWarnings(config)
-          const outcome = await createSnapshot(config, passphrase, logger)
+          const outcome = await createSnapshot(config, passphrase, logger, undefined, {
+            keepLock: order.includes('restore-test')
+          })
+          lock = outcome.lock
+          written = { manifest: outcome.manifest, snapshotPath: outcome.evidence.snapshotPath }
           evidence = outcome.evidence
           const e = outcome.evidence
           return {
@@ -73,7 +83,8 @@ export async function runLane(
             config.manifestPath,
             passphrase,
             config.tempDir,
-            logger
+            logger,
+            written
           )
           evidence = verified.evidence
           return {
@@ -98,6 +109,7 @@ export async function runLane(
     })
     record(result)
   }
+  lock?.release()
 
   return { steps, evidence }
 }

@@ -1,33 +1,128 @@
-import fs from 'node:fs'
-import { sha256OfFile } from '../util/sha256-file.js'
+import { createHash } from 'node:crypto'
+import { constants, statSync, type Stats } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { NoGoError } from '../lane/step-result.js'
 import type { Manifest } from '../snapshot/manifest.js'
+import { BufferPool } from '../util/buffer-pool.js'
 
 /**
- * Size and SHA-256 of the encrypted file against the manifest, before anything is decrypted: a
- * replaced, truncated or damaged file is named as such, not as a decryption error.
+ * The snapshot file, opened once: its size and SHA-256 are checked, and it is decrypted, from this
+ * one descriptor, so a file renamed over the path meanwhile is never the one that passes.
  */
-export async function checkCiphertext(snapshotPath: string, manifest: Manifest): Promise<void> {
-  let size: number
+export interface Ciphertext {
+  path: string
+  handle: FileHandle
+  stat: Stats
+}
+
+/** Opens the snapshot and checks its size against the manifest; the caller closes it. */
+export async function openCiphertext(
+  snapshotPath: string,
+  manifest: Manifest
+): Promise<Ciphertext> {
+  let handle: FileHandle
   try {
-    const stat = fs.statSync(snapshotPath)
-    if (!stat.isFile()) throw new NoGoError(`snapshot ${snapshotPath} is not a regular file`)
-    size = stat.size
-  } catch (error) {
-    if (error instanceof NoGoError) throw error
+    // non-blocking, so a FIFO put at the path cannot hang the open
+    handle = await open(snapshotPath, constants.O_RDONLY | constants.O_NONBLOCK)
+  } catch {
     throw new NoGoError(
       `snapshot ${snapshotPath} named by the manifest is missing; copy it beside the manifest (or download the artifact again)`
     )
   }
-  if (size !== manifest.snapshot.size) {
-    throw new NoGoError(
-      `snapshot ${snapshotPath} is ${size} bytes but the manifest says ${manifest.snapshot.size}: it is ${size < manifest.snapshot.size ? 'truncated' : 'longer than written (trailing data)'} or not the file the manifest describes`
-    )
+  const stat = await handle.stat()
+  const size = stat.size
+  let problem: string | undefined
+  if (!stat.isFile()) problem = `snapshot ${snapshotPath} is not a regular file`
+  else if (size !== manifest.snapshot.size) {
+    problem = `snapshot ${snapshotPath} is ${size} bytes but the manifest says ${manifest.snapshot.size}: it is ${size < manifest.snapshot.size ? 'truncated' : 'longer than written (trailing data)'} or not the file the manifest describes`
   }
-  const actual = await sha256OfFile(snapshotPath)
+  if (problem) {
+    await handle.close()
+    throw new NoGoError(problem)
+  }
+  return { path: snapshotPath, handle, stat }
+}
+
+/** The first `length` bytes (the age header lives there). */
+export async function readCiphertextHead(ct: Ciphertext, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length)
+  const { bytesRead } = await ct.handle.read(buffer, 0, length, 0)
+  return buffer.subarray(0, bytesRead)
+}
+
+/**
+ * The file's bytes in order from the start, read into pool buffers one read ahead of the consumer,
+ * who gives each back with `pool.release` (or drops it for the GC).
+ */
+export async function* readCiphertext(ct: Ciphertext, pool: BufferPool): AsyncGenerator<Buffer> {
+  let position = 0
+  const readAt = async (): Promise<Buffer | undefined> => {
+    const buffer = pool.take()
+    const { bytesRead } = await ct.handle.read(buffer, 0, buffer.length, position)
+    position += bytesRead
+    if (bytesRead > 0) return buffer.subarray(0, bytesRead)
+    pool.release(buffer)
+    return undefined
+  }
+  let next: Promise<Buffer | undefined> | undefined
+  try {
+    next = readAt()
+    for (;;) {
+      const chunk = await next
+      if (!chunk) return
+      next = readAt()
+      yield chunk
+    }
+  } finally {
+    // a consumer that stops early may leave a read in flight: let it land
+    await next?.catch(() => undefined)
+  }
+}
+
+/**
+ * SHA-256 of the whole descriptor against the manifest, before anything is decrypted: a replaced,
+ * truncated or damaged file is named as such, not as a decryption error.
+ */
+export async function checkCiphertextHash(ct: Ciphertext, manifest: Manifest): Promise<void> {
+  const hash = createHash('sha256')
+  // two reused 4 MiB buffers take turns: fresh ones cost a page fault per 4 KiB
+  const pool = new BufferPool(4 << 20, 2)
+  for await (const chunk of readCiphertext(ct, pool)) {
+    hash.update(chunk)
+    pool.release(chunk)
+  }
+  const actual = hash.digest('hex')
   if (actual !== manifest.snapshot.sha256) {
     throw new NoGoError(
-      `snapshot ${snapshotPath} SHA-256 is ${actual} but the manifest says ${manifest.snapshot.sha256}: the file was altered or corrupted`
+      `snapshot ${ct.path} SHA-256 is ${actual} but the manifest says ${manifest.snapshot.sha256}: the file was altered or corrupted`
+    )
+  }
+}
+
+/**
+ * NO-GO if the file was written in place while it was hashed and decrypted (size, mtime or ctime
+ * moved), or if the path no longer names it: the evidence would name a file that is not there.
+ */
+export async function assertCiphertextUnchanged(ct: Ciphertext): Promise<void> {
+  let atPath: Stats | undefined
+  try {
+    atPath = statSync(ct.path)
+  } catch {
+    atPath = undefined
+  }
+  if (!atPath || atPath.dev !== ct.stat.dev || atPath.ino !== ct.stat.ino) {
+    throw new NoGoError(
+      `snapshot ${ct.path} was replaced while it was verified; stop whatever writes snapshot-dir and rerun`
+    )
+  }
+  const now = await ct.handle.stat()
+  if (
+    now.size !== ct.stat.size ||
+    now.mtimeMs !== ct.stat.mtimeMs ||
+    now.ctimeMs !== ct.stat.ctimeMs
+  ) {
+    throw new NoGoError(
+      `snapshot ${ct.path} was written to while it was verified; stop whatever writes snapshot-dir and rerun`
     )
   }
 }

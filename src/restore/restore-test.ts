@@ -2,22 +2,28 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Logger } from '../util/logger.js'
 import { removeTree } from '../util/remove-tree.js'
-import { verifyIntoFolder, type VerifiedSnapshot } from './verify-snapshot.js'
+import {
+  verifyIntoFolder,
+  type ExpectedSnapshot,
+  type VerifiedSnapshot
+} from './verify-snapshot.js'
 
 /**
  * Runbook step 3: restore into a fresh folder under the runner's temp (never into the repo),
- * verify everything, and remove the folder whatever the outcome.
+ * verify everything, and remove the folder whatever the outcome. In a lane after snapshot-create,
+ * `expected` is what that step wrote, and exactly that is verified (not the manifest file's word).
  */
 export async function restoreTest(
   manifestPath: string,
   passphrase: string,
   tempDir: string,
-  logger: Logger
+  logger: Logger,
+  expected?: ExpectedSnapshot
 ): Promise<VerifiedSnapshot> {
   fs.mkdirSync(tempDir, { recursive: true })
   const dest = fs.mkdtempSync(path.join(tempDir, RESTORE_TEST_PREFIX))
   try {
-    return await verifyIntoFolder(manifestPath, passphrase, dest, logger)
+    return await verifyIntoFolder(manifestPath, passphrase, dest, logger, expected)
   } finally {
     removeTree(dest)
   }

@@ -12,9 +12,15 @@ import { readManifest, snapshotPathOf, type Manifest } from '../snapshot/manifes
 import type { Logger } from '../util/logger.js'
 import { BufferPool } from '../util/buffer-pool.js'
 import { EarlyFree } from '../util/early-free.js'
-import { readHead, readPooled } from '../util/pooled-read.js'
 import { ProgressReporter } from '../util/progress.js'
-import { checkCiphertext } from './ciphertext-check.js'
+import {
+  assertCiphertextUnchanged,
+  checkCiphertextHash,
+  openCiphertext,
+  readCiphertext,
+  readCiphertextHead,
+  type Ciphertext
+} from './ciphertext-check.js'
 import { compareIndexes } from './compare-index.js'
 import { createDecompressStream } from '../compression/decompress.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
@@ -51,19 +57,27 @@ function explain(snapshotPath: string, error: unknown): NoGoError {
   return new NoGoError(`snapshot ${snapshotPath}: ${(error as Error).message}`)
 }
 
+/** What this run wrote: restore-test in a lane verifies exactly it, whatever the files say now. */
+export interface ExpectedSnapshot {
+  manifest: Manifest
+  snapshotPath: string
+}
+
 /**
  * Runbook step 3's checks, shared by restore-test and restore: ciphertext against the manifest,
  * then decrypt → decompress → extract into dest (a fresh folder the caller owns), then every entry
- * against the archive's index and the index against content.digest.
+ * against the archive's index and the index against content.digest. With `expected`, the manifest
+ * file is not read: another run may have replaced it since this run wrote it.
  */
 export async function verifyIntoFolder(
   manifestPath: string,
   passphrase: string,
   dest: string,
-  logger: Logger
+  logger: Logger,
+  expected?: ExpectedSnapshot
 ): Promise<VerifiedSnapshot> {
-  const manifest = readManifest(manifestPath)
-  const snapshotPath = snapshotPathOf(manifestPath, manifest)
+  const manifest = expected?.manifest ?? readManifest(manifestPath)
+  const snapshotPath = expected?.snapshotPath ?? snapshotPathOf(manifestPath, manifest)
   // the writing thread starts up (~0.1 s) while the key is derived and the ciphertext hashed
   const thread = new WriteThread(path.resolve(dest))
   let result: ExtractResult
@@ -115,23 +129,29 @@ interface DecryptJob {
 }
 
 /** Ciphertext against the manifest, then decrypt → decompress → extract into dest. */
-async function decryptInto({
-  manifest,
-  snapshotPath,
-  passphrase,
-  dest,
-  thread,
-  logger
-}: DecryptJob): Promise<ExtractResult> {
+async function decryptInto(job: DecryptJob): Promise<ExtractResult> {
+  const ct = await openCiphertext(job.snapshotPath, job.manifest)
+  try {
+    return await decryptFrom(ct, job)
+  } finally {
+    await ct.handle.close()
+  }
+}
+
+/** Hash, then decrypt, from the one descriptor; then proof that nobody wrote to it meanwhile. */
+async function decryptFrom(
+  ct: Ciphertext,
+  { manifest, snapshotPath, passphrase, dest, thread, logger }: DecryptJob
+): Promise<ExtractResult> {
   const secret = Buffer.from(passphrase, 'utf8')
   // scrypt (over a second at the default work factor) runs while the ciphertext is hashed
   const ahead = unwrapAhead(
-    await readHead(snapshotPath, MAX_HEADER_SIZE),
+    await readCiphertextHead(ct, MAX_HEADER_SIZE),
     secret,
     manifest.encryption.workFactor,
     DEFAULT_MAX_WORK_FACTOR
   )
-  await checkCiphertext(snapshotPath, manifest)
+  await checkCiphertextHash(ct, manifest)
   logger.info(
     `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
   )
@@ -145,7 +165,7 @@ async function decryptInto({
     // decrypted and decompressed pieces are freed once taken in, not left to the GC
     const early = new EarlyFree()
     await pipeline(
-      Readable.from(readPooled(snapshotPath, reads), {
+      Readable.from(readCiphertext(ct, reads), {
         objectMode: false,
         highWaterMark: 2 * READ_SIZE
       }),
@@ -166,6 +186,7 @@ async function decryptInto({
         })
       }
     )
+    await assertCiphertextUnchanged(ct)
   } catch (error) {
     throw explain(snapshotPath, error)
   }

@@ -15,7 +15,7 @@ import { BufferPool } from '../util/buffer-pool.js'
 import { EarlyFree } from '../util/early-free.js'
 import { IndexBuilder } from './index-format.js'
 import { writeManifest, type Manifest } from './manifest.js'
-import { lockSnapshotDir, removeStaleTemps } from './snapshot-dir-lock.js'
+import { lockSnapshotDir, removeStaleTemps, type SnapshotDirLock } from './snapshot-dir-lock.js'
 import { snapshotFileName } from './snapshot-name.js'
 import { LiveWriterWatch } from './live-writers.js'
 import { walkIncludes } from './walk.js'
@@ -23,7 +23,16 @@ import { TOOL } from '../version.js'
 
 export interface SnapshotOutcome {
   evidence: SnapshotEvidence
+  /** This run's manifest, as written: restore-test verifies against it, not the file. */
+  manifest: Manifest
   warnings: string[]
+  /** With `keepLock`: the snapshot-dir lock, still held, for the caller to release. */
+  lock?: SnapshotDirLock
+}
+
+export interface SnapshotOptions {
+  /** Keep the lock after a success (a lane holds it until restore-test has read the snapshot). */
+  keepLock?: boolean
 }
 
 type SnapshotConfig = Pick<
@@ -39,7 +48,8 @@ export async function createSnapshot(
   config: SnapshotConfig,
   passphrase: string,
   logger: Logger,
-  now: () => Date = () => new Date()
+  now: () => Date = () => new Date(),
+  options: SnapshotOptions = {}
 ): Promise<SnapshotOutcome> {
   if (!config.force && fs.existsSync(config.manifestPath)) {
     throw new NoGoError(
@@ -63,7 +73,8 @@ export async function createSnapshot(
       `cannot create snapshot-dir ${config.snapshotDir}: ${(error as Error).message}`
     )
   }
-  const unlock = lockSnapshotDir(config.snapshotDir)
+  const lock = lockSnapshotDir(config.snapshotDir)
+  let succeeded = false
   const warnings: string[] = []
   try {
     for (const name of removeStaleTemps(config.snapshotDir)) {
@@ -105,6 +116,7 @@ export async function createSnapshot(
       )
       warnings.push(...writers.warnings())
       // the output synced the file before finishing
+      lock.assertHeld()
       fs.renameSync(tempPath, finalPath)
       fsyncDir(config.snapshotDir)
     } catch (error) {
@@ -129,6 +141,7 @@ export async function createSnapshot(
       content: { files: index.files, bytes: index.bytes, digest: index.digest() },
       tool: TOOL
     }
+    lock.assertHeld()
     try {
       writeManifest(config.manifestPath, manifest)
     } catch (error) {
@@ -136,8 +149,11 @@ export async function createSnapshot(
         `writing manifest ${config.manifestPath} failed: ${describeWriteError(error)}`
       )
     }
+    succeeded = true
     return {
       warnings,
+      manifest,
+      lock: options.keepLock ? lock : undefined,
       evidence: {
         snapshotPath: finalPath,
         manifestPath: config.manifestPath,
@@ -152,7 +168,7 @@ export async function createSnapshot(
       }
     }
   } finally {
-    unlock()
+    if (!(succeeded && options.keepLock)) lock.release()
   }
 }
 

@@ -1,13 +1,27 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { bootPrefix, identityOf } from './process-identity.js'
 
-/** A temp name beside the target, so the final rename stays on one filesystem. */
+/**
+ * A temp name beside the target, so the final rename stays on one filesystem. It names its writer
+ * (pid, start time, boot id prefix), so a leftover is removed only once that writer is proven gone.
+ */
 export function tempNameFor(target: string): string {
   return path.join(
     path.dirname(target),
-    `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
+    `.${path.basename(target)}.tmp-${writerTag()}-${randomBytes(4).toString('hex')}`
   )
+}
+
+/** `.name.tmp-<pid>-<start time>-<boot id prefix>-<random>`; older ones lack the middle two. */
+export const TEMP_NAME = /^\..+\.tmp-(\d+)-(?:(\d+)-([0-9a-f]{8})-)?[0-9a-f]{8}$/
+
+let tag: string | undefined
+function writerTag(): string {
+  const me = identityOf(process.pid)
+  tag ??= me ? `${me.pid}-${me.startTime}-${bootPrefix(me.bootId)}` : `${process.pid}`
+  return tag
 }
 
 /** Flushes a folder's entry table, so a rename inside it survives a crash. */

@@ -21,12 +21,18 @@ const IdentitySchema = z.object({
   host: z.string().min(1)
 })
 
-function readBootId(): string {
+/** This boot of this machine (a fresh UUID at every boot), or `unknown` without /proc. */
+export function readBootId(): string {
   try {
     return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
   } catch {
     return 'unknown'
   }
+}
+
+/** The first 8 hex digits of a boot id: enough to tell boots apart in a file name. */
+export function bootPrefix(bootId: string): string {
+  return (bootId.replace(/[^0-9a-f]/g, '') + '00000000').slice(0, 8)
 }
 
 /** Field 22 of /proc/<pid>/stat, or undefined when there is no such process (or no /proc). */
