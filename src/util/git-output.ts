@@ -92,6 +92,28 @@ export function git(dir: string, args: string[], options: GitOptions = {}): Prom
 }
 
 /**
+ * The same door, synchronous, for the few questions asked while the inputs are judged (nothing
+ * streams yet, so the stall costs nothing): stdout, or undefined when git fails or no repository
+ * could hold dir.
+ */
+export function gitSync(dir: string, args: string[], options: GitOptions = {}): string | undefined {
+  if (!repositoryMayHold(dir)) return undefined
+  const { execFileSync } = process.getBuiltinModule('node:child_process')
+  try {
+    return execFileSync('git', [...GIT_HARDENING, '-C', dir, ...args], {
+      encoding: 'utf8',
+      timeout: options.timeoutMs ?? 5000,
+      maxBuffer: options.maxBuffer ?? 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      windowsHide: true,
+      env: gitEnv()
+    })
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * Whether a git repository could hold dir: a `.git` in it or in a folder above it, or dir being
  * a bare repository itself. Asked before git is: starting git stalls this process while it forks
  * (~30 ms here), only to learn nothing about a folder that no repository holds.
