@@ -58,7 +58,7 @@ describe('the bundled CLI', () => {
     [['snapshot', '--compression', 'xz'], /input compression: accepts zstd, gzip, none/],
     [
       ['snapshot', '--repo', '/nonexistent-cg'],
-      /input passphrase: mode snapshot needs a passphrase/
+      /mode snapshot needs a passphrase: use --passphrase-file FILE or the GRAPHITI_SNAPSHOT_PASSPHRASE variable/
     ],
     [['restore'], /input restore-target: is required/]
   ])('exits 2 on a usage or input error: %j', (args, message) => {

@@ -1,19 +1,21 @@
 import * as core from '@actions/core'
 import { INPUT_NAMES, type RawInputs } from '../config/input-names.js'
+import { normalizeSecret } from '../config/passphrase.js'
 
 /**
  * Every input through @actions/core, the passphrase masked before anything else is read, and the
- * fallback variable masked as soon as its name is known.
+ * fallback variable masked as soon as its name is known: both under the one rule for secrets.
  */
 export function readActionInputs(env: NodeJS.ProcessEnv): { raw: RawInputs; passphrase: string } {
-  const passphrase = core.getInput('passphrase')
+  const passphrase = normalizeSecret(core.getInput('passphrase'))
   if (passphrase !== '') core.setSecret(passphrase)
   const raw: RawInputs = {}
   for (const name of INPUT_NAMES) {
     if (name !== 'passphrase') raw[name] = core.getInput(name)
   }
   const envName = raw['passphrase-env'] || 'GRAPHITI_SNAPSHOT_PASSPHRASE'
-  const fromEnv = env[envName]
-  if (fromEnv) core.setSecret(fromEnv)
+  // the value the lane will use is the normalized one: that is the one that must never show
+  const fromEnv = normalizeSecret(env[envName])
+  if (fromEnv !== '') core.setSecret(fromEnv)
   return { raw, passphrase }
 }
