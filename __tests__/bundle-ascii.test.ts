@@ -67,7 +67,7 @@ describe("the bundle's text", () => {
           PATH: process.env.PATH ?? '',
           HOME: '/tmp',
           TMPDIR: tempDir('cg-ascii-tmp-'),
-          GRAPHITI_SNAPSHOT_PASSPHRASE: 'pw'
+          GRAPHITI_SNAPSHOT_PASSPHRASE: 'ascii bundle passphrase'
         },
         encoding: 'utf8'
       }

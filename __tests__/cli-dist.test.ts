@@ -57,6 +57,10 @@ describe('the bundled CLI', () => {
     [['snapshot', '--frobnicate', '1'], /unknown flag --frobnicate/],
     [['snapshot', '--compression', 'xz'], /input compression: accepts zstd, gzip, none/],
     [['snapshot', '--repo', '/nonexistent-cg'], /input repo: \/nonexistent-cg does not exist/],
+    [
+      ['snapshot', '--repo', tempDir()],
+      /mode snapshot needs a passphrase: use --passphrase-file FILE or the GRAPHITI_SNAPSHOT_PASSPHRASE variable/
+    ],
     [['restore'], /input restore-target: is required/]
   ])('exits 2 on a usage or input error: %j', (args, message) => {
     const result = cli(args)

@@ -128,7 +128,9 @@ describe('the bundled entry points', () => {
     'the CLI: same pid, huge pages asked for, commands see the user environment (%s)',
     async (_, userTunables) => {
       const dump = path.join(tempDir('cg-hp-'), 'spy.json')
-      const env: Record<string, string> = { GRAPHITI_SNAPSHOT_PASSPHRASE: 'pw' }
+      const env: Record<string, string> = {
+        GRAPHITI_SNAPSHOT_PASSPHRASE: 'huge pages, strong passphrase'
+      }
       if (userTunables) env.GLIBC_TUNABLES = userTunables
       const run = await runCli(
         ['precutover', '--repo', commitAll(makeRepo()), '--migration-export', spyCommand(dump)],
@@ -152,7 +154,7 @@ describe('the bundled entry points', () => {
     const run = await runCli(
       ['precutover', '--repo', commitAll(makeRepo()), '--migration-export', spyCommand(dump)],
       {
-        GRAPHITI_SNAPSHOT_PASSPHRASE: 'pw',
+        GRAPHITI_SNAPSHOT_PASSPHRASE: 'huge pages, strong passphrase',
         GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0'
       }
     )
@@ -165,7 +167,7 @@ describe('the bundled entry points', () => {
   it('the action: the runner starts dist/index.js, which asks for huge pages; commands see none of it', async () => {
     const dump = path.join(tempDir('cg-hp-'), 'spy.json')
     const run = await runAction(commitAll(makeRepo()), {
-      passphrase: 'pw',
+      passphrase: 'huge pages, strong passphrase',
       'migration-export': spyCommand(dump)
     })
     expect(run.code).toBe(1)
@@ -215,7 +217,7 @@ describe('which runs of the CLI re-execute', () => {
   const repo = commitAll(makeRepo())
   fs.writeFileSync(path.join(repo, 'state/noise.bin'), Buffer.alloc(24 << 20, 7))
   const common = ['--repo', repo]
-  const env = { GRAPHITI_SNAPSHOT_PASSPHRASE: 'pw' }
+  const env = { GRAPHITI_SNAPSHOT_PASSPHRASE: 'huge pages, strong passphrase' }
 
   it('snapshot: once, with its own command line', async () => {
     const run = await watchRelaunch(['snapshot', ...common, '--scrypt-work-factor', '10'], env)

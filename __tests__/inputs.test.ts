@@ -49,6 +49,8 @@ describe('inputs', () => {
       uploadArtifact: false,
       retentionDays: 0,
       failOnNoGo: true,
+      allowWeakPassphrase: false,
+      allowPublicArtifact: false,
       passphraseEnv: 'GRAPHITI_SNAPSHOT_PASSPHRASE',
       tempDir: '/tmp/rt'
     })
@@ -65,6 +67,8 @@ describe('inputs', () => {
     [{ 'scrypt-work-factor': '21' }, /^input scrypt-work-factor: accepts 10 to 20/],
     [{ 'scrypt-work-factor': '1e1' }, /^input scrypt-work-factor: accepts a whole number/],
     [{ force: 'yes' }, /^input force: accepts true or false/],
+    [{ 'allow-weak-passphrase': 'yes' }, /^input allow-weak-passphrase: accepts true or false/],
+    [{ 'allow-public-artifact': '1' }, /^input allow-public-artifact: accepts true or false/],
     [{ 'migration-timeout': '0' }, /^input migration-timeout: accepts 1 to 86400/],
     [{ 'retention-days': '91' }, /^input retention-days: accepts 0 to 90/],
     [{ 'artifact-name': 'a/b' }, /^input artifact-name: "a\/b" contains a forward slash/],
@@ -92,6 +96,16 @@ describe('inputs', () => {
     const message = parseErr(raw as Record<string, string>)
     expect(message).toMatch(expected)
     expect(message).not.toContain('\n')
+  })
+
+  it.each([
+    ['allow-weak-passphrase', 'allowWeakPassphrase'],
+    ['allow-public-artifact', 'allowPublicArtifact']
+  ] as const)('reads %s as a YAML boolean', (input, field) => {
+    for (const value of ['true', 'True', 'TRUE'])
+      expect(parseOk({ [input]: value })[field]).toBe(true)
+    for (const value of ['false', 'False', 'FALSE', ''])
+      expect(parseOk({ [input]: value })[field]).toBe(false)
   })
 
   it('never echoes the passphrase in an error', () => {

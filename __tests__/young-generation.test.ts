@@ -50,7 +50,7 @@ describe('the bundled CLI, seen through V8’s GC trace', () => {
     PATH: process.env.PATH ?? '',
     HOME: '/tmp',
     TMPDIR: tempDir('cg-yg-tmp-'),
-    GRAPHITI_SNAPSHOT_PASSPHRASE: 'pw'
+    GRAPHITI_SNAPSHOT_PASSPHRASE: 'young generation passphrase'
   }
   const ARGS = {
     snapshot: ['snapshot', '--repo', repo, '--scrypt-work-factor', '10', '--force', 'true'],

@@ -1,6 +1,8 @@
 import path from 'node:path'
 import type { Config } from './config/config.js'
 import type { OutputName } from './config/input-names.js'
+import type { Door } from './config/passphrase.js'
+import { refusePublicArtifact } from './config/public-repository.js'
 import { runLane } from './lane/run-lane.js'
 import { buildReport, contextFromEnv, type ReadinessReport } from './report/report-model.js'
 import { renderMarkdown } from './report/render-markdown.js'
@@ -50,13 +52,17 @@ export async function runGate(
   config: Config,
   passphrase: string,
   logger: Logger,
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  door: Door = 'action'
 ): Promise<GateResult> {
+  // before the lane: a refused upload must not leave a snapshot behind
+  const visibilityWarning = refusePublicArtifact(config, env, door)
+  if (visibilityWarning) logger.warning(visibilityWarning)
   const startedAt = new Date()
   // git, for commit and ref outside Actions, answers while the lane runs
   const context = contextFromEnv(env, config.repo)
   const lane = await runLane(config, passphrase, logger)
-  const warnings: string[] = []
+  const warnings: string[] = visibilityWarning ? [visibilityWarning] : []
   if (
     WRITES_SNAPSHOT.has(config.mode) &&
     !config.uploadArtifact &&

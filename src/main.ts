@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { coreLogger } from './action/core-logger.js'
 import { readActionInputs } from './action/read-inputs.js'
 import { parseInputs } from './config/inputs.js'
-import { requirePassphrase, resolvePassphrase } from './config/passphrase.js'
+import { refuseWeakPassphrase, requirePassphrase, resolvePassphrase } from './config/passphrase.js'
 import { runGate } from './gate.js'
 
 /** The action: inputs → one validated config → the lane → outputs, job summary, pass or fail. */
@@ -12,6 +12,7 @@ export async function run(): Promise<void> {
     const config = parseInputs(raw, { cwd: process.cwd(), tempDir: process.env.RUNNER_TEMP })
     const passphrase = resolvePassphrase(given, process.env, config.passphraseEnv)
     requirePassphrase(config.mode, passphrase, config.passphraseEnv)
+    await refuseWeakPassphrase(config, passphrase, 'action')
     core.saveState('temp-dir', config.tempDir)
 
     const { report, markdown, outputs } = await runGate(config, passphrase, coreLogger, process.env)

@@ -9,7 +9,13 @@ export interface CliArgs {
   version: boolean
 }
 
-const BOOLEAN_INPUTS = new Set<InputName>(['force', 'upload-artifact', 'fail-on-no-go'])
+const BOOLEAN_INPUTS = new Set<InputName>([
+  'force',
+  'upload-artifact',
+  'fail-on-no-go',
+  'allow-weak-passphrase',
+  'allow-public-artifact'
+])
 const FLAG_INPUTS = new Set<string>(INPUT_NAMES.filter((name) => name !== 'passphrase'))
 
 /**
@@ -95,9 +101,10 @@ Inputs (the action's names; see README): --repo, --include (repeat), --snapshot-
   --manifest, --force/--no-force, --compression zstd|gzip|none, --scrypt-work-factor 10-20,
   --migration-export/-check/-import CMD, --migration-timeout S, --report-path,
   --restore-target DIR, --passphrase-env NAME, --upload-artifact, --artifact-name,
-  --retention-days, --fail-on-no-go
+  --retention-days, --fail-on-no-go, --allow-weak-passphrase, --allow-public-artifact
 
 Passphrase: from $GRAPHITI_SNAPSHOT_PASSPHRASE (or --passphrase-env NAME), --passphrase-file F,
-  or a prompt without echo on a terminal. Never a flag.
+  or a prompt without echo on a terminal (asked twice for a new snapshot). Never a flag.
+  Leading and trailing whitespace is removed, as the action does.
 
 Exit status: 0 GO, 1 NO-GO, 2 usage or input error.`

@@ -36,10 +36,19 @@ export interface Config {
   artifactName: string
   retentionDays: number
   failOnNoGo: boolean
+  /** Accept a passphrase rated weak for a new snapshot. */
+  allowWeakPassphrase: boolean
+  /** Upload a passphrase snapshot as an artifact even of a public repository. */
+  allowPublicArtifact: boolean
   /** Name of the environment variable that may carry the passphrase (never passed to children). */
   passphraseEnv: string
   /** Scratch space: RUNNER_TEMP for the action, the OS temp folder for the CLI. */
   tempDir: string
+}
+
+/** The modes that make a new snapshot: the only ones that judge a passphrase's strength. */
+export function modeCreatesSnapshot(mode: Mode): boolean {
+  return mode === 'precutover' || mode === 'snapshot'
 }
 
 export function modeNeedsPassphrase(mode: Mode): boolean {

@@ -23,6 +23,8 @@ export const INPUT_DEFAULTS = {
   'upload-artifact': 'false',
   'artifact-name': 'cutover-snapshot',
   'retention-days': '0',
+  'allow-weak-passphrase': 'false',
+  'allow-public-artifact': 'false',
   'fail-on-no-go': 'true'
 } as const
 

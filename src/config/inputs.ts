@@ -52,6 +52,8 @@ const RawSchema = z.object({
     if (problem) ctx.addIssue({ code: 'custom', message: problem.replace(/^artifact-name /, '') })
   }),
   'retention-days': integer(0, 90),
+  'allow-weak-passphrase': boolean,
+  'allow-public-artifact': boolean,
   'fail-on-no-go': boolean
 })
 
@@ -138,6 +140,8 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
     artifactName: v['artifact-name'],
     retentionDays: v['retention-days'],
     failOnNoGo: v['fail-on-no-go'],
+    allowWeakPassphrase: v['allow-weak-passphrase'],
+    allowPublicArtifact: v['allow-public-artifact'],
     passphraseEnv: v['passphrase-env'],
     tempDir: context.tempDir && context.tempDir !== '' ? context.tempDir : os.tmpdir()
   }

@@ -1,5 +1,19 @@
-import { modeNeedsPassphrase, type Mode } from './config.js'
+import { modeCreatesSnapshot, modeNeedsPassphrase, type Config, type Mode } from './config.js'
 import { InputError } from './input-error.js'
+
+/** Which door a secret came through: each speaks its own user's language in messages. */
+export type Door = 'action' | 'cli'
+
+/**
+ * The one whitespace rule for secrets, in every door: leading and trailing whitespace is removed,
+ * inner whitespace kept. It is exactly String.prototype.trim (spaces, tabs, CR, LF and the other
+ * Unicode spaces), because that is what the runner's @actions/core getInput already does to
+ * INPUT_PASSPHRASE: a snapshot made by the action must open in the CLI with the same secret.
+ * The result '' means "not given".
+ */
+export function normalizeSecret(value: string | undefined): string {
+  return (value ?? '').trim()
+}
 
 /**
  * The passphrase from the first source that has one: the explicit value (action input, CLI file or
@@ -10,19 +24,45 @@ export function resolvePassphrase(
   env: NodeJS.ProcessEnv,
   envName: string
 ): string {
-  if (explicit !== '') return explicit
-  return env[envName] ?? ''
+  const given = normalizeSecret(explicit)
+  if (given !== '') return given
+  return normalizeSecret(env[envName])
 }
 
-/** An empty passphrase in a mode that needs one: say why it may be empty and what to do. */
-export function requirePassphrase(mode: Mode, passphrase: string, envName: string): void {
+/** An empty passphrase in a mode that needs one: say where a passphrase comes from in this door. */
+export function requirePassphrase(
+  mode: Mode,
+  passphrase: string,
+  envName: string,
+  door: Door = 'action'
+): void {
   if (!modeNeedsPassphrase(mode) || passphrase !== '') return
+  if (door === 'cli') {
+    throw new InputError(
+      `mode ${mode} needs a passphrase: use --passphrase-file FILE or the ${envName} variable, or run on a terminal to be asked`
+    )
+  }
   throw new InputError(
     `input passphrase: mode ${mode} needs a passphrase, but neither the passphrase input nor ${envName} is set; pass a secret (secrets are not given to workflows triggered from forks: use mode migration-dry-run there)`
   )
 }
 
-/** A passphrase file's content: one trailing line break is the editor's, not the secret's. */
+/** A passphrase file's content, under the same rule as every other door (a final newline goes too). */
 export function passphraseFromFileContent(content: string): string {
-  return content.replace(/\r?\n$/, '')
+  return normalizeSecret(content)
+}
+
+/**
+ * Refuses a weak passphrase for a NEW snapshot, before anything runs; old snapshots still open with
+ * any passphrase. The estimator (and its dictionaries) loads only in the modes that need it.
+ */
+export async function refuseWeakPassphrase(
+  config: Pick<Config, 'mode' | 'workFactor' | 'allowWeakPassphrase'>,
+  passphrase: string,
+  door: Door
+): Promise<void> {
+  if (!modeCreatesSnapshot(config.mode) || config.allowWeakPassphrase || passphrase === '') return
+  const { weakPassphraseProblem } = await import('./passphrase-strength.js')
+  const problem = weakPassphraseProblem(passphrase, config.workFactor, door)
+  if (problem) throw new InputError(door === 'cli' ? problem : `input passphrase: ${problem}`)
 }

@@ -1,5 +1,3 @@
-import { StringDecoder } from 'node:string_decoder'
-
 /** Keeps the last bytes and lines of a command's combined output: enough to explain a failure. */
 export class OutputTail {
   private chunks: Buffer[] = []
@@ -46,22 +44,73 @@ export class OutputTail {
   }
 }
 
-/** Splits a byte stream into lines for live logging, holding back a partial last line. */
+/** A logged line longer than this shows its start and how many bytes were left out. */
+export const MAX_LINE_BYTES = 4 * 1024
+
+/**
+ * Splits a byte stream into lines for live logging. It holds at most MAX_LINE_BYTES of the line in
+ * progress, whatever its length: a command printing 100 MB without a newline must not cost 100 MB
+ * (or, re-joined on every chunk, quadratic time).
+ */
 export class LineSplitter {
-  private decoder = new StringDecoder('utf8')
-  private partial = ''
+  private readonly head = Buffer.alloc(MAX_LINE_BYTES)
+  private held = 0
+  private dropped = 0
+  private lastByte = -1
 
   constructor(private readonly onLine: (line: string) => void) {}
 
   push(chunk: Buffer): void {
-    const parts = (this.partial + this.decoder.write(chunk)).split('\n')
-    this.partial = parts.pop() ?? ''
-    for (const line of parts) this.onLine(line.replace(/\r$/, ''))
+    let start = 0
+    while (start < chunk.length) {
+      const newline = chunk.indexOf(0x0a, start)
+      const end = newline === -1 ? chunk.length : newline
+      this.take(chunk, start, end)
+      if (newline === -1) return
+      this.emit()
+      start = newline + 1
+    }
   }
 
   end(): void {
-    const rest = this.partial + this.decoder.end()
-    this.partial = ''
-    if (rest) this.onLine(rest.replace(/\r$/, ''))
+    if (this.held > 0 || this.dropped > 0) this.emit()
+  }
+
+  private take(chunk: Buffer, start: number, end: number): void {
+    if (end === start) return
+    const room = MAX_LINE_BYTES - this.held
+    const kept = Math.min(room, end - start)
+    chunk.copy(this.head, this.held, start, start + kept)
+    this.held += kept
+    this.dropped += end - start - kept
+    this.lastByte = chunk[end - 1]!
+  }
+
+  private emit(): void {
+    let keep = this.held
+    let dropped = this.dropped
+    // a line ending in CR LF logs without the CR
+    if (this.lastByte === 0x0d) {
+      if (dropped > 0) dropped--
+      else keep--
+    }
+    if (dropped > 0) {
+      // cut at a character boundary: step back over a UTF-8 sequence the cap split
+      let lead = keep
+      while (lead > 0 && lead > keep - 4 && (this.head[lead - 1]! & 0xc0) === 0x80) lead--
+      if (lead > 0 && lead > keep - 4) {
+        const first = this.head[lead - 1]!
+        const length = first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 1
+        if (lead - 1 + length > keep) {
+          dropped += keep - (lead - 1)
+          keep = lead - 1
+        }
+      }
+    }
+    const text = this.head.toString('utf8', 0, keep)
+    this.held = 0
+    this.dropped = 0
+    this.lastByte = -1
+    this.onLine(dropped > 0 ? `${text} \u2026 (${dropped} more bytes)` : text)
   }
 }
