@@ -46,6 +46,8 @@ function setup(): Config {
     artifactName: 'x',
     retentionDays: 1,
     failOnNoGo: true,
+    allowWeakPassphrase: false,
+    allowPublicArtifact: false,
     passphraseEnv: 'GRAPHITI_SNAPSHOT_PASSPHRASE',
     tempDir: path.join(dir, 'temp')
   }
