@@ -1,7 +1,13 @@
+import fs from 'node:fs'
 import path from 'node:path'
+import { snapshotManifestName } from './catalogue/catalogue-names.js'
 import type { Config } from './config/config.js'
 import type { OutputName } from './config/input-names.js'
-import { runLane } from './lane/run-lane.js'
+import { runLane, type LaneOutcome } from './lane/run-lane.js'
+import { timedStep } from './lane/timed-step.js'
+import { pruneSnapshots } from './catalogue/prune.js'
+import { readCatalogue } from './catalogue/read-catalogue.js'
+import { resolveSnapshot } from './catalogue/resolve-snapshot.js'
 import { buildReport, contextFromEnv, type ReadinessReport } from './report/report-model.js'
 import { renderMarkdown } from './report/render-markdown.js'
 import { writeReportFiles } from './report/write-report.js'
@@ -36,11 +42,59 @@ function outputsOf(report: ReadinessReport, config: Config): Record<OutputName, 
     'report-path': config.reportPath,
     'report-json-path': config.reportJsonPath,
     'artifact-id': report.artifact ? String(report.artifact.id) : '',
-    'artifact-url': report.artifact?.url ?? ''
+    'artifact-url': report.artifact?.url ?? '',
+    'snapshot-id': report.snapshotId ?? '',
+    snapshots: report.catalogue ? JSON.stringify(report.catalogue) : ''
   }
 }
 
+function ownManifestOf(snapshotPath: string, id: string | undefined): string[] {
+  const own = id ? path.join(path.dirname(snapshotPath), snapshotManifestName(id)) : ''
+  return own && fs.existsSync(own) ? [own] : []
+}
+
 const WRITES_SNAPSHOT = new Set(['precutover', 'snapshot'])
+/** Modes whose GO proves a snapshot, after which keep-last may prune the older ones. */
+const PRUNES_AFTER_GO = new Set(['precutover', 'snapshot', 'restore-test'])
+
+/** list mode: the catalogue, read without a passphrase; no report file is replaced by it. */
+async function listGate(config: Config, env: NodeJS.ProcessEnv): Promise<GateResult> {
+  const startedAt = new Date()
+  let catalogue
+  let catalogueProblem: string | undefined
+  try {
+    catalogue = readCatalogue(config.snapshotDir, config.manifestPath).entries
+  } catch (error) {
+    catalogueProblem = (error as Error).message
+  }
+  const report = buildReport({
+    mode: 'list',
+    steps: [],
+    context: await contextFromEnv(env, config.repo),
+    startedAt,
+    finishedAt: new Date(),
+    catalogue,
+    catalogueProblem
+  })
+  return { report, markdown: renderMarkdown(report), outputs: outputsOf(report, config) }
+}
+
+/** restore-test / restore of `snapshot: <id>`: the lane verifies that id's own manifest. */
+async function laneFor(
+  config: Config,
+  passphrase: string,
+  logger: Logger
+): Promise<{ lane: LaneOutcome; manifestPath: string }> {
+  if (config.snapshot === 'latest' || (config.mode !== 'restore-test' && config.mode !== 'restore'))
+    return { lane: await runLane(config, passphrase, logger), manifestPath: config.manifestPath }
+  let manifestPath = config.manifestPath
+  const chosen = await timedStep(config.mode, config.mode === 'restore' ? 'B' : 'A', async () => {
+    manifestPath = resolveSnapshot(config)
+    return { detail: '' }
+  })
+  if (chosen.status === 'failed') return { lane: { steps: [chosen] }, manifestPath }
+  return { lane: await runLane({ ...config, manifestPath }, passphrase, logger), manifestPath }
+}
 
 /**
  * The house both doors call: run the lane, record the evidence in the report files (GO only if that
@@ -52,10 +106,11 @@ export async function runGate(
   logger: Logger,
   env: NodeJS.ProcessEnv
 ): Promise<GateResult> {
+  if (config.mode === 'list') return listGate(config, env)
   const startedAt = new Date()
   // git, for commit and ref outside Actions, answers while the lane runs
   const context = contextFromEnv(env, config.repo)
-  const lane = await runLane(config, passphrase, logger)
+  const { lane, manifestPath } = await laneFor(config, passphrase, logger)
   const warnings: string[] = []
   if (
     WRITES_SNAPSHOT.has(config.mode) &&
@@ -74,8 +129,29 @@ export async function runGate(
     startedAt,
     finishedAt: new Date(),
     warnings,
-    manifestPath: config.mode === 'migration-dry-run' ? undefined : config.manifestPath
+    manifestPath: config.mode === 'migration-dry-run' ? undefined : manifestPath
   })
+  if (
+    report.decision === 'GO' &&
+    report.evidence &&
+    config.keepLast > 0 &&
+    PRUNES_AFTER_GO.has(config.mode)
+  ) {
+    try {
+      const { pruned, catalogue } = pruneSnapshots(
+        config.snapshotDir,
+        config.manifestPath,
+        config.keepLast,
+        new Set([path.basename(report.evidence.snapshotPath)])
+      )
+      report.pruned = pruned
+      report.catalogue = catalogue.entries
+    } catch (error) {
+      report.warnings.push(
+        `keep-last: pruning ${config.snapshotDir} stopped: ${(error as Error).message}; the catalogue stays consistent, rerun to finish`
+      )
+    }
+  }
 
   const record = async (): Promise<boolean> => {
     try {
@@ -93,6 +169,8 @@ export async function runGate(
       const files = [
         report.evidence.snapshotPath,
         report.evidence.manifestPath,
+        // its own manifest too, so `snapshot: <id>` works on the downloaded artifact
+        ...ownManifestOf(report.evidence.snapshotPath, report.snapshotId),
         config.reportPath,
         config.reportJsonPath
       ]

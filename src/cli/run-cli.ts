@@ -69,6 +69,8 @@ export async function runCli(io: CliIO): Promise<number> {
   }
   const { report } = await runGate(config, passphrase, stderrLogger(io.stderr), io.env)
   io.stdout.write(renderTerminal(report, { color: io.stdoutIsTTY && !io.env.NO_COLOR }))
-  io.stderr.write(`report: ${config.reportPath} (and ${config.reportJsonPath})\n`)
+  // list prints the catalogue and writes no report file
+  if (config.mode !== 'list')
+    io.stderr.write(`report: ${config.reportPath} (and ${config.reportJsonPath})\n`)
   return report.decision === 'GO' ? EXIT.GO : EXIT.NO_GO
 }

@@ -52,6 +52,11 @@ const RawSchema = z.object({
   'migration-timeout': integer(1, 86400),
   'report-path': z.string().min(1),
   'restore-target': z.string(),
+  snapshot: z
+    .string()
+    .trim()
+    .regex(/^(latest|\d{8}T\d{6}Z)$/, 'accepts latest or a snapshot id such as 20261203T055001Z'),
+  'keep-last': integer(0, 1000),
   'upload-artifact': boolean,
   'artifact-name': z.string().superRefine((name, ctx) => {
     const problem = artifactNameProblem(name)
@@ -213,6 +218,8 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
     retentionDays: v['retention-days'],
     failOnNoGo: v['fail-on-no-go'],
     passphraseEnv: v['passphrase-env'],
+    snapshot: v.snapshot,
+    keepLast: v['keep-last'],
     tempDir: context.tempDir && context.tempDir !== '' ? context.tempDir : os.tmpdir()
   }
 }

@@ -54,6 +54,9 @@ export function reportJson(report: ReadinessReport): Record<string, unknown> {
           createdAt: e.createdAt
         }
       : null,
+    snapshotId: report.snapshotId ?? null,
+    catalogue: report.catalogue ?? null,
+    pruned: report.pruned ?? null,
     artifact: report.artifact
       ? { id: report.artifact.id, url: report.artifact.url, name: report.artifact.name }
       : null,
