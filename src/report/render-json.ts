@@ -54,9 +54,6 @@ export function reportJson(report: ReadinessReport): Record<string, unknown> {
           createdAt: e.createdAt
         }
       : null,
-    snapshotId: report.snapshotId ?? null,
-    catalogue: report.catalogue ?? null,
-    pruned: report.pruned ?? null,
     artifact: report.artifact
       ? { id: report.artifact.id, url: report.artifact.url, name: report.artifact.name }
       : null,
@@ -77,7 +74,11 @@ export function reportJson(report: ReadinessReport): Record<string, unknown> {
           title: guidance.title,
           steps: guidanceText(guidance.steps)
         }
-      : null
+      : null,
+    // added with the catalogue; after the older fields so their order stays
+    snapshotId: report.snapshotId ?? null,
+    catalogue: report.catalogue ?? null,
+    pruned: report.pruned ?? null
   }
 }
 
