@@ -155,4 +155,53 @@ describe('the snapshot catalogue', () => {
     // one id per second whatever the compression: three ids, three manifests
     expect(new Set(readCatalogue(dir).entries.map((e) => e.id)).size).toBe(3)
   }, 60_000)
+
+  it('list of an absent snapshot-dir is GO and empty; of one that cannot be read, NO-GO naming it', async () => {
+    const repo = markerRepo()
+    const empty = await gate(repo, { mode: 'list' }, '')
+    expect(empty.report.decision).toBe('GO')
+    expect(JSON.parse(empty.outputs.snapshots)).toEqual([])
+    expect(empty.markdown).toContain('holds no snapshot')
+    fs.mkdirSync(path.join(repo, 'backup'), { recursive: true })
+    fs.writeFileSync(path.join(repo, SNAPSHOTS), 'a file, not a folder')
+    const broken = await gate(repo, { mode: 'list' }, '')
+    expect(broken.report.decision).toBe('NO-GO')
+    expect(broken.report.reason).toMatch(
+      /^snapshot-dir .*backup\/snapshots cannot be read \(ENOTDIR\)/
+    )
+    expect(broken.outputs.snapshots).toBe('')
+    expect(broken.markdown).toMatch(/^# ⛔ NO-GO — cutover-gate snapshot catalogue/)
+  })
+
+  it.each([
+    [
+      'snapshot',
+      { snapshot: '20261203T055001Z' },
+      /snapshot: 20261203T055001Z is ignored in mode snapshot/
+    ],
+    [
+      'list',
+      { snapshot: '20261203T055001Z' },
+      /snapshot: 20261203T055001Z is ignored in mode list/
+    ],
+    ['list', { 'keep-last': '3' }, /keep-last: 3 is ignored in mode list/],
+    ['restore', { 'keep-last': '1' }, /keep-last: 1 is ignored in mode restore/]
+  ] as const)(
+    'mode %s says which catalogue input it ignores (%j)',
+    async (mode, inputs, warning) => {
+      const repo = markerRepo()
+      await snapshotWith(repo, 'x\n')
+      const extra = mode === 'restore' ? { 'restore-target': path.join(tempDir(), 'r') } : {}
+      const result = await gate(
+        repo,
+        { mode, ...inputs, ...extra },
+        mode === 'list' ? '' : undefined
+      )
+      expect(result.report.warnings.some((w) => warning.test(w))).toBe(true)
+      expect(result.report.pruned).toBeUndefined()
+      const count = mode === 'snapshot' ? 2 : 1
+      expect(readCatalogue(path.join(repo, SNAPSHOTS)).entries).toHaveLength(count)
+    },
+    30_000
+  )
 })

@@ -57,6 +57,20 @@ const WRITES_SNAPSHOT = new Set(['precutover', 'snapshot'])
 /** Modes whose GO proves a snapshot, after which keep-last may prune the older ones. */
 const PRUNES_AFTER_GO = new Set(['precutover', 'snapshot', 'restore-test'])
 
+/** Catalogue inputs given to a mode that does not use them: said, not silently dropped. */
+function ignoredInputs(config: Config): string[] {
+  const ignored: string[] = []
+  if (config.snapshot !== 'latest' && config.mode !== 'restore-test' && config.mode !== 'restore')
+    ignored.push(
+      `snapshot: ${config.snapshot} is ignored in mode ${config.mode}; only restore-test and restore pick a snapshot`
+    )
+  if (config.keepLast > 0 && !PRUNES_AFTER_GO.has(config.mode))
+    ignored.push(
+      `keep-last: ${config.keepLast} is ignored in mode ${config.mode}; only a GO of precutover, snapshot or restore-test prunes`
+    )
+  return ignored
+}
+
 /** list mode: the catalogue, read without a passphrase; no report file is replaced by it. */
 async function listGate(config: Config, env: NodeJS.ProcessEnv): Promise<GateResult> {
   const startedAt = new Date()
@@ -74,7 +88,8 @@ async function listGate(config: Config, env: NodeJS.ProcessEnv): Promise<GateRes
     startedAt,
     finishedAt: new Date(),
     catalogue,
-    catalogueProblem
+    catalogueProblem,
+    warnings: ignoredInputs(config)
   })
   return { report, markdown: renderMarkdown(report), outputs: outputsOf(report, config) }
 }
@@ -121,6 +136,7 @@ export async function runGate(
       'the snapshot lives only on this GitHub-hosted runner and disappears with it: set upload-artifact: true, or run on a self-hosted runner with approved storage'
     )
   }
+  warnings.push(...ignoredInputs(config))
   const report = buildReport({
     mode: config.mode,
     steps: lane.steps,
