@@ -134,6 +134,24 @@ describe('keep-last pruning', () => {
           fs.writeFileSync(path.join(d, `snapshot-${id}.json`), JSON.stringify(m))
         },
         /not a snapshot of id/
+      ],
+      [
+        'a link under the snapshot name',
+        (d, id) => {
+          const file = path.join(d, `snapshot-${id}.tar.zst.age`)
+          fs.renameSync(file, `${file}.real`)
+          fs.symlinkSync(`${file}.real`, file)
+        },
+        /not a regular file/
+      ],
+      [
+        'a folder under the snapshot name',
+        (d, id) => {
+          const file = path.join(d, `snapshot-${id}.tar.zst.age`)
+          fs.rmSync(file)
+          fs.mkdirSync(file)
+        },
+        /not a regular file/
       ]
     ]
     for (const [, hurt, problem] of damage) {

@@ -62,12 +62,13 @@ function describeEncryption(m: Manifest): string {
   return `${e.format} ${e.recipient}${e.recipients !== undefined ? ` (${e.recipients} recipients)` : ''}`
 }
 
-function fileSize(file: string): number | undefined {
+/** The size of a regular file; 'missing' only when nothing has the name (ENOENT). */
+function fileSize(file: string): number | 'missing' | 'not a regular file' {
   try {
     const stat = fs.lstatSync(file)
-    return stat.isFile() ? stat.size : undefined
-  } catch {
-    return undefined
+    return stat.isFile() ? stat.size : 'not a regular file'
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'not a regular file'
   }
 }
 
@@ -135,8 +136,11 @@ export function readCatalogue(snapshotDir: string, latestManifestPath?: string):
         entry.file = m.snapshot.path
         claimed.add(m.snapshot.path)
         entry.latest = latest === m.snapshot.path
-        if (size === undefined) {
+        if (size === 'missing') {
           entry.problem = 'snapshot file is missing (an interrupted prune, or deleted by hand)'
+        } else if (typeof size === 'string') {
+          // a link or folder under a snapshot's name is not ours to follow or remove
+          entry.problem = `snapshot file is ${size}`
         } else {
           entry.size = size
           if (size !== m.snapshot.size)
@@ -150,7 +154,7 @@ export function readCatalogue(snapshotDir: string, latestManifestPath?: string):
     const id = idOfSnapshotName(name)
     if (!id || claimed.has(name)) continue
     const size = fileSize(path.join(snapshotDir, name))
-    if (size === undefined) continue
+    if (typeof size === 'string') continue
     entries.push({
       id,
       file: name,
@@ -163,7 +167,7 @@ export function readCatalogue(snapshotDir: string, latestManifestPath?: string):
       compression: null,
       latest: latest === name,
       orphan: true,
-      problem: `no manifest ${snapshotManifestName(id)}: orphaned, never used or pruned`
+      problem: `no manifest ${snapshotManifestName(id)}`
     })
   }
   entries.sort((a, b) => (a.id === b.id ? a.file.localeCompare(b.file) : a.id < b.id ? 1 : -1))
