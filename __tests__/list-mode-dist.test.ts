@@ -65,6 +65,14 @@ describe('list mode through the bundled CLI and action', () => {
     expect(listed.map((e: { id: string }) => e.id)).toEqual([...ids].reverse())
     expect(run.summary).toContain('## Snapshot catalogue')
     for (const id of ids) expect(run.summary).toContain(id)
+    // and the log shows it, one line per snapshot
+    for (const id of ids)
+      expect(run.stdout.split('\n').some((l) => l.trimStart().startsWith(id))).toBe(true)
+    const kept = fs.readFileSync(
+      path.join(repo, 'reports/publicization/backup-readiness.json'),
+      'utf8'
+    )
+    expect(JSON.parse(kept).mode).toBe('snapshot')
   }, 60_000)
 
   it('the action restore-tests a snapshot by id and prunes with keep-last after the GO', async () => {
