@@ -54,6 +54,27 @@ describe('list mode through the bundled CLI and action', () => {
     expect(
       fs.readFileSync(path.join(repo, 'reports/publicization/backup-readiness.json'), 'utf8')
     ).toBe(reportBefore)
+
+    // --snapshot picks one by id: GO (0) for a listed one, NO-GO (1) for an unknown one, 2 for a bad id
+    const picked = cli([
+      'restore-test',
+      '--repo',
+      repo,
+      '--include',
+      'state',
+      '--snapshot',
+      ids[0]!
+    ])
+    expect(picked.code).toBe(0)
+    expect(picked.stdout).toContain(`snapshot ${ids[0]}`)
+    const unknown = cli(['restore-test', '--repo', repo, '--snapshot', '20991231T235959Z'])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stdout).toMatch(/20991231T235959Z is not in the catalogue/)
+    for (const bad of ['20991231', 'yesterday', '20991231T235959Z/../x']) {
+      const usage = cli(['restore-test', '--repo', repo, '--snapshot', bad])
+      expect(usage.code).toBe(2)
+      expect(usage.stderr).toMatch(/^cutover-gate: input snapshot: accepts latest or a snapshot id/)
+    }
   }, 60_000)
 
   it('the action writes the catalogue to the job summary and the snapshots output', async () => {
