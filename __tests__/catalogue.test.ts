@@ -128,6 +128,15 @@ describe('the snapshot catalogue', () => {
       expect(wrong.report.pruned).toBeUndefined()
       expect(names(dir)).toEqual(before)
     }
+    // a GO whose report cannot be recorded is a NO-GO: nothing pruned either
+    const unrecorded = await gate(repo, {
+      mode: 'restore-test',
+      'keep-last': '1',
+      'report-path': 'README.md/readiness.md'
+    })
+    expect(unrecorded.report.decision).toBe('NO-GO')
+    expect(unrecorded.report.reason).toMatch(/readiness report could not be written/)
+    expect(names(dir)).toEqual(before)
     // verifying the oldest with keep-last 1 keeps it (just verified) and the newest (latest)
     const oldest = await gate(repo, {
       mode: 'restore-test',

@@ -147,28 +147,6 @@ export async function runGate(
     warnings,
     manifestPath: config.mode === 'migration-dry-run' ? undefined : manifestPath
   })
-  if (
-    report.decision === 'GO' &&
-    report.evidence &&
-    config.keepLast > 0 &&
-    PRUNES_AFTER_GO.has(config.mode)
-  ) {
-    try {
-      const { pruned, catalogue } = pruneSnapshots(
-        config.snapshotDir,
-        config.manifestPath,
-        config.keepLast,
-        new Set([path.basename(report.evidence.snapshotPath)])
-      )
-      report.pruned = pruned
-      report.catalogue = catalogue.entries
-    } catch (error) {
-      report.warnings.push(
-        `keep-last: pruning ${config.snapshotDir} stopped: ${(error as Error).message}; the catalogue stays consistent, rerun to finish`
-      )
-    }
-  }
-
   const record = async (): Promise<boolean> => {
     try {
       await writeReportFiles(report, config.reportPath, config.reportJsonPath)
@@ -182,7 +160,7 @@ export async function runGate(
 
   if (await record()) {
     if (config.uploadArtifact && report.decision === 'GO' && report.evidence) {
-      const files = [
+      const evidenceFiles = [
         report.evidence.snapshotPath,
         report.evidence.manifestPath,
         // its own manifest too, so `snapshot: <id>` works on the downloaded artifact
@@ -190,6 +168,8 @@ export async function runGate(
         config.reportPath,
         config.reportJsonPath
       ]
+      // restore-test of an id has that manifest as its evidence already
+      const files = [...new Set(evidenceFiles)]
       try {
         // loaded only here: the artifact client is most of the bundle, and most runs never upload
         const { uploadEvidence } = await import('./artifact/upload-evidence.js')
@@ -211,6 +191,29 @@ export async function runGate(
       report.warnings.push('artifact not uploaded: the decision is NO-GO')
       await record()
     }
+  }
+  // last, once the decision is final (report recorded, artifact uploaded): never on a NO-GO
+  if (
+    report.decision === 'GO' &&
+    report.evidence &&
+    config.keepLast > 0 &&
+    PRUNES_AFTER_GO.has(config.mode)
+  ) {
+    try {
+      const { pruned, catalogue } = pruneSnapshots(
+        config.snapshotDir,
+        config.manifestPath,
+        config.keepLast,
+        new Set([path.basename(report.evidence.snapshotPath)])
+      )
+      report.pruned = pruned
+      report.catalogue = catalogue.entries
+    } catch (error) {
+      report.warnings.push(
+        `keep-last: pruning ${config.snapshotDir} stopped: ${(error as Error).message}; the catalogue stays consistent, rerun to finish`
+      )
+    }
+    await record()
   }
   return { report, markdown: renderMarkdown(report), outputs: outputsOf(report, config) }
 }
