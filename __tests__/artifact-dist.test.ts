@@ -45,6 +45,8 @@ describe('upload-artifact through the bundled action, against a fake results ser
     const snapshotName = path.basename(run.outputs['snapshot-path']!)
     expect(names).toEqual([
       'backup/snapshots/latest-manifest.json',
+      // its own manifest, so `snapshot: <id>` works on the downloaded artifact
+      `backup/snapshots/snapshot-${run.outputs['snapshot-id']}.json`,
       `backup/snapshots/${snapshotName}`,
       'reports/publicization/backup-readiness.json',
       'reports/publicization/backup-readiness.md'

@@ -47,6 +47,8 @@ function setup(): Config {
     retentionDays: 1,
     failOnNoGo: true,
     allowWeakPassphrase: false,
+    snapshot: 'latest',
+    keepLast: 0,
     allowPublicArtifact: false,
     passphraseEnv: 'GRAPHITI_SNAPSHOT_PASSPHRASE',
     tempDir: path.join(dir, 'temp')

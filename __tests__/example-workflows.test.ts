@@ -28,12 +28,26 @@ function runScripts(text: string): { line: number; text: string }[] {
 }
 
 describe('the example workflows', () => {
-  it('are the three the docs describe', () => {
+  it('are the four the docs describe', () => {
     expect(EXAMPLES.sort()).toEqual([
       'example-cutover.yml',
       'example-manual.yml',
-      'example-pr-gate.yml'
+      'example-pr-gate.yml',
+      'example-rollback-drill.yml'
     ])
+  })
+
+  it('drills a rollback by snapshot id: restore-test, then restore, of the same id', () => {
+    const text = readFileSync(path.join(DIR, 'example-rollback-drill.yml'), 'utf8')
+    expect(text).toContain('workflow_dispatch:')
+    expect(text).toContain('mode: list')
+    const uses = [
+      ...text.matchAll(/- id: (\S+)\n(?:.*\n)*?\s+uses: \.\/\n\s+with:\n((?:\s{10}.*\n)+)/g)
+    ]
+    const modes = uses.map(([, , body]) => /mode: (\S+)/.exec(body!)?.[1])
+    expect(modes).toEqual(['list', 'restore-test', 'restore'])
+    for (const [, , body] of uses.slice(1))
+      expect(body).toContain('snapshot: ${{ inputs.snapshot-id }}')
   })
 
   it.each(EXAMPLES)('%s expands no ${{ }} inside a run: script (values go through env)', (name) => {

@@ -60,7 +60,7 @@ describe('inputs', () => {
   it.each([
     [
       { mode: 'deploy' },
-      /^input mode: accepts precutover, migration-dry-run, snapshot, restore-test, restore \(got "deploy"\)$/
+      /^input mode: accepts precutover, migration-dry-run, snapshot, restore-test, restore, list \(got "deploy"\)$/
     ],
     [{ compression: 'xz' }, /^input compression: accepts zstd, gzip, none/],
     [{ 'scrypt-work-factor': '9' }, /^input scrypt-work-factor: accepts 10 to 20/],
@@ -91,7 +91,17 @@ describe('inputs', () => {
       { manifest: 'elsewhere/m.json' },
       /^input manifest: elsewhere\/m.json must sit in snapshot-dir/
     ],
-    [{ mode: 'restore' }, /^input restore-target: is required for mode restore/]
+    [{ mode: 'restore' }, /^input restore-target: is required for mode restore/],
+    ...['newest', '2026-12-03T05:50:01Z', '20261203T055001', '20261203t055001z', '../x'].map(
+      (snapshot): [Record<string, string>, RegExp] => [
+        { snapshot },
+        /^input snapshot: accepts latest or a snapshot id/
+      ]
+    ),
+    ...['-1', '1001', '2.5', 'all', '1e2'].map((keep): [Record<string, string>, RegExp] => [
+      { 'keep-last': keep },
+      /^input keep-last: accepts (0 to 1000|a whole number from 0 to 1000)/
+    ])
   ])('rejects %j with one line naming the input', (raw, expected) => {
     const message = parseErr(raw as Record<string, string>)
     expect(message).toMatch(expected)

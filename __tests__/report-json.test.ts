@@ -53,7 +53,10 @@ describe('renderJson', () => {
       'artifact',
       'context',
       'warnings',
-      'rollback'
+      'rollback',
+      'snapshotId',
+      'catalogue',
+      'pruned'
     ])
     expect(json.decision).toBe('NO-GO')
     expect(json.failedStep).toBe('migration-check')

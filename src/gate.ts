@@ -1,9 +1,15 @@
+import fs from 'node:fs'
 import path from 'node:path'
+import { snapshotManifestName } from './catalogue/catalogue-names.js'
 import type { Config } from './config/config.js'
 import type { OutputName } from './config/input-names.js'
 import type { Door } from './config/passphrase.js'
 import { refusePublicArtifact } from './config/public-repository.js'
-import { runLane } from './lane/run-lane.js'
+import { runLane, type LaneOutcome } from './lane/run-lane.js'
+import { timedStep } from './lane/timed-step.js'
+import { pruneSnapshots } from './catalogue/prune.js'
+import { readCatalogue } from './catalogue/read-catalogue.js'
+import { resolveSnapshot } from './catalogue/resolve-snapshot.js'
 import { buildReport, contextFromEnv, type ReadinessReport } from './report/report-model.js'
 import { renderMarkdown } from './report/render-markdown.js'
 import { writeReportFiles } from './report/write-report.js'
@@ -38,11 +44,74 @@ function outputsOf(report: ReadinessReport, config: Config): Record<OutputName, 
     'report-path': config.reportPath,
     'report-json-path': config.reportJsonPath,
     'artifact-id': report.artifact ? String(report.artifact.id) : '',
-    'artifact-url': report.artifact?.url ?? ''
+    'artifact-url': report.artifact?.url ?? '',
+    'snapshot-id': report.snapshotId ?? '',
+    snapshots: report.catalogue ? JSON.stringify(report.catalogue) : ''
   }
 }
 
+function ownManifestOf(snapshotPath: string, id: string | undefined): string[] {
+  const own = id ? path.join(path.dirname(snapshotPath), snapshotManifestName(id)) : ''
+  return own && fs.existsSync(own) ? [own] : []
+}
+
 const WRITES_SNAPSHOT = new Set(['precutover', 'snapshot'])
+/** Modes whose GO proves a snapshot, after which keep-last may prune the older ones. */
+const PRUNES_AFTER_GO = new Set(['precutover', 'snapshot', 'restore-test'])
+
+/** Catalogue inputs given to a mode that does not use them: said, not silently dropped. */
+function ignoredInputs(config: Config): string[] {
+  const ignored: string[] = []
+  if (config.snapshot !== 'latest' && config.mode !== 'restore-test' && config.mode !== 'restore')
+    ignored.push(
+      `snapshot: ${config.snapshot} is ignored in mode ${config.mode}; only restore-test and restore pick a snapshot`
+    )
+  if (config.keepLast > 0 && !PRUNES_AFTER_GO.has(config.mode))
+    ignored.push(
+      `keep-last: ${config.keepLast} is ignored in mode ${config.mode}; only a GO of precutover, snapshot or restore-test prunes`
+    )
+  return ignored
+}
+
+/** list mode: the catalogue, read without a passphrase; no report file is replaced by it. */
+async function listGate(config: Config, env: NodeJS.ProcessEnv): Promise<GateResult> {
+  const startedAt = new Date()
+  let catalogue
+  let catalogueProblem: string | undefined
+  try {
+    catalogue = readCatalogue(config.snapshotDir, config.manifestPath).entries
+  } catch (error) {
+    catalogueProblem = (error as Error).message
+  }
+  const report = buildReport({
+    mode: 'list',
+    steps: [],
+    context: await contextFromEnv(env, config.repo),
+    startedAt,
+    finishedAt: new Date(),
+    catalogue,
+    catalogueProblem,
+    warnings: ignoredInputs(config)
+  })
+  return { report, markdown: renderMarkdown(report), outputs: outputsOf(report, config) }
+}
+
+/** restore-test / restore of `snapshot: <id>`: the lane verifies that id's own manifest. */
+async function laneFor(
+  config: Config,
+  passphrase: string,
+  logger: Logger
+): Promise<{ lane: LaneOutcome; manifestPath: string }> {
+  if (config.snapshot === 'latest' || (config.mode !== 'restore-test' && config.mode !== 'restore'))
+    return { lane: await runLane(config, passphrase, logger), manifestPath: config.manifestPath }
+  let manifestPath = config.manifestPath
+  const chosen = await timedStep(config.mode, config.mode === 'restore' ? 'B' : 'A', async () => {
+    manifestPath = resolveSnapshot(config)
+    return { detail: '' }
+  })
+  if (chosen.status === 'failed') return { lane: { steps: [chosen] }, manifestPath }
+  return { lane: await runLane({ ...config, manifestPath }, passphrase, logger), manifestPath }
+}
 
 /**
  * The house both doors call: run the lane, record the evidence in the report files (GO only if that
@@ -55,13 +124,14 @@ export async function runGate(
   env: NodeJS.ProcessEnv,
   door: Door = 'action'
 ): Promise<GateResult> {
+  if (config.mode === 'list') return listGate(config, env)
   // before the lane: a refused upload must not leave a snapshot behind
   const visibilityWarning = refusePublicArtifact(config, env, door)
   if (visibilityWarning) logger.warning(visibilityWarning)
   const startedAt = new Date()
   // git, for commit and ref outside Actions, answers while the lane runs
   const context = contextFromEnv(env, config.repo)
-  const lane = await runLane(config, passphrase, logger)
+  const { lane, manifestPath } = await laneFor(config, passphrase, logger)
   const warnings: string[] = visibilityWarning ? [visibilityWarning] : []
   if (
     WRITES_SNAPSHOT.has(config.mode) &&
@@ -72,6 +142,7 @@ export async function runGate(
       'the snapshot lives only on this GitHub-hosted runner and disappears with it: set upload-artifact: true, or run on a self-hosted runner with approved storage'
     )
   }
+  warnings.push(...ignoredInputs(config))
   const report = buildReport({
     mode: config.mode,
     steps: lane.steps,
@@ -80,9 +151,8 @@ export async function runGate(
     startedAt,
     finishedAt: new Date(),
     warnings,
-    manifestPath: config.mode === 'migration-dry-run' ? undefined : config.manifestPath
+    manifestPath: config.mode === 'migration-dry-run' ? undefined : manifestPath
   })
-
   const record = async (): Promise<boolean> => {
     try {
       await writeReportFiles(report, config.reportPath, config.reportJsonPath)
@@ -96,12 +166,16 @@ export async function runGate(
 
   if (await record()) {
     if (config.uploadArtifact && report.decision === 'GO' && report.evidence) {
-      const files = [
+      const evidenceFiles = [
         report.evidence.snapshotPath,
         report.evidence.manifestPath,
+        // its own manifest too, so `snapshot: <id>` works on the downloaded artifact
+        ...ownManifestOf(report.evidence.snapshotPath, report.snapshotId),
         config.reportPath,
         config.reportJsonPath
       ]
+      // restore-test of an id has that manifest as its evidence already
+      const files = [...new Set(evidenceFiles)]
       try {
         // loaded only here: the artifact client is most of the bundle, and most runs never upload
         const { uploadEvidence } = await import('./artifact/upload-evidence.js')
@@ -123,6 +197,29 @@ export async function runGate(
       report.warnings.push('artifact not uploaded: the decision is NO-GO')
       await record()
     }
+  }
+  // last, once the decision is final (report recorded, artifact uploaded): never on a NO-GO
+  if (
+    report.decision === 'GO' &&
+    report.evidence &&
+    config.keepLast > 0 &&
+    PRUNES_AFTER_GO.has(config.mode)
+  ) {
+    try {
+      const { pruned, catalogue } = pruneSnapshots(
+        config.snapshotDir,
+        config.manifestPath,
+        config.keepLast,
+        new Set([path.basename(report.evidence.snapshotPath)])
+      )
+      report.pruned = pruned
+      report.catalogue = catalogue.entries
+    } catch (error) {
+      report.warnings.push(
+        `keep-last: pruning ${config.snapshotDir} stopped: ${(error as Error).message}; the catalogue stays consistent, rerun to finish`
+      )
+    }
+    await record()
   }
   return { report, markdown: renderMarkdown(report), outputs: outputsOf(report, config) }
 }

@@ -4,6 +4,7 @@ import { readActionInputs } from './action/read-inputs.js'
 import { parseInputs } from './config/inputs.js'
 import { refuseWeakPassphrase, requirePassphrase, resolvePassphrase } from './config/passphrase.js'
 import { runGate } from './gate.js'
+import { renderTerminal } from './report/render-terminal.js'
 
 /** The action: inputs → one validated config → the lane → outputs, job summary, pass or fail. */
 export async function run(): Promise<void> {
@@ -23,6 +24,11 @@ export async function run(): Promise<void> {
       core.warning(`job summary not written: ${(error as Error).message}`)
     }
 
+    if (report.decision === 'GO' && config.mode === 'list') {
+      // list writes no report file: the log and the summary show the catalogue
+      core.info(renderTerminal(report, { color: false }))
+      return
+    }
     if (report.decision === 'GO') {
       core.info(`GO: ${config.mode} passed; report at ${config.reportPath}`)
       return

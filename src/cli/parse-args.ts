@@ -96,12 +96,14 @@ export const USAGE = `Usage: cutover-gate <mode> [--input value ...]
 
 Modes: precutover (default): migration dry-run, snapshot, restore-test
        migration-dry-run | snapshot | restore-test | restore
+       list: the snapshot catalogue of snapshot-dir (no passphrase)
 
 Inputs (the action's names; see README): --repo, --include (repeat), --snapshot-dir,
   --manifest, --force/--no-force, --compression zstd|gzip|none, --scrypt-work-factor 10-20,
   --migration-export/-check/-import CMD, --migration-timeout S, --report-path,
-  --restore-target DIR, --passphrase-env NAME, --upload-artifact, --artifact-name,
-  --retention-days, --fail-on-no-go, --allow-weak-passphrase, --allow-public-artifact
+  --restore-target DIR, --snapshot latest|ID, --keep-last N, --passphrase-env NAME,
+  --upload-artifact, --artifact-name, --retention-days, --fail-on-no-go,
+  --allow-weak-passphrase, --allow-public-artifact
 
 Passphrase: from $GRAPHITI_SNAPSHOT_PASSPHRASE (or --passphrase-env NAME), --passphrase-file F,
   or a prompt without echo on a terminal (asked twice for a new snapshot). Never a flag.

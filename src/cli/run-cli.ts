@@ -76,7 +76,9 @@ export async function runCli(io: CliIO): Promise<number> {
   }
   const { report } = gate
   io.stdout.write(renderTerminal(report, { color: io.stdoutIsTTY && !io.env.NO_COLOR }))
-  io.stderr.write(`report: ${config.reportPath} (and ${config.reportJsonPath})\n`)
+  // list prints the catalogue and writes no report file
+  if (config.mode !== 'list')
+    io.stderr.write(`report: ${config.reportPath} (and ${config.reportJsonPath})\n`)
   return report.decision === 'GO' ? EXIT.GO : EXIT.NO_GO
 }
 

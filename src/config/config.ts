@@ -3,7 +3,8 @@ export const MODES = [
   'migration-dry-run',
   'snapshot',
   'restore-test',
-  'restore'
+  'restore',
+  'list'
 ] as const
 export type Mode = (typeof MODES)[number]
 
@@ -42,6 +43,10 @@ export interface Config {
   allowPublicArtifact: boolean
   /** Name of the environment variable that may carry the passphrase (never passed to children). */
   passphraseEnv: string
+  /** Which snapshot restore-test / restore use: 'latest' (manifestPath) or a catalogue id. */
+  snapshot: string
+  /** After a GO, keep only the newest N snapshots of snapshotDir; 0 keeps all. */
+  keepLast: number
   /** Scratch space: RUNNER_TEMP for the action, the OS temp folder for the CLI. */
   tempDir: string
 }
@@ -52,7 +57,7 @@ export function modeCreatesSnapshot(mode: Mode): boolean {
 }
 
 export function modeNeedsPassphrase(mode: Mode): boolean {
-  return mode !== 'migration-dry-run'
+  return mode !== 'migration-dry-run' && mode !== 'list'
 }
 
 /** Whether `mode` (unchecked input) snapshots or restores, as opposed to the dry-run alone. */

@@ -20,6 +20,8 @@ export const INPUT_DEFAULTS = {
   'migration-timeout': '900',
   'report-path': 'reports/publicization/backup-readiness.md',
   'restore-target': '',
+  snapshot: 'latest',
+  'keep-last': '0',
   'upload-artifact': 'false',
   'artifact-name': 'cutover-snapshot',
   'retention-days': '0',
@@ -47,7 +49,9 @@ export const OUTPUT_NAMES = [
   'report-path',
   'report-json-path',
   'artifact-id',
-  'artifact-url'
+  'artifact-url',
+  'snapshot-id',
+  'snapshots'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]

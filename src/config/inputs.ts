@@ -46,6 +46,11 @@ const RawSchema = z.object({
   'migration-timeout': integer(1, 86400),
   'report-path': z.string().min(1),
   'restore-target': z.string(),
+  snapshot: z
+    .string()
+    .trim()
+    .regex(/^(latest|\d{8}T\d{6}Z)$/, 'accepts latest or a snapshot id such as 20261203T055001Z'),
+  'keep-last': integer(0, 1000),
   'upload-artifact': boolean,
   'artifact-name': z.string().superRefine((name, ctx) => {
     const problem = artifactNameProblem(name)
@@ -143,6 +148,8 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
     allowWeakPassphrase: v['allow-weak-passphrase'],
     allowPublicArtifact: v['allow-public-artifact'],
     passphraseEnv: v['passphrase-env'],
+    snapshot: v.snapshot,
+    keepLast: v['keep-last'],
     tempDir: context.tempDir && context.tempDir !== '' ? context.tempDir : os.tmpdir()
   }
 }

@@ -13,5 +13,7 @@ export const LANE_ORDER: Record<Mode, readonly StepName[]> = {
   'migration-dry-run': ['migration-export', 'migration-check', 'migration-import'],
   snapshot: ['snapshot-create'],
   'restore-test': ['restore-test'],
-  restore: ['restore']
+  restore: ['restore'],
+  // list reads the catalogue and runs no step of the lane (src/catalogue/list-mode.ts)
+  list: []
 }

@@ -74,7 +74,11 @@ export function reportJson(report: ReadinessReport): Record<string, unknown> {
           title: guidance.title,
           steps: guidanceText(guidance.steps)
         }
-      : null
+      : null,
+    // added with the catalogue; after the older fields so their order stays
+    snapshotId: report.snapshotId ?? null,
+    catalogue: report.catalogue ?? null,
+    pruned: report.pruned ?? null
   }
 }
 

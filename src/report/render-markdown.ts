@@ -3,6 +3,7 @@ import { codeBlock, escapeHtml, escapeMarkdown, inlineCode, richText, safeUrl } 
 import { bytesBoth, groupDigits, humanDuration, plural } from './format.js'
 import { decisionPointOf, REPORT_VERSION, type ReadinessReport } from './report-model.js'
 import { rollbackGuidance, type Part } from './rollback-guidance.js'
+import { CATALOGUE_COLUMNS, catalogueCells } from './catalogue-rows.js'
 
 /** GitHub's limit for one step's job summary. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024
@@ -40,6 +41,15 @@ function guidancePart(part: Part): string {
 
 function headline(report: ReadinessReport): string {
   const go = report.decision === 'GO'
+  if (report.mode === 'list') {
+    const title = go
+      ? '# ✅ GO — cutover-gate snapshot catalogue'
+      : '# ⛔ NO-GO — cutover-gate snapshot catalogue'
+    const reason = go
+      ? ''
+      : `\n\n**Reason:** ${richText(clip(report.reason ?? 'not given', MAX_REASON), false)}`
+    return `${title}\n\n**Mode:** ${inlineCode('list', false)}${reason}`
+  }
   const title = go ? '# ✅ GO — cutover-gate readiness' : '# ⛔ NO-GO — cutover-gate readiness'
   const facts = [`**Mode:** ${inlineCode(report.mode, false)}`]
   if (go) {
@@ -53,7 +63,8 @@ function headline(report: ReadinessReport): string {
   return `${title}\n\n${facts.join(' · ')}\n\n**Reason:** ${reason}`
 }
 
-function stepsSection(report: ReadinessReport): string {
+function stepsSection(report: ReadinessReport): string | undefined {
+  if (report.mode === 'list') return undefined
   if (report.steps.length === 0) return '## Steps\n\n_No step ran._'
   const rows = report.steps.map((step) => [
     inlineCode(step.name),
@@ -78,10 +89,11 @@ function guidanceSection(report: ReadinessReport): string | undefined {
 function evidenceSection(report: ReadinessReport): string | undefined {
   const e = report.evidence
   if (!e) {
-    if (report.mode === 'migration-dry-run') return undefined
+    if (report.mode === 'migration-dry-run' || report.mode === 'list') return undefined
     return '## Snapshot evidence\n\n_No snapshot was written or verified in this run._'
   }
   const rows = [
+    ...(report.snapshotId ? [['Snapshot id', inlineCode(report.snapshotId)]] : []),
     ['File', inlineCode(e.snapshotPath)],
     ['Size', bytesBoth(e.size)],
     ['SHA-256', inlineCode(e.sha256)],
@@ -102,6 +114,29 @@ function evidenceSection(report: ReadinessReport): string | undefined {
     rows.push(['Artifact', `${url ? `[${name}](<${url}>)` : name} (id ${report.artifact.id})`])
   }
   return `## Snapshot evidence\n\n${table(['Evidence', 'Value'], rows)}`
+}
+
+function catalogueSection(report: ReadinessReport): string | undefined {
+  if (!report.catalogue) return undefined
+  if (report.catalogue.length === 0)
+    return '## Snapshot catalogue\n\n_snapshot-dir holds no snapshot._'
+  const rows = report.catalogue.map((entry) =>
+    catalogueCells(entry).map((cell, i) => (i === 0 ? inlineCode(cell) : escapeMarkdown(cell)))
+  )
+  return `## Snapshot catalogue\n\n${table([...CATALOGUE_COLUMNS], rows)}`
+}
+
+function prunedSection(report: ReadinessReport): string | undefined {
+  if (!report.pruned) return undefined
+  if (report.pruned.length === 0) return '## Pruned (keep-last)\n\n_Nothing to prune._'
+  const freed = report.pruned.reduce((sum, p) => sum + p.freedBytes, 0)
+  const rows = report.pruned.map((p) => [
+    inlineCode(p.id),
+    p.file ? inlineCode(p.file) : '—',
+    inlineCode(p.manifest),
+    bytesBoth(p.freedBytes)
+  ])
+  return `## Pruned (keep-last)\n\n${table(['Id', 'File', 'Manifest', 'Freed'], rows)}\n\nFreed ${bytesBoth(freed)} in all.`
 }
 
 function warningsSection(report: ReadinessReport): string | undefined {
@@ -184,6 +219,8 @@ export function renderMarkdown(report: ReadinessReport, options: MarkdownOptions
     stepsSection(report),
     guidanceSection(report),
     evidenceSection(report),
+    catalogueSection(report),
+    prunedSection(report),
     warningsSection(report),
     contextSection(report)
   ]

@@ -3,6 +3,7 @@ import { stripControl } from './escape.js'
 import { bytesBoth, groupDigits, humanDuration } from './format.js'
 import { decisionPointOf, type ReadinessReport } from './report-model.js'
 import { guidanceText, rollbackGuidance } from './rollback-guidance.js'
+import { CATALOGUE_COLUMNS, catalogueCells } from './catalogue-rows.js'
 
 export interface TerminalOptions {
   color: boolean
@@ -86,7 +87,7 @@ export function renderTerminal(report: ReadinessReport, options: TerminalOptions
 
   const e = report.evidence
   if (e) {
-    out.push('', p.bold('snapshot'))
+    out.push('', p.bold(report.snapshotId ? `snapshot ${report.snapshotId}` : 'snapshot'))
     out.push(`  ${wrap(clean(e.snapshotPath), width, 2, 2)}`)
     out.push(`  size     ${bytesBoth(e.size)}`)
     out.push(`  sha256   ${e.sha256}`)
@@ -101,6 +102,26 @@ export function renderTerminal(report: ReadinessReport, options: TerminalOptions
       out.push(
         `  artifact ${clean(report.artifact.name)} (id ${report.artifact.id}) ${clean(report.artifact.url)}`
       )
+  }
+
+  if (report.catalogue) {
+    out.push('', p.bold(`catalogue (${report.catalogue.length})`))
+    // one line per snapshot, columns padded: the state (problem) column goes last, unpadded
+    const rows = [
+      [...CATALOGUE_COLUMNS],
+      ...report.catalogue.map((entry) => catalogueCells(entry).map(clean))
+    ]
+    const widths = CATALOGUE_COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+    for (const row of rows)
+      out.push(
+        `  ${row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]!) : cell)).join('  ')}`.trimEnd()
+      )
+  }
+  if (report.pruned) {
+    const freed = report.pruned.reduce((sum, pr) => sum + pr.freedBytes, 0)
+    out.push('', p.bold(`pruned (keep-last): ${report.pruned.length}, freed ${bytesBoth(freed)}`))
+    for (const pr of report.pruned)
+      out.push(`  - ${pr.id} ${clean(pr.file || pr.manifest)} (${bytesBoth(pr.freedBytes)})`)
   }
 
   const point = decisionPointOf(report)

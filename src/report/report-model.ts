@@ -2,6 +2,9 @@ import type { Mode } from '../config/config.js'
 import type { DecisionPoint, StepName } from '../lane/step-names.js'
 import type { SnapshotEvidence, StepResult } from '../lane/step-result.js'
 import type { RunContext } from './run-context.js'
+import { idOfSnapshotName } from '../catalogue/catalogue-names.js'
+import type { CatalogueEntry } from '../catalogue/read-catalogue.js'
+import type { PrunedSnapshot } from '../catalogue/prune.js'
 
 export { contextFromEnv, type RunContext } from './run-context.js'
 
@@ -27,6 +30,12 @@ export interface ReadinessReport {
   artifact?: { id: number; url: string; name: string }
   /** The manifest the run used or would use, for the rollback guidance when there is no evidence. */
   manifestPath?: string
+  /** The id (UTC stamp) of the snapshot the evidence is about. */
+  snapshotId?: string
+  /** The catalogue of snapshot-dir: list mode, and after a prune. Newest first. */
+  catalogue?: CatalogueEntry[]
+  /** What keep-last pruned after the GO. */
+  pruned?: PrunedSnapshot[]
 }
 
 /** Modes whose GO means a snapshot was written or verified, so GO needs its evidence. */
@@ -43,6 +52,9 @@ export interface ReportInput {
   warnings?: string[]
   artifact?: ReadinessReport['artifact']
   manifestPath?: string
+  /** list mode: the catalogue read, or why it could not be. */
+  catalogue?: CatalogueEntry[]
+  catalogueProblem?: string
 }
 
 const iso = (time: Date | string): string => (typeof time === 'string' ? time : time.toISOString())
@@ -68,6 +80,17 @@ export function buildReport(input: ReportInput): ReadinessReport {
   if (input.evidence) report.evidence = input.evidence
   if (input.artifact) report.artifact = input.artifact
   if (input.manifestPath) report.manifestPath = input.manifestPath
+  const id = input.evidence && idOfSnapshotName(input.evidence.snapshotPath.split(/[\\/]/).at(-1)!)
+  if (id) report.snapshotId = id
+  if (input.catalogue) report.catalogue = input.catalogue
+  if (input.mode === 'list') {
+    // list runs no step: its GO means the catalogue was read
+    if (!input.catalogue) {
+      report.decision = 'NO-GO'
+      report.reason = input.catalogueProblem ?? 'the snapshot catalogue was not read'
+    }
+    return report
+  }
   if (failed) {
     report.decision = 'NO-GO'
     report.failedStep = failed.name
@@ -88,7 +111,7 @@ export function buildReport(input: ReportInput): ReadinessReport {
  * (that is a rollback already), A otherwise (nothing written to production yet).
  */
 export function decisionPointOf(report: ReadinessReport): DecisionPoint | undefined {
-  if (report.decision === 'GO') return undefined
+  if (report.decision === 'GO' || report.mode === 'list') return undefined
   const failed = report.steps.find(
     (step) => step.name === report.failedStep && step.status === 'failed'
   )

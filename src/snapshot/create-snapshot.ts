@@ -16,7 +16,8 @@ import { EarlyFree } from '../util/early-free.js'
 import { IndexBuilder } from './index-format.js'
 import { writeManifest, type Manifest } from './manifest.js'
 import { lockSnapshotDir, removeStaleTemps, type SnapshotDirLock } from './snapshot-dir-lock.js'
-import { snapshotFileName } from './snapshot-name.js'
+import { EXTENSIONS, snapshotFileName, utcStamp } from './snapshot-name.js'
+import { snapshotManifestName } from '../catalogue/catalogue-names.js'
 import { LiveWriterWatch } from './live-writers.js'
 import { walkIncludes } from './walk.js'
 import { TOOL } from '../version.js'
@@ -141,13 +142,21 @@ export async function createSnapshot(
       content: { files: index.files, bytes: index.bytes, digest: index.digest() },
       tool: TOOL
     }
-    lock.assertHeld()
-    try {
-      writeManifest(config.manifestPath, manifest)
-    } catch (error) {
-      throw new NoGoError(
-        `writing manifest ${config.manifestPath} failed: ${describeWriteError(error)}`
-      )
+    // the snapshot's own manifest first (the catalogue), latest-manifest.json last, as its copy
+    const ownManifest = path.join(config.snapshotDir, snapshotManifestName(utcStamp(createdAtDate)))
+    for (const [target, written] of [
+      [
+        ownManifest,
+        { ...manifest, snapshot: { ...manifest.snapshot, path: path.basename(finalPath) } }
+      ],
+      [config.manifestPath, manifest]
+    ] as const) {
+      lock.assertHeld()
+      try {
+        writeManifest(target, written)
+      } catch (error) {
+        throw new NoGoError(`writing manifest ${target} failed: ${describeWriteError(error)}`)
+      }
     }
     succeeded = true
     return {
@@ -186,7 +195,14 @@ async function freshName(
       config.snapshotDir,
       snapshotFileName(createdAtDate, config.compression)
     )
-    if (!fs.existsSync(finalPath)) return { createdAtDate, finalPath }
+    // one id, one snapshot: no other compression's file or manifest may hold this second
+    const id = utcStamp(createdAtDate)
+    const taken = [
+      ...Object.values(EXTENSIONS).map((ext) => `snapshot-${id}${ext}`),
+      snapshotManifestName(id)
+    ]
+    if (!taken.some((name) => fs.existsSync(path.join(config.snapshotDir, name))))
+      return { createdAtDate, finalPath }
     await new Promise((resolve) =>
       setTimeout(resolve, 1000 - createdAtDate.getUTCMilliseconds() + 5)
     )
