@@ -9,11 +9,17 @@ import { tempDir } from './trees.js'
 export const PASSPHRASE = 'catalogue passphrase ✓ 7'
 
 /** The real gate on a real repo, with the test's inputs over a fast work factor. */
-export async function gate(repo: string, inputs: RawInputs, passphrase = PASSPHRASE) {
+export async function gate(
+  repo: string,
+  inputs: RawInputs,
+  passphrase = PASSPHRASE,
+  afterParse: () => void = () => {}
+) {
   const config = parseInputs(
     { repo, include: 'state', 'scrypt-work-factor': '10', ...inputs },
     { cwd: repo, tempDir: tempDir('cg-cat-run-') }
   )
+  afterParse()
   return runGate(config, passphrase, new MemoryLogger(), {})
 }
 

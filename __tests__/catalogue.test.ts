@@ -128,12 +128,14 @@ describe('the snapshot catalogue', () => {
       expect(wrong.report.pruned).toBeUndefined()
       expect(names(dir)).toEqual(before)
     }
-    // a GO whose report cannot be recorded is a NO-GO: nothing pruned either
-    const unrecorded = await gate(repo, {
-      mode: 'restore-test',
-      'keep-last': '1',
-      'report-path': 'README.md/readiness.md'
-    })
+    // a GO whose report cannot be recorded is a NO-GO: nothing pruned either (the report's folder
+    // turns into a file after the inputs were judged)
+    const unrecorded = await gate(
+      repo,
+      { mode: 'restore-test', 'keep-last': '1', 'report-path': 'late/readiness.md' },
+      undefined,
+      () => fs.writeFileSync(path.join(repo, 'late'), 'not a folder\n')
+    )
     expect(unrecorded.report.decision).toBe('NO-GO')
     expect(unrecorded.report.reason).toMatch(/readiness report could not be written/)
     expect(names(dir)).toEqual(before)

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { ROOT } from '../__fixtures__/run-action.js'
 import { runInTerminal } from '../__fixtures__/run-in-terminal.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
+import { commitAll } from '../__fixtures__/example-repo.js'
 
 const ASK = 'Snapshot passphrase (not echoed): '
 const AGAIN = 'Same passphrase again, to confirm: '
@@ -25,7 +26,7 @@ const snapshotsIn = (repo: string) => {
 
 describe('the CLI prompt for a new snapshot asks twice', () => {
   it('a matching pair makes the snapshot, under the whitespace rule, never echoed', async () => {
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     const run = await runInTerminal(
       ['snapshot', '--repo', repo, ...FAST],
       [
@@ -42,7 +43,7 @@ describe('the CLI prompt for a new snapshot asks twice', () => {
   })
 
   it.each([1, 2])('%i mismatch(es), then a match: says so and asks again', async (misses) => {
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     const steps: [string, string][] = []
     for (let i = 0; i < misses; i++) steps.push([ASK, `${STRONG}\r`], [AGAIN, `${STRONG}x\r`])
     steps.push([ASK, `${STRONG}\r`], [AGAIN, `${STRONG}\r`])
@@ -54,7 +55,7 @@ describe('the CLI prompt for a new snapshot asks twice', () => {
   })
 
   it('three mismatches: exit 2 and nothing written', async () => {
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     const steps: [string, string][] = []
     for (let i = 0; i < 3; i++) steps.push([ASK, `${STRONG} ${i}\r`], [AGAIN, `other ${i}\r`])
     const run = await runInTerminal(['precutover', '--repo', repo, ...FAST], steps)
@@ -67,7 +68,7 @@ describe('the CLI prompt for a new snapshot asks twice', () => {
   })
 
   it('a weak typed passphrase is refused (exit 2) before anything runs', async () => {
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     const run = await runInTerminal(
       ['snapshot', '--repo', repo, ...FAST],
       [
@@ -81,7 +82,7 @@ describe('the CLI prompt for a new snapshot asks twice', () => {
   })
 
   it('restore-test asks once', async () => {
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     expect(
       cli(['snapshot', '--repo', repo, ...FAST], { GRAPHITI_SNAPSHOT_PASSPHRASE: STRONG }).code
     ).toBe(0)
@@ -127,7 +128,7 @@ describe('Ctrl-C and Ctrl-D at the prompt', () => {
   )
   it.each(cases)('%s %s: exit code, one clear line, nothing written', async (...c) => {
     const [, , mode, steps, key, code, message] = c
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     const typed = steps.map(([wait, type], i): [string, string] =>
       i === steps.length - 1 ? [wait, type + key] : [wait, type]
     )
@@ -143,7 +144,7 @@ describe('Ctrl-C and Ctrl-D at the prompt', () => {
 describe('the CLI speaks to a terminal user', () => {
   it('a missing passphrase names the flag and the variable, not action inputs or forks', () => {
     for (const mode of ['snapshot', 'restore-test', 'precutover']) {
-      const run = cli([mode, '--repo', makeRepo(), '--passphrase-env', 'MY_SECRET'])
+      const run = cli([mode, '--repo', commitAll(makeRepo()), '--passphrase-env', 'MY_SECRET'])
       expect(run.code).toBe(2)
       expect(run.stderr).toMatch(/use --passphrase-file FILE or the MY_SECRET variable/)
       expect(run.stderr).not.toMatch(/input|fork/i)
@@ -157,7 +158,7 @@ describe('the CLI speaks to a terminal user', () => {
       const file = path.join(tempDir('cg-pwfile-'), 'pass')
       fs.writeFileSync(file, `${STRONG}\n`)
       fs.chmodSync(file, mode)
-      const run = cli(['restore-test', '--repo', makeRepo(), '--passphrase-file', file])
+      const run = cli(['restore-test', '--repo', commitAll(makeRepo()), '--passphrase-file', file])
       const warned = run.stderr.includes(`chmod 600 ${file}`)
       expect(warned).toBe((mode & 0o077) !== 0)
       expect(run.code).toBe(1) // no snapshot there: NO-GO, but the file was read

@@ -163,6 +163,7 @@ describe('snapshot-dir lock', () => {
 /** Runs real takers in processes of their own, all let go at once, and collects what they say. */
 async function race(dir: string, takers: number): Promise<string[]> {
   const go = path.join(dir, '..', `go-${randomBytes(4).toString('hex')}`)
+  const board = fs.mkdtempSync(path.join(dir, '..', 'board-'))
   const script = path.resolve('__fixtures__/lock-taker.mjs')
   const runs = Array.from({ length: takers }, () => {
     const child = spawn(process.execPath, [
@@ -170,18 +171,22 @@ async function race(dir: string, takers: number): Promise<string[]> {
       '--no-warnings',
       script,
       dir,
-      go
+      go,
+      String(takers),
+      board
     ])
     children.push(child)
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     return new Promise<string>((resolve) => child.once('exit', () => resolve(out.trim())))
   })
-  // give them time to load, then open the gate for all at once
-  await new Promise((r) => setTimeout(r, 1500))
+  // once every one has loaded, open the gate for all at once
+  const ready = () => fs.readdirSync(board).filter((n) => n.startsWith('ready-')).length
+  while (ready() < takers) await new Promise((r) => setTimeout(r, 20))
   fs.writeFileSync(go, '')
   const said = await Promise.all(runs)
   fs.rmSync(go)
+  fs.rmSync(board, { recursive: true })
   return said
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path'
 import fc from 'fast-check'
 import { ROOT, runAction } from '../__fixtures__/run-action.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
+import { commitAll } from '../__fixtures__/example-repo.js'
 import { refuseWeakPassphrase } from '../src/config/passphrase.js'
 import {
   describeSeconds,
@@ -128,7 +129,7 @@ describe('through the doors', () => {
   it.each(['snapshot', 'precutover'])(
     'the CLI refuses a weak passphrase for %s: exit 2, one line, nothing written',
     (mode) => {
-      const repo = makeRepo()
+      const repo = commitAll(makeRepo())
       const run = cli([mode, '--repo', repo, '--scrypt-work-factor', '10'], {
         GRAPHITI_SNAPSHOT_PASSPHRASE: 'password1'
       })
@@ -141,7 +142,7 @@ describe('through the doors', () => {
   )
 
   it('the CLI: --allow-weak-passphrase makes it, and restore-test never judges', () => {
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     const env = { GRAPHITI_SNAPSHOT_PASSPHRASE: 'password1' }
     expect(
       cli(
@@ -153,7 +154,7 @@ describe('through the doors', () => {
   })
 
   it('the action refuses it with one error line and writes nothing; allow-weak-passphrase: true makes it', async () => {
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     const inputs = { mode: 'snapshot', 'scrypt-work-factor': '10', passphrase: 'hunter2hunter2' }
     const refused = await runAction(repo, inputs)
     expect(refused.code).toBe(1)

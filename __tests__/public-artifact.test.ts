@@ -3,7 +3,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ROOT, runAction } from '../__fixtures__/run-action.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
-import { MODES } from '../src/config/config.js'
+import { commitAll } from '../__fixtures__/example-repo.js'
+import { MODES, modeNeedsPassphrase } from '../src/config/config.js'
 import { InputError, parseInputs } from '../src/config/inputs.js'
 import { refusePublicArtifact, repositoryVisibility } from '../src/config/public-repository.js'
 import { runGate } from '../src/gate.js'
@@ -60,11 +61,11 @@ describe('the refusal, before the lane starts', () => {
       { cwd: repo, tempDir: tempDir('cg-rt-') }
     )
 
-  it.each(MODES.filter((m) => m !== 'migration-dry-run'))(
+  it.each(MODES.filter(modeNeedsPassphrase))(
     'mode %s in a public repository: refused, naming both inputs, nothing written',
     async (mode) => {
       for (const payload of PUBLIC) {
-        const repo = makeRepo()
+        const repo = commitAll(makeRepo())
         const env = { GITHUB_EVENT_PATH: eventFile(payload) }
         const run = runGate(configFor(repo, { mode }), PASSPHRASE, new MemoryLogger(), env)
         await expect(run).rejects.toThrow(InputError)
@@ -78,7 +79,7 @@ describe('the refusal, before the lane starts', () => {
   )
 
   it('is not refused with allow-public-artifact, without upload, in migration-dry-run, or in a private repository', () => {
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     const pub = { GITHUB_EVENT_PATH: eventFile(PUBLIC[0]) }
     const cases: [Record<string, string>, NodeJS.ProcessEnv][] = [
       [{ mode: 'snapshot', 'allow-public-artifact': 'true' }, pub],
@@ -95,7 +96,7 @@ describe('the refusal, before the lane starts', () => {
   })
 
   it.each(UNKNOWN)('an unknown visibility (%j) warns and goes on', (payload) => {
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     const warning = refusePublicArtifact(
       configFor(repo, { mode: 'snapshot' }),
       { GITHUB_EVENT_PATH: eventFile(payload) },
@@ -107,7 +108,7 @@ describe('the refusal, before the lane starts', () => {
 
 describe('through the doors', () => {
   it('the action: one error line, exit 1, no snapshot; the unknown case warns in the report', async () => {
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     const inputs = {
       mode: 'snapshot',
       'scrypt-work-factor': '10',
@@ -130,7 +131,7 @@ describe('through the doors', () => {
   })
 
   it('the CLI: exit 2, naming its flags', () => {
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     const run = spawnSync(
       process.execPath,
       [
