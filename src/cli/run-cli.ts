@@ -19,6 +19,8 @@ export const EXIT = { GO: 0, NO_GO: 1, USAGE: 2 } as const
 export interface CliIO {
   argv: readonly string[]
   env: NodeJS.ProcessEnv
+  /** Secrets handed off past the re-start (src/runtime/secret-handoff.ts); kept out of env. */
+  secrets?: Record<string, string>
   cwd: string
   stdout: NodeJS.WritableStream
   stderr: NodeJS.WritableStream
@@ -45,6 +47,7 @@ export async function runCli(io: CliIO): Promise<number> {
   }
   let config
   let passphrase: string
+  const env = { ...io.env, ...io.secrets }
   try {
     config = parseInputs(args.inputs, { cwd: io.cwd, tempDir: os.tmpdir() })
     let explicit = ''
@@ -58,7 +61,7 @@ export async function runCli(io: CliIO): Promise<number> {
       }
       if (explicit === '') throw new InputError(`--passphrase-file ${args.passphraseFile} is empty`)
     }
-    passphrase = resolvePassphrase(explicit, io.env, config.passphraseEnv)
+    passphrase = resolvePassphrase(explicit, env, config.passphraseEnv)
     if (passphrase === '' && modeNeedsPassphrase(config.mode) && io.stdinIsTTY) {
       passphrase = await promptPassphrase('Snapshot passphrase (not echoed): ')
     }
@@ -67,7 +70,7 @@ export async function runCli(io: CliIO): Promise<number> {
     io.stderr.write(`cutover-gate: ${(error as Error).message}\n`)
     return EXIT.USAGE
   }
-  const { report } = await runGate(config, passphrase, stderrLogger(io.stderr), io.env)
+  const { report } = await runGate(config, passphrase, stderrLogger(io.stderr), env)
   io.stdout.write(renderTerminal(report, { color: io.stdoutIsTTY && !io.env.NO_COLOR }))
   io.stderr.write(`report: ${config.reportPath} (and ${config.reportJsonPath})\n`)
   return report.decision === 'GO' ? EXIT.GO : EXIT.NO_GO

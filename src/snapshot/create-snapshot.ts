@@ -16,6 +16,7 @@ import { EarlyFree } from '../util/early-free.js'
 import { IndexBuilder } from './index-format.js'
 import { writeManifest, type Manifest } from './manifest.js'
 import { lockSnapshotDir, removeStaleTemps } from './snapshot-dir-lock.js'
+import { registerPath, unregisterPath } from '../runtime/cleanup-on-exit.js'
 import { snapshotFileName } from './snapshot-name.js'
 import { walkIncludes } from './walk.js'
 import { TOOL } from '../version.js'
@@ -70,6 +71,7 @@ export async function createSnapshot(
     }
     const { createdAtDate, finalPath } = await freshName(config, now)
     const tempPath = tempNameFor(finalPath)
+    registerPath(tempPath) // a partial snapshot is removed on a signal too
     const index = new IndexBuilder()
     // compressed pieces and ciphertext are freed once encrypted and written, not left to the GC
     const early = new EarlyFree()
@@ -101,9 +103,11 @@ export async function createSnapshot(
       )
       // the output synced the file before finishing
       fs.renameSync(tempPath, finalPath)
+      unregisterPath(tempPath)
       fsyncDir(config.snapshotDir)
     } catch (error) {
       fs.rmSync(tempPath, { force: true })
+      unregisterPath(tempPath)
       if (error instanceof NoGoError) throw error
       throw new NoGoError(`writing snapshot ${finalPath} failed: ${describeWriteError(error)}`)
     }

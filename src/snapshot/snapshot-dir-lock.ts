@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { NoGoError } from '../lane/step-result.js'
+import { registerPath, unregisterPath } from '../runtime/cleanup-on-exit.js'
 
 export const LOCK_NAME = '.cutover-gate.lock'
 
@@ -22,9 +23,13 @@ export function lockSnapshotDir(dir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(lockPath, 'wx', 0o600)
+      registerPath(lockPath) // a signal mid-snapshot must not leave the lock behind
       fs.writeSync(fd, `${process.pid}\n`)
       fs.closeSync(fd)
-      return () => fs.rmSync(lockPath, { force: true })
+      return () => {
+        fs.rmSync(lockPath, { force: true })
+        unregisterPath(lockPath)
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const holder = Number.parseInt(fs.readFileSync(lockPath, 'utf8'), 10)
