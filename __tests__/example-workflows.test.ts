@@ -28,11 +28,12 @@ function runScripts(text: string): { line: number; text: string }[] {
 }
 
 describe('the example workflows', () => {
-  it('are the three the docs describe', () => {
+  it('are the four the docs describe', () => {
     expect(EXAMPLES.sort()).toEqual([
       'example-cutover.yml',
       'example-manual.yml',
-      'example-pr-gate.yml'
+      'example-pr-gate.yml',
+      'example-split-jobs.yml'
     ])
   })
 
