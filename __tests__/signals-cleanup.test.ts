@@ -91,4 +91,78 @@ describe('a signal at any moment leaves nothing of ours behind, and exits the wa
     expect([result.code, result.signal]).toEqual([EXIT[sig], null])
     expect([...below(tmp), ...below(snapshots)].filter((n) => OURS.test(n))).toEqual([])
   })
+
+  /** Starts a dry-run whose export waits; resolves once its package folder is in use. */
+  async function exporting(tmp: string, script = 'touch {package}/started; sleep 600') {
+    const before = new Set(below(tmp))
+    const run = cliAsync(
+      ['migration-dry-run', '--repo', repo, '--migration-export', `sh -c "${script}"`],
+      { GRAPHITI_SNAPSHOT_PASSPHRASE: PASSPHRASE, TMPDIR: tmp }
+    )
+    while (!below(tmp).some((n) => !before.has(n) && /cutover-gate-package-.*\/started$/.test(n)))
+      await new Promise((r) => setTimeout(r, 5))
+    return run
+  }
+  /** What a SIGKILLed CLI could not stop: its migration command, found by its command line. */
+  function killOrphans(tmp: string): void {
+    for (const pid of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+      try {
+        if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(tmp))
+          process.kill(Number(pid), 'SIGKILL')
+      } catch {
+        // gone, or not ours
+      }
+    }
+  }
+  const packages = (tmp: string) =>
+    below(tmp).filter((n) => /^cutover-gate-package-[^/.]*$/.test(n))
+
+  it('a closed stdout/stderr (EPIPE, as under `| head`) cleans up too', async () => {
+    const tmp = tempDir('cg-sigtmp-')
+    const run = await exporting(
+      tmp,
+      'touch {package}/started; while :; do echo line; sleep 0.05; done'
+    )
+    run.child.stdout.destroy()
+    run.child.stderr.destroy()
+    const result = await run.done
+    expect([result.code, result.signal, below(tmp)]).toEqual([141, null, []])
+    expect(below(tmp).filter((n) => OURS.test(n))).toEqual([])
+  })
+
+  it('a later run removes a SIGKILLed run’s package, and never a live concurrent run’s', async () => {
+    const tmp = tempDir('cg-sigtmp-')
+    const killed = await exporting(tmp)
+    killed.kill()
+    await killed.done
+    killOrphans(tmp)
+    const [dead] = packages(tmp)
+    expect(dead).toBeDefined()
+    const live = await exporting(tmp)
+    const liveOnes = packages(tmp).filter((n) => n !== dead)
+    expect(liveOnes).toHaveLength(1)
+    // the dead run's folder went when the live one made its own
+    expect(packages(tmp)).toEqual(liveOnes)
+    const later = cliSync(
+      [
+        'migration-dry-run',
+        '--repo',
+        repo,
+        '--migration-export',
+        'true',
+        '--migration-check',
+        'true',
+        '--migration-import',
+        'true'
+      ],
+      {
+        TMPDIR: tmp
+      }
+    )
+    expect([later.code, later.stderr]).toEqual([0, expect.not.stringMatching(/NO-GO/)])
+    expect(packages(tmp)).toEqual(liveOnes)
+    live.child.kill('SIGTERM')
+    expect((await live.done).code).toBe(143)
+    expect(below(tmp).filter((n) => OURS.test(n))).toEqual([])
+  })
 })
