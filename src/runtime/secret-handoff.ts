@@ -91,7 +91,11 @@ export function handOffSecrets(argv: readonly string[] = process.argv.slice(2)):
 
 function childProcessSync(argv: string[]): number | null {
   const cp = process.getBuiltinModule('node:child_process')
-  return cp.spawnSync(argv[0]!, argv.slice(1), { stdio: 'ignore' }).status
+  // started while the secrets are still ours: it gets none of our environment
+  return cp.spawnSync(argv[0]!, argv.slice(1), {
+    stdio: 'ignore',
+    env: { PATH: process.env.PATH ?? '' }
+  }).status
 }
 
 /**
