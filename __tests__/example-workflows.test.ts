@@ -33,7 +33,8 @@ describe('the example workflows', () => {
       'example-cutover.yml',
       'example-manual.yml',
       'example-pr-gate.yml',
-      'example-rollback-drill.yml'
+      'example-rollback-drill.yml',
+      'example-split-jobs.yml'
     ])
   })
 

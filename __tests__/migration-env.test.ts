@@ -28,12 +28,22 @@ describe('the migration commands’ environment', () => {
         ACTIONS_RUNTIME_TOKEN: 'jwt',
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc',
         COPY_OF_SECRET: SECRET,
+        INPUT_IDENTITY: 'AGE-SECRET-KEY-1X',
+        CUTOVER_GATE_AGE_IDENTITY: 'AGE-SECRET-KEY-1Y',
+        'INPUT_IDENTITY-ENV': 'MY_KEY',
+        MY_KEY: 'AGE-SECRET-KEY-1Z',
+        ACTIONS_RESULTS_URL: 'https://results',
         CI: 'true',
         UNSET: undefined
       },
       'MY_PW'
     )
-    expect(env).toEqual({ PATH: '/bin', HOME: '/root', CI: 'true' })
+    expect(env).toEqual({
+      PATH: '/bin',
+      HOME: '/root',
+      CI: 'true',
+      CUTOVER_GATE_RUN: expect.stringMatching(/^[0-9a-f]{32}$/)
+    })
   })
 
   it('is what a real command sees', async () => {

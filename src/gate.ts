@@ -176,6 +176,11 @@ export async function runGate(
       ]
       // restore-test of an id has that manifest as its evidence already
       const files = [...new Set(evidenceFiles)]
+      // the artifact client reads these from process.env: set only now, when every migration
+      // process is gone (a write to process.env does not change /proc/<pid>/environ)
+      for (const name of ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL']) {
+        if (env[name] && !process.env[name]) process.env[name] = env[name]
+      }
       try {
         // loaded only here: the artifact client is most of the bundle, and most runs never upload
         const { uploadEvidence } = await import('./artifact/upload-evidence.js')

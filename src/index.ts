@@ -1,6 +1,16 @@
+import { installExitCleanup } from './runtime/cleanup-on-exit.js'
 import { prepareProcess } from './runtime/prepare-process.js'
 
-// an invalid mode is reported by the action itself, after this
-prepareProcess((process.env.INPUT_MODE ?? 'precutover').trim() || 'precutover')
-const { run } = await import('./main.js')
-await run()
+let secrets: Record<string, string> | undefined
+try {
+  // an invalid mode is reported by the action itself, after this
+  secrets = prepareProcess((process.env.INPUT_MODE ?? 'precutover').trim() || 'precutover', [])
+} catch (error) {
+  process.stdout.write(`::error::${(error as Error).message}\n`)
+  process.exitCode = 1
+}
+if (secrets) {
+  installExitCleanup()
+  const { run } = await import('./main.js')
+  await run(secrets)
+}

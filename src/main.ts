@@ -5,18 +5,27 @@ import { parseInputs } from './config/inputs.js'
 import { refuseWeakPassphrase, requirePassphrase, resolvePassphrase } from './config/passphrase.js'
 import { runGate } from './gate.js'
 import { renderTerminal } from './report/render-terminal.js'
+import { runMarker } from './runtime/escaped-processes.js'
 
 /** The action: inputs → one validated config → the lane → outputs, job summary, pass or fail. */
-export async function run(): Promise<void> {
+export async function run(secrets: Record<string, string> = {}): Promise<void> {
   try {
-    const { raw, passphrase: given } = readActionInputs(process.env)
-    const config = parseInputs(raw, { cwd: process.cwd(), tempDir: process.env.RUNNER_TEMP })
-    const passphrase = resolvePassphrase(given, process.env, config.passphraseEnv)
+    // the secrets handed off past the re-start (never back into process.env, which children get)
+    for (const value of Object.values(secrets)) core.setSecret(value)
+    const env = { ...process.env, ...secrets }
+    const read = readActionInputs(env)
+    const given = read.passphrase || (secrets.INPUT_PASSPHRASE ?? '')
+    const config = parseInputs(read.raw, { cwd: process.cwd(), tempDir: process.env.RUNNER_TEMP })
+    const passphrase = resolvePassphrase(given, env, config.passphraseEnv)
+    // the value in use is the normalized one: mask it as such too
+    if (passphrase !== '') core.setSecret(passphrase)
     requirePassphrase(config.mode, passphrase, config.passphraseEnv)
     await refuseWeakPassphrase(config, passphrase, 'action')
     core.saveState('temp-dir', config.tempDir)
+    // the post step stops what a migration left running if this process is killed
+    core.saveState('run-marker', runMarker())
 
-    const { report, markdown, outputs } = await runGate(config, passphrase, coreLogger, process.env)
+    const { report, markdown, outputs } = await runGate(config, passphrase, coreLogger, env)
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
     try {
       await core.summary.addRaw(markdown, true).write()

@@ -1,18 +1,22 @@
 import * as core from '@actions/core'
 import { cleanupLeftoverPackages } from './lane/package-cleanup.js'
 import { cleanupLeftoverRestoreTests } from './restore/restore-test.js'
+import { describeEscaped, stopMarked } from './runtime/escaped-processes.js'
 
 /**
  * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled
- * mid-lane — migration packages and restore-test folders left in RUNNER_TEMP are removed.
+ * or the main step killed mid-lane — processes the migration left running are stopped, and
+ * migration packages and restore-test folders of dead runs are removed from RUNNER_TEMP.
  */
 try {
+  const marker = core.getState('run-marker')
+  if (/^[0-9a-f]{32}$/.test(marker)) {
+    const escaped = stopMarked(marker)
+    if (escaped.length > 0) core.warning(`post-run hygiene: ${describeEscaped(escaped)}`)
+  }
   const tempDir = core.getState('temp-dir')
   if (tempDir !== '') {
-    const removed = [
-      ...(await cleanupLeftoverPackages(tempDir)),
-      ...cleanupLeftoverRestoreTests(tempDir)
-    ]
+    const removed = [...cleanupLeftoverPackages(tempDir), ...cleanupLeftoverRestoreTests(tempDir)]
     for (const dir of removed) core.info(`post-run hygiene: removed ${dir}`)
   }
 } catch (error) {

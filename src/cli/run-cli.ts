@@ -20,6 +20,8 @@ export const EXIT = { GO: 0, NO_GO: 1, USAGE: 2 } as const
 export interface CliIO {
   argv: readonly string[]
   env: NodeJS.ProcessEnv
+  /** Secrets handed off past the re-start (src/runtime/secret-handoff.ts); kept out of env. */
+  secrets?: Record<string, string>
   cwd: string
   stdout: NodeJS.WritableStream
   stderr: NodeJS.WritableStream
@@ -46,13 +48,14 @@ export async function runCli(io: CliIO): Promise<number> {
   }
   let config
   let passphrase: string
+  const env = { ...io.env, ...io.secrets }
   try {
     config = parseInputs(args.inputs, { cwd: io.cwd, tempDir: os.tmpdir() })
     let explicit = ''
     if (args.passphraseFile !== undefined) {
       explicit = readPassphraseFile(args.passphraseFile, io.stderr)
     }
-    passphrase = resolvePassphrase(explicit, io.env, config.passphraseEnv)
+    passphrase = resolvePassphrase(explicit, env, config.passphraseEnv)
     if (passphrase === '' && modeNeedsPassphrase(config.mode) && io.stdinIsTTY) {
       passphrase = await promptPassphrase(
         modeCreatesSnapshot(config.mode),
@@ -68,7 +71,7 @@ export async function runCli(io: CliIO): Promise<number> {
   }
   let gate
   try {
-    gate = await runGate(config, passphrase, stderrLogger(io.stderr), io.env, 'cli')
+    gate = await runGate(config, passphrase, stderrLogger(io.stderr), env, 'cli')
   } catch (error) {
     if (!(error instanceof InputError)) throw error
     io.stderr.write(`cutover-gate: ${error.message}\n`)

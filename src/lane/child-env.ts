@@ -1,42 +1,22 @@
-/** The passphrase variable the runbook names; scrubbed even when passphrase-env names another. */
-export const RUNBOOK_PASSPHRASE_ENV = 'GRAPHITI_SNAPSHOT_PASSPHRASE'
+import { RUN_MARKER_VAR, runMarker } from '../runtime/escaped-processes.js'
+import { secretNames, splitSecrets } from '../runtime/secret-names.js'
+
+export { RUNBOOK_PASSPHRASE_ENV } from '../runtime/secret-names.js'
 
 /**
- * Tokens a JavaScript action gets but a `run:` step does not: migration commands (PR code on a
- * pull_request gate) must not get more power than a `run:` step would (artifact/cache poisoning).
- */
-const RUNTIME_SECRETS = [
-  'ACTIONS_RUNTIME_TOKEN',
-  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-  'ACTIONS_ID_TOKEN_REQUEST_URL',
-  'ACTIONS_RESULTS_URL',
-  'ACTIONS_CACHE_URL',
-  'ACTIONS_RUNTIME_URL'
-]
-
-/**
- * The environment for migration commands: the parent's minus every secret. @actions/exec and
- * child_process replace the whole environment with `env`, so this is built in full, not merged.
+ * The environment for migration commands: the parent's minus every secret and every INPUT_*,
+ * plus this run's marker, by which processes that escape the command's group are found again.
+ * child_process replaces the whole environment with `env`, so this is built in full, not merged.
+ * After the secret hand-off the parent holds no secret already; this is the second wall.
  */
 export function childEnv(env: NodeJS.ProcessEnv, passphraseEnv: string): Record<string, string> {
-  const secretNames = new Set([
-    'INPUT_PASSPHRASE',
-    RUNBOOK_PASSPHRASE_ENV,
-    ...RUNTIME_SECRETS,
-    ...(passphraseEnv ? [passphraseEnv] : [])
-  ])
-  const isSecretName = (name: string): boolean =>
-    secretNames.has(name) || name.toUpperCase().startsWith('INPUT_')
-  // A copy of the passphrase under another name (e.g. `env: PW: ${{ secrets.X }}` twice) goes too.
-  const secretValues = new Set(
-    ['INPUT_PASSPHRASE', RUNBOOK_PASSPHRASE_ENV, passphraseEnv]
-      .map((name) => (name ? env[name] : undefined))
-      .filter((value): value is string => Boolean(value))
-  )
+  const names = secretNames(env)
+  if (passphraseEnv) names.add(passphraseEnv)
+  const { rest } = splitSecrets(env, names)
   const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || isSecretName(name) || secretValues.has(value)) continue
-    out[name] = value
+  for (const [name, value] of Object.entries(rest)) {
+    if (!name.toUpperCase().startsWith('INPUT_')) out[name] = value
   }
+  out[RUN_MARKER_VAR] = runMarker()
   return out
 }

@@ -1,3 +1,4 @@
+import { describeEscaped } from '../runtime/escaped-processes.js'
 import type { Logger } from '../util/logger.js'
 import { childEnv } from './child-env.js'
 import { compareGitStates, nameFew, readGitState, type GitState } from './git-drift.js'
@@ -66,7 +67,8 @@ function judge(
   timeoutSeconds: number
 ): StepResult {
   const base = { durationMs: run.durationMs, output: run.output, warnings: [] as string[] }
-  if (run.leftovers)
+  if (run.escaped.length > 0) base.warnings.push(describeEscaped(run.escaped))
+  else if (run.leftovers)
     base.warnings.push('the command left background processes running; they were stopped')
   const program = splitCommand(command)[0] ?? command
   if (run.spawnError) {

@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
+import { registerStopper } from '../runtime/cleanup-on-exit.js'
+import { RUN_MARKER_VAR, stopMarked, type EscapedProcess } from '../runtime/escaped-processes.js'
 import { LineSplitter, OutputTail } from './output-tail.js'
 
 /** node:child_process, loaded by the first command: the modes without one never pay its ~10 ms. */
@@ -28,11 +30,12 @@ export interface CommandRun {
   outputBytes: number
   /** The command exited but left processes of its tree running; they were killed. */
   leftovers: boolean
+  /** Processes carrying the run marker (env CUTOVER_GATE_RUN) found after it exited; stopped. */
+  escaped: EscapedProcess[]
 }
 
 /** Process groups of commands still running: killed if this process is interrupted or exits. */
 const liveGroups = new Set<number>()
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 
 function killGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
@@ -57,28 +60,11 @@ function groupAlive(pid: number): boolean {
   }
 }
 
-function killAllLive(): void {
-  for (const pid of liveGroups) killGroup(pid, 'SIGKILL')
-}
-
 // Children live in their own process group, so a cancelled job's SIGINT/SIGTERM or a Ctrl-C
-// never reaches them: pass it on, then let the signal do what it would have done to us.
-function onSignal(signal: NodeJS.Signals): void {
-  killAllLive()
-  uninstall()
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
-}
-
-function install(): void {
-  if (liveGroups.size > 0) return
-  for (const signal of FORWARDED) process.on(signal, onSignal)
-  process.on('exit', killAllLive)
-}
-
-function uninstall(): void {
-  for (const signal of FORWARDED) process.off(signal, onSignal)
-  process.off('exit', killAllLive)
-}
+// never reaches them: the exit cleanup (signals, exceptions, exit) kills them.
+registerStopper(() => {
+  for (const pid of liveGroups) killGroup(pid, 'SIGKILL')
+})
 
 /**
  * Runs argv (no shell) with a timeout that kills the whole process tree. node:child_process
@@ -99,6 +85,7 @@ export function runCommand(argv: string[], options: RunCommandOptions): Promise<
     let child: ChildProcess
     let timedOut = false
     let leftovers = false
+    let escaped: EscapedProcess[] = []
     let exitCode: number | null = null
     let signal: NodeJS.Signals | null = null
     let done = false
@@ -109,7 +96,6 @@ export function runCommand(argv: string[], options: RunCommandOptions): Promise<
       done = true
       for (const timer of timers) clearTimeout(timer)
       if (child.pid !== undefined) liveGroups.delete(child.pid)
-      if (liveGroups.size === 0) uninstall()
       for (const splitter of lines) splitter.end()
       resolve({
         exitCode,
@@ -119,7 +105,8 @@ export function runCommand(argv: string[], options: RunCommandOptions): Promise<
         durationMs: Math.round(performance.now() - started),
         output: tail.text(),
         outputBytes: tail.totalBytes,
-        leftovers
+        leftovers,
+        escaped
       })
     }
 
@@ -151,7 +138,6 @@ export function runCommand(argv: string[], options: RunCommandOptions): Promise<
     })
     if (child.pid === undefined) return
     const pid = child.pid
-    install()
     liveGroups.add(pid)
 
     timers.push(
@@ -165,7 +151,10 @@ export function runCommand(argv: string[], options: RunCommandOptions): Promise<
     child.on('exit', (code, sig) => {
       exitCode = code
       signal = sig
-      // Whatever of its tree outlived the command (a background job) is stopped now.
+      // Whatever of its tree outlived the command (a background job) is stopped now, and named
+      // first: by the marker, which also finds those that left the group (setsid, double fork).
+      const marker = options.env[RUN_MARKER_VAR]
+      if (marker) escaped = stopMarked(marker)
       if (groupAlive(pid)) {
         leftovers = !timedOut
         killGroup(pid, 'SIGKILL')

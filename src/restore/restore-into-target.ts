@@ -1,8 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { NoGoError } from '../lane/step-result.js'
+import { claimFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
+import { unregisterPath } from '../runtime/cleanup-on-exit.js'
 import type { Logger } from '../util/logger.js'
-import { removeTree } from '../util/remove-tree.js'
 import { verifyIntoFolder, type VerifiedSnapshot } from './verify-snapshot.js'
 
 function checkTarget(target: string): boolean {
@@ -38,9 +39,10 @@ export async function restoreIntoTarget(
   const existed = checkTarget(target)
   const parent = path.dirname(target)
   fs.mkdirSync(parent, { recursive: true })
-  const staging = fs.mkdtempSync(
-    path.join(parent, `.${path.basename(target)}.cutover-gate-restore-`)
-  )
+  const prefix = `.${path.basename(target)}.cutover-gate-restore-`
+  sweepDeadLeftovers(parent, prefix)
+  const staging = fs.mkdtempSync(path.join(parent, prefix))
+  claimFolder(staging)
   try {
     const verified = await verifyIntoFolder(manifestPath, passphrase, staging, logger)
     fs.chmodSync(staging, 0o755)
@@ -49,9 +51,12 @@ export async function restoreIntoTarget(
       fs.rmdirSync(target)
     }
     fs.renameSync(staging, target)
+    // the restored tree is the target now: only the marker is ours to remove
+    unregisterPath(staging)
+    releaseFolder(staging)
     return verified
   } catch (error) {
-    removeTree(staging)
+    releaseFolder(staging)
     throw error
   }
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { claimFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
 import type { Logger } from '../util/logger.js'
 import { removeTree } from '../util/remove-tree.js'
 import {
@@ -21,27 +22,22 @@ export async function restoreTest(
   expected?: ExpectedSnapshot
 ): Promise<VerifiedSnapshot> {
   fs.mkdirSync(tempDir, { recursive: true })
+  cleanupLeftoverRestoreTests(tempDir)
   const dest = fs.mkdtempSync(path.join(tempDir, RESTORE_TEST_PREFIX))
+  claimFolder(dest)
   try {
     return await verifyIntoFolder(manifestPath, passphrase, dest, logger, expected)
   } finally {
-    removeTree(dest)
+    releaseFolder(dest)
   }
 }
 
 export const RESTORE_TEST_PREFIX = 'cutover-gate-restore-test-'
 
-/** For the action's post step: restore-test folders a cancelled run left in tempDir. */
+/**
+ * Restore-test folders of runs proven dead (cancelled, killed); a live concurrent run's folder is
+ * kept (its marker names a live process).
+ */
 export function cleanupLeftoverRestoreTests(tempDir: string): string[] {
-  let names: string[]
-  try {
-    names = fs.readdirSync(tempDir)
-  } catch {
-    return []
-  }
-  const removed = names
-    .filter((name) => name.startsWith(RESTORE_TEST_PREFIX))
-    .map((name) => path.join(tempDir, name))
-  removed.forEach(removeTree)
-  return removed
+  return sweepDeadLeftovers(tempDir, RESTORE_TEST_PREFIX)
 }

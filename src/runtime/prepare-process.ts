@@ -1,15 +1,22 @@
-import { handlesSnapshots } from '../config/config.js'
-import { relaunchWithHugePages } from './huge-pages.js'
-import { keepYoungGenerationSmall } from './young-generation.js'
+import { handOffSecrets, receiveSecrets } from './secret-handoff.js'
+
+/** The modes that run repository code (the migration commands). */
+const RUNS_REPOSITORY_CODE = new Set(['precutover', 'migration-dry-run'])
 
 /**
- * What both entry points do first, before their code loads: in the modes that snapshot or
- * restore, re-execute once with huge pages (the re-executed process loads the code once, not
- * twice), then keep V8's young generation small. Nothing for the dry-run alone, --help or
- * --version, where a second start would only cost time.
+ * What both entry points do first, before their code loads. In the modes that run the migration,
+ * a process started with secrets in its environment re-starts itself without them (same pid) and
+ * takes them over fd 0; the re-started image receives them here, as an in-memory object. The
+ * other modes run no repository code (snapshot, restore-test and restore only read and write
+ * files), so nothing that could read /proc/<pid>/environ runs beside them with our uid.
+ * Throws SecretHandoffError when the hand-off cannot be done: never run on with the secrets.
  */
-export function prepareProcess(mode: string | undefined): void {
-  if (!handlesSnapshots(mode)) return
-  relaunchWithHugePages()
-  keepYoungGenerationSmall()
+export function prepareProcess(
+  mode: string | undefined,
+  argv: readonly string[]
+): Record<string, string> {
+  const received = receiveSecrets()
+  if (Object.keys(received).length > 0) return received
+  if (RUNS_REPOSITORY_CODE.has(mode ?? '')) handOffSecrets(argv)
+  return {}
 }

@@ -19,6 +19,7 @@ import { lockSnapshotDir, removeStaleTemps, type SnapshotDirLock } from './snaps
 import { EXTENSIONS, snapshotFileName, utcStamp } from './snapshot-name.js'
 import { snapshotManifestName } from '../catalogue/catalogue-names.js'
 import { LiveWriterWatch } from './live-writers.js'
+import { registerPath, unregisterPath } from '../runtime/cleanup-on-exit.js'
 import { walkIncludes } from './walk.js'
 import { TOOL } from '../version.js'
 
@@ -83,6 +84,7 @@ export async function createSnapshot(
     }
     const { createdAtDate, finalPath } = await freshName(config, now)
     const tempPath = tempNameFor(finalPath)
+    registerPath(tempPath) // a partial snapshot is removed on a signal too
     const index = new IndexBuilder()
     // compressed pieces and ciphertext are freed once encrypted and written, not left to the GC
     const early = new EarlyFree()
@@ -119,9 +121,11 @@ export async function createSnapshot(
       // the output synced the file before finishing
       lock.assertHeld()
       fs.renameSync(tempPath, finalPath)
+      unregisterPath(tempPath)
       fsyncDir(config.snapshotDir)
     } catch (error) {
       fs.rmSync(tempPath, { force: true })
+      unregisterPath(tempPath)
       if (error instanceof NoGoError) throw error
       throw new NoGoError(`writing snapshot ${finalPath} failed: ${describeWriteError(error)}`)
     }

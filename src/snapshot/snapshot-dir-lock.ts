@@ -11,6 +11,7 @@ import {
   selfIdentity,
   type ProcessIdentity
 } from '../util/process-identity.js'
+import { registerStopper } from '../runtime/cleanup-on-exit.js'
 
 export const LOCK_NAME = '.cutover-gate.lock'
 
@@ -143,6 +144,10 @@ function heldLock(lockPath: string, mine: fs.Stats, text: string): SnapshotDirLo
     const now = readLock(lockPath)
     return now !== undefined && sameFile(now.stat, mine) && now.text === text
   }
+  // a signal mid-snapshot must not leave the lock behind: released (if still ours) on any exit
+  const forget = registerStopper(() => {
+    if (stillOurs()) fs.rmSync(lockPath, { force: true })
+  })
   return {
     path: lockPath,
     assertHeld() {
@@ -153,6 +158,7 @@ function heldLock(lockPath: string, mine: fs.Stats, text: string): SnapshotDirLo
       }
     },
     release() {
+      forget()
       if (stillOurs()) fs.rmSync(lockPath, { force: true })
     }
   }
