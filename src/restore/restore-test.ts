@@ -2,7 +2,6 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { claimFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
 import type { Logger } from '../util/logger.js'
-import { removeTree } from '../util/remove-tree.js'
 import {
   verifyIntoFolder,
   type ExpectedSnapshot,
