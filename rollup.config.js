@@ -4,6 +4,7 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
+import license from 'rollup-plugin-license'
 import { chmodSync, rmSync } from 'node:fs'
 
 const quiet = new Set(['THIS_IS_UNDEFINED', 'CIRCULAR_DEPENDENCY', 'INVALID_ANNOTATION'])
@@ -83,6 +84,13 @@ export default {
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),
     json(),
-    asciiOnly()
+    asciiOnly(),
+    // what the bundle carries of other people's code, with their licences, as they ask
+    license({
+      thirdParty: {
+        includePrivate: false,
+        output: { file: 'dist/licenses.txt' }
+      }
+    })
   ]
 }
