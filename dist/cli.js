@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import { p as prepareProcess } from './process-start.js';
+import { p as prepareProcess, i as installExitCleanup } from './process-start.js';
 import 'node:fs';
-import 'node:v8';
+import 'node:os';
+import 'node:path';
+import 'node:crypto';
 
 /** The oldest Node major the bundle runs on: zstd in node:zlib and the action runtime (node24). */
 const MIN_NODE_MAJOR = 24;
@@ -21,14 +23,25 @@ if (tooOld) {
     process.exit(2);
 }
 
-prepareProcess(process.argv[2]);
-const { runCli } = await import('./run-cli.js');
-process.exitCode = await runCli({
-    argv: process.argv.slice(2),
-    env: process.env,
-    cwd: process.cwd(),
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
-    stdoutIsTTY: Boolean(process.stdout.isTTY)
-});
+let secrets;
+try {
+    secrets = prepareProcess(process.argv[2], process.argv.slice(2));
+}
+catch (error) {
+    process.stderr.write(`cutover-gate: ${error.message}\n`);
+    process.exitCode = 1;
+}
+if (secrets) {
+    installExitCleanup();
+    const { runCli } = await import('./run-cli.js');
+    process.exitCode = await runCli({
+        argv: process.argv.slice(2),
+        env: process.env,
+        secrets,
+        cwd: process.cwd(),
+        stdout: process.stdout,
+        stderr: process.stderr,
+        stdinIsTTY: Boolean(process.stdin.isTTY),
+        stdoutIsTTY: Boolean(process.stdout.isTTY)
+    });
+}

@@ -1,5 +1,6 @@
 import { a as group, w as warning, i as info, b as getInput, s as setSecret, c as saveState, d as setOutput, e as summary, f as setFailed } from './core.js';
-import { c as INPUT_NAMES, p as parseInputs, f as resolvePassphrase, i as requirePassphrase, j as runGate } from './gate.js';
+import { n as normalizeSecret, a as INPUT_NAMES, p as parseInputs, r as resolvePassphrase, b as requirePassphrase, c as refuseWeakPassphrase, d as runGate, e as renderTerminal } from './render-terminal.js';
+import { r as runMarker } from './process-start.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -32,16 +33,13 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import './process-start.js';
-import 'node:fs';
-import 'node:v8';
-import 'node:os';
-import 'node:path';
 import './package-cleanup.js';
+import 'node:fs';
+import 'node:path';
 import 'node:stream/promises';
 import 'node:crypto';
 import 'node:fs/promises';
-import 'node:string_decoder';
+import 'node:os';
 
 /** The lane's logger on a runner: plain lines, warning annotations and collapsible groups. */
 const coreLogger = {
@@ -50,35 +48,54 @@ const coreLogger = {
     group: (name, fn) => group(name, fn)
 };
 
+/** The variable @actions/core reads an input from. */
+function inputVariable(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
 /**
  * Every input through @actions/core, the passphrase masked before anything else is read, and the
- * fallback variable masked as soon as its name is known.
+ * fallback variable masked as soon as its name is known, both under the one rule for secrets. An
+ * input whose variable is unset is absent; the runner sets every declared one (with action.yml's
+ * default), so '' means given empty.
  */
 function readActionInputs(env) {
-    const passphrase = getInput('passphrase');
+    const passphrase = normalizeSecret(getInput('passphrase'));
     if (passphrase !== '')
         setSecret(passphrase);
     const raw = {};
     for (const name of INPUT_NAMES) {
-        if (name !== 'passphrase')
+        if (name !== 'passphrase' && env[inputVariable(name)] !== undefined) {
             raw[name] = getInput(name);
+        }
     }
     const envName = raw['passphrase-env'] || 'GRAPHITI_SNAPSHOT_PASSPHRASE';
-    const fromEnv = env[envName];
-    if (fromEnv)
+    // the value the lane will use is the normalized one: that is the one that must never show
+    const fromEnv = normalizeSecret(env[envName]);
+    if (fromEnv !== '')
         setSecret(fromEnv);
     return { raw, passphrase };
 }
 
 /** The action: inputs \u2192 one validated config \u2192 the lane \u2192 outputs, job summary, pass or fail. */
-async function run() {
+async function run(secrets = {}) {
     try {
-        const { raw, passphrase: given } = readActionInputs(process.env);
-        const config = parseInputs(raw, { cwd: process.cwd(), tempDir: process.env.RUNNER_TEMP });
-        const passphrase = resolvePassphrase(given, process.env, config.passphraseEnv);
+        // the secrets handed off past the re-start (never back into process.env, which children get)
+        for (const value of Object.values(secrets))
+            setSecret(value);
+        const env = { ...process.env, ...secrets };
+        const read = readActionInputs(env);
+        const given = read.passphrase || (secrets.INPUT_PASSPHRASE ?? '');
+        const config = parseInputs(read.raw, { cwd: process.cwd(), tempDir: process.env.RUNNER_TEMP });
+        const passphrase = resolvePassphrase(given, env, config.passphraseEnv);
+        // the value in use is the normalized one: mask it as such too
+        if (passphrase !== '')
+            setSecret(passphrase);
         requirePassphrase(config.mode, passphrase, config.passphraseEnv);
+        await refuseWeakPassphrase(config, passphrase, 'action');
         saveState('temp-dir', config.tempDir);
-        const { report, markdown, outputs } = await runGate(config, passphrase, coreLogger, process.env);
+        // the post step stops what a migration left running if this process is killed
+        saveState('run-marker', runMarker());
+        const { report, markdown, outputs } = await runGate(config, passphrase, coreLogger, env);
         for (const [name, value] of Object.entries(outputs))
             setOutput(name, value);
         try {
@@ -86,6 +103,11 @@ async function run() {
         }
         catch (error) {
             warning(`job summary not written: ${error.message}`);
+        }
+        if (report.decision === 'GO' && config.mode === 'list') {
+            // list writes no report file: the log and the summary show the catalogue
+            info(renderTerminal(report, { color: false }));
+            return;
         }
         if (report.decision === 'GO') {
             info(`GO: ${config.mode} passed; report at ${config.reportPath}`);

@@ -1,5 +1,6 @@
-import { g as getState, i as info, w as warning } from './core.js';
+import { g as getState, w as warning, i as info } from './core.js';
 import { c as cleanupLeftoverPackages, a as cleanupLeftoverRestoreTests } from './package-cleanup.js';
+import { s as stopMarked, d as describeEscaped } from './process-start.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -36,21 +37,24 @@ import 'node:fs';
 import 'node:path';
 import 'node:stream/promises';
 import 'node:crypto';
-import './process-start.js';
-import 'node:v8';
 import 'node:fs/promises';
+import 'node:os';
 
 /**
  * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled
- * mid-lane \u2014 migration packages and restore-test folders left in RUNNER_TEMP are removed.
+ * or the main step killed mid-lane \u2014 processes the migration left running are stopped, and
+ * migration packages and restore-test folders of dead runs are removed from RUNNER_TEMP.
  */
 try {
+    const marker = getState('run-marker');
+    if (/^[0-9a-f]{32}$/.test(marker)) {
+        const escaped = stopMarked(marker);
+        if (escaped.length > 0)
+            warning(`post-run hygiene: ${describeEscaped(escaped)}`);
+    }
     const tempDir = getState('temp-dir');
     if (tempDir !== '') {
-        const removed = [
-            ...(await cleanupLeftoverPackages(tempDir)),
-            ...cleanupLeftoverRestoreTests(tempDir)
-        ];
+        const removed = [...cleanupLeftoverPackages(tempDir), ...cleanupLeftoverRestoreTests(tempDir)];
         for (const dir of removed)
             info(`post-run hygiene: removed ${dir}`);
     }

@@ -1,130 +1,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { M as MODES, m as modeNeedsPassphrase } from './process-start.js';
-import { h as humanDuration, b as bytesBoth, g as groupDigits, d as decisionPointOf, r as rollbackGuidance, a as guidanceText, s as stripControl, I as InputError, c as INPUT_NAMES, T as TOOL, p as parseInputs, e as passphraseFromFileContent, f as resolvePassphrase, i as requirePassphrase, j as runGate } from './gate.js';
-import 'node:v8';
+import { M as MODES, m as modeNeedsPassphrase, b as modeCreatesSnapshot } from './package-cleanup.js';
+import { I as InputError, a as INPUT_NAMES, n as normalizeSecret, T as TOOL, p as parseInputs, r as resolvePassphrase, b as requirePassphrase, c as refuseWeakPassphrase, d as runGate, e as renderTerminal, f as passphraseFromFileContent } from './render-terminal.js';
+import { StringDecoder } from 'node:string_decoder';
 import 'node:path';
-import './package-cleanup.js';
+import './process-start.js';
+import 'node:crypto';
 import 'node:stream';
 import 'node:stream/promises';
-import 'node:crypto';
 import 'node:fs/promises';
 import 'node:zlib';
-import 'node:util';
-import 'node:string_decoder';
+import 'node:buffer';
 
-function painter(color) {
-    const sgr = (open, close) => (text) => color ? `\x1b[${open}m${text}\x1b[${close}m` : text;
-    return {
-        red: sgr(31, 39),
-        green: sgr(32, 39),
-        yellow: sgr(33, 39),
-        dim: sgr(2, 22),
-        bold: sgr(1, 22)
-    };
-}
-/** Untrusted text made safe for a terminal: no escape sequences, one line. */
-const clean = (text) => stripControl(text).replace(/\s+/g, ' ').trim();
-/** Wraps words to width, every line after the first indented by `indent` spaces. */
-function wrap(text, width, indent, firstUsed = 0) {
-    const lines = [];
-    let line = '';
-    let room = width - firstUsed;
-    for (const word of text.split(' ')) {
-        if (line && line.length + 1 + word.length > room) {
-            lines.push(line);
-            line = '';
-            room = width - indent;
-        }
-        // A word longer than a line is cut into pieces rather than overflowing.
-        let rest = word;
-        while (!line && rest.length > room) {
-            lines.push(rest.slice(0, room));
-            rest = rest.slice(room);
-            room = width - indent;
-        }
-        line = line ? `${line} ${rest}` : rest;
-    }
-    lines.push(line);
-    return lines.join(`\n${' '.repeat(indent)}`);
-}
-/** The readiness report for a person at an 80-column terminal. */
-function renderTerminal(report, options) {
-    const width = options.width ?? 80;
-    const p = painter(options.color);
-    const out = [];
-    const go = report.decision === 'GO';
-    out.push(`${go ? p.bold(p.green('GO')) : p.bold(p.red('NO-GO'))}  cutover-gate readiness \u00b7 ${report.mode}`);
-    if (!go) {
-        const head = report.failedStep ? `${report.failedStep}: ` : '';
-        out.push(`${p.red('\u2716')} ${wrap(head + clean(report.reason ?? 'no reason given'), width, 2, 2)}`);
-    }
-    out.push('');
-    const nameWidth = Math.max(0, ...report.steps.map((s) => s.name.length));
-    const mark = {
-        passed: p.green('\u2714'),
-        failed: p.red('\u2716'),
-        skipped: p.dim('\u00b7')
-    };
-    for (const step of report.steps) {
-        const time = step.status === 'skipped' ? '' : humanDuration(step.durationMs);
-        const head = `${step.name.padEnd(nameWidth)}  ${step.status.padEnd(7)}  ${time.padStart(8)}`;
-        out.push(`  ${mark[step.status]} ${head}`.trimEnd());
-        if (step.status !== 'skipped' && step.detail)
-            out.push(`      ${p.dim(wrap(clean(step.detail), width, 6, 6))}`);
-    }
-    const e = report.evidence;
-    if (e) {
-        out.push('', p.bold('snapshot'));
-        out.push(`  ${wrap(clean(e.snapshotPath), width, 2, 2)}`);
-        out.push(`  size     ${bytesBoth(e.size)}`);
-        out.push(`  sha256   ${e.sha256}`);
-        // `sha256:` + 64 hex does not fit beside a label in 80 columns: the digest gets its own line.
-        out.push('  content digest', `    ${clean(e.contentDigest)}`);
-        out.push(`  files    ${groupDigits(e.files)} files, ${bytesBoth(e.bytes)}`);
-        out.push(`  format   ${clean(e.compression)}, ${e.encryption.format} ${e.encryption.recipient} work factor ${e.encryption.workFactor}`);
-        out.push(`  manifest ${wrap(clean(e.manifestPath), width, 11, 11)}`);
-        if (report.artifact)
-            out.push(`  artifact ${clean(report.artifact.name)} (id ${report.artifact.id}) ${clean(report.artifact.url)}`);
-    }
-    const point = decisionPointOf(report);
-    if (point) {
-        const guidance = rollbackGuidance(point, {
-            failedStep: report.failedStep,
-            manifestPath: e?.manifestPath ?? report.manifestPath
-        });
-        out.push('', p.bold(wrap(`rollback \u2014 decision point ${point}: ${guidance.title}`, width, 2)));
-        guidanceText(guidance.steps).forEach((text, i) => out.push(`  ${i + 1}. ${wrap(clean(text), width, 5, 5)}`));
-    }
-    if (report.warnings.length > 0) {
-        out.push('', p.bold(p.yellow('warnings')));
-        for (const warning of report.warnings)
-            out.push(`  ${p.yellow('!')} ${wrap(clean(warning), width, 4, 4)}`);
-    }
-    const failed = report.steps.find((s) => s.status === 'failed' && s.output);
-    if (failed?.output) {
-        const lines = stripControl(failed.output)
-            .split('\n')
-            .slice(-(options.outputLines ?? 20));
-        out.push('', p.bold(`last ${lines.length} lines of ${failed.name} output`));
-        for (const line of lines)
-            out.push(p.dim(`  | ${line.replace(/\t/g, '  ')}`));
-    }
-    const c = report.context;
-    const where = [c.repository, c.commit?.slice(0, 12), c.ref]
-        .filter(Boolean)
-        .map((s) => clean(s));
-    if (where.length > 0 || c.runUrl) {
-        out.push('');
-        if (where.length > 0)
-            out.push(p.dim(where.join(' \u00b7 ')));
-        if (c.runUrl)
-            out.push(p.dim(clean(c.runUrl)));
-    }
-    return `${out.join('\n')}\n`;
-}
-
-const BOOLEAN_INPUTS = new Set(['force', 'upload-artifact', 'fail-on-no-go']);
+const BOOLEAN_INPUTS = new Set([
+    'force',
+    'upload-artifact',
+    'fail-on-no-go',
+    'allow-weak-passphrase',
+    'allow-public-artifact'
+]);
 const FLAG_INPUTS = new Set(INPUT_NAMES.filter((name) => name !== 'passphrase'));
 /**
  * `cutover-gate <mode> [--input value ...]`: the action's input names as flags. `--include` may
@@ -201,58 +95,127 @@ const USAGE = `Usage: cutover-gate <mode> [--input value ...]
 
 Modes: precutover (default): migration dry-run, snapshot, restore-test
        migration-dry-run | snapshot | restore-test | restore
+       list: the snapshot catalogue of snapshot-dir (no passphrase)
 
 Inputs (the action's names; see README): --repo, --include (repeat), --snapshot-dir,
   --manifest, --force/--no-force, --compression zstd|gzip|none, --scrypt-work-factor 10-20,
   --migration-export/-check/-import CMD, --migration-timeout S, --report-path,
-  --restore-target DIR, --passphrase-env NAME, --upload-artifact, --artifact-name,
-  --retention-days, --fail-on-no-go
+  --restore-target DIR, --snapshot latest|ID, --keep-last N, --passphrase-env NAME,
+  --upload-artifact, --artifact-name, --retention-days, --fail-on-no-go,
+  --allow-weak-passphrase, --allow-public-artifact
 
 Passphrase: from $GRAPHITI_SNAPSHOT_PASSPHRASE (or --passphrase-env NAME), --passphrase-file F,
-  or a prompt without echo on a terminal. Never a flag.
+  or a prompt without echo on a terminal (asked twice for a new snapshot). Never a flag.
+  Leading and trailing whitespace is removed, as the action does.
 
 Exit status: 0 GO, 1 NO-GO, 2 usage or input error.`;
 
-/** Reads a passphrase from the terminal without echoing it. */
-async function promptPassphrase(prompt) {
+/** The person ended the prompt: Ctrl-C (exit 130, as a shell reports SIGINT) or Ctrl-D (exit 2). */
+class PromptEnded extends Error {
+    exitCode;
+    constructor(message, exitCode) {
+        super(message);
+        this.exitCode = exitCode;
+        this.name = 'PromptEnded';
+    }
+}
+const CTRL_C = 0x03;
+const CTRL_D = 0x04;
+const CTRL_U = 0x15;
+const ESC = 0x1b;
+/**
+ * Reads one line from the terminal without echo, byte by byte in raw mode: so Ctrl-C and Ctrl-D
+ * arrive as bytes we answer, not as a signal or a silent end of input that would leave the
+ * caller's promise unsettled.
+ */
+function readHidden(prompt) {
     const input = process.stdin;
     const output = process.stderr;
-    // loaded only when a person is asked: every other run would pay ~3 ms for it at start-up
-    const readline = process.getBuiltinModule('node:readline');
     return new Promise((resolve, reject) => {
-        const rl = readline.createInterface({ input, terminal: true, output: undefined });
         const wasRaw = input.isTTY ? input.isRaw : false;
         // echo goes off before the prompt shows, so nothing typed after it can appear
         if (input.isTTY)
             input.setRawMode(true);
         output.write(prompt);
+        const decoder = new StringDecoder('utf8');
         let answer = '';
+        let inEscape = false;
         const finish = (error) => {
-            input.off('keypress', onKey);
+            input.off('data', onData);
+            input.off('end', onEnd);
+            process.off('SIGINT', onSigint);
             if (input.isTTY)
                 input.setRawMode(wasRaw);
-            rl.close();
+            input.pause();
             output.write('\n');
             if (error)
                 reject(error);
             else
                 resolve(answer);
         };
-        const onKey = (text, key) => {
-            if (key?.ctrl && key.name === 'c')
-                return finish(new Error('passphrase prompt cancelled'));
-            if (key?.name === 'return' || key?.name === 'enter')
-                return finish();
-            if (key?.name === 'backspace') {
-                answer = answer.slice(0, -1);
-                return;
+        const cancelled = () => new PromptEnded('passphrase prompt cancelled (Ctrl-C)', 130);
+        const ended = () => new PromptEnded('passphrase prompt ended (Ctrl-D) before a passphrase was typed; type one and press Enter, or use --passphrase-file FILE', 2);
+        const onData = (chunk) => {
+            for (const byte of chunk) {
+                // arrow and function keys (ESC [ ... final byte) are not part of a passphrase
+                if (inEscape) {
+                    if (byte >= 0x40 && byte <= 0x7e && byte !== 0x5b)
+                        inEscape = false;
+                    continue;
+                }
+                if (byte === CTRL_C)
+                    return finish(cancelled());
+                if (byte === CTRL_D)
+                    return finish(ended());
+                if (byte === 0x0d || byte === 0x0a) {
+                    answer += decoder.end();
+                    return finish();
+                }
+                if (byte === 0x7f || byte === 0x08) {
+                    answer = [...answer].slice(0, -1).join('');
+                    continue;
+                }
+                if (byte === CTRL_U) {
+                    answer = '';
+                    continue;
+                }
+                if (byte === ESC) {
+                    inEscape = true;
+                    continue;
+                }
+                if (byte < 0x20 && byte !== 0x09)
+                    continue;
+                answer += decoder.write(Buffer.of(byte));
             }
-            if (text && !key?.ctrl)
-                answer += text;
         };
-        readline.emitKeypressEvents(input, rl);
-        input.on('keypress', onKey);
+        const onEnd = () => finish(ended());
+        const onSigint = () => finish(cancelled());
+        input.on('data', onData);
+        input.on('end', onEnd);
+        process.on('SIGINT', onSigint);
+        input.resume();
     });
+}
+const TRIES = 3;
+/**
+ * Asks for the passphrase. For a new snapshot it asks twice and compares, at most three times: a
+ * typo there would lock the snapshot for good. The answer is under the one rule for secrets.
+ */
+async function promptPassphrase(confirm, envName, write) {
+    for (let attempt = 1; attempt <= TRIES; attempt++) {
+        const first = normalizeSecret(await readHidden('Snapshot passphrase (not echoed): '));
+        if (first === '') {
+            write('the passphrase is empty; type one, or press Ctrl-C to stop');
+            continue;
+        }
+        if (!confirm)
+            return first;
+        const second = normalizeSecret(await readHidden('Same passphrase again, to confirm: '));
+        if (first === second)
+            return first;
+        write('the two passphrases do not match; type it again');
+    }
+    throw new PromptEnded(`no passphrase after ${TRIES} tries; use --passphrase-file FILE or the ${envName} variable instead`, 2);
 }
 
 /** The lane's logger in a terminal: progress and warnings on stderr, so stdout holds the report. */
@@ -288,33 +251,59 @@ async function runCli(io) {
     }
     let config;
     let passphrase;
+    const env = { ...io.env, ...io.secrets };
     try {
         config = parseInputs(args.inputs, { cwd: io.cwd, tempDir: os.tmpdir() });
         let explicit = '';
         if (args.passphraseFile !== undefined) {
-            try {
-                explicit = passphraseFromFileContent(fs.readFileSync(args.passphraseFile, 'utf8'));
-            }
-            catch (error) {
-                throw new InputError(`--passphrase-file ${args.passphraseFile} cannot be read (${error.code ?? 'error'}); name a readable file holding the passphrase`);
-            }
-            if (explicit === '')
-                throw new InputError(`--passphrase-file ${args.passphraseFile} is empty`);
+            explicit = readPassphraseFile(args.passphraseFile, io.stderr);
         }
-        passphrase = resolvePassphrase(explicit, io.env, config.passphraseEnv);
+        passphrase = resolvePassphrase(explicit, env, config.passphraseEnv);
         if (passphrase === '' && modeNeedsPassphrase(config.mode) && io.stdinIsTTY) {
-            passphrase = await promptPassphrase('Snapshot passphrase (not echoed): ');
+            passphrase = await promptPassphrase(modeCreatesSnapshot(config.mode), config.passphraseEnv, (line) => io.stderr.write(`${line}\n`));
         }
-        requirePassphrase(config.mode, passphrase, config.passphraseEnv);
+        requirePassphrase(config.mode, passphrase, config.passphraseEnv, 'cli');
+        await refuseWeakPassphrase(config, passphrase, 'cli');
     }
     catch (error) {
         io.stderr.write(`cutover-gate: ${error.message}\n`);
+        return error instanceof PromptEnded ? error.exitCode : EXIT.USAGE;
+    }
+    let gate;
+    try {
+        gate = await runGate(config, passphrase, stderrLogger(io.stderr), env, 'cli');
+    }
+    catch (error) {
+        if (!(error instanceof InputError))
+            throw error;
+        io.stderr.write(`cutover-gate: ${error.message}\n`);
         return EXIT.USAGE;
     }
-    const { report } = await runGate(config, passphrase, stderrLogger(io.stderr), io.env);
+    const { report } = gate;
     io.stdout.write(renderTerminal(report, { color: io.stdoutIsTTY && !io.env.NO_COLOR }));
-    io.stderr.write(`report: ${config.reportPath} (and ${config.reportJsonPath})\n`);
+    // list prints the catalogue and writes no report file
+    if (config.mode !== 'list')
+        io.stderr.write(`report: ${config.reportPath} (and ${config.reportJsonPath})\n`);
     return report.decision === 'GO' ? EXIT.GO : EXIT.NO_GO;
+}
+/** The passphrase file's secret; a file others can read gets a warning (it is a key on disk). */
+function readPassphraseFile(file, stderr) {
+    let content;
+    let mode;
+    try {
+        content = fs.readFileSync(file, 'utf8');
+        mode = fs.statSync(file).mode;
+    }
+    catch (error) {
+        throw new InputError(`--passphrase-file ${file} cannot be read (${error.code ?? 'error'}); name a readable file holding the passphrase`);
+    }
+    const secret = passphraseFromFileContent(content);
+    if (secret === '')
+        throw new InputError(`--passphrase-file ${file} is empty; write the passphrase in it`);
+    if ((mode & 0o077) !== 0) {
+        stderr.write(`cutover-gate: warning: --passphrase-file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 ${file}\n`);
+    }
+    return secret;
 }
 
 export { EXIT, runCli };
