@@ -12,6 +12,7 @@ import {
 } from '../__fixtures__/migration-helpers.js'
 import { actionDefaultsEnv, inputVar, parseCommandFile, ROOT } from '../__fixtures__/run-action.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
+import { commitAll } from '../__fixtures__/example-repo.js'
 
 afterEach(removeTempFolders)
 
@@ -64,7 +65,7 @@ describe('processes a migration command leaves behind are found by the run marke
   })
 
   it('after a SIGKILL of the action mid-migration, the post step stops and names them', async () => {
-    const repo = makeRepo()
+    const repo = commitAll(makeRepo())
     const seconds = 400 + randomInt(100_000)
     const files = tempDir('cg-runner-')
     const stateFile = path.join(files, 'state')

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { runAction } from '../__fixtures__/run-action.js'
 import { cliSync } from '../__fixtures__/run-cli.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
+import { commitAll } from '../__fixtures__/example-repo.js'
 
 /**
  * A migration command as hostile as repository code can be with our uid: it reads its parent's
@@ -37,7 +38,7 @@ function expectUnseen(seenFile: string, secrets: Record<string, string>): void {
 }
 
 describe('secret hand-off: migration commands cannot read our secrets from /proc', () => {
-  const repo = makeRepo()
+  const repo = commitAll(makeRepo())
 
   it.each(['precutover', 'migration-dry-run'])('action door, mode %s', async (mode) => {
     const seen = path.join(tempDir('cg-seen-'), 'seen')

@@ -3,13 +3,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { cliAsync, cliSync } from '../__fixtures__/run-cli.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
+import { commitAll } from '../__fixtures__/example-repo.js'
 
 const PASSPHRASE = 'signals passphrase'
 const EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }
 
 /** ~24 MiB, half incompressible: a snapshot and a restore take long enough to be caught mid-way. */
 function bigRepo(): string {
-  const repo = makeRepo()
+  const repo = commitAll(makeRepo())
   for (let i = 0; i < 4; i++) {
     fs.writeFileSync(path.join(repo, `state/random-${i}.bin`), randomBytes(3 << 20))
     fs.writeFileSync(path.join(repo, `logs/log-${i}.jsonl`), `{"i":${i}}\n`.repeat(300_000))
