@@ -10,7 +10,15 @@ import { timedStep } from './lane/timed-step.js'
 import { pruneSnapshots } from './catalogue/prune.js'
 import { readCatalogue } from './catalogue/read-catalogue.js'
 import { resolveSnapshot } from './catalogue/resolve-snapshot.js'
-import { buildReport, contextFromEnv, type ReadinessReport } from './report/report-model.js'
+import {
+  applyDecision,
+  buildReport,
+  contextFromEnv,
+  factsOf,
+  type ReadinessReport,
+  type ReportInput
+} from './report/report-model.js'
+import { decide, type DecisionFacts } from './decision/decide.js'
 import { renderMarkdown } from './report/render-markdown.js'
 import { writeReportFiles } from './report/write-report.js'
 import type { Logger } from './util/logger.js'
@@ -143,7 +151,7 @@ export async function runGate(
     )
   }
   warnings.push(...ignoredInputs(config))
-  const report = buildReport({
+  const input: ReportInput = {
     mode: config.mode,
     steps: lane.steps,
     evidence: lane.evidence,
@@ -152,14 +160,23 @@ export async function runGate(
     finishedAt: new Date(),
     warnings,
     manifestPath: config.mode === 'migration-dry-run' ? undefined : manifestPath
-  })
+  }
+  const report = buildReport(input)
+  // what the decision rests on; each later fact (report not recorded, upload failed) is added
+  // here and the decision taken again by decide(), never set by hand
+  const facts: DecisionFacts = factsOf(input)
+  const settle = (fact: Partial<DecisionFacts>): void => {
+    Object.assign(facts, fact)
+    applyDecision(report, decide(facts))
+  }
   const record = async (): Promise<boolean> => {
     try {
       await writeReportFiles(report, config.reportPath, config.reportJsonPath)
       return true
     } catch (error) {
-      report.decision = 'NO-GO'
-      report.reason = `the readiness report could not be written to ${config.reportPath}: ${(error as Error).message}; the evidence is not recorded`
+      settle({
+        unrecorded: `the readiness report could not be written to ${config.reportPath}: ${(error as Error).message}; the evidence is not recorded`
+      })
       return false
     }
   }
@@ -194,8 +211,7 @@ export async function runGate(
         )
         report.artifact = { id: uploaded.id, url: uploaded.url, name: uploaded.name }
       } catch (error) {
-        report.decision = 'NO-GO'
-        report.reason = `artifact upload failed: ${(error as Error).message}`
+        settle({ uploadFailed: `artifact upload failed: ${(error as Error).message}` })
       }
       await record()
     } else if (config.uploadArtifact && report.decision === 'NO-GO') {

@@ -2,6 +2,7 @@ import type { Mode } from '../config/config.js'
 import type { DecisionPoint, StepName } from '../lane/step-names.js'
 import type { SnapshotEvidence, StepResult } from '../lane/step-result.js'
 import type { RunContext } from './run-context.js'
+import { decide, type Decision, type DecisionFacts } from '../decision/decide.js'
 import { idOfSnapshotName } from '../catalogue/catalogue-names.js'
 import type { CatalogueEntry } from '../catalogue/read-catalogue.js'
 import type { PrunedSnapshot } from '../catalogue/prune.js'
@@ -38,9 +39,6 @@ export interface ReadinessReport {
   pruned?: PrunedSnapshot[]
 }
 
-/** Modes whose GO means a snapshot was written or verified, so GO needs its evidence. */
-const NEEDS_EVIDENCE: ReadonlySet<Mode> = new Set(['precutover', 'snapshot', 'restore-test'])
-
 export interface ReportInput {
   mode: Mode
   steps: StepResult[]
@@ -59,15 +57,34 @@ export interface ReportInput {
 
 const iso = (time: Date | string): string => (typeof time === 'string' ? time : time.toISOString())
 
-/**
- * The report from the lane's results. GO only when there were steps, every one passed, and a
- * mode that writes or verifies a snapshot has its evidence.
- */
-export function buildReport(input: ReportInput): ReadinessReport {
-  const failed = input.steps.find((step) => step.status === 'failed')
-  const report: ReadinessReport = {
-    decision: 'GO',
+/** What the decision rests on, as the lane left it (the gate adds the rest as the run goes on). */
+export function factsOf(input: ReportInput): DecisionFacts {
+  return {
     mode: input.mode,
+    steps: input.steps,
+    evidence: Boolean(input.evidence),
+    catalogueRead: Boolean(input.catalogue),
+    catalogueProblem: input.catalogueProblem
+  }
+}
+
+/** The report says what decide() said, and nothing of an earlier decision. */
+export function applyDecision(report: ReadinessReport, decision: Decision): void {
+  report.decision = decision.decision
+  delete report.failedStep
+  delete report.reason
+  if (decision.failedStep) report.failedStep = decision.failedStep
+  if (decision.reason) report.reason = decision.reason
+}
+
+/** The report from the lane's results; its decision is decide()'s (src/decision/decide.ts). */
+export function buildReport(input: ReportInput): ReadinessReport {
+  const { decision, failedStep, reason } = decide(factsOf(input))
+  const report: ReadinessReport = {
+    decision,
+    mode: input.mode,
+    ...(failedStep ? { failedStep } : {}),
+    ...(reason ? { reason } : {}),
     startedAt: iso(input.startedAt),
     finishedAt: iso(input.finishedAt),
     steps: input.steps,
@@ -83,26 +100,6 @@ export function buildReport(input: ReportInput): ReadinessReport {
   const id = input.evidence && idOfSnapshotName(input.evidence.snapshotPath.split(/[\\/]/).at(-1)!)
   if (id) report.snapshotId = id
   if (input.catalogue) report.catalogue = input.catalogue
-  if (input.mode === 'list') {
-    // list runs no step: its GO means the catalogue was read
-    if (!input.catalogue) {
-      report.decision = 'NO-GO'
-      report.reason = input.catalogueProblem ?? 'the snapshot catalogue was not read'
-    }
-    return report
-  }
-  if (failed) {
-    report.decision = 'NO-GO'
-    report.failedStep = failed.name
-    report.reason = failed.detail
-  } else if (input.steps.length === 0 || input.steps.some((step) => step.status !== 'passed')) {
-    report.decision = 'NO-GO'
-    report.reason = 'not every step of the lane ran and passed'
-  } else if (NEEDS_EVIDENCE.has(input.mode) && !input.evidence) {
-    report.decision = 'NO-GO'
-    report.failedStep = input.steps.at(-1)?.name
-    report.reason = 'every step passed but no snapshot evidence was recorded'
-  }
   return report
 }
 
