@@ -5,8 +5,8 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createEncryptStream } from '../src/age/encrypt.js'
 import { createCompressStream } from '../src/compression/compress.js'
-import { digestOfIndex } from '../src/snapshot/index-format.js'
-import type { Manifest } from '../src/snapshot/manifest.js'
+import { digestOfIndex } from '../src/format/index-format.js'
+import type { Manifest } from '../src/format/manifest.js'
 
 /**
  * Wraps any tar bytes the way a real snapshot is wrapped (zstd frames, age scrypt) and writes a

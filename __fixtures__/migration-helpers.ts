@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { MigrationOptions } from '../src/lane/migration-dry-run.js'
+import type { MigrationOptions } from '../src/migration/migration-dry-run.js'
 import { MemoryLogger } from '../src/util/logger.js'
 
 /** This very Node binary, quoted for a command line: tests never depend on PATH's node. */

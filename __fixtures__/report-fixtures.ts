@@ -1,4 +1,4 @@
-import type { SnapshotEvidence, StepResult } from '../src/lane/step-result.js'
+import type { SnapshotEvidence, StepResult } from '../src/outcome/step-result.js'
 import { buildReport, type ReadinessReport } from '../src/report/report-model.js'
 
 export const EVIDENCE: SnapshotEvidence = {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { Header, Pax } from 'tar'
-import { INDEX_PATH, indexLine, type IndexEntry } from '../src/snapshot/index-format.js'
+import { INDEX_PATH, indexLine, type IndexEntry } from '../src/format/index-format.js'
 
 /** Hand-written tar archives, hostile and honest, built from node-tar's Header/Pax encoders. */
 

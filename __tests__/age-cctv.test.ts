@@ -8,7 +8,7 @@ import { createDecryptStream, createFileKeyDecryptStream } from '../src/age/decr
 import { AgeError, type AgeErrorCode } from '../src/age/errors.js'
 import { encodeHeaderWithoutMac, parseHeader, type Header } from '../src/age/header.js'
 import { parseIdentities, type Identity } from '../src/age/recipients.js'
-import { encodeX25519Identity } from '../src/age/x25519-recipient.js'
+import { encodeX25519Identity } from '../src/age/x25519.js'
 
 const vectors: Vector[] = Object.entries(cctv as unknown as Record<string, Uint8Array>)
   .map(([name, bytes]) => parseVector(name, bytes))

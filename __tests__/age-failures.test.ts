@@ -8,7 +8,7 @@ import { createDecryptStream } from '../src/age/decrypt.js'
 import { createEncryptStream } from '../src/age/encrypt.js'
 import { AgeError, type AgeErrorCode } from '../src/age/errors.js'
 import { MAX_HEADER_SIZE, parseHeader } from '../src/age/header.js'
-import { CHUNK_SIZE, FRAME_SIZE, TAG_SIZE } from '../src/age/stream.js'
+import { CHUNK_SIZE, FRAME_SIZE, TAG_SIZE } from '../src/age/payload-chunks.js'
 
 const PASSPHRASE = Buffer.from('tr0ub4dor&3', 'utf8')
 const NONCE = 16

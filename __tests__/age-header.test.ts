@@ -11,7 +11,7 @@ import {
   type Stanza
 } from '../src/age/header.js'
 import { headerMac } from '../src/age/keys.js'
-import { scryptParams, unwrapScrypt, wrapScrypt } from '../src/age/scrypt-recipient.js'
+import { scryptParams, unwrapScrypt, wrapScrypt } from '../src/age/scrypt.js'
 
 function headerError(text: string): AgeError {
   try {

@@ -24,7 +24,7 @@ import {
   unwrapFileKey,
   wrapFileKey
 } from '../src/age/recipients.js'
-import { wrapScrypt } from '../src/age/scrypt-recipient.js'
+import { wrapScrypt } from '../src/age/scrypt.js'
 
 const SIZES = [0, 1, 65536, 70_001]
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { archiveStream } from '../src/snapshot/archive-stream.js'
-import { INDEX_PATH, IndexBuilder } from '../src/snapshot/index-format.js'
+import { INDEX_PATH, IndexBuilder } from '../src/format/index-format.js'
 import { walkIncludes } from '../src/snapshot/walk.js'
 import { gnuTar, LONG_NAME, makeRepo, tempDir } from '../__fixtures__/trees.js'
 

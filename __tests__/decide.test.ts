@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { decide, type DecisionFacts } from '../src/decision/decide.js'
 import { MODES, type Mode } from '../src/config/config.js'
-import type { StepResult } from '../src/lane/step-result.js'
+import type { StepResult } from '../src/outcome/step-result.js'
 
 const step = (name: StepResult['name'], status: StepResult['status']): StepResult => ({
   name,

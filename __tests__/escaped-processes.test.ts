@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { randomInt } from 'node:crypto'
-import { runMigrationDryRun } from '../src/lane/migration-dry-run.js'
+import { runMigrationDryRun } from '../src/migration/migration-dry-run.js'
 import {
   gitRepo,
   options,

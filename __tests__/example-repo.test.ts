@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { runMigrationDryRun } from '../src/lane/migration-dry-run.js'
+import { runMigrationDryRun } from '../src/migration/migration-dry-run.js'
 import {
   git,
   leftovers,

@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { END, entry, header, padded, paxRecord, TarBuilder } from '../__fixtures__/tar-hostile.js'
 import { compareIndexes } from '../src/restore/compare-index.js'
 import { extractSnapshotTar } from '../src/restore/extract.js'
-import { INDEX_PATH, indexLine } from '../src/snapshot/index-format.js'
+import { INDEX_PATH, indexLine } from '../src/format/index-format.js'
 import { removeTree } from '../src/util/remove-tree.js'
 
 let base: string

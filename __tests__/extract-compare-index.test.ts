@@ -1,5 +1,5 @@
 import { compareIndexes } from '../src/restore/compare-index.js'
-import { indexLine, type IndexEntry } from '../src/snapshot/index-format.js'
+import { indexLine, type IndexEntry } from '../src/format/index-format.js'
 
 const sha = (c: string): string => c.repeat(64)
 const ENTRIES: IndexEntry[] = [

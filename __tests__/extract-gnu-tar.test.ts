@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { compareIndexes } from '../src/restore/compare-index.js'
 import { extractSnapshotTar, type ExtractResult } from '../src/restore/extract.js'
-import { INDEX_PATH, indexLine, type IndexEntry } from '../src/snapshot/index-format.js'
+import { INDEX_PATH, indexLine, type IndexEntry } from '../src/format/index-format.js'
 import { removeTree } from '../src/util/remove-tree.js'
 
 const MTIME = 1_600_000_000.75

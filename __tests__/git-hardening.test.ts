@@ -3,9 +3,9 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { readGitState } from '../src/lane/git-drift.js'
-import { runMigrationDryRun } from '../src/lane/migration-dry-run.js'
-import { snapshotDirWarnings } from '../src/lane/snapshot-dir-hygiene.js'
+import { readGitState } from '../src/migration/git-drift.js'
+import { runMigrationDryRun } from '../src/migration/migration-dry-run.js'
+import { snapshotDirWarnings } from '../src/snapshot/snapshot-dir-hygiene.js'
 import { contextFromEnv } from '../src/report/run-context.js'
 import { GIT_HARDENING, gitEnv } from '../src/util/git-output.js'
 import {

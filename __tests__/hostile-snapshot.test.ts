@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { NoGoError } from '../src/lane/step-result.js'
+import { NoGoError } from '../src/outcome/step-result.js'
 import { restoreIntoTarget } from '../src/restore/restore-into-target.js'
 import { restoreTest } from '../src/restore/restore-test.js'
 import { MemoryLogger } from '../src/util/logger.js'

@@ -3,7 +3,7 @@ import {
   digestOfIndex,
   indexLine,
   parseIndexLine
-} from '../src/snapshot/index-format.js'
+} from '../src/format/index-format.js'
 
 describe('index format', () => {
   it('writes fields in a fixed order whatever the object order', () => {

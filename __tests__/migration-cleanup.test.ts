@@ -7,7 +7,7 @@ import {
   cleanupLeftoverPackages,
   createPackageDir,
   removePackageDir
-} from '../src/lane/package-cleanup.js'
+} from '../src/migration/package-folder.js'
 import { RESTORE_TEST_PREFIX, cleanupLeftoverRestoreTests } from '../src/restore/restore-test.js'
 import {
   formatIdentity,
@@ -15,7 +15,7 @@ import {
   parseIdentity,
   selfIdentity
 } from '../src/util/process-identity.js'
-import { runMigrationDryRun } from '../src/lane/migration-dry-run.js'
+import { runMigrationDryRun } from '../src/migration/migration-dry-run.js'
 import {
   gitRepo,
   leftovers,

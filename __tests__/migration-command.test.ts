@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { LineSplitter, OutputTail } from '../src/lane/output-tail.js'
-import { runCommand } from '../src/lane/run-command.js'
-import { splitCommand, substitutePackage } from '../src/lane/split-command.js'
-import { missingScriptInOutput, scriptOf } from '../src/lane/missing-script.js'
+import { LineSplitter, OutputTail } from '../src/migration/output-tail.js'
+import { runCommand } from '../src/migration/run-command.js'
+import { splitCommand, substitutePackage } from '../src/migration/split-command.js'
+import { missingScriptInOutput, scriptOf } from '../src/migration/missing-script.js'
 import {
   removeTempFolders,
   running,

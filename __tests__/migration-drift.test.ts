@@ -1,6 +1,6 @@
 import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { runMigrationDryRun } from '../src/lane/migration-dry-run.js'
+import { runMigrationDryRun } from '../src/migration/migration-dry-run.js'
 import {
   git,
   gitRepo,

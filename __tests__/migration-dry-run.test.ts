@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { runMigrationDryRun } from '../src/lane/migration-dry-run.js'
+import { runMigrationDryRun } from '../src/migration/migration-dry-run.js'
 import {
   gitRepo,
   leftovers,

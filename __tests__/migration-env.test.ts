@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { childEnv } from '../src/lane/child-env.js'
-import { runMigrationDryRun } from '../src/lane/migration-dry-run.js'
+import { childEnv } from '../src/migration/child-env.js'
+import { runMigrationDryRun } from '../src/migration/migration-dry-run.js'
 import {
   gitRepo,
   nodeCommand,

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
-import { LineSplitter, MAX_LINE_BYTES, OutputTail } from '../src/lane/output-tail.js'
-import { runCommand } from '../src/lane/run-command.js'
+import { LineSplitter, MAX_LINE_BYTES, OutputTail } from '../src/migration/output-tail.js'
+import { runCommand } from '../src/migration/run-command.js'
 
 const MiB = 1024 * 1024
 

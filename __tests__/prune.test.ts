@@ -6,7 +6,7 @@ import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 import { pruneSnapshots } from '../src/catalogue/prune.js'
 import { readCatalogue, usable } from '../src/catalogue/read-catalogue.js'
 import { resolveSnapshot } from '../src/catalogue/resolve-snapshot.js'
-import { NoGoError } from '../src/lane/step-result.js'
+import { NoGoError } from '../src/outcome/step-result.js'
 
 let template: { dir: string; id: string }
 

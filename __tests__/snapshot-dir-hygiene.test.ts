@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { snapshotDirWarnings } from '../src/lane/snapshot-dir-hygiene.js'
+import { snapshotDirWarnings } from '../src/snapshot/snapshot-dir-hygiene.js'
 
 let root: string
 beforeAll(() => {

@@ -1,8 +1,8 @@
 import { END, header, pax, padded, paxRecord, rawPax } from '../__fixtures__/tar-hostile.js'
 import { checkEntryPath, checkLinkTarget, showPath } from '../src/restore/entry-path.js'
 import { findLinkEscape } from '../src/restore/link-escape.js'
-import { parsePaxRecords } from '../src/restore/pax-records.js'
-import { TarReader, type TarEntry, type TarSink } from '../src/restore/tar-reader.js'
+import { parsePaxRecords } from '../src/tar/pax-records.js'
+import { TarReader, type TarEntry, type TarSink } from '../src/tar/tar-reader.js'
 
 class Recorder implements TarSink {
   readonly entries: TarEntry[] = []

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { snapshotManifestName } from './catalogue/catalogue-names.js'
+import { snapshotManifestName } from './format/catalogue-names.js'
 import type { Config } from './config/config.js'
 import type { OutputName } from './config/input-names.js'
 import type { Door } from './config/passphrase.js'

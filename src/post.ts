@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { cleanupLeftoverPackages } from './lane/package-cleanup.js'
+import { cleanupLeftoverPackages } from './migration/package-folder.js'
 import { cleanupLeftoverRestoreTests } from './restore/restore-test.js'
 import { describeEscaped, stopMarked } from './runtime/escaped-processes.js'
 

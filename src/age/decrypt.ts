@@ -1,5 +1,5 @@
 import type { Transform } from 'node:stream'
-import { AgeDecryptStream } from './decrypt-stream.js'
+import { AgeDecryptStream } from './decrypt-transform.js'
 import { HeaderParser, type Header } from './header.js'
 import type { DecryptionKey } from './key-source.js'
 import { unwrapFileKey } from './recipients.js'
@@ -8,7 +8,7 @@ import {
   MAX_SANE_WORK_FACTOR,
   scryptParams,
   unwrapScrypt
-} from './scrypt-recipient.js'
+} from './scrypt.js'
 import type { EarlyFree } from '../util/early-free.js'
 
 export interface DecryptOptions {

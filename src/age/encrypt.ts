@@ -4,10 +4,10 @@ import { encodeHeader } from './header.js'
 import { FILE_KEY_SIZE, PAYLOAD_NONCE_SIZE, payloadKey } from './keys.js'
 import type { EncryptionKey } from './key-source.js'
 import { wrapFileKey } from './recipients.js'
-import { scryptStanzaShape, wrapScrypt } from './scrypt-recipient.js'
+import { scryptStanzaShape, wrapScrypt } from './scrypt.js'
 import type { EarlyFree } from '../util/early-free.js'
-import { PayloadEncrypter } from './stream-encrypt.js'
-import { FRAME_SIZE } from './stream.js'
+import { PayloadEncrypter } from './payload-encrypt.js'
+import { FRAME_SIZE } from './payload-chunks.js'
 
 /** Work factors accepted for new files: below 10 is too weak, above 20 too slow to open. */
 export const MIN_ENCRYPT_WORK_FACTOR = 10

@@ -10,8 +10,8 @@ import {
   wrapHybrid,
   type HybridIdentity,
   type HybridRecipient
-} from './mlkem768x25519-recipient.js'
-import { SCRYPT_TYPE } from './scrypt-recipient.js'
+} from './mlkem768x25519.js'
+import { SCRYPT_TYPE } from './scrypt.js'
 import {
   encodeX25519Recipient,
   parseX25519Identity,
@@ -22,7 +22,7 @@ import {
   x25519Share,
   type X25519Identity,
   type X25519Recipient
-} from './x25519-recipient.js'
+} from './x25519.js'
 
 // age's native recipients and identities as `age -R` and `age -i` read them, and the file key
 // wrapped to / unwrapped from their stanzas.

@@ -1,5 +1,5 @@
 import { DefaultArtifactClient, type UploadArtifactOptions } from '@actions/artifact'
-import { artifactNameProblem } from './artifact-name.js'
+import { artifactNameProblem } from '../config/artifact-name.js'
 import { artifactUrl } from './artifact-url.js'
 import { describeCause } from './describe-cause.js'
 

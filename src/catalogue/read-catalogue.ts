@@ -1,7 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { ManifestSchema, type Manifest } from '../snapshot/manifest.js'
-import { idOfManifestName, idOfSnapshotName, snapshotManifestName } from './catalogue-names.js'
+import { ManifestSchema, type Manifest } from '../format/manifest.js'
+import {
+  idOfManifestName,
+  idOfSnapshotName,
+  snapshotManifestName
+} from '../format/catalogue-names.js'
 
 /** One snapshot of snapshot-dir, as `list` shows it. */
 export interface CatalogueEntry {

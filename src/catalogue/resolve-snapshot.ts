@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { NoGoError } from '../lane/step-result.js'
+import { NoGoError } from '../outcome/step-result.js'
 import { readCatalogue, usable } from './read-catalogue.js'
 
 export interface SnapshotChoice {

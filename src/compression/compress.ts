@@ -3,7 +3,7 @@ import { PassThrough, type Transform } from 'node:stream'
 import type { Compression } from '../config/config.js'
 import type { EarlyFree } from '../util/early-free.js'
 import { BlockTransform, type BlockTransformOptions } from './block-transform.js'
-import { gzipMembers, zstdFrames } from './frames.js'
+import { gzipMembers, zstdFrames } from './frame-encoders.js'
 
 /**
  * 1 MiB blocks: the cheapest in CPU per byte of 0.5–8 MiB (cache-friendly) and the least memory,

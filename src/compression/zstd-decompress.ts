@@ -3,7 +3,7 @@ import { finished } from 'node:stream/promises'
 import zlib from 'node:zlib'
 import type { EarlyFree } from '../util/early-free.js'
 import { zstdError } from './zstd-error.js'
-import { FRAME_END, ZstdFrameSplitter } from './zstd-frames.js'
+import { FRAME_END, ZstdFrameSplitter } from './zstd-frame-splitter.js'
 
 export interface ZstdDecompressOptions {
   /** Largest window accepted, log2: bounds the memory a hostile frame can make us allocate. */

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { COMPRESSIONS, MODES, type Config } from './config.js'
 import { InputError } from './input-error.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-names.js'
-import { artifactNameProblem } from '../artifact/artifact-name.js'
+import { artifactNameProblem } from './artifact-name.js'
 import { judgePaths } from '../paths/judge-paths.js'
 
 export { InputError }

@@ -1,6 +1,6 @@
 import type { Mode } from '../config/config.js'
-import type { StepName } from '../lane/step-names.js'
-import type { StepResult } from '../lane/step-result.js'
+import type { StepName } from '../outcome/step-names.js'
+import type { StepResult } from '../outcome/step-result.js'
 
 /** Modes whose GO means a snapshot was written or verified, so GO needs its evidence. */
 const NEEDS_EVIDENCE: ReadonlySet<Mode> = new Set(['precutover', 'snapshot', 'restore-test'])

@@ -1,5 +1,5 @@
 import type { Mode } from '../config/config.js'
-import type { StepName } from './step-names.js'
+import type { StepName } from '../outcome/step-names.js'
 
 /** The lane's order for each mode (runbook "must run in order"): the first NO-GO stops it. */
 export const LANE_ORDER: Record<Mode, readonly StepName[]> = {

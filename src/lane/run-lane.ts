@@ -7,10 +7,10 @@ import type { SnapshotDirLock } from '../snapshot/snapshot-dir-lock.js'
 import { createSnapshot } from '../snapshot/create-snapshot.js'
 import type { Logger } from '../util/logger.js'
 import { LANE_ORDER } from './lane-order.js'
-import { runMigrationDryRun } from './migration-dry-run.js'
-import type { SnapshotEvidence, StepResult } from './step-result.js'
+import { runMigrationDryRun } from '../migration/migration-dry-run.js'
+import type { SnapshotEvidence, StepResult } from '../outcome/step-result.js'
 import { skippedStep, timedStep } from './timed-step.js'
-import { snapshotDirWarnings } from './snapshot-dir-hygiene.js'
+import { snapshotDirWarnings } from '../snapshot/snapshot-dir-hygiene.js'
 
 /** What the lane did; the decision is the report's to make (buildReport), from these alone. */
 export interface LaneOutcome {

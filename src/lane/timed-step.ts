@@ -1,5 +1,5 @@
-import type { DecisionPoint, StepName } from './step-names.js'
-import { NoGoError, type StepResult } from './step-result.js'
+import type { DecisionPoint, StepName } from '../outcome/step-names.js'
+import { NoGoError, type StepResult } from '../outcome/step-result.js'
 
 /**
  * Runs one step and turns its outcome into a StepResult: a NoGoError is a NO-GO with its reason,

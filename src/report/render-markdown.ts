@@ -1,4 +1,4 @@
-import type { StepResult } from '../lane/step-result.js'
+import type { StepResult } from '../outcome/step-result.js'
 import { codeBlock, escapeHtml, escapeMarkdown, inlineCode, richText, safeUrl } from './escape.js'
 import { bytesBoth, groupDigits, humanDuration, plural } from './format.js'
 import { decisionPointOf, REPORT_VERSION, type ReadinessReport } from './report-model.js'

@@ -1,4 +1,4 @@
-import type { StepResult } from '../lane/step-result.js'
+import type { StepResult } from '../outcome/step-result.js'
 import { stripControl } from './escape.js'
 import { bytesBoth, groupDigits, humanDuration } from './format.js'
 import { decisionPointOf, type ReadinessReport } from './report-model.js'

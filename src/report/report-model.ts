@@ -1,9 +1,9 @@
 import type { Mode } from '../config/config.js'
-import type { DecisionPoint, StepName } from '../lane/step-names.js'
-import type { SnapshotEvidence, StepResult } from '../lane/step-result.js'
+import type { DecisionPoint, StepName } from '../outcome/step-names.js'
+import type { SnapshotEvidence, StepResult } from '../outcome/step-result.js'
 import type { RunContext } from './run-context.js'
 import { decide, type Decision, type DecisionFacts } from '../decision/decide.js'
-import { idOfSnapshotName } from '../catalogue/catalogue-names.js'
+import { idOfSnapshotName } from '../format/catalogue-names.js'
 import type { CatalogueEntry } from '../catalogue/read-catalogue.js'
 import type { PrunedSnapshot } from '../catalogue/prune.js'
 

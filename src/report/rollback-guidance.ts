@@ -1,4 +1,4 @@
-import type { DecisionPoint, StepName } from '../lane/step-names.js'
+import type { DecisionPoint, StepName } from '../outcome/step-names.js'
 
 /** A piece of guidance text: plain words, or a command / path to show as code. */
 export type Part = string | { code: string }

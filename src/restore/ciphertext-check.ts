@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { constants, statSync, type Stats } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
-import { NoGoError } from '../lane/step-result.js'
-import type { Manifest } from '../snapshot/manifest.js'
+import { NoGoError } from '../outcome/step-result.js'
+import type { Manifest } from '../format/manifest.js'
 import { BufferPool } from '../util/buffer-pool.js'
 
 /**

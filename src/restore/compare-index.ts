@@ -1,4 +1,4 @@
-import { parseIndexLine, type IndexEntry } from '../snapshot/index-format.js'
+import { parseIndexLine, type IndexEntry } from '../format/index-format.js'
 import { showPath } from './entry-path.js'
 
 const MAX_NAMED = 10

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { TarReader } from './tar-reader.js'
+import { TarReader } from '../tar/tar-reader.js'
 import { TreeWriter, type WriteLimits } from './tree-writer.js'
 import { WriteThread } from './write-thread.js'
 import type { EarlyFree } from '../util/early-free.js'

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { NoGoError } from '../lane/step-result.js'
+import { NoGoError } from '../outcome/step-result.js'
 import { claimFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
 import { unregisterPath } from '../runtime/cleanup-on-exit.js'
 import type { Logger } from '../util/logger.js'

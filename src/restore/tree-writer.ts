@@ -1,9 +1,9 @@
 import { createHash, hash, type Hash } from 'node:crypto'
-import { INDEX_PATH, indexLine } from '../snapshot/index-format.js'
+import { INDEX_PATH, indexLine } from '../format/index-format.js'
 import { showPath } from './entry-path.js'
 import { findLinkEscape, MAX_STEPS } from './link-escape.js'
 import { TextLog } from '../util/text-log.js'
-import type { TarEntry, TarSink } from './tar-reader.js'
+import type { TarEntry, TarSink } from '../tar/tar-reader.js'
 import type { WriteThread } from './write-thread.js'
 
 /** The index is read into memory to be compared; a real one is ~150 bytes per entry. */

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { NoGoError } from '../lane/step-result.js'
+import { NoGoError } from '../outcome/step-result.js'
 
 /** A process that can change a file's bytes: it holds it open for writing, or maps it shared and writable. */
 export interface Holder {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { NoGoError } from '../lane/step-result.js'
+import { NoGoError } from '../outcome/step-result.js'
 import { tempNameFor, TEMP_NAME } from '../util/atomic-write.js'
 import {
   bootPrefix,

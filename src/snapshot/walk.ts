@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { NoGoError } from '../lane/step-result.js'
+import { NoGoError } from '../outcome/step-result.js'
 
 export type WalkKind = 'file' | 'dir' | 'symlink'
 

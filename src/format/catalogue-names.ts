@@ -1,4 +1,4 @@
-import { SNAPSHOT_NAME } from '../snapshot/snapshot-name.js'
+import { SNAPSHOT_NAME } from './snapshot-name.js'
 
 /** A snapshot id: the snapshot's UTC stamp (utcStamp), as in its file name. */
 export const SNAPSHOT_ID = /^\d{8}T\d{6}Z$/

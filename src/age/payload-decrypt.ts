@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto'
 import type { EarlyFree } from '../util/early-free.js'
 import { payloadAuth, trailingData, truncated } from './errors.js'
-import type { Emit } from './stream-encrypt.js'
-import { ChunkNonce, FRAME_SIZE, TAG_SIZE, openChunk } from './stream.js'
+import type { Emit } from './payload-encrypt.js'
+import { ChunkNonce, FRAME_SIZE, TAG_SIZE, openChunk } from './payload-chunks.js'
 
 /**
  * STREAM decryption over arbitrarily sized input pieces. Holds back one frame (64 KiB + tag)

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import type { EarlyFree } from '../util/early-free.js'
-import { CHUNK_SIZE, ChunkNonce, sealChunk } from './stream.js'
+import { CHUNK_SIZE, ChunkNonce, sealChunk } from './payload-chunks.js'
 
 export type Emit = (piece: Buffer) => void
 

@@ -3,11 +3,11 @@ import type { Logger } from '../util/logger.js'
 import { childEnv } from './child-env.js'
 import { compareGitStates, nameFew, readGitState, type GitState } from './git-drift.js'
 import { missingScript, missingScriptInOutput } from './missing-script.js'
-import { createPackageDir, removePackageDir } from './package-cleanup.js'
+import { createPackageDir, removePackageDir } from './package-folder.js'
 import { runCommand, type CommandRun } from './run-command.js'
 import { splitCommand, substitutePackage } from './split-command.js'
-import type { StepName } from './step-names.js'
-import type { StepResult } from './step-result.js'
+import type { StepName } from '../outcome/step-names.js'
+import type { StepResult } from '../outcome/step-result.js'
 
 export interface MigrationOptions {
   repo: string

@@ -3,8 +3,8 @@ import { Transform, type TransformCallback } from 'node:stream'
 import { badHeader, headerMacMismatch, truncated } from './errors.js'
 import { HeaderParser, type Header } from './header.js'
 import { FILE_KEY_SIZE, PAYLOAD_NONCE_SIZE, headerMac, payloadKey } from './keys.js'
-import { PayloadDecrypter } from './stream-decrypt.js'
-import { FRAME_SIZE } from './stream.js'
+import { PayloadDecrypter } from './payload-decrypt.js'
+import { FRAME_SIZE } from './payload-chunks.js'
 import type { EarlyFree } from '../util/early-free.js'
 
 /** Turns a parsed header into its file key (e.g. scrypt unwrap), or throws AgeError. */
