@@ -22,15 +22,13 @@ import { archiveStream, BATCH } from '../src/snapshot/archive-stream.js'
 import { IndexBuilder } from '../src/snapshot/index-format.js'
 import { walkIncludes } from '../src/snapshot/walk.js'
 import { BufferPool } from '../src/util/buffer-pool.js'
-import { EarlyFree } from '../src/util/early-free.js'
 import { HeaderLastFile } from '../src/util/header-last-file.js'
 
 const INCLUDES = ['state', 'reports']
 
 /** The snapshot pipeline of createSnapshot (walk, tar, zstd, age header-last), to `file`. */
 async function writeSnapshot(repo: string, key: EncryptionKey, file: string): Promise<void> {
-  const early = new EarlyFree()
-  const age = encryptHeaderLast(key, early)
+  const age = encryptHeaderLast(key)
   await pipeline(
     Readable.from(
       archiveStream(
@@ -41,9 +39,9 @@ async function writeSnapshot(repo: string, key: EncryptionKey, file: string): Pr
       ),
       { objectMode: false }
     ),
-    createCompressStream('zstd', undefined, early),
+    createCompressStream('zstd'),
     age.payload,
-    new HeaderLastFile(file, age.headerLength, age.header, early)
+    new HeaderLastFile(file, age.headerLength, age.header)
   )
 }
 

@@ -5,7 +5,6 @@ import { FILE_KEY_SIZE, PAYLOAD_NONCE_SIZE, payloadKey } from './keys.js'
 import type { EncryptionKey } from './key-source.js'
 import { wrapFileKey } from './recipients.js'
 import { scryptStanzaShape, wrapScrypt } from './scrypt-recipient.js'
-import type { EarlyFree } from '../util/early-free.js'
 import { PayloadEncrypter } from './stream-encrypt.js'
 import { FRAME_SIZE } from './stream.js'
 
@@ -24,27 +23,18 @@ export class AgeEncryptStream extends Transform {
     this.push(piece)
   }
 
-  /**
-   * `header` must come from encodeHeader with this same `fileKey`. `early`: told of each
-   * ciphertext handed on, and of each input piece once encrypted (see EarlyFree).
-   */
-  constructor(
-    fileKey: Uint8Array,
-    header?: Uint8Array,
-    private readonly early?: EarlyFree
-  ) {
+  /** `header` must come from encodeHeader with this same `fileKey`. */
+  constructor(fileKey: Uint8Array, header?: Uint8Array) {
     // Room for a few chunks each way, so neither side stalls on every 64 KiB chunk.
     super({ writableHighWaterMark: 4 * FRAME_SIZE, readableHighWaterMark: 4 * FRAME_SIZE })
     const nonce = randomBytes(PAYLOAD_NONCE_SIZE)
-    this.encrypter = new PayloadEncrypter(payloadKey(fileKey, nonce), early)
+    this.encrypter = new PayloadEncrypter(payloadKey(fileKey, nonce))
     this.push(header ? Buffer.concat([header, nonce]) : Buffer.from(nonce))
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
       this.encrypter.update(chunk, this.release)
-      // sealed or copied: the encrypter keeps no view of it
-      this.early?.done(chunk)
     } catch (err) {
       callback(err as Error)
       return
@@ -112,25 +102,18 @@ export interface HeaderLastEncryption {
  * factor scrypt takes over a second here, which the payload no longer spends idle. Recipient
  * stanzas are wrapped at once (they cost microseconds); the header is then ready from the start.
  */
-export function encryptHeaderLast(key: EncryptionKey, early?: EarlyFree): HeaderLastEncryption
-export function encryptHeaderLast(
-  passphrase: Uint8Array,
-  workFactor: number,
-  early?: EarlyFree
-): HeaderLastEncryption
+export function encryptHeaderLast(key: EncryptionKey): HeaderLastEncryption
+export function encryptHeaderLast(passphrase: Uint8Array, workFactor: number): HeaderLastEncryption
 export function encryptHeaderLast(
   keyOrPassphrase: EncryptionKey | Uint8Array,
-  workFactorOrEarly?: number | EarlyFree,
-  maybeEarly?: EarlyFree
+  workFactor?: number
 ): HeaderLastEncryption {
-  const workFactor = typeof workFactorOrEarly === 'number' ? workFactorOrEarly : undefined
-  const early = typeof workFactorOrEarly === 'number' ? maybeEarly : workFactorOrEarly
   const key = toKey(keyOrPassphrase, workFactor)
   const fileKey = randomBytes(FILE_KEY_SIZE)
   if (key.kind === 'recipients') {
     const header = encodeHeader(wrapFileKey(fileKey, key.recipients), fileKey)
     return {
-      payload: new AgeEncryptStream(fileKey, undefined, early),
+      payload: new AgeEncryptStream(fileKey),
       headerLength: header.length,
       header: Promise.resolve(header)
     }
@@ -142,7 +125,7 @@ export function encryptHeaderLast(
   const header = wrapScrypt(fileKey, Buffer.from(key.passphrase), key.workFactor).then((stanza) =>
     encodeHeader([stanza], fileKey)
   )
-  return { payload: new AgeEncryptStream(fileKey, undefined, early), headerLength, header }
+  return { payload: new AgeEncryptStream(fileKey), headerLength, header }
 }
 
 function checkWorkFactor(workFactor: number): void {

@@ -12,7 +12,6 @@ import { ProgressReporter } from '../util/progress.js'
 import { archiveStream, BATCH } from './archive-stream.js'
 import { createCompressStream, DEFAULT_BLOCKS } from '../compression/compress.js'
 import { BufferPool } from '../util/buffer-pool.js'
-import { EarlyFree } from '../util/early-free.js'
 import { IndexBuilder } from './index-format.js'
 import { writeManifest, type Manifest } from './manifest.js'
 import { lockSnapshotDir, removeStaleTemps, type SnapshotDirLock } from './snapshot-dir-lock.js'
@@ -84,11 +83,9 @@ export async function createSnapshot(
     const { createdAtDate, finalPath } = await freshName(config, now)
     const tempPath = tempNameFor(finalPath)
     const index = new IndexBuilder()
-    // compressed pieces and ciphertext are freed once encrypted and written, not left to the GC
-    const early = new EarlyFree()
     // scrypt wraps the key while the payload streams; the file's header is filled in after
-    const age = encryptHeaderLast(Buffer.from(passphrase, 'utf8'), config.workFactor, early)
-    const output = new HeaderLastFile(tempPath, age.headerLength, age.header, early)
+    const age = encryptHeaderLast(Buffer.from(passphrase, 'utf8'), config.workFactor)
+    const output = new HeaderLastFile(tempPath, age.headerLength, age.header)
     const progress = new ProgressReporter(logger, 'snapshot')
     // the batches cycle: read into, compressed from, given back once their block is encoded
     const batches = new BufferPool(BATCH, 16)
@@ -107,11 +104,10 @@ export async function createSnapshot(
           // a few batches of read-ahead keep reading and hashing busy while zstd works
           { objectMode: false, highWaterMark: 4 * 1024 * 1024 }
         ),
-        createCompressStream(
-          config.compression,
-          { ...DEFAULT_BLOCKS, release: (b) => batches.release(b) },
-          early
-        ),
+        createCompressStream(config.compression, {
+          ...DEFAULT_BLOCKS,
+          release: (b) => batches.release(b)
+        }),
         age.payload,
         output
       )

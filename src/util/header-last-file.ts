@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
 import { Writable } from 'node:stream'
-import type { EarlyFree } from './early-free.js'
 
 const READ_BACK_SIZE = 1 << 20
 /**
@@ -41,13 +40,7 @@ export class HeaderLastFile extends Writable {
   /** A background flush that failed: the data may not be on disk, so the file is not good. */
   #flushError: Error | undefined
 
-  /** `early`: told of each chunk once it is written (and hashed, when caught up). */
-  constructor(
-    filePath: string,
-    headerLength: number,
-    header: Promise<Uint8Array>,
-    private readonly early?: EarlyFree
-  ) {
+  constructor(filePath: string, headerLength: number, header: Promise<Uint8Array>) {
     super({ highWaterMark: 4 * 1024 * 1024 })
     if (!Number.isInteger(headerLength) || headerLength < 0) {
       throw new RangeError('headerLength must be a whole number of bytes')
@@ -118,11 +111,7 @@ export class HeaderLastFile extends Writable {
     if (this.#header && !this.#caughtUp) await this.#catchUp()
     const total = await writeAllAt(this.#open(), chunks, this.#position)
     this.#position += total
-    for (const chunk of chunks) {
-      if (this.#caughtUp) this.#hash.update(chunk)
-      // on disk (and hashed, or to be hashed from the disk in #catchUp): no longer needed
-      this.early?.done(chunk)
-    }
+    if (this.#caughtUp) for (const chunk of chunks) this.#hash.update(chunk)
     this.#flushInBackground()
   }
 
