@@ -2,11 +2,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { encryptHeaderLast } from '../age/encrypt.js'
+import { encryptStream } from '../age/encrypt.js'
 import type { Config } from '../config/config.js'
 import { NoGoError, type SnapshotEvidence } from '../lane/step-result.js'
 import { fsyncDir, tempNameFor } from '../util/atomic-write.js'
-import { HeaderLastFile } from '../util/header-last-file.js'
+import { HashedFileWriter } from '../util/hashed-file-writer.js'
 import type { Logger } from '../util/logger.js'
 import { ProgressReporter } from '../util/progress.js'
 import { archiveStream, BATCH } from './archive-stream.js'
@@ -83,9 +83,14 @@ export async function createSnapshot(
     const { createdAtDate, finalPath } = await freshName(config, now)
     const tempPath = tempNameFor(finalPath)
     const index = new IndexBuilder()
-    // scrypt wraps the key while the payload streams; the file's header is filled in after
-    const age = encryptHeaderLast(Buffer.from(passphrase, 'utf8'), config.workFactor)
-    const output = new HeaderLastFile(tempPath, age.headerLength, age.header)
+    // header first, then the payload: scrypt wraps the key on the threadpool while the first
+    // chunks are compressed and encrypted, and the file is hashed as it is written
+    const age = encryptStream({
+      kind: 'passphrase',
+      passphrase: Buffer.from(passphrase, 'utf8'),
+      workFactor: config.workFactor
+    })
+    const output = new HashedFileWriter(tempPath)
     const progress = new ProgressReporter(logger, 'snapshot')
     // the batches cycle: read into, compressed from, given back once their block is encoded
     const batches = new BufferPool(BATCH, 16)
@@ -108,7 +113,7 @@ export async function createSnapshot(
           ...DEFAULT_BLOCKS,
           release: (b) => batches.release(b)
         }),
-        age.payload,
+        age,
         output
       )
       warnings.push(...writers.warnings())
