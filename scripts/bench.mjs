@@ -1,5 +1,6 @@
-// npm run bench: times our bundled CLI (snapshot, restore-test) against the stock shell pipeline
-// (tar | age, age -d | tar -x + SHA-256) on generated data, and checks the budgets. Usage: --help.
+// npm run bench: times our bundled CLI (snapshot, restore-test; precutover as one process) against
+// the stock shell pipeline (tar | age, age -d | tar -x + SHA-256) on generated data, checks the
+// budgets, and with --markdown writes the figures to docs/performance.md. Usage: --help.
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
