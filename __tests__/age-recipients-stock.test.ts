@@ -14,7 +14,7 @@ import {
 import { runThrough, through } from '../__fixtures__/age-streams.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 import { createDecryptStream } from '../src/age/decrypt.js'
-import { encryptHeaderLast } from '../src/age/encrypt.js'
+import { encryptStream } from '../src/age/encrypt.js'
 import type { EncryptionKey } from '../src/age/key-source.js'
 import { identityToRecipient, parseIdentities, parseRecipients } from '../src/age/recipients.js'
 import { createCompressStream } from '../src/compression/compress.js'
@@ -22,15 +22,12 @@ import { archiveStream, BATCH } from '../src/snapshot/archive-stream.js'
 import { IndexBuilder } from '../src/format/index-format.js'
 import { walkIncludes } from '../src/snapshot/walk.js'
 import { BufferPool } from '../src/util/buffer-pool.js'
-import { EarlyFree } from '../src/util/early-free.js'
-import { HeaderLastFile } from '../src/util/header-last-file.js'
+import { HashedFileWriter } from '../src/util/hashed-file-writer.js'
 
 const INCLUDES = ['state', 'reports']
 
-/** The snapshot pipeline of createSnapshot (walk, tar, zstd, age header-last), to `file`. */
+/** The snapshot pipeline of createSnapshot (walk, tar, zstd, age header first), to `file`. */
 async function writeSnapshot(repo: string, key: EncryptionKey, file: string): Promise<void> {
-  const early = new EarlyFree()
-  const age = encryptHeaderLast(key, early)
   await pipeline(
     Readable.from(
       archiveStream(
@@ -41,9 +38,9 @@ async function writeSnapshot(repo: string, key: EncryptionKey, file: string): Pr
       ),
       { objectMode: false }
     ),
-    createCompressStream('zstd', undefined, early),
-    age.payload,
-    new HeaderLastFile(file, age.headerLength, age.header, early)
+    createCompressStream('zstd'),
+    encryptStream(key),
+    new HashedFileWriter(file)
   )
 }
 

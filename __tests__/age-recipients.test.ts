@@ -13,7 +13,7 @@ import { badVariants } from '../__fixtures__/age-keys.js'
 import { decodeBech32, encodeBech32 } from '../src/age/bech32.js'
 import { runThrough, through } from '../__fixtures__/age-streams.js'
 import { createDecryptStream } from '../src/age/decrypt.js'
-import { createEncryptStream, encryptHeaderLast } from '../src/age/encrypt.js'
+import { createEncryptStream } from '../src/age/encrypt.js'
 import { AgeError } from '../src/age/errors.js'
 import { encodeHeader, parseHeader } from '../src/age/header.js'
 import { FILE_KEY_SIZE } from '../src/age/keys.js'
@@ -211,19 +211,6 @@ describe.each(KINDS)('%s recipients against typage', (_kind, pair) => {
       }
     }
   )
-
-  test('header-last encryption to recipients: header ready at once, file opens in typage', async () => {
-    const p = await pair()
-    const plaintext = randomBytes(100_000)
-    const age = encryptHeaderLast({ kind: 'recipients', recipients: parseRecipients(p.recipient) })
-    const payload = await through(age.payload, plaintext)
-    const header = await age.header
-    expect(header).toHaveLength(age.headerLength)
-    const decrypter = new Decrypter()
-    decrypter.addIdentity(p.identity)
-    const back = await decrypter.decrypt(Buffer.concat([header, payload]))
-    expect(Buffer.from(back).equals(plaintext)).toBe(true)
-  })
 
   test('a wrong identity, of either kind, is exactly "no identity matches this snapshot"', async () => {
     const p = await pair()

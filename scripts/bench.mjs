@@ -1,15 +1,18 @@
-// npm run bench: times our bundled CLI (snapshot, restore-test) against the stock shell pipeline
-// (tar | age, age -d | tar -x + SHA-256) on generated data, and checks the budgets. Usage: --help.
+// npm run bench: times our bundled CLI (snapshot, restore-test; precutover as one process) against
+// the stock shell pipeline (tar | age, age -d | tar -x + SHA-256) on generated data, checks the
+// budgets, and with --markdown writes the figures to docs/performance.md. Usage: --help.
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readArgs, USAGE } from './bench/args.mjs'
 import { RSS_METHOD } from './bench/child.mjs'
 import { buildBigFile, buildManyFiles, buildMixed } from './bench/dataset.mjs'
 import { cliPath } from './bench/ours.mjs'
 import { runBigFileCase, runFilesCase, runMainCase, runScaling } from './bench/cases.mjs'
+import { writeMarkdown } from './bench/markdown.mjs'
+import { runPrecutoverCase } from './bench/precutover-case.mjs'
 import { HASH_TOOL, missingShellTools } from './bench/shell.mjs'
 import { Budgets, size } from './bench/summary.mjs'
 
@@ -33,6 +36,7 @@ async function main() {
     work,
     log,
     budgets,
+    figures: [],
     shell: missing.length === 0,
     passphrase: `bench-${randomBytes(12).toString('hex')}`
   }
@@ -42,7 +46,8 @@ async function main() {
   if (cli) log(`cli ${cli}`)
   log(`data and outputs in ${work}`)
   log(`peak RSS: ${RSS_METHOD}; shell hashing: ${HASH_TOOL}`)
-  log(`load average ${load()} on ${availableParallelism()} cores (a busy machine skews times)`)
+  const startLoad = load()
+  log(`load average ${startLoad} on ${availableParallelism()} cores (a busy machine skews times)`)
   if (missing.length > 0) log(`shell pipeline skipped: ${missing.join(', ')} not installed`)
   try {
     if (args.memoryScaling) {
@@ -54,7 +59,11 @@ async function main() {
       log(`\ngenerating ${size(args.size)} of mixed data ...`)
       const dataset = buildMixed(join(work, 'repo'), args.size)
       log(`${dataset.files} files, ${size(dataset.bytes)}`)
-      await runMainCase(context, dataset)
+      if (args.cases.includes('main')) await runMainCase(context, dataset)
+      if (args.cases.includes('precutover')) {
+        if (context.shell || !cli) await runPrecutoverCase(context, dataset)
+        else budgets.skip('precutover case', `shell tools missing: ${missing.join(', ')}`)
+      }
       if (args.files > 0) {
         log(`\ngenerating ${args.files} files of 200 bytes ...`)
         const many = buildManyFiles(join(work, 'many'), args.files)
@@ -67,8 +76,21 @@ async function main() {
     if (args.keep) log(`\nkept ${work}`)
     else rmSync(work, { recursive: true, force: true })
   }
-  log(`\nload average at the end ${load()}`)
+  const endLoad = load()
+  log(`\nload average at the end ${endLoad}`)
   budgets.print(log)
+  if (args.markdown) {
+    const file = resolve(projectRoot, args.markdown)
+    writeMarkdown(file, {
+      args,
+      figures: context.figures,
+      budgets,
+      rssMethod: RSS_METHOD,
+      hashTool: HASH_TOOL,
+      load: { start: startLoad, end: endLoad }
+    })
+    log(`figures written to ${file}`)
+  }
   if (budgets.failed) process.exitCode = 1
 }
 

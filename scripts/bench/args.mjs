@@ -15,6 +15,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --cli PATH           the bundled CLI to time (default dist/cli.js)
   --dir PATH           where the temp folder goes (default: the OS temp folder; a tmpfs
                        such as /dev/shm takes ext4 file-creation noise out)
+  --only CASE          run one case: main (snapshot + restore-test vs tar | age -p) or
+                       precutover (one process vs tar | age -r X25519); default both
+  --markdown [FILE]    write the figures to FILE (default docs/performance.md)
   --keep               keep the generated data and outputs`
 
 const UNITS = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }
@@ -34,8 +37,9 @@ function positiveInt(name, text) {
 }
 
 export function readArgs(argv) {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
+    allowPositionals: true,
     options: {
       size: { type: 'string', default: '256M' },
       files: { type: 'string' },
@@ -48,6 +52,8 @@ export function readArgs(argv) {
       cli: { type: 'string' },
       dir: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      markdown: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false }
     }
   })
@@ -56,6 +62,14 @@ export function readArgs(argv) {
   }
   if (!['zstd', 'gzip', 'none'].includes(values.compression)) {
     throw new Error(`--compression: "${values.compression}" is not zstd, gzip or none`)
+  }
+  if (positionals.length > (values.markdown ? 1 : 0)) {
+    throw new Error(
+      `unexpected argument "${positionals.at(-1)}": only --markdown takes a file after it`
+    )
+  }
+  if (values.only !== undefined && !['main', 'precutover'].includes(values.only)) {
+    throw new Error(`--only: "${values.only}" is not main or precutover`)
   }
   const workFactor = positiveInt('work-factor', values['work-factor'])
   if (workFactor < 10 || workFactor > 20) throw new Error('--work-factor: must be 10 to 20')
@@ -76,6 +90,8 @@ export function readArgs(argv) {
     shellOnly: values['shell-only'],
     cli: values.cli,
     dir: values.dir,
-    keep: values.keep
+    keep: values.keep,
+    cases: values.only ? [values.only] : ['main', 'precutover'],
+    markdown: values.markdown ? (positionals[0] ?? 'docs/performance.md') : null
   }
 }

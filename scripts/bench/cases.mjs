@@ -123,6 +123,31 @@ export async function runMainCase(ctx, dataset) {
     ctx.log(
       `  snapshot size: ours ${size(ourSize)}, shell ${size(shellSize)} (ours/shell ${ratio(ourSize / shellSize)})`
     )
+    ctx.figures.push({
+      title: `snapshot and restore-test, two processes, ${size(dataset.bytes)} mixed data, vs tar | age -p`,
+      rows: [
+        ['ours keyed by', `passphrase, scrypt work factor ${ctx.workFactor}`],
+        ['alternating pairs', String(ours.length)],
+        [
+          'ours snapshot / restore-test, median',
+          `${median(ours.map((r) => r.snapshot.seconds)).toFixed(2)} / ${median(ours.map((r) => r.restore.seconds)).toFixed(2)} s`
+        ],
+        [
+          'stock snapshot / restore, median',
+          `${median(shell.map((r) => r.snapshot.seconds)).toFixed(2)} / ${median(shell.map((r) => r.restore.seconds)).toFixed(2)} s`
+        ],
+        [
+          'ratio snapshot / restore-test / total (median of pairs)',
+          `${ratio(snapRatio)} / ${ratio(restRatio)} / ${ratio(totalRaw)}`
+        ],
+        ["ratio total without age's scrypt at logN 18", ratio(totalFair)],
+        [
+          'peak RSS ours (largest process)',
+          mib(max(ours.flatMap((r) => [r.snapshot.peakMiB, r.restore.peakMiB]))).trim()
+        ],
+        ['snapshot size ours / stock', `${size(ourSize)} / ${size(shellSize)}`]
+      ]
+    })
     const budget = 'total time ratio ours/shell <= 1.0'
     if (!comparable) {
       ctx.budgets.skip(

@@ -15,6 +15,8 @@ export function missingShellTools(compression) {
   const needed = [
     'tar',
     'age',
+    'age-keygen',
+    'git',
     'script',
     'find',
     'xargs',

@@ -40,6 +40,10 @@ export class Budgets {
     this.#rows.push({ verdict: 'SKIP', name, detail: why })
   }
 
+  get rows() {
+    return [...this.#rows]
+  }
+
   get failed() {
     return this.#rows.some((row) => row.verdict === 'FAIL')
   }

@@ -5,7 +5,6 @@ import { HeaderParser, type Header } from './header.js'
 import { FILE_KEY_SIZE, PAYLOAD_NONCE_SIZE, headerMac, payloadKey } from './keys.js'
 import { PayloadDecrypter } from './payload-decrypt.js'
 import { FRAME_SIZE } from './payload-chunks.js'
-import type { EarlyFree } from '../util/early-free.js'
 
 /** Turns a parsed header into its file key (e.g. scrypt unwrap), or throws AgeError. */
 export type FileKeySource = (header: Header) => Promise<Uint8Array> | Uint8Array
@@ -35,12 +34,10 @@ export class AgeDecryptStream extends Transform {
   /**
    * `releaseInput` is called with each input chunk once it has been taken in: this stream keeps
    * copies of what it holds back, never the chunk, so its producer may reuse the memory.
-   * `early`: told of each plaintext chunk handed on (see EarlyFree).
    */
   constructor(
     private readonly fileKeySource: FileKeySource,
-    private readonly releaseInput?: (chunk: Buffer) => void,
-    private readonly early?: EarlyFree
+    private readonly releaseInput?: (chunk: Buffer) => void
   ) {
     // Room for a few frames each way, so neither side stalls on every 64 KiB chunk.
     super({ writableHighWaterMark: 4 * FRAME_SIZE, readableHighWaterMark: 4 * FRAME_SIZE })
@@ -150,10 +147,7 @@ export class AgeDecryptStream extends Transform {
     const taken = chunk.copy(this.nonce, this.nonceLength)
     this.nonceLength += taken
     if (this.nonceLength < PAYLOAD_NONCE_SIZE) return
-    this.payload = new PayloadDecrypter(
-      payloadKey(this.fileKey as Uint8Array, this.nonce),
-      this.early
-    )
+    this.payload = new PayloadDecrypter(payloadKey(this.fileKey as Uint8Array, this.nonce))
     this.payload.update(chunk.subarray(taken), this.release)
   }
 }

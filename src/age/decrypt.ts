@@ -9,15 +9,12 @@ import {
   scryptParams,
   unwrapScrypt
 } from './scrypt.js'
-import type { EarlyFree } from '../util/early-free.js'
 
 export interface DecryptOptions {
   /** Highest scrypt log2 N to accept; checked before scrypt runs. Default 20. */
   maxWorkFactor?: number
   /** Called with each input chunk once the stream is done with it (for buffer reuse). */
   releaseInput?: (chunk: Buffer) => void
-  /** Told of each plaintext chunk handed on, for the last stage to free (see EarlyFree). */
-  early?: EarlyFree
   /** A key unwrap started earlier by unwrapAhead, with the same passphrase. */
   ahead?: UnwrapAhead
 }
@@ -74,8 +71,7 @@ export function createDecryptStream(
     const identities = [...key.identities]
     return new AgeDecryptStream(
       (header) => unwrapFileKey(header.stanzas, identities),
-      options.releaseInput,
-      options.early
+      options.releaseInput
     )
   }
   const passphrase = key instanceof Uint8Array ? key : key.passphrase
@@ -95,8 +91,7 @@ export function createDecryptStream(
       ahead && header.macInput.equals(ahead.macInput) && header.mac.equals(ahead.mac)
         ? ahead.fileKey
         : unwrapScrypt(header.stanzas, secret, maxWorkFactor),
-    options.releaseInput,
-    options.early
+    options.releaseInput
   )
 }
 

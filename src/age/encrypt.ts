@@ -4,8 +4,7 @@ import { encodeHeader } from './header.js'
 import { FILE_KEY_SIZE, PAYLOAD_NONCE_SIZE, payloadKey } from './keys.js'
 import type { EncryptionKey } from './key-source.js'
 import { wrapFileKey } from './recipients.js'
-import { scryptStanzaShape, wrapScrypt } from './scrypt.js'
-import type { EarlyFree } from '../util/early-free.js'
+import { wrapScrypt } from './scrypt.js'
 import { PayloadEncrypter } from './payload-encrypt.js'
 import { FRAME_SIZE } from './payload-chunks.js'
 
@@ -14,52 +13,75 @@ export const MIN_ENCRYPT_WORK_FACTOR = 10
 export const MAX_ENCRYPT_WORK_FACTOR = 20
 
 /**
- * Plaintext in; the header (when given), the payload nonce, then STREAM chunks out. Without a
- * header the output is the file from the end of its header on, for a caller that writes the
- * header in front of it later (see encryptHeaderLast).
+ * While the header is still being made (scrypt's wrap), up to this much ciphertext is held here
+ * so compression and encryption keep going; past it the stream waits for the header.
+ */
+export const HEADER_WAIT_BUFFER = 16 * 1024 * 1024
+
+/**
+ * Plaintext in; the header, the payload nonce, then STREAM chunks out, in file order. The payload
+ * is keyed from the file key, never from the passphrase, so it is encrypted while a header still
+ * being made (a promise) is awaited; its chunks are held (up to HEADER_WAIT_BUFFER) and follow it.
  */
 export class AgeEncryptStream extends Transform {
-  private readonly encrypter: PayloadEncrypter
-  private readonly release = (piece: Buffer): void => {
-    this.push(piece)
+  readonly #encrypter: PayloadEncrypter
+  /** Ciphertext made before the header was out; undefined once it is. */
+  #held: Buffer[] | undefined = []
+  #heldBytes = 0
+  readonly #headerOut: Promise<void>
+  readonly #emit = (piece: Buffer): void => {
+    if (!this.#held) {
+      this.push(piece)
+      return
+    }
+    this.#held.push(piece)
+    this.#heldBytes += piece.length
   }
 
-  /**
-   * `header` must come from encodeHeader with this same `fileKey`. `early`: told of each
-   * ciphertext handed on, and of each input piece once encrypted (see EarlyFree).
-   */
-  constructor(
-    fileKey: Uint8Array,
-    header?: Uint8Array,
-    private readonly early?: EarlyFree
-  ) {
+  /** `header` must come from encodeHeader with this same `fileKey`. */
+  constructor(fileKey: Uint8Array, header: Uint8Array | Promise<Uint8Array>) {
     // Room for a few chunks each way, so neither side stalls on every 64 KiB chunk.
     super({ writableHighWaterMark: 4 * FRAME_SIZE, readableHighWaterMark: 4 * FRAME_SIZE })
     const nonce = randomBytes(PAYLOAD_NONCE_SIZE)
-    this.encrypter = new PayloadEncrypter(payloadKey(fileKey, nonce), early)
-    this.push(header ? Buffer.concat([header, nonce]) : Buffer.from(nonce))
+    this.#encrypter = new PayloadEncrypter(payloadKey(fileKey, nonce))
+    this.#headerOut = Promise.resolve(header).then((bytes) => {
+      if (this.destroyed) return
+      this.push(Buffer.concat([bytes, nonce]))
+      for (const piece of this.#held ?? []) this.push(piece)
+      this.#held = undefined
+    })
+    // a header that fails fails the stream at once, not only at its next write
+    this.#headerOut.catch((error: unknown) =>
+      this.destroy(error instanceof Error ? error : new Error(String(error)))
+    )
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
-      this.encrypter.update(chunk, this.release)
-      // sealed or copied: the encrypter keeps no view of it
-      this.early?.done(chunk)
+      this.#encrypter.update(chunk, this.#emit)
     } catch (err) {
       callback(err as Error)
       return
     }
-    callback()
+    if (this.#held && this.#heldBytes >= HEADER_WAIT_BUFFER) this.#afterHeader(callback)
+    else callback()
   }
 
   override _flush(callback: TransformCallback): void {
     try {
-      this.encrypter.final(this.release)
+      this.#encrypter.final(this.#emit)
     } catch (err) {
       callback(err as Error)
       return
     }
-    callback()
+    this.#afterHeader(callback)
+  }
+
+  #afterHeader(callback: TransformCallback): void {
+    this.#headerOut.then(
+      () => callback(),
+      (error: unknown) => callback(error as Error)
+    )
   }
 }
 
@@ -72,7 +94,9 @@ function toKey(key: EncryptionKey | Uint8Array, workFactor: number | undefined):
 
 /**
  * Transform: plaintext in, a complete age v1 file out: one scrypt stanza (work factor = log2 N)
- * for a passphrase, one native stanza per recipient otherwise.
+ * for a passphrase, one native stanza per recipient otherwise. Returned at once: scrypt runs on
+ * the threadpool while the payload streams (see AgeEncryptStream); a failing wrap fails the
+ * stream.
  */
 export async function createEncryptStream(key: EncryptionKey): Promise<Transform>
 export async function createEncryptStream(
@@ -83,7 +107,11 @@ export async function createEncryptStream(
   keyOrPassphrase: EncryptionKey | Uint8Array,
   workFactor?: number
 ): Promise<Transform> {
-  const key = toKey(keyOrPassphrase, workFactor)
+  return encryptStream(toKey(keyOrPassphrase, workFactor))
+}
+
+/** createEncryptStream without the promise, for a pipeline built in one go. */
+export function encryptStream(key: EncryptionKey): AgeEncryptStream {
   const fileKey = randomBytes(FILE_KEY_SIZE)
   if (key.kind === 'recipients') {
     return new AgeEncryptStream(
@@ -92,57 +120,11 @@ export async function createEncryptStream(
     )
   }
   checkWorkFactor(key.workFactor)
-  const stanza = await wrapScrypt(fileKey, key.passphrase, key.workFactor)
-  return new AgeEncryptStream(fileKey, encodeHeader([stanza], fileKey))
-}
-
-/** An age file whose payload streams while its header (scrypt's wrap) is still being made. */
-export interface HeaderLastEncryption {
-  /** Plaintext in; the file from byte `headerLength` on out (payload nonce, STREAM chunks). */
-  readonly payload: Transform
-  /** The header's length, fixed by the work factor (or recipients) before any wrap has run. */
-  readonly headerLength: number
-  /** The header, MAC line included: exactly `headerLength` bytes, once the wrap is done. */
-  readonly header: Promise<Buffer>
-}
-
-/**
- * Like createEncryptStream, without waiting for scrypt: the payload is keyed from the random file
- * key, never from the passphrase, so only the header waits for the wrap. At the default work
- * factor scrypt takes over a second here, which the payload no longer spends idle. Recipient
- * stanzas are wrapped at once (they cost microseconds); the header is then ready from the start.
- */
-export function encryptHeaderLast(key: EncryptionKey, early?: EarlyFree): HeaderLastEncryption
-export function encryptHeaderLast(
-  passphrase: Uint8Array,
-  workFactor: number,
-  early?: EarlyFree
-): HeaderLastEncryption
-export function encryptHeaderLast(
-  keyOrPassphrase: EncryptionKey | Uint8Array,
-  workFactorOrEarly?: number | EarlyFree,
-  maybeEarly?: EarlyFree
-): HeaderLastEncryption {
-  const workFactor = typeof workFactorOrEarly === 'number' ? workFactorOrEarly : undefined
-  const early = typeof workFactorOrEarly === 'number' ? maybeEarly : workFactorOrEarly
-  const key = toKey(keyOrPassphrase, workFactor)
-  const fileKey = randomBytes(FILE_KEY_SIZE)
-  if (key.kind === 'recipients') {
-    const header = encodeHeader(wrapFileKey(fileKey, key.recipients), fileKey)
-    return {
-      payload: new AgeEncryptStream(fileKey, undefined, early),
-      headerLength: header.length,
-      header: Promise.resolve(header)
-    }
-  }
-  checkWorkFactor(key.workFactor)
-  const headerLength = encodeHeader([scryptStanzaShape(key.workFactor)], fileKey).length
-  // the passphrase is copied: the caller may wipe its buffer while scrypt still runs; a header
-  // of another length than reserved is refused by the writer that fills the gap (HeaderLastFile)
+  // the passphrase is copied: the caller may wipe its buffer while scrypt still runs
   const header = wrapScrypt(fileKey, Buffer.from(key.passphrase), key.workFactor).then((stanza) =>
     encodeHeader([stanza], fileKey)
   )
-  return { payload: new AgeEncryptStream(fileKey, undefined, early), headerLength, header }
+  return new AgeEncryptStream(fileKey, header)
 }
 
 function checkWorkFactor(workFactor: number): void {

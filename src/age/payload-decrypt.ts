@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto'
-import type { EarlyFree } from '../util/early-free.js'
 import { payloadAuth, trailingData, truncated } from './errors.js'
 import type { Emit } from './payload-encrypt.js'
 import { ChunkNonce, FRAME_SIZE, TAG_SIZE, openChunk } from './payload-chunks.js'
@@ -17,11 +16,7 @@ export class PayloadDecrypter {
   private heldLength = 0
   private finished = false
 
-  /** `early`: told of each plaintext handed on (fresh memory, no reference kept here). */
-  constructor(
-    private readonly key: KeyObject,
-    private readonly early?: EarlyFree
-  ) {}
+  constructor(private readonly key: KeyObject) {}
 
   update(data: Buffer, emit: Emit): void {
     if (this.finished) throw new Error('age decryption already finished')
@@ -78,7 +73,6 @@ export class PayloadDecrypter {
     const plaintext = openChunk(this.key, this.nonce.set(chunk, false), frame)
     if (plaintext) {
       this.counter++
-      this.early?.handOver(plaintext)
       emit(plaintext)
       return
     }

@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto'
-import type { EarlyFree } from '../util/early-free.js'
 import { CHUNK_SIZE, ChunkNonce, sealChunk } from './payload-chunks.js'
 
 export type Emit = (piece: Buffer) => void
@@ -16,11 +15,7 @@ export class PayloadEncrypter {
   private heldLength = 0
   private finished = false
 
-  /** `early`: told of each ciphertext handed on (fresh memory, no reference kept here). */
-  constructor(
-    private readonly key: KeyObject,
-    private readonly early?: EarlyFree
-  ) {}
+  constructor(private readonly key: KeyObject) {}
 
   update(data: Uint8Array, emit: Emit): void {
     if (this.finished) throw new Error('age encryption already finished')
@@ -57,7 +52,6 @@ export class PayloadEncrypter {
   private seal(plaintext: Uint8Array, last: boolean, emit: Emit): void {
     const [ciphertext, tag] = sealChunk(this.key, this.nonce.set(this.counter, last), plaintext)
     this.counter++
-    this.early?.handOver(ciphertext)
     emit(ciphertext)
     emit(tag)
   }

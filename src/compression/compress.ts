@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { PassThrough, type Transform } from 'node:stream'
 import type { Compression } from '../config/config.js'
-import type { EarlyFree } from '../util/early-free.js'
 import { BlockTransform, type BlockTransformOptions } from './block-transform.js'
 import { gzipMembers, zstdFrames } from './frame-encoders.js'
 
@@ -18,19 +17,17 @@ export const DEFAULT_BLOCKS: BlockTransformOptions = {
 /**
  * Plaintext tar bytes in, compressed bytes out. zstd and gzip compress independent blocks in
  * parallel on libuv's threadpool and emit them in order: concatenated zstd frames and gzip
- * members are valid streams for stock `zstd -d`, `gzip -d` and `tar --zstd/-z -x`. `early`: told
- * of each compressed piece handed on (see EarlyFree).
+ * members are valid streams for stock `zstd -d`, `gzip -d` and `tar --zstd/-z -x`.
  */
 export function createCompressStream(
   kind: Compression,
-  blocks: BlockTransformOptions = DEFAULT_BLOCKS,
-  early?: EarlyFree
+  blocks: BlockTransformOptions = DEFAULT_BLOCKS
 ): Transform {
   switch (kind) {
     case 'zstd':
-      return new BlockTransform(zstdFrames(blocks.blockSize, early), blocks)
+      return new BlockTransform(zstdFrames(blocks.blockSize), blocks)
     case 'gzip':
-      return new BlockTransform(gzipMembers(blocks.blockSize, early), blocks)
+      return new BlockTransform(gzipMembers(blocks.blockSize), blocks)
     case 'none':
       return new PassThrough()
   }

@@ -1,7 +1,6 @@
 import { PassThrough, type Transform } from 'node:stream'
 import zlib from 'node:zlib'
 import type { Compression } from '../config/config.js'
-import type { EarlyFree } from '../util/early-free.js'
 import { ZstdDecompressStream } from './zstd-decompress.js'
 
 /**
@@ -20,16 +19,14 @@ const CHUNK_SIZE = 256 << 10
 /**
  * Compressed bytes in, plaintext tar bytes out, streaming (memory does not grow with the input).
  * Reads concatenated zstd frames / gzip members, so stock `zstd -c` and `gzip -c` output too,
- * and errors on a truncated or corrupt stream or trailing garbage. `early` (zstd): told of each
- * input chunk once decompressed and of each output piece handed on (see EarlyFree).
+ * and errors on a truncated or corrupt stream or trailing garbage.
  */
-export function createDecompressStream(kind: Compression, early?: EarlyFree): Transform {
+export function createDecompressStream(kind: Compression): Transform {
   switch (kind) {
     case 'zstd':
       return new ZstdDecompressStream({
         chunkSize: CHUNK_SIZE,
-        windowLogMax: ZSTD_WINDOW_LOG_MAX,
-        early
+        windowLogMax: ZSTD_WINDOW_LOG_MAX
       })
     case 'gzip':
       return zlib.createGunzip({ chunkSize: CHUNK_SIZE })

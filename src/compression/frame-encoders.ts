@@ -1,6 +1,5 @@
 import type { Transform } from 'node:stream'
 import zlib from 'node:zlib'
-import type { EarlyFree } from '../util/early-free.js'
 import type { BlockCodec } from './block-transform.js'
 
 /** zstd's own default level, as `zstd` and `tar --zstd` use. */
@@ -20,19 +19,16 @@ class EnginePool implements BlockCodec {
   readonly #idle: Engine[] = []
   readonly #create: () => Engine
   readonly #reset: boolean
-  readonly #early: EarlyFree | undefined
   #closed = false
 
   /**
    * `reset`: whether an engine needs reset() between blocks. deflate does (a finished stream
    * takes no more input); zstd must not (Node's reset drops the parameters, so later frames
    * would lose their checksum) and needs none (a write after a frame's end starts the next).
-   * `early`: told of each piece of output, cut from its engine's output buffer.
    */
-  constructor(create: () => Engine, reset: boolean, early?: EarlyFree) {
+  constructor(create: () => Engine, reset: boolean) {
     this.#create = create
     this.#reset = reset
-    this.#early = early
   }
 
   encode(block: Buffer): Promise<Buffer[]> {
@@ -40,9 +36,6 @@ class EnginePool implements BlockCodec {
     return new Promise((resolve, reject) => {
       const parts: Buffer[] = []
       const onData = (part: Buffer): void => {
-        // emitted as pushed: a view of the engine's output buffer (what read() returns below
-        // may be a copy joining several, so it is not registered)
-        this.#early?.cutFrom(engine, part)
         parts.push(part)
       }
       engine.on('data', onData)
@@ -72,7 +65,6 @@ class EnginePool implements BlockCodec {
 
   #closeEngine(engine: Engine): void {
     engine.close()
-    this.#early?.producerDone(engine)
   }
 }
 
@@ -80,7 +72,7 @@ class EnginePool implements BlockCodec {
  * Independent zstd frames. Each records its content size (zstd knows it when a frame is one
  * ending write) and an XXH64 checksum, so stock `zstd -d` detects corruption too; both are cheap.
  */
-export function zstdFrames(blockSize: number, early?: EarlyFree): BlockCodec {
+export function zstdFrames(blockSize: number): BlockCodec {
   return new EnginePool(
     () =>
       zlib.createZstdCompress({
@@ -91,13 +83,12 @@ export function zstdFrames(blockSize: number, early?: EarlyFree): BlockCodec {
         flush: zlib.constants.ZSTD_e_end,
         chunkSize: room(blockSize)
       }) as unknown as Engine,
-    false,
-    early
+    false
   )
 }
 
 /** gzip members (header, deflate, CRC-32 and size trailer); members concatenate into gzip. */
-export function gzipMembers(blockSize: number, early?: EarlyFree): BlockCodec {
+export function gzipMembers(blockSize: number): BlockCodec {
   return new EnginePool(
     () =>
       zlib.createGzip({
@@ -105,8 +96,7 @@ export function gzipMembers(blockSize: number, early?: EarlyFree): BlockCodec {
         flush: zlib.constants.Z_FINISH,
         chunkSize: room(blockSize)
       }) as unknown as Engine,
-    true,
-    early
+    true
   )
 }
 

@@ -1,7 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import zlib from 'node:zlib'
-import type { EarlyFree } from '../util/early-free.js'
 import { zstdError } from './zstd-error.js'
 import { FRAME_END, ZstdFrameSplitter } from './zstd-frame-splitter.js'
 
@@ -10,11 +9,6 @@ export interface ZstdDecompressOptions {
   windowLogMax: number
   /** Output chunk size of the inner decompressor. */
   chunkSize: number
-  /**
-   * Told of each input chunk once decompressed (it must be the last holder's to free) and of
-   * each output piece handed on, cut from the decompressor's output buffer (see EarlyFree).
-   */
-  early?: EarlyFree
 }
 
 /**
@@ -50,10 +44,7 @@ export class ZstdDecompressStream extends Transform {
       // every frame is whole: let the decompressor hand out what it still holds, then end
       const inner = this.#inner
       inner.end()
-      finished(inner).then(() => {
-        this.#options.early?.producerDone(inner)
-        callback()
-      }, callback)
+      finished(inner).then(() => callback(), callback)
     }
   }
 
@@ -64,7 +55,6 @@ export class ZstdDecompressStream extends Transform {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // not producerDone: a destroyed decompressor's last job may still be writing its output
     this.#inner?.destroy()
     this.#inner = null
     callback(error)
@@ -76,8 +66,6 @@ export class ZstdDecompressStream extends Transform {
       // a frame's end needs nothing: its last bytes were a write of their own
       if (piece !== FRAME_END) await written(this.#inner ?? this.#open(), piece)
     }
-    // every piece was a view of it or a copy, and the decompressor has taken each in
-    this.#options.early?.done(chunk)
   }
 
   #open(): zlib.ZstdDecompress {
@@ -88,7 +76,6 @@ export class ZstdDecompressStream extends Transform {
     // An error between our writes (no promise listening) must still reach the reader.
     inner.on('error', (error) => this.destroy(error))
     inner.on('data', (data: Buffer) => {
-      this.#options.early?.cutFrom(inner, data)
       if (!this.push(data)) inner.pause()
     })
     this.#inner = inner

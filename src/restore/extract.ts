@@ -3,7 +3,6 @@ import path from 'node:path'
 import { TarReader } from '../tar/tar-reader.js'
 import { TreeWriter, type WriteLimits } from './tree-writer.js'
 import { WriteThread } from './write-thread.js'
-import type { EarlyFree } from '../util/early-free.js'
 
 export interface ExtractResult {
   /** Index lines (indexLine() + '\n' each) built from what was actually written, in archive order; INDEX_PATH excluded. */
@@ -27,8 +26,6 @@ export interface ExtractOptions {
    * work); one is started here otherwise. Stopped before this returns, either way.
    */
   thread?: WriteThread
-  /** Told of each input chunk once read: the reader and the writer copy what they keep. */
-  early?: EarlyFree
 }
 
 /** The writer trusts only what it created, so dest must start as a real, empty folder. */
@@ -87,7 +84,6 @@ export async function extractSnapshotTar(
       options.onProgress?.({ entries: writer.entries, bytes: writer.bytes })
     for await (const chunk of source as AsyncIterable<unknown>) {
       reader.push(asBuffer(chunk))
-      options.early?.done(chunk as Buffer)
       report()
       await thread.backpressure()
     }

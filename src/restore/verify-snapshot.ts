@@ -11,7 +11,6 @@ import { digestOfIndex } from '../format/index-format.js'
 import { readManifest, snapshotPathOf, type Manifest } from '../format/manifest.js'
 import type { Logger } from '../util/logger.js'
 import { BufferPool } from '../util/buffer-pool.js'
-import { EarlyFree } from '../util/early-free.js'
 import { ProgressReporter } from '../util/progress.js'
 import {
   assertCiphertextUnchanged,
@@ -162,8 +161,6 @@ async function decryptFrom(
   try {
     // read buffers go round: read into, decrypted from, given back by the decrypter
     const reads = new BufferPool(READ_SIZE, 8)
-    // decrypted and decompressed pieces are freed once taken in, not left to the GC
-    const early = new EarlyFree()
     await pipeline(
       Readable.from(readCiphertext(ct, reads), {
         objectMode: false,
@@ -172,17 +169,15 @@ async function decryptFrom(
       createDecryptStream(secret, {
         maxWorkFactor: DEFAULT_MAX_WORK_FACTOR,
         releaseInput: (chunk) => reads.release(chunk),
-        ahead,
-        early
+        ahead
       }),
-      createDecompressStream(manifest.compression, early),
+      createDecompressStream(manifest.compression),
       async (source: AsyncIterable<Buffer>) => {
         extracted = await extractSnapshotTar(source, dest, {
           onProgress: (p) => progress.update(p.entries, p.bytes),
           maxBytes: manifest.content.bytes,
           maxFiles: manifest.content.files,
-          thread,
-          early
+          thread
         })
       }
     )

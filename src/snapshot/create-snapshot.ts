@@ -2,17 +2,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { encryptHeaderLast } from '../age/encrypt.js'
+import { encryptStream } from '../age/encrypt.js'
 import type { Config } from '../config/config.js'
 import { NoGoError, type SnapshotEvidence } from '../outcome/step-result.js'
 import { fsyncDir, tempNameFor } from '../util/atomic-write.js'
-import { HeaderLastFile } from '../util/header-last-file.js'
+import { HashedFileWriter } from '../util/hashed-file-writer.js'
 import type { Logger } from '../util/logger.js'
 import { ProgressReporter } from '../util/progress.js'
 import { archiveStream, BATCH } from './archive-stream.js'
 import { createCompressStream, DEFAULT_BLOCKS } from '../compression/compress.js'
 import { BufferPool } from '../util/buffer-pool.js'
-import { EarlyFree } from '../util/early-free.js'
 import { IndexBuilder } from '../format/index-format.js'
 import { writeManifest, type Manifest } from '../format/manifest.js'
 import { lockSnapshotDir, removeStaleTemps, type SnapshotDirLock } from './snapshot-dir-lock.js'
@@ -86,11 +85,14 @@ export async function createSnapshot(
     const tempPath = tempNameFor(finalPath)
     registerPath(tempPath) // a partial snapshot is removed on a signal too
     const index = new IndexBuilder()
-    // compressed pieces and ciphertext are freed once encrypted and written, not left to the GC
-    const early = new EarlyFree()
-    // scrypt wraps the key while the payload streams; the file's header is filled in after
-    const age = encryptHeaderLast(Buffer.from(passphrase, 'utf8'), config.workFactor, early)
-    const output = new HeaderLastFile(tempPath, age.headerLength, age.header, early)
+    // header first, then the payload: scrypt wraps the key on the threadpool while the first
+    // chunks are compressed and encrypted, and the file is hashed as it is written
+    const age = encryptStream({
+      kind: 'passphrase',
+      passphrase: Buffer.from(passphrase, 'utf8'),
+      workFactor: config.workFactor
+    })
+    const output = new HashedFileWriter(tempPath)
     const progress = new ProgressReporter(logger, 'snapshot')
     // the batches cycle: read into, compressed from, given back once their block is encoded
     const batches = new BufferPool(BATCH, 16)
@@ -109,12 +111,11 @@ export async function createSnapshot(
           // a few batches of read-ahead keep reading and hashing busy while zstd works
           { objectMode: false, highWaterMark: 4 * 1024 * 1024 }
         ),
-        createCompressStream(
-          config.compression,
-          { ...DEFAULT_BLOCKS, release: (b) => batches.release(b) },
-          early
-        ),
-        age.payload,
+        createCompressStream(config.compression, {
+          ...DEFAULT_BLOCKS,
+          release: (b) => batches.release(b)
+        }),
+        age,
         output
       )
       warnings.push(...writers.warnings())

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
 import { Writable } from 'node:stream'
-import type { EarlyFree } from './early-free.js'
 
-const READ_BACK_SIZE = 1 << 20
 /**
  * Every this many bytes written, the file's data is flushed to disk in the background. Left to
  * the kernel, nothing of a 135 MiB snapshot reaches the disk before the closing fsync (its
@@ -13,27 +11,15 @@ const READ_BACK_SIZE = 1 << 20
 export const FLUSH_EVERY = 16 * 1024 * 1024
 
 /**
- * A new file whose first `headerLength` bytes are known only later (an age header waiting on
- * scrypt). What is written streams to disk at once, from offset `headerLength`; when the header
- * arrives it is written at offset 0, and the bytes already on disk are read back to hash them,
- * so the SHA-256 covers the file in order without holding its body in memory. Once caught up,
- * every later write is hashed on its way, as a plain hashing writer would.
- *
- * The file is created (`wx+`: never an existing one; mode 0o600) and synced before the stream
- * finishes; `size` and `digestHex()` describe it then. A header that fails destroys the stream
- * with its error.
+ * A new file written in order, each chunk hashed on its way to disk, so the SHA-256 covers the
+ * file as written without reading it back. Created with `wx` (never an existing file; mode
+ * 0o600) and synced before the stream finishes; `size` and `digestHex()` describe it then.
  */
-export class HeaderLastFile extends Writable {
+export class HashedFileWriter extends Writable {
   readonly #path: string
-  readonly #headerLength: number
   readonly #hash = createHash('sha256')
   #handle: FileHandle | undefined
-  #header: Buffer | undefined
-  /** Where the next write lands: the file's length so far, header space included. */
-  #position: number
-  /** True once the header and everything written before it arrived have been hashed. */
-  #caughtUp = false
-  readonly #headerReady: Promise<void>
+  #position = 0
   #digest: string | undefined
   /** The background flush in flight, if any, and where the next one is due. */
   #flushing: Promise<void> | undefined
@@ -41,42 +27,24 @@ export class HeaderLastFile extends Writable {
   /** A background flush that failed: the data may not be on disk, so the file is not good. */
   #flushError: Error | undefined
 
-  /** `early`: told of each chunk once it is written (and hashed, when caught up). */
-  constructor(
-    filePath: string,
-    headerLength: number,
-    header: Promise<Uint8Array>,
-    private readonly early?: EarlyFree
-  ) {
+  constructor(filePath: string) {
     super({ highWaterMark: 4 * 1024 * 1024 })
-    if (!Number.isInteger(headerLength) || headerLength < 0) {
-      throw new RangeError('headerLength must be a whole number of bytes')
-    }
     this.#path = filePath
-    this.#headerLength = headerLength
-    this.#position = headerLength
-    this.#headerReady = header.then((bytes) => {
-      this.#header = Buffer.from(bytes)
-    })
-    // a failed header fails the stream at once, not only when it finishes
-    this.#headerReady.catch((error: unknown) =>
-      this.destroy(error instanceof Error ? error : new Error(String(error)))
-    )
   }
 
-  /** Bytes in the file: header and body. */
+  /** Bytes written so far. */
   get size(): number {
     return this.#position
   }
 
   /** SHA-256 of the whole file, once the stream has finished. */
   digestHex(): string {
-    if (this.#digest === undefined) throw new Error('the file is not finished yet')
+    if (this.#digest === undefined) throw new Error(`${this.#path} is not finished yet`)
     return this.#digest
   }
 
   override _construct(callback: (error?: Error | null) => void): void {
-    open(this.#path, 'wx+', 0o600).then((handle) => {
+    open(this.#path, 'wx', 0o600).then((handle) => {
       this.#handle = handle
       callback()
     }, callback)
@@ -114,15 +82,10 @@ export class HeaderLastFile extends Writable {
   }
 
   async #append(chunks: Buffer[]): Promise<void> {
-    // Catching up first keeps the hash in file order: header, read-back body, then this write.
-    if (this.#header && !this.#caughtUp) await this.#catchUp()
-    const total = await writeAllAt(this.#open(), chunks, this.#position)
-    this.#position += total
-    for (const chunk of chunks) {
-      if (this.#caughtUp) this.#hash.update(chunk)
-      // on disk (and hashed, or to be hashed from the disk in #catchUp): no longer needed
-      this.early?.done(chunk)
-    }
+    // hashed while the write is on the threadpool: the two overlap
+    const written = writeAllAt(this.#open(), chunks, this.#position)
+    for (const chunk of chunks) this.#hash.update(chunk)
+    this.#position += await written
     this.#flushInBackground()
   }
 
@@ -146,8 +109,6 @@ export class HeaderLastFile extends Writable {
   }
 
   async #finish(): Promise<void> {
-    await this.#headerReady
-    if (!this.#caughtUp) await this.#catchUp()
     const handle = this.#open()
     await this.#flushing
     if (this.#flushError) throw this.#flushError
@@ -155,32 +116,6 @@ export class HeaderLastFile extends Writable {
     this.#handle = undefined
     await handle.close()
     this.#digest = this.#hash.digest('hex')
-  }
-
-  /** Writes the header at offset 0 and hashes it, then the body written so far, read back. */
-  async #catchUp(): Promise<void> {
-    const header = this.#header as Buffer
-    if (header.length !== this.#headerLength) {
-      throw new Error(
-        `the header for ${this.#path} is ${header.length} bytes, ${this.#headerLength} were reserved`
-      )
-    }
-    const handle = this.#open()
-    await writeAllAt(handle, [header], 0)
-    this.#hash.update(header)
-    const buffer = Buffer.allocUnsafe(Math.min(READ_BACK_SIZE, this.#position - header.length))
-    for (let at = header.length; at < this.#position;) {
-      const { bytesRead } = await handle.read(
-        buffer,
-        0,
-        Math.min(buffer.length, this.#position - at),
-        at
-      )
-      if (bytesRead === 0) throw new Error(`${this.#path} is shorter than what was written to it`)
-      this.#hash.update(buffer.subarray(0, bytesRead))
-      at += bytesRead
-    }
-    this.#caughtUp = true
   }
 
   #open(): FileHandle {
