@@ -1,3 +1,8 @@
+import { COMPRESSIONS, type Compression } from '../format/compression.js'
+
+// the compression kinds are the snapshot format's; the doors read them from here too
+export { COMPRESSIONS, type Compression }
+
 export const MODES = [
   'precutover',
   'migration-dry-run',
@@ -7,9 +12,6 @@ export const MODES = [
   'list'
 ] as const
 export type Mode = (typeof MODES)[number]
-
-export const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const
-export type Compression = (typeof COMPRESSIONS)[number]
 
 /** The validated configuration both doors (action and CLI) hand to the lane. Paths are absolute. */
 export interface Config {

@@ -4,7 +4,7 @@ import { COMPRESSIONS, MODES, type Config } from './config.js'
 import { InputError } from './input-error.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-names.js'
 import { artifactNameProblem } from './artifact-name.js'
-import { judgePaths } from '../paths/judge-paths.js'
+import { judgePaths } from './judge-paths.js'
 
 export { InputError }
 

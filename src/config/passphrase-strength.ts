@@ -1,6 +1,6 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core'
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common'
-import type { Door } from './passphrase.js'
+import type { Door } from './door.js'
 
 /**
  * Below 10^8 estimated guesses is weak (zxcvbn's own line between score 2 and 3): at scrypt work

@@ -1,8 +1,6 @@
 import { modeCreatesSnapshot, modeNeedsPassphrase, type Config, type Mode } from './config.js'
+import type { Door } from './door.js'
 import { InputError } from './input-error.js'
-
-/** Which door a secret came through: each speaks its own user's language in messages. */
-export type Door = 'action' | 'cli'
 
 /**
  * The one whitespace rule for secrets, in every door: leading and trailing whitespace is removed,

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import { z } from 'zod'
 import { modeNeedsPassphrase, type Config } from './config.js'
 import { InputError } from './inputs.js'
-import type { Door } from './passphrase.js'
+import type { Door } from './door.js'
 
 export type Visibility = 'public' | 'private' | 'unknown'
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { COMPRESSIONS } from '../config/config.js'
+import { COMPRESSIONS } from './compression.js'
 import { NoGoError } from '../outcome/step-result.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import { SNAPSHOT_NAME } from './snapshot-name.js'

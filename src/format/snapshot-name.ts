@@ -1,4 +1,4 @@
-import type { Compression } from '../config/config.js'
+import type { Compression } from './compression.js'
 
 export const EXTENSIONS: Record<Compression, string> = {
   zstd: '.tar.zst.age',

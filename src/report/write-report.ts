@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { realPath } from '../paths/real-path.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
-import { replaceProblem } from './earlier-report.js'
+import { replaceProblem } from '../format/earlier-report.js'
 import { renderJson } from './render-json.js'
 import { renderMarkdown } from './render-markdown.js'
 import type { ReadinessReport } from './report-model.js'

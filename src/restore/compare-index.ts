@@ -1,5 +1,5 @@
 import { parseIndexLine, type IndexEntry } from '../format/index-format.js'
-import { showPath } from './entry-path.js'
+import { showPath } from '../tar/entry-path.js'
 
 const MAX_NAMED = 10
 

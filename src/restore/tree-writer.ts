@@ -1,6 +1,6 @@
 import { createHash, hash, type Hash } from 'node:crypto'
 import { INDEX_PATH, indexLine } from '../format/index-format.js'
-import { showPath } from './entry-path.js'
+import { showPath } from '../tar/entry-path.js'
 import { findLinkEscape, MAX_STEPS } from './link-escape.js'
 import { TextLog } from '../util/text-log.js'
 import type { TarEntry, TarSink } from '../tar/tar-reader.js'

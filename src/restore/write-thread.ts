@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import type { Worker } from 'node:worker_threads'
-import { showPath } from './entry-path.js'
+import { showPath } from '../tar/entry-path.js'
 
 /**
  * Operation codes, each followed in the op list by its arguments (byte ranges are in the batch's

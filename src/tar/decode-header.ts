@@ -1,5 +1,5 @@
 import { Header } from 'tar/header'
-import { showPath } from '../restore/entry-path.js'
+import { showPath } from './entry-path.js'
 
 export const BLOCK = 512
 

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import { checkEntryPath, checkLinkTarget, showPath } from '../restore/entry-path.js'
+import { checkEntryPath, checkLinkTarget, showPath } from './entry-path.js'
 import { MAX_ENTRY_SIZE, parsePaxRecords, type PaxFields } from './pax-records.js'
 import { BLOCK, decodeHeader, type RawHeader } from './decode-header.js'
 

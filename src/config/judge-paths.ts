@@ -1,13 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Mode } from '../config/config.js'
-import { InputError } from '../config/input-error.js'
-import type { InputName } from '../config/input-names.js'
-import { replaceProblem } from '../report/earlier-report.js'
+import type { Mode } from './config.js'
+import { InputError } from './input-error.js'
+import type { InputName } from './input-names.js'
+import { replaceProblem } from '../format/earlier-report.js'
 import { INDEX_PATH } from '../format/index-format.js'
-import { isGitWorkTree } from './git-work-tree.js'
-import { isTrackedButAbsent } from './tracked-file.js'
-import { inGitFolder, isInside, realFolderOf, realPath } from './real-path.js'
+import { isGitWorkTree } from '../paths/git-work-tree.js'
+import { isTrackedButAbsent } from '../paths/tracked-file.js'
+import { inGitFolder, isInside, realFolderOf, realPath } from '../paths/real-path.js'
 
 /** The user's path strings, as validated text. */
 export interface GivenPaths {
