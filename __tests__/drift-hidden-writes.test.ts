@@ -90,3 +90,38 @@ describe('a tracked folder swapped for a symlink to a copy of itself', () => {
     expect(results.map((r) => r.status)).toEqual(['passed', 'passed', 'passed'])
   })
 })
+
+describe('a repo inside a work tree where git tracks none of its files', () => {
+  // how the repo's files escape git: never added, ignored by the top's .gitignore, by
+  // .git/info/exclude, or by a .gitignore of the repo itself; at depth 1 and 3
+  const hides = ['untracked', 'gitignore', 'exclude', 'own-ignore'] as const
+  const cases = hides.flatMap((hide) => ['inner', 'a/b/inner'].map((sub) => ({ hide, sub })))
+
+  it.each(cases)('is NO-GO (C) before any command runs: $hide at $sub', async ({ hide, sub }) => {
+    const top = await byteRepo([Buffer.from('top.txt')])
+    const repo = path.join(top, sub)
+    fs.mkdirSync(path.join(repo, 'state'), { recursive: true })
+    fs.writeFileSync(path.join(repo, 'state/graph.json'), '{}\n')
+    if (hide === 'gitignore') fs.appendFileSync(path.join(top, '.gitignore'), `${sub}/\n`)
+    if (hide === 'exclude') fs.appendFileSync(path.join(top, '.git/info/exclude'), `/${sub}\n`)
+    if (hide === 'own-ignore') fs.writeFileSync(path.join(repo, '.gitignore'), '*\n')
+    const marker = path.join(await tempFolder('cg-drift-ran-'), 'ran')
+    const write = `sh -c 'touch "$0"; echo changed > state/graph.json' ${marker}`
+    const results = await runMigrationDryRun(
+      options(repo, await tempFolder(), { exportCommand: write })
+    )
+    expect(results.map((r) => r.status)).toEqual(['failed', 'skipped', 'skipped'])
+    expect(results[0]?.decisionPoint).toBe('C')
+    expect(results[0]?.detail).toMatch(/^git tracks no file under .*decision point C/)
+    expect(fs.existsSync(marker)).toBe(false)
+    expect(fs.readFileSync(path.join(repo, 'state/graph.json'), 'utf8')).toBe('{}\n')
+  })
+
+  it('runs as before once one file under it is tracked', async () => {
+    const top = await byteRepo([Buffer.from('inner/state/graph.json')])
+    const results = await runMigrationDryRun(
+      options(path.join(top, 'inner'), await tempFolder(), {})
+    )
+    expect(results.map((r) => r.status)).toEqual(['passed', 'passed', 'passed'])
+  })
+})
