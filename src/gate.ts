@@ -153,11 +153,13 @@ export async function runGate(
     warnings,
     manifestPath: config.mode === 'migration-dry-run' ? undefined : manifestPath
   })
+  let recorded = false
   const record = async (): Promise<boolean> => {
     try {
       await writeReportFiles(report, config.reportPath, config.reportJsonPath)
-      return true
+      return (recorded = true)
     } catch (error) {
+      recorded = false
       report.decision = 'NO-GO'
       report.reason = `the readiness report could not be written to ${config.reportPath}: ${(error as Error).message}; the evidence is not recorded`
       return false
@@ -226,5 +228,8 @@ export async function runGate(
     }
     await record()
   }
-  return { report, markdown: renderMarkdown(report), outputs: outputsOf(report, config) }
+  const outputs = outputsOf(report, config)
+  // a report that could not be written (or rewritten) is not pointed at as if it were there
+  if (!recorded) outputs['report-path'] = outputs['report-json-path'] = ''
+  return { report, markdown: renderMarkdown(report), outputs }
 }
