@@ -1,5 +1,5 @@
 import { END, header, pax, padded, paxRecord, rawPax } from '../__fixtures__/tar-hostile.js'
-import { checkEntryPath, checkLinkTarget, showPath } from '../src/restore/entry-path.js'
+import { checkEntryPath, checkLinkTarget, showPath } from '../src/tar/entry-path.js'
 import { findLinkEscape } from '../src/restore/link-escape.js'
 import { parsePaxRecords } from '../src/tar/pax-records.js'
 import { TarReader, type TarEntry, type TarSink } from '../src/tar/tar-reader.js'

@@ -1,5 +1,5 @@
 import { a as group, w as warning, i as info, b as getInput, s as setSecret, c as saveState, d as setOutput, e as summary, f as setFailed } from './core.js';
-import { n as normalizeSecret, a as INPUT_NAMES, p as parseInputs, r as resolvePassphrase, b as requirePassphrase, c as refuseWeakPassphrase, d as runGate, e as renderTerminal } from './render-terminal.js';
+import { n as normalizeSecret, a as INPUT_NAMES, p as parseInputs, r as resolvePassphrase, c as requirePassphrase, d as refuseWeakPassphrase, e as runGate, f as renderTerminal } from './render-terminal.js';
 import { r as runMarker } from './process-start.js';
 import 'os';
 import 'crypto';
@@ -33,13 +33,13 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import './package-cleanup.js';
 import 'node:fs';
 import 'node:path';
+import 'node:os';
+import './package-folder.js';
 import 'node:stream/promises';
 import 'node:crypto';
 import 'node:fs/promises';
-import 'node:os';
 
 /** The lane's logger on a runner: plain lines, warning annotations and collapsible groups. */
 const coreLogger = {

@@ -1,5 +1,5 @@
 import { g as getState, w as warning, i as info } from './core.js';
-import { c as cleanupLeftoverPackages, a as cleanupLeftoverRestoreTests } from './package-cleanup.js';
+import { c as cleanupLeftoverPackages, a as cleanupLeftoverRestoreTests } from './package-folder.js';
 import { s as stopMarked, d as describeEscaped } from './process-start.js';
 import 'os';
 import 'crypto';

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { M as MODES, m as modeNeedsPassphrase, b as modeCreatesSnapshot } from './package-cleanup.js';
-import { I as InputError, a as INPUT_NAMES, n as normalizeSecret, T as TOOL, p as parseInputs, r as resolvePassphrase, b as requirePassphrase, c as refuseWeakPassphrase, d as runGate, e as renderTerminal, f as passphraseFromFileContent } from './render-terminal.js';
+import { I as InputError, M as MODES, a as INPUT_NAMES, n as normalizeSecret, T as TOOL, p as parseInputs, r as resolvePassphrase, m as modeNeedsPassphrase, b as modeCreatesSnapshot, c as requirePassphrase, d as refuseWeakPassphrase, e as runGate, f as renderTerminal, g as passphraseFromFileContent } from './render-terminal.js';
 import { StringDecoder } from 'node:string_decoder';
 import 'node:path';
 import './process-start.js';
 import 'node:crypto';
+import './package-folder.js';
 import 'node:stream';
 import 'node:stream/promises';
 import 'node:fs/promises';

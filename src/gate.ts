@@ -169,11 +169,13 @@ export async function runGate(
     Object.assign(facts, fact)
     applyDecision(report, decide(facts))
   }
+  let recorded = false
   const record = async (): Promise<boolean> => {
     try {
       await writeReportFiles(report, config.reportPath, config.reportJsonPath)
-      return true
+      return (recorded = true)
     } catch (error) {
+      recorded = false
       settle({
         unrecorded: `the readiness report could not be written to ${config.reportPath}: ${(error as Error).message}; the evidence is not recorded`
       })
@@ -242,5 +244,8 @@ export async function runGate(
     }
     await record()
   }
-  return { report, markdown: renderMarkdown(report), outputs: outputsOf(report, config) }
+  const outputs = outputsOf(report, config)
+  // a report that could not be written (or rewritten) is not pointed at as if it were there
+  if (!recorded) outputs['report-path'] = outputs['report-json-path'] = ''
+  return { report, markdown: renderMarkdown(report), outputs }
 }

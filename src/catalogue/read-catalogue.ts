@@ -40,6 +40,8 @@ type ManifestRead = { manifest: Manifest } | { problem: string }
 function readSchemaManifest(file: string): ManifestRead {
   let value: unknown
   try {
+    // a link under a manifest's name would vouch for a snapshot with words kept elsewhere
+    if (!fs.lstatSync(file).isFile()) return { problem: 'manifest is not a regular file' }
     value = JSON.parse(fs.readFileSync(file, 'utf8'))
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code

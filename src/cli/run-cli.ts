@@ -81,7 +81,11 @@ export async function runCli(io: CliIO): Promise<number> {
   io.stdout.write(renderTerminal(report, { color: io.stdoutIsTTY && !io.env.NO_COLOR }))
   // list prints the catalogue and writes no report file
   if (config.mode !== 'list')
-    io.stderr.write(`report: ${config.reportPath} (and ${config.reportJsonPath})\n`)
+    io.stderr.write(
+      gate.outputs['report-path']
+        ? `report: ${config.reportPath} (and ${config.reportJsonPath})\n`
+        : `report: not written (see the NO-GO reason above)\n`
+    )
   return report.decision === 'GO' ? EXIT.GO : EXIT.NO_GO
 }
 

@@ -10,7 +10,15 @@ import { InputError } from './input-error.js'
  * The result '' means "not given".
  */
 export function normalizeSecret(value: string | undefined): string {
-  return (value ?? '').trim()
+  const secret = (value ?? '').trim()
+  // Node decodes env, files and input as UTF-8 with U+FFFD for bad bytes: distinct secrets
+  // (`\xff` and `\xfe`) would become one, and not the bytes stock age reads
+  if (secret.includes('\uFFFD')) {
+    throw new InputError(
+      'passphrase is not valid UTF-8 (a byte decodes to U+FFFD), so two different secrets would open the same snapshot: use a UTF-8 passphrase'
+    )
+  }
+  return secret
 }
 
 /**

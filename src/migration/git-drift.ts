@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
-import path from 'node:path'
 import { git as runGit } from '../util/git-output.js'
 
 /**
@@ -29,9 +28,17 @@ export interface Drift {
   created: string[]
 }
 
-/** git through the one hardened door; here a failure is an error, as drift cannot be judged. */
+/**
+ * git through the one hardened door; here a failure is an error, as drift cannot be judged. Names
+ * come back as latin1, one char per byte: a UTF-8 decode would turn `dup\xff` into `dup\uFFFD`,
+ * another (or no) file, so a write to it would go unseen.
+ */
 async function git(repo: string, args: string[]): Promise<string> {
-  const result = await runGit(repo, args, { timeoutMs: 120_000, maxBuffer: 1024 * 1024 * 1024 })
+  const result = await runGit(repo, args, {
+    timeoutMs: 120_000,
+    maxBuffer: 1024 * 1024 * 1024,
+    encoding: 'latin1'
+  })
   if (!result.ok) throw new Error(`git ${args[0]} in ${repo} failed: ${result.error}`)
   return result.out
 }
@@ -43,7 +50,7 @@ const BUFFER = Buffer.alloc(1 << 20)
  * 1 MiB reads (synchronous: nothing else runs while the repository is judged, and it is ~4x
  * faster than the threadpool for many small files here).
  */
-export function contentHash(file: string): string {
+export function contentHash(file: string | Buffer): string {
   let info: fs.Stats
   try {
     info = fs.lstatSync(file)
@@ -72,6 +79,47 @@ function splitZ(out: string): string[] {
   return out.split('\0').filter(Boolean)
 }
 
+/** The bytes of a latin1 name from git, as a path fs reads exactly. */
+const onDisk = (repo: string, name: string): Buffer =>
+  Buffer.concat([Buffer.from(`${repo}/`), Buffer.from(name, 'latin1')])
+
+/** A latin1 name from git as the report shows it (UTF-8, invalid bytes as U+FFFD). */
+const shown = (name: string): string => Buffer.from(name, 'latin1').toString('utf8')
+
+/**
+ * The first folder between repo and file that is a symlink, with its target, or undefined: a
+ * tracked folder swapped for a link to a copy keeps every hash but is drift to git.
+ */
+function linkedParent(repo: string, name: string, seen: Map<string, string>): string | undefined {
+  let at = name.lastIndexOf('/')
+  const parents: string[] = []
+  while (at > 0) {
+    parents.unshift(name.slice(0, at))
+    at = name.lastIndexOf('/', at - 1)
+  }
+  for (const parent of parents) {
+    let verdict = seen.get(parent)
+    if (verdict === undefined) {
+      const folder = onDisk(repo, parent)
+      try {
+        verdict = fs.lstatSync(folder).isSymbolicLink()
+          ? `link:${shown(parent)}->${fs.readlinkSync(folder).toString()}`
+          : ''
+      } catch {
+        verdict = ''
+      }
+      seen.set(parent, verdict)
+    }
+    if (verdict) return verdict
+  }
+  return undefined
+}
+
+/** What is at a tracked name now: its content, or the symlinked folder it is reached through. */
+function trackedContent(repo: string, name: string, seen: Map<string, string>): string {
+  return linkedParent(repo, name, seen) ?? contentHash(onDisk(repo, name))
+}
+
 /**
  * Reads the git state of repo; throws if repo is not in a git work tree (or git fails). Only
  * `rev-parse` and `ls-files`: no command that refreshes the index or runs a filter.
@@ -92,7 +140,8 @@ export async function readGitState(repo: string): Promise<GitState> {
     index.set(file, index.has(file) ? `${index.get(file)}\n${entry}` : entry)
   }
   const content = new Map<string, string>()
-  for (const file of index.keys()) content.set(file, contentHash(path.join(repo, file)))
+  const seen = new Map<string, string>()
+  for (const file of index.keys()) content.set(file, trackedContent(repo, file, seen))
   const others = await git(repo, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.'])
   return {
     head: head || null,
@@ -111,11 +160,12 @@ export async function compareGitStates(
   after: GitState
 ): Promise<Drift> {
   const changed = new Set<string>()
+  const seen = new Map<string, string>()
   for (const file of new Set([...before.index.keys(), ...after.index.keys()])) {
     if (before.index.get(file) !== after.index.get(file)) changed.add(file)
     // a file that is no longer in the index is judged on disk too: deleting it is drift as well
     const was = before.content.get(file) ?? 'untracked'
-    const now = after.content.get(file) ?? contentHash(path.join(repo, file))
+    const now = after.content.get(file) ?? trackedContent(repo, file, seen)
     if (before.index.has(file) && was !== now) changed.add(file)
   }
   let headMoved: Drift['headMoved']
@@ -139,7 +189,11 @@ export async function compareGitStates(
     }
   }
   const created = [...after.untracked].filter((file) => !before.untracked.has(file)).sort()
-  return { changed: [...changed].sort(), headMoved, created }
+  return {
+    changed: [...changed].sort().map(shown),
+    headMoved,
+    created: created.map(shown)
+  }
 }
 
 /** `a, b, c and 4 more` for a one-line detail. */

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { describeEscaped } from '../runtime/escaped-processes.js'
 import type { Logger } from '../util/logger.js'
 import { childEnv } from './child-env.js'
@@ -182,6 +183,17 @@ async function checkDrift(
 }
 
 /**
+ * Why a repo inside a work tree still cannot prove a dry-run dry, or undefined: when git tracks
+ * nothing under it but it holds files (untracked or ignored), drift is judged on no file at all.
+ */
+function untrackedRepo(repo: string, before: GitState): string | undefined {
+  if (before.index.size > 0) return undefined
+  const held = fs.readdirSync(repo).filter((name) => name !== '.git')
+  if (held.length === 0) return undefined
+  return `git tracks no file under ${repo} (it holds ${nameFew(held.sort(), 3)}, untracked or ignored), so nothing can prove the migration dry-run left it unchanged (runbook decision point C): commit the repository's files, or use mode snapshot`
+}
+
+/**
  * Runs export → check → import; returns one StepResult per command (later ones 'skipped' after
  * the first failure). Never throws for a NO-GO: failures are results.
  */
@@ -213,6 +225,12 @@ export async function runMigrationDryRun(options: MigrationOptions): Promise<Ste
       before = await readGitState(options.repo)
     } catch (error) {
       driftWarning = `${options.repo} is not a git work tree (or git is missing), so changes the dry-run made to it could not be checked: ${lastLine((error as Error).message)}`
+    }
+    const unproven = before && untrackedRepo(options.repo, before)
+    if (unproven) {
+      results.push({ ...result('migration-export', 'failed', unproven), decisionPoint: 'C' })
+      notRun()
+      return results
     }
     for (const [name, key] of STEPS) {
       const step = await runStep(name, options.commands[key], packageDir, options)

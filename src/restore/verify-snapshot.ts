@@ -21,6 +21,7 @@ import {
   type Ciphertext
 } from './ciphertext-check.js'
 import { compareIndexes } from './compare-index.js'
+import { includeRootsProblem } from './include-roots.js'
 import { createDecompressStream } from '../compression/decompress.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
 import { WriteThread } from './write-thread.js'
@@ -95,6 +96,8 @@ export async function verifyIntoFolder(
       `archive index digest ${digest} differs from the manifest's content.digest ${manifest.content.digest}: the manifest does not describe this snapshot`
     )
   }
+  const roots = includeRootsProblem(result.archivedIndex, manifest.includes)
+  if (roots) throw new NoGoError(roots)
   if (result.files !== manifest.content.files || result.bytes !== manifest.content.bytes) {
     throw new NoGoError(
       `snapshot holds ${result.files} files / ${result.bytes} bytes but the manifest says ${manifest.content.files} / ${manifest.content.bytes}`

@@ -13,6 +13,8 @@ export interface GitOptions {
   timeoutMs?: number
   /** Largest stdout kept (default 1 MiB); past it `ok` is false and `out` the first part. */
   maxBuffer?: number
+  /** How stdout is decoded; `latin1` keeps every byte of a non-UTF-8 file name (default utf8). */
+  encoding?: 'utf8' | 'latin1'
 }
 
 /**
@@ -75,7 +77,7 @@ export function git(dir: string, args: string[], options: GitOptions = {}): Prom
       'git',
       [...GIT_HARDENING, '-C', dir, ...args],
       {
-        encoding: 'utf8',
+        encoding: options.encoding ?? 'utf8',
         timeout: options.timeoutMs ?? 5000,
         maxBuffer: options.maxBuffer ?? 1024 * 1024,
         windowsHide: true,
