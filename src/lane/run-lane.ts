@@ -51,6 +51,7 @@ export async function runLane(
     if (name === 'migration-export') {
       const results = await runMigrationDryRun({
         repo: config.repo,
+        includes: config.includes,
         tempDir: config.tempDir,
         commands: config.migration,
         timeoutSeconds: config.migration.timeoutSeconds,

@@ -1,5 +1,10 @@
 import fs from 'node:fs'
 import { describeEscaped } from '../runtime/escaped-processes.js'
+import {
+  changedEntries,
+  fingerprintIncludes,
+  type IncludeFingerprint
+} from './include-fingerprint.js'
 import type { Logger } from '../util/logger.js'
 import { childEnv } from './child-env.js'
 import { compareGitStates, nameFew, readGitState, type GitState } from './git-drift.js'
@@ -21,6 +26,8 @@ export interface MigrationOptions {
   env?: NodeJS.ProcessEnv
   /** After a timeout, how long SIGTERM gets before SIGKILL (ms); 5000 by default. */
   killGraceMs?: number
+  /** The include roots (relative to repo) the snapshot will read: a dry-run must not touch them. */
+  includes?: readonly string[]
 }
 
 type MigrationStep = 'migration-export' | 'migration-check' | 'migration-import'
@@ -183,6 +190,23 @@ async function checkDrift(
 }
 
 /**
+ * The includes after the dry-run against before: the snapshot that follows would archive whatever
+ * the dry-run left there, so any change, tracked or not, is decision point C.
+ */
+function checkIncludes(
+  options: MigrationOptions,
+  before: IncludeFingerprint,
+  last: StepResult
+): void {
+  const changed = changedEntries(before, fingerprintIncludes(options.repo, options.includes ?? []))
+  if (changed.length === 0) return
+  const drifted = `the dry-run changed ${changed.length} entr${changed.length === 1 ? 'y' : 'ies'} of the includes: ${nameFew(changed)} — a dry-run must write nothing, and the snapshot would archive its writes (runbook decision point C)`
+  last.detail = last.status === 'failed' ? `${last.detail}; and ${drifted}` : drifted
+  last.status = 'failed'
+  last.decisionPoint = 'C'
+}
+
+/**
  * Why a repo inside a work tree still cannot prove a dry-run dry, or undefined: when git tracks
  * nothing under it but it holds files (untracked or ignored), drift is judged on no file at all.
  */
@@ -232,6 +256,7 @@ export async function runMigrationDryRun(options: MigrationOptions): Promise<Ste
       notRun()
       return results
     }
+    const includesBefore = fingerprintIncludes(options.repo, options.includes ?? [])
     for (const [name, key] of STEPS) {
       const step = await runStep(name, options.commands[key], packageDir, options)
       results.push(step)
@@ -241,6 +266,7 @@ export async function runMigrationDryRun(options: MigrationOptions): Promise<Ste
       }
     }
     const last = results.at(-1) as StepResult
+    checkIncludes(options, includesBefore, last)
     if (before) await checkDrift(options, before, last)
     else if (driftWarning) last.warnings.push(driftWarning)
     notRun()
