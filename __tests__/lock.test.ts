@@ -6,7 +6,12 @@ import path from 'node:path'
 import { NoGoError } from '../src/outcome/step-result.js'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
 import { MemoryLogger } from '../src/util/logger.js'
-import { LOCK_NAME, lockSnapshotDir, removeStaleTemps } from '../src/snapshot/snapshot-dir-lock.js'
+import {
+  LOCK_NAME,
+  lockSnapshotDir,
+  removeDeadLock,
+  removeStaleTemps
+} from '../src/snapshot/snapshot-dir-lock.js'
 import { bootPrefix, identityOf, selfIdentity } from '../src/util/process-identity.js'
 
 const dirs: string[] = []
@@ -280,5 +285,39 @@ describe('stale temp files', () => {
     for (const file of [...kept, ...gone]) fs.writeFileSync(path.join(dir, file), 'x')
     expect(removeStaleTemps(dir).sort()).toEqual([...gone].sort())
     expect(fs.readdirSync(dir).sort()).toEqual([...kept].sort())
+  })
+})
+
+describe('the post step after a killed run', () => {
+  const post = (snapshotDir: string) =>
+    spawnSync(process.execPath, [path.resolve('dist/post.js')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, 'STATE_snapshot-dir': snapshotDir }
+    })
+
+  it.each([
+    ['an exited holder', () => lockText(exitedIdentity()), false],
+    ['a holder of another boot', () => lockText({ ...selfIdentity(), bootId: 'old-boot' }), false],
+    ['a live holder', () => lockText(selfIdentity()), true],
+    [
+      'a holder on another host',
+      () => lockText({ ...selfIdentity(), host: 'elsewhere.invalid' }),
+      true
+    ],
+    ['an unparsable lock', () => 'garbage\n', true]
+  ])('with %s: kept unless its holder is proven dead (%#)', (_who, text, kept) => {
+    const dir = freshDir()
+    fs.writeFileSync(path.join(dir, LOCK_NAME), text())
+    expect(removeDeadLock(dir)).toBe(!kept)
+    expect(fs.existsSync(path.join(dir, LOCK_NAME))).toBe(kept)
+  })
+
+  it('the bundled post step removes a dead run lock, and says so', () => {
+    const dir = freshDir()
+    fs.writeFileSync(path.join(dir, LOCK_NAME), lockText(exitedIdentity()))
+    const run = post(dir)
+    expect(run.status).toBe(0)
+    expect(run.stdout).toMatch(/removed the lock a killed run left/)
+    expect(fs.existsSync(path.join(dir, LOCK_NAME))).toBe(false)
   })
 })

@@ -340,3 +340,19 @@ describe('bad inputs refused before anything is written (issue item 8)', () => {
     expect(run.stderr).not.toMatch(/not a git work tree/)
   })
 })
+
+describe('restore-target never overlaps the encrypted snapshots', () => {
+  it.each([
+    ['inside snapshot-dir', 'backup/snapshots/restored'],
+    ['snapshot-dir itself', 'backup/snapshots'],
+    ['a parent of snapshot-dir', 'backup'],
+    ['inside it through a link', 'snaplink/restored']
+  ])('%s is refused at input, nothing written', (_what, target) => {
+    const repo = tempDir('cg-rt-overlap-')
+    fs.mkdirSync(path.join(repo, 'backup/snapshots'), { recursive: true })
+    fs.symlinkSync('backup/snapshots', path.join(repo, 'snaplink'))
+    expect(() => parseInputs({ mode: 'restore', 'restore-target': target }, { cwd: repo })).toThrow(
+      /^input restore-target: .* overlaps snapshot-dir .*isolated folder/
+    )
+  })
+})

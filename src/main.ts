@@ -22,6 +22,7 @@ export async function run(secrets: Record<string, string> = {}): Promise<void> {
     requirePassphrase(config.mode, passphrase, config.passphraseEnv)
     await refuseWeakPassphrase(config, passphrase, 'action')
     core.saveState('temp-dir', config.tempDir)
+    core.saveState('snapshot-dir', config.snapshotDir)
     // the post step stops what a migration left running if this process is killed
     core.saveState('run-marker', runMarker())
 

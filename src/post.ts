@@ -2,11 +2,13 @@ import * as core from '@actions/core'
 import { cleanupLeftoverPackages } from './migration/package-folder.js'
 import { cleanupLeftoverRestoreTests } from './restore/restore-test.js'
 import { describeEscaped, stopMarked } from './runtime/escaped-processes.js'
+import { removeDeadLock } from './snapshot/snapshot-dir-lock.js'
 
 /**
  * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled
  * or the main step killed mid-lane — processes the migration left running are stopped, and
- * migration packages and restore-test folders of dead runs are removed from RUNNER_TEMP.
+ * migration packages and restore-test folders of dead runs are removed from RUNNER_TEMP, and a
+ * snapshot-dir lock whose holder is proven gone is removed.
  */
 try {
   const marker = core.getState('run-marker')
@@ -18,6 +20,10 @@ try {
   if (tempDir !== '') {
     const removed = [...cleanupLeftoverPackages(tempDir), ...cleanupLeftoverRestoreTests(tempDir)]
     for (const dir of removed) core.info(`post-run hygiene: removed ${dir}`)
+  }
+  const snapshotDir = core.getState('snapshot-dir')
+  if (snapshotDir !== '' && removeDeadLock(snapshotDir)) {
+    core.info(`post-run hygiene: removed the lock a killed run left in ${snapshotDir}`)
   }
 } catch (error) {
   core.warning(`post-run hygiene failed: ${(error as Error).message}`)

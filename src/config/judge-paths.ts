@@ -223,6 +223,16 @@ export function judgePaths(given: GivenPaths, cwd: string): JudgedPaths {
       )
     }
   }
+  // restored plaintext beside the encrypted snapshots would undo what the encryption is for
+  if (
+    restoreTarget !== '' &&
+    (isInside(restoreTarget, snapshotDir) || isInside(snapshotDir, restoreTarget))
+  ) {
+    fail(
+      'restore-target',
+      `${given.restoreTarget} overlaps snapshot-dir ${given.snapshotDir}; restore into an isolated folder away from the encrypted snapshots`
+    )
+  }
   if (
     (given.mode === 'precutover' || given.mode === 'snapshot') &&
     path.dirname(manifestPath) !== snapshotDir

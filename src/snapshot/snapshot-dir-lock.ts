@@ -139,6 +139,20 @@ export function lockSnapshotDir(dir: string): SnapshotDirLock {
   }
 }
 
+/**
+ * For the post step after a killed run: removes the snapshot-dir lock when its holder is proven
+ * gone (never on a guess, never a live run's). Returns whether it removed one.
+ */
+export function removeDeadLock(dir: string): boolean {
+  const lockPath = path.join(dir, LOCK_NAME)
+  const found = readLock(lockPath)
+  if (!found) return false
+  const holder = holderOf(found.text)
+  if (!holder || liveness(holder) !== 'dead') return false
+  takeOver(lockPath, found.stat, found.text)
+  return !fs.existsSync(lockPath)
+}
+
 function heldLock(lockPath: string, mine: fs.Stats, text: string): SnapshotDirLock {
   const stillOurs = (): boolean => {
     const now = readLock(lockPath)
