@@ -22,6 +22,7 @@ import { LiveWriterWatch } from './live-writers.js'
 import { registerPath, unregisterPath } from '../runtime/cleanup-on-exit.js'
 import { walkIncludes } from './walk.js'
 import { TOOL } from '../version.js'
+import { encryptionKeyOf, encryptionRecordOf, type KeySource } from './snapshot-keys.js'
 
 export interface SnapshotOutcome {
   evidence: SnapshotEvidence
@@ -43,12 +44,12 @@ type SnapshotConfig = Pick<
 >
 
 /**
- * Runbook step 2: tar → compress → age (scrypt) → temp file, hashed as it is written; renamed into
+ * Runbook step 2: tar → compress → age (scrypt, or the recipients) → temp file, hashed as it is written; renamed into
  * place, then the manifest written last. A run that dies leaves the previous pair whole.
  */
 export async function createSnapshot(
   config: SnapshotConfig,
-  passphrase: string,
+  keys: KeySource,
   logger: Logger,
   now: () => Date = () => new Date(),
   options: SnapshotOptions = {}
@@ -89,7 +90,8 @@ export async function createSnapshot(
     // compressed pieces and ciphertext are freed once encrypted and written, not left to the GC
     const early = new EarlyFree()
     // scrypt wraps the key while the payload streams; the file's header is filled in after
-    const age = encryptHeaderLast(Buffer.from(passphrase, 'utf8'), config.workFactor, early)
+    const key = encryptionKeyOf(keys, config.workFactor)
+    const age = encryptHeaderLast(key, early)
     const output = new HeaderLastFile(tempPath, age.headerLength, age.header, early)
     const progress = new ProgressReporter(logger, 'snapshot')
     // the batches cycle: read into, compressed from, given back once their block is encoded
@@ -141,7 +143,7 @@ export async function createSnapshot(
         sha256
       },
       compression: config.compression,
-      encryption: { format: 'age-v1', recipient: 'scrypt', workFactor: config.workFactor },
+      encryption: encryptionRecordOf(key),
       includes: [...config.includes],
       content: { files: index.files, bytes: index.bytes, digest: index.digest() },
       tool: TOOL
