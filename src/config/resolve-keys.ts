@@ -79,7 +79,7 @@ export function resolveKeys(config: Config, given: GivenSecrets, door: Door): Sn
   }
   if (modeOpensSnapshot(config.mode) && given.passphrase === '' && identities.length === 0) {
     throw new InputError(
-      `${passphraseInput}mode ${config.mode} needs the snapshot's passphrase (${from.passphrase}) or, for a snapshot made to recipients, an identity (${from.identity}); neither is set`
+      `${passphraseInput}mode ${config.mode} needs a passphrase: use ${from.passphrase}; or, for a snapshot made to recipients, an identity: use ${from.identity}`
     )
   }
   return keys
