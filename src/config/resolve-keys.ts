@@ -54,7 +54,12 @@ export function parseIdentityText(text: string, door: Door): Identity[] {
  */
 export function resolveKeys(config: Config, given: GivenSecrets, door: Door): SnapshotKeys {
   const from = sources(config, door)
-  const identities = given.identity === '' ? [] : parseIdentityText(given.identity, door)
+  // parsed only where it can open something: a stray variable must not break a passphrase run
+  const usesIdentity =
+    modeOpensSnapshot(config.mode) &&
+    (!modeCreatesSnapshot(config.mode) || config.recipients.length > 0)
+  const identities =
+    given.identity === '' || !usesIdentity ? [] : parseIdentityText(given.identity, door)
   const keys: SnapshotKeys = {
     passphrase: given.passphrase,
     recipients: config.recipients,
