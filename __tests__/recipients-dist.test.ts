@@ -269,3 +269,74 @@ describe('ML-KEM-768 + X25519 hybrid recipients: typage is the oracle', () => {
     }
   })
 })
+
+describe('refused before anything runs, through both doors', () => {
+  const keys = tempDir('cg-keys-refused-')
+  const alice = keygen(keys, 'alice.txt')
+  const passphrase = 'correct horse battery staple 42!'
+
+  it.each([
+    ['snapshot', 'input'],
+    ['snapshot', 'variable'],
+    ['precutover', 'input'],
+    ['precutover', 'variable']
+  ] as const)('action, mode %s: a passphrase by %s beside recipients', async (mode, via) => {
+    const repo = commitAll(makeRepo())
+    const run = await runAction(
+      repo,
+      { mode, recipients: alice.recipient, ...(via === 'input' ? { passphrase } : {}) },
+      via === 'variable' ? { GRAPHITI_SNAPSHOT_PASSPHRASE: passphrase } : {}
+    )
+    expect(run.code).toBe(1)
+    const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'))
+    expect(errors).toEqual([
+      expect.stringContaining(
+        '::error::input passphrase: passphrase and recipients are exclusive (age)'
+      )
+    ])
+    expect(fs.existsSync(path.join(repo, 'backup'))).toBe(false)
+    expect(run.stdout).not.toContain(`${passphrase} `)
+  })
+
+  it('action, mode precutover: recipients and no identity names both inputs, before the dry-run', async () => {
+    const repo = commitAll(makeRepo())
+    const marker = path.join(tempDir('cg-ran-'), 'ran')
+    const run = await runAction(repo, {
+      mode: 'precutover',
+      recipients: alice.recipient,
+      'migration-export': `touch ${marker}`
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(
+      /::error::input identity: mode precutover with recipients .*the identity input or the CUTOVER_GATE_AGE_IDENTITY variable \(identity-env\)/
+    )
+    expect(fs.existsSync(marker)).toBe(false)
+    expect(fs.existsSync(path.join(repo, 'backup'))).toBe(false)
+  })
+
+  it('CLI: a bad line of a recipients file is named by file and line; a bad --recipient by its value', () => {
+    const repo = makeRepo()
+    const file = path.join(keys, 'recipients.txt')
+    fs.writeFileSync(
+      file,
+      `# team\n${alice.recipient}\n\n${alice.recipient.slice(0, -1)}${alice.recipient.endsWith('x') ? 'q' : 'x'}\n`
+    )
+    const fromFile = cliSync(['snapshot', '--repo', repo, '--recipients-file', file], {})
+    expect(fromFile.code).toBe(2)
+    expect(fromFile.stderr).toMatch(new RegExp(`^cutover-gate: --recipients-file ${file} line 4 `))
+    const flag = cliSync(['snapshot', '--repo', repo, '--recipient', 'age1nope'], {})
+    expect(flag.code).toBe(2)
+    expect(flag.stderr).toMatch(/^cutover-gate: --recipient age1nope: /)
+    const both = cliSync(['snapshot', '--repo', repo, '--recipient', alice.recipient], {
+      GRAPHITI_SNAPSHOT_PASSPHRASE: passphrase
+    })
+    expect(both.code).toBe(2)
+    expect(both.stderr).toContain('passphrase and recipients are exclusive (age)')
+    const keyFlag = cliSync(['restore-test', '--repo', repo, '--identity', 'AGE-SECRET-KEY-1X'], {})
+    expect(keyFlag.code).toBe(2)
+    expect(keyFlag.stderr).toMatch(/no --identity flag/)
+    for (const run of [fromFile, flag, both, keyFlag])
+      expect(run.stderr.trim().split('\n')).toHaveLength(1)
+    expect(fs.existsSync(path.join(repo, 'backup'))).toBe(false)
+  })
+})
