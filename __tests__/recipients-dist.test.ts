@@ -3,10 +3,12 @@
 // uploads from a public repository; a restore-test job that downloaded it opens it with the
 // identity. X25519 snapshots open with stock `age -d -i` and GNU tar, hybrid ones with typage.
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import {
   Decrypter,
+  Encrypter,
   generateHybridIdentity,
   identityToRecipient as typageRecipient
 } from 'age-encryption'
@@ -189,16 +191,21 @@ describe('X25519 recipients: a snapshot job with no secret, a restore-test job w
     )
   })
 
-  it('an identity file others can read works, with a warning', () => {
-    const loose = path.join(tempDir('cg-loose-'), 'key.txt')
-    fs.copyFileSync(bob.keyFile, loose)
-    fs.chmodSync(loose, 0o644)
-    const run = restoreTest(downloaded, ['--identity-file', loose])
-    expect(run.code).toBe(0)
-    expect(run.stderr).toMatch(
-      /--identity-file .* is readable by group or others \(mode 644\); chmod 600/
-    )
-  })
+  it.each([0o600, 0o400, 0o640, 0o604, 0o644, 0o660])(
+    'an identity file with mode %o works; a chmod warning when group or others can read it',
+    (mode) => {
+      const file = path.join(tempDir('cg-keymode-'), 'key.txt')
+      fs.copyFileSync(bob.keyFile, file)
+      fs.chmodSync(file, mode)
+      const run = restoreTest(downloaded, ['--identity-file', file])
+      expect(run.code).toBe(0)
+      const warning = new RegExp(
+        `--identity-file ${file} is readable by group or others \\(mode ${mode.toString(8)}\\); chmod 600`
+      )
+      if ((mode & 0o077) !== 0) expect(run.stderr).toMatch(warning)
+      else expect(run.stderr).not.toMatch(/warning/)
+    }
+  )
 })
 
 describe('ML-KEM-768 + X25519 hybrid recipients: typage is the oracle', () => {
@@ -247,6 +254,44 @@ describe('ML-KEM-768 + X25519 hybrid recipients: typage is the oracle', () => {
     const wrong = new Decrypter()
     wrong.addIdentity(other)
     await expect(wrong.decrypt(fs.readFileSync(file))).rejects.toThrow()
+
+    // the other way: the same archive encrypted by typage to the first recipient opens with us
+    const plain = new Decrypter()
+    plain.addIdentity(identities[0]!)
+    const archive = await plain.decrypt(fs.readFileSync(file))
+    const e = new Encrypter()
+    e.addRecipient(recipients[0]!)
+    const byTypage = Buffer.from(await e.encrypt(archive))
+    const typageDir = tempDir('cg-typage-')
+    const typageManifest = path.join(typageDir, 'latest-manifest.json')
+    fs.writeFileSync(path.join(typageDir, manifest.snapshot.path), byTypage)
+    fs.writeFileSync(
+      typageManifest,
+      JSON.stringify({
+        ...manifest,
+        encryption: { ...manifest.encryption, recipients: 1 },
+        snapshot: {
+          ...manifest.snapshot,
+          size: byTypage.length,
+          sha256: createHash('sha256').update(byTypage).digest('hex')
+        }
+      })
+    )
+    const typageKey = path.join(typageDir, 'key.txt')
+    fs.writeFileSync(typageKey, `${identities[0]}\n`, { mode: 0o600 })
+    const opened = cliSync(
+      [
+        'restore-test',
+        '--repo',
+        typageDir,
+        '--manifest',
+        typageManifest,
+        '--identity-file',
+        typageKey
+      ],
+      {}
+    )
+    expect([opened.code, opened.stdout]).toEqual([0, expect.stringContaining('GO')])
 
     for (const [identity, code] of [
       [identities[1]!, 0],
