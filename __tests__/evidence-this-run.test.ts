@@ -47,6 +47,8 @@ function setup(): Config {
     retentionDays: 1,
     failOnNoGo: true,
     allowWeakPassphrase: false,
+    recipients: [],
+    identityEnv: 'CUTOVER_GATE_AGE_IDENTITY',
     snapshot: 'latest',
     keepLast: 0,
     allowPublicArtifact: false,

@@ -33,6 +33,7 @@ describe('the example workflows', () => {
       'example-cutover.yml',
       'example-manual.yml',
       'example-pr-gate.yml',
+      'example-recipients.yml',
       'example-rollback-drill.yml',
       'example-split-jobs.yml'
     ])
@@ -73,6 +74,22 @@ describe('the example workflows', () => {
     expect(text).toContain("if: needs.gate.outputs.decision == 'GO'")
     expect(text).toMatch(/environment: cutover/)
     expect(text).toMatch(/concurrency:\n {2}group: .+\n {2}cancel-in-progress: false/)
+  })
+
+  it('snapshots to recipients with no secret, and restore-tests with the identity in a protected job', () => {
+    const text = readFileSync(path.join(DIR, 'example-recipients.yml'), 'utf8')
+    const [snapshot, restore] = text.split(/^ {2}restore-test:$/m)
+    expect(restore).toBeDefined()
+    expect(snapshot).toContain('mode: snapshot')
+    expect(snapshot).toContain('recipients: ${{ vars.CUTOVER_RECIPIENTS }}')
+    expect(snapshot).toContain('upload-artifact: true')
+    expect(snapshot).not.toMatch(/secrets\.|passphrase|identity:/)
+    expect(restore).toContain('environment: cutover')
+    expect(restore).toContain('needs: snapshot')
+    expect(restore).toMatch(/actions\/download-artifact@v\d+/)
+    expect(restore).toContain('mode: restore-test')
+    expect(restore).toContain('identity: ${{ secrets.CUTOVER_GATE_AGE_IDENTITY }}')
+    expect(restore).not.toMatch(/passphrase/)
   })
 
   it('runs the PR gate without any secret', () => {

@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { runAction, type ActionRun } from '../__fixtures__/run-action.js'
 import { commitAll } from '../__fixtures__/example-repo.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
+import { decodeBech32 } from '../src/age/bech32.js'
 
 const PASSPHRASE = 'S3cret-passphrase/with+chars=Ωmega'
 const FORMS = [
@@ -93,6 +95,90 @@ describe('secrets: no mode, passing or failing, lets the passphrase out', () => 
           (k) => k.startsWith('INPUT_') || k === 'GRAPHITI_SNAPSHOT_PASSPHRASE'
         )
       ).toEqual([])
+    }
+  })
+})
+
+describe('secrets: no mode lets an age identity out', () => {
+  const repo = commitAll(makeRepo())
+  const seen = tempDir('cg-seen-identity-')
+  const keyFile = path.join(tempDir('cg-identity-'), 'key.txt')
+  execFileSync('age-keygen', ['-o', keyFile], { stdio: 'ignore' })
+  const recipient = execFileSync('age-keygen', ['-y', keyFile], { encoding: 'utf8' }).trim()
+  const keyText = fs.readFileSync(keyFile, 'utf8')
+  const identity = /AGE-SECRET-KEY-1\S+/.exec(keyText)![0]
+  const scalar = decodeBech32(identity).bytes
+  // the key as age-keygen wrote it, in the forms a leak would take, and its raw scalar
+  const forms = [
+    identity,
+    identity.toLowerCase(),
+    Buffer.from(identity).toString('base64'),
+    Buffer.from(identity).toString('hex'),
+    Buffer.from(scalar).toString('hex'),
+    Buffer.from(scalar).toString('base64')
+  ]
+  // also what the migration's parent process (cutover-gate) was started with
+  const dumpWithParent = (name: string) =>
+    `node -e "const fs=require('fs');fs.writeFileSync(require('path').join(process.argv[1], '${name}.json'), JSON.stringify({ env: process.env, argv: process.argv, parent: fs.readFileSync('/proc/'+process.ppid+'/environ','latin1') }))" ${seen}`
+  const base = {
+    recipients: recipient,
+    'migration-export': dumpWithParent('export'),
+    'migration-check': dumpWithParent('check'),
+    'migration-import': dumpWithParent('import')
+  }
+  const target = path.join(tempDir('cg-restore-id-'), 'target')
+
+  function expectNoIdentity(run: ActionRun, ...dirs: string[]) {
+    const visible = run.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n')
+    const places: [string, string][] = [
+      ['stdout', visible],
+      ['stderr', run.stderr],
+      ['GITHUB_OUTPUT', JSON.stringify(run.outputs)],
+      ['job summary', run.summary],
+      ...filesBelow(run.runnerTemp),
+      ...dirs.flatMap(filesBelow)
+    ]
+    for (const [where, text] of places) {
+      for (const form of forms)
+        expect([where, form, text.includes(form)]).toEqual([where, form, false])
+    }
+  }
+
+  it.each([
+    ['precutover', 'input', {}, 'GO'],
+    ['precutover', 'env', {}, 'GO'],
+    ['precutover', 'input', { 'migration-import': 'node -e "process.exit(3)"' }, 'NO-GO'],
+    ['snapshot', 'env', {}, 'GO'],
+    ['restore-test', 'input', {}, 'GO'],
+    ['restore-test', 'env', { manifest: 'backup/snapshots/none.json' }, 'NO-GO'],
+    ['restore', 'env', { 'restore-target': target }, 'GO'],
+    ['restore', 'input', { 'restore-target': target }, 'NO-GO']
+  ] as const)('%s, identity by %s, %j → %s', async (mode, via, inputs, decision) => {
+    // the key file's text as a secret holds it: comment lines, a final newline
+    const run = await runAction(
+      repo,
+      { ...base, mode, ...(via === 'input' ? { identity: keyText } : {}), ...inputs },
+      via === 'env' ? { CUTOVER_GATE_AGE_IDENTITY: keyText } : {}
+    )
+    expect(run.outputs.decision).toBe(decision)
+    expect(run.stdout).toContain(`::add-mask::${identity}`)
+    expectNoIdentity(run, repo, path.dirname(target))
+  })
+
+  it('migration commands, their arguments and their parent process held no identity', () => {
+    const dumps = fs.readdirSync(seen)
+    expect(dumps.length).toBe(3)
+    for (const name of dumps) {
+      const text = fs.readFileSync(path.join(seen, name), 'utf8')
+      const { env } = JSON.parse(text) as { env: Record<string, string> }
+      expect(
+        Object.keys(env).filter((k) => k.startsWith('INPUT_') || k === 'CUTOVER_GATE_AGE_IDENTITY')
+      ).toEqual([])
+      for (const form of forms)
+        expect([name, form, text.includes(form)]).toEqual([name, form, false])
     }
   })
 })

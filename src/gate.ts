@@ -21,6 +21,7 @@ import {
 import { decide, type DecisionFacts } from './decision/decide.js'
 import { renderMarkdown } from './report/render-markdown.js'
 import { writeReportFiles } from './report/write-report.js'
+import { keysOf, type KeySource } from './snapshot/snapshot-keys.js'
 import type { Logger } from './util/logger.js'
 
 export interface GateResult {
@@ -107,18 +108,18 @@ async function listGate(config: Config, env: NodeJS.ProcessEnv): Promise<GateRes
 /** restore-test / restore of `snapshot: <id>`: the lane verifies that id's own manifest. */
 async function laneFor(
   config: Config,
-  passphrase: string,
+  keys: KeySource,
   logger: Logger
 ): Promise<{ lane: LaneOutcome; manifestPath: string }> {
   if (config.snapshot === 'latest' || (config.mode !== 'restore-test' && config.mode !== 'restore'))
-    return { lane: await runLane(config, passphrase, logger), manifestPath: config.manifestPath }
+    return { lane: await runLane(config, keys, logger), manifestPath: config.manifestPath }
   let manifestPath = config.manifestPath
   const chosen = await timedStep(config.mode, config.mode === 'restore' ? 'B' : 'A', async () => {
     manifestPath = resolveSnapshot(config)
     return { detail: '' }
   })
   if (chosen.status === 'failed') return { lane: { steps: [chosen] }, manifestPath }
-  return { lane: await runLane({ ...config, manifestPath }, passphrase, logger), manifestPath }
+  return { lane: await runLane({ ...config, manifestPath }, keys, logger), manifestPath }
 }
 
 /**
@@ -127,19 +128,19 @@ async function laneFor(
  */
 export async function runGate(
   config: Config,
-  passphrase: string,
+  keys: KeySource,
   logger: Logger,
   env: NodeJS.ProcessEnv,
   door: Door = 'action'
 ): Promise<GateResult> {
   if (config.mode === 'list') return listGate(config, env)
   // before the lane: a refused upload must not leave a snapshot behind
-  const visibilityWarning = refusePublicArtifact(config, env, door)
+  const visibilityWarning = refusePublicArtifact(config, env, door, keysOf(keys))
   if (visibilityWarning) logger.warning(visibilityWarning)
   const startedAt = new Date()
   // git, for commit and ref outside Actions, answers while the lane runs
   const context = contextFromEnv(env, config.repo)
-  const { lane, manifestPath } = await laneFor(config, passphrase, logger)
+  const { lane, manifestPath } = await laneFor(config, keys, logger)
   const warnings: string[] = visibilityWarning ? [visibilityWarning] : []
   if (
     WRITES_SNAPSHOT.has(config.mode) &&

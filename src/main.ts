@@ -1,8 +1,9 @@
 import * as core from '@actions/core'
 import { coreLogger } from './action/core-logger.js'
-import { readActionInputs } from './action/read-inputs.js'
 import { parseInputs } from './config/inputs.js'
-import { refuseWeakPassphrase, requirePassphrase, resolvePassphrase } from './config/passphrase.js'
+import { refuseWeakPassphrase, resolvePassphrase } from './config/passphrase.js'
+import { resolveKeys } from './config/resolve-keys.js'
+import { maskSecret, readActionInputs } from './action/read-inputs.js'
 import { runGate } from './gate.js'
 import { renderTerminal } from './report/render-terminal.js'
 import { runMarker } from './runtime/escaped-processes.js'
@@ -15,18 +16,21 @@ export async function run(secrets: Record<string, string> = {}): Promise<void> {
     const env = { ...process.env, ...secrets }
     const read = readActionInputs(env)
     const given = read.passphrase || (secrets.INPUT_PASSPHRASE ?? '')
+    const givenIdentity = read.identity || (secrets.INPUT_IDENTITY ?? '')
     const config = parseInputs(read.raw, { cwd: process.cwd(), tempDir: process.env.RUNNER_TEMP })
     const passphrase = resolvePassphrase(given, env, config.passphraseEnv)
-    // the value in use is the normalized one: mask it as such too
-    if (passphrase !== '') core.setSecret(passphrase)
-    requirePassphrase(config.mode, passphrase, config.passphraseEnv)
+    const identity = resolvePassphrase(givenIdentity, env, config.identityEnv)
+    // the values in use are the normalized ones: mask them as such too
+    maskSecret(passphrase)
+    maskSecret(identity)
+    const keys = resolveKeys(config, { passphrase, identity }, 'action')
     await refuseWeakPassphrase(config, passphrase, 'action')
     core.saveState('temp-dir', config.tempDir)
     core.saveState('snapshot-dir', config.snapshotDir)
     // the post step stops what a migration left running if this process is killed
     core.saveState('run-marker', runMarker())
 
-    const { report, markdown, outputs } = await runGate(config, passphrase, coreLogger, env)
+    const { report, markdown, outputs } = await runGate(config, keys, coreLogger, env)
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
     try {
       await core.summary.addRaw(markdown, true).write()

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { INPUT_NAMES, type RawInputs } from '../config/input-names.js'
+import { INPUT_DEFAULTS, INPUT_NAMES, type RawInputs } from '../config/input-names.js'
 import { normalizeSecret } from '../config/passphrase.js'
 
 /** The variable @actions/core reads an input from. */
@@ -7,24 +7,44 @@ function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
+const SECRET_INPUTS = new Set<string>(['passphrase', 'identity'])
+
 /**
- * Every input through @actions/core, the passphrase masked before anything else is read, and the
- * fallback variable masked as soon as its name is known, both under the one rule for secrets. An
- * input whose variable is unset is absent; the runner sets every declared one (with action.yml's
- * default), so '' means given empty.
+ * Masks a secret as a whole and, for an identities text, each key line too: the runner masks
+ * values, and a log line may hold one line of a multi-line secret.
  */
-export function readActionInputs(env: NodeJS.ProcessEnv): { raw: RawInputs; passphrase: string } {
+export function maskSecret(value: string): void {
+  if (value === '') return
+  core.setSecret(value)
+  for (const line of value.split('\n')) {
+    const key = normalizeSecret(line)
+    if (key !== '' && key !== value && !key.startsWith('#')) core.setSecret(key)
+  }
+}
+
+/**
+ * Every input through @actions/core, the secrets masked before anything else is read, and the
+ * fallback variables masked as soon as their names are known, all under the one rule for secrets.
+ * An input whose variable is unset is absent; the runner sets every declared one (with
+ * action.yml's default), so '' means given empty.
+ */
+export function readActionInputs(env: NodeJS.ProcessEnv): {
+  raw: RawInputs
+  passphrase: string
+  identity: string
+} {
   const passphrase = normalizeSecret(core.getInput('passphrase'))
-  if (passphrase !== '') core.setSecret(passphrase)
+  maskSecret(passphrase)
+  const identity = normalizeSecret(core.getInput('identity'))
+  maskSecret(identity)
   const raw: RawInputs = {}
   for (const name of INPUT_NAMES) {
-    if (name !== 'passphrase' && env[inputVariable(name)] !== undefined) {
+    if (!SECRET_INPUTS.has(name) && env[inputVariable(name)] !== undefined) {
       raw[name] = core.getInput(name)
     }
   }
-  const envName = raw['passphrase-env'] || 'GRAPHITI_SNAPSHOT_PASSPHRASE'
-  // the value the lane will use is the normalized one: that is the one that must never show
-  const fromEnv = normalizeSecret(env[envName])
-  if (fromEnv !== '') core.setSecret(fromEnv)
-  return { raw, passphrase }
+  // the values the lane will use are the normalized ones: those must never show
+  maskSecret(normalizeSecret(env[raw['passphrase-env'] || INPUT_DEFAULTS['passphrase-env']]))
+  maskSecret(normalizeSecret(env[raw['identity-env'] || INPUT_DEFAULTS['identity-env']]))
+  return { raw, passphrase, identity }
 }

@@ -5,6 +5,10 @@ import { InputError } from '../config/input-error.js'
 export interface CliArgs {
   inputs: RawInputs
   passphraseFile?: string
+  /** `--recipient R`, in order (public keys: fine on a command line). */
+  recipients: string[]
+  recipientsFiles: string[]
+  identityFile?: string
   help: boolean
   version: boolean
 }
@@ -16,7 +20,11 @@ const BOOLEAN_INPUTS = new Set<InputName>([
   'allow-weak-passphrase',
   'allow-public-artifact'
 ])
-const FLAG_INPUTS = new Set<string>(INPUT_NAMES.filter((name) => name !== 'passphrase'))
+const FLAG_INPUTS = new Set<string>(
+  INPUT_NAMES.filter((name) => name !== 'passphrase' && name !== 'identity')
+)
+/** Flags that name a file or a key: each takes one value, `--flag V` or `--flag=V`. */
+const VALUE_FLAGS = new Set(['passphrase-file', 'identity-file', 'recipients-file', 'recipient'])
 
 /**
  * `cutover-gate <mode> [--input value ...]`: the action's input names as flags. `--include` may
@@ -27,6 +35,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const inputs: RawInputs = {}
   const includes: string[] = []
   let passphraseFile: string | undefined
+  let identityFile: string | undefined
+  const recipients: string[] = []
+  const recipientsFiles: string[] = []
   let help = false
   let version = false
   const args = [...argv]
@@ -57,6 +68,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         'the CLI has no --passphrase flag (command lines are visible to other processes): set GRAPHITI_SNAPSHOT_PASSPHRASE (or the variable named by --passphrase-env), use --passphrase-file, or answer the prompt'
       )
     }
+    if (name === 'identity') {
+      throw new InputError(
+        'the CLI has no --identity flag (command lines are visible to other processes): set CUTOVER_GATE_AGE_IDENTITY (or the variable named by --identity-env), or use --identity-file'
+      )
+    }
     if (
       name.startsWith('no-') &&
       BOOLEAN_INPUTS.has(name.slice(3) as InputName) &&
@@ -65,11 +81,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       inputs[name.slice(3) as InputName] = 'false'
       continue
     }
-    if (name === 'passphrase-file') {
+    if (VALUE_FLAGS.has(name)) {
       value ??= args.shift()
       if (value === undefined || value === '')
-        throw new InputError('--passphrase-file needs a file path')
-      passphraseFile = value
+        throw new InputError(
+          `--${name} needs ${name === 'recipient' ? 'an age recipient (age1...)' : 'a file path'}`
+        )
+      if (name === 'passphrase-file') passphraseFile = value
+      else if (name === 'identity-file') identityFile = value
+      else if (name === 'recipients-file') recipientsFiles.push(value)
+      else recipients.push(value)
       continue
     }
     if (!FLAG_INPUTS.has(name)) {
@@ -89,7 +110,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     inputs[name as InputName] = value
   }
   if (includes.length > 0) inputs.include = includes.join('\n')
-  return { inputs, passphraseFile, help, version }
+  return { inputs, passphraseFile, identityFile, recipients, recipientsFiles, help, version }
 }
 
 export const USAGE = `Usage: cutover-gate <mode> [--input value ...]
@@ -104,6 +125,10 @@ Inputs (the action's names; see README): --repo, --include (repeat), --snapshot-
   --restore-target DIR, --snapshot latest|ID, --keep-last N, --passphrase-env NAME,
   --upload-artifact, --artifact-name, --retention-days, --fail-on-no-go,
   --allow-weak-passphrase, --allow-public-artifact
+
+Recipients (no passphrase then): --recipient age1... (repeat), --recipients-file F (age -R
+  format). Identity for recipient snapshots: $CUTOVER_GATE_AGE_IDENTITY (or --identity-env NAME)
+  or --identity-file F (age-keygen output). Never a flag.
 
 Passphrase: from $GRAPHITI_SNAPSHOT_PASSPHRASE (or --passphrase-env NAME), --passphrase-file F,
   or a prompt without echo on a terminal (asked twice for a new snapshot). Never a flag.

@@ -1,11 +1,16 @@
 import fs from 'node:fs'
 import os from 'node:os'
-import { modeCreatesSnapshot, modeNeedsPassphrase } from '../config/config.js'
+import { modeCreatesSnapshot, modeNeedsPassphrase, type Config } from '../config/config.js'
+import { AgeError } from '../age/errors.js'
+import { parseRecipient, parseRecipients } from '../age/recipients.js'
+import type { RawInputs } from '../config/input-names.js'
+import { resolveKeys } from '../config/resolve-keys.js'
+import type { SnapshotKeys } from '../snapshot/snapshot-keys.js'
 import { InputError, parseInputs } from '../config/inputs.js'
 import {
+  normalizeSecret,
   passphraseFromFileContent,
   refuseWeakPassphrase,
-  requirePassphrase,
   resolvePassphrase
 } from '../config/passphrase.js'
 import { runGate } from '../gate.js'
@@ -48,22 +53,29 @@ export async function runCli(io: CliIO): Promise<number> {
   }
   let config
   let passphrase: string
+  let keys: SnapshotKeys
   const env = { ...io.env, ...io.secrets }
   try {
-    config = parseInputs(args.inputs, { cwd: io.cwd, tempDir: os.tmpdir() })
+    const inputs = withRecipientFlags(args.inputs, args.recipients, args.recipientsFiles)
+    config = parseInputs(inputs, { cwd: io.cwd, tempDir: os.tmpdir() })
     let explicit = ''
     if (args.passphraseFile !== undefined) {
       explicit = readPassphraseFile(args.passphraseFile, io.stderr)
     }
+    const explicitIdentity =
+      args.identityFile === undefined
+        ? ''
+        : readSecretFile(args.identityFile, 'identity', io.stderr)
+    const identity = resolvePassphrase(explicitIdentity, env, config.identityEnv)
     passphrase = resolvePassphrase(explicit, env, config.passphraseEnv)
-    if (passphrase === '' && modeNeedsPassphrase(config.mode) && io.stdinIsTTY) {
+    if (passphrase === '' && wantsPassphrase(config, identity) && io.stdinIsTTY) {
       passphrase = await promptPassphrase(
         modeCreatesSnapshot(config.mode),
         config.passphraseEnv,
         (line) => io.stderr.write(`${line}\n`)
       )
     }
-    requirePassphrase(config.mode, passphrase, config.passphraseEnv, 'cli')
+    keys = resolveKeys(config, { passphrase, identity }, 'cli')
     await refuseWeakPassphrase(config, passphrase, 'cli')
   } catch (error) {
     io.stderr.write(`cutover-gate: ${(error as Error).message}\n`)
@@ -71,7 +83,7 @@ export async function runCli(io: CliIO): Promise<number> {
   }
   let gate
   try {
-    gate = await runGate(config, passphrase, stderrLogger(io.stderr), env, 'cli')
+    gate = await runGate(config, keys, stderrLogger(io.stderr), env, 'cli')
   } catch (error) {
     if (!(error instanceof InputError)) throw error
     io.stderr.write(`cutover-gate: ${error.message}\n`)
@@ -89,8 +101,60 @@ export async function runCli(io: CliIO): Promise<number> {
   return report.decision === 'GO' ? EXIT.GO : EXIT.NO_GO
 }
 
-/** The passphrase file's secret; a file others can read gets a warning (it is a key on disk). */
+/** The prompt asks only when the passphrase is the key this run needs (not recipients, not an identity). */
+function wantsPassphrase(config: Config, identity: string): boolean {
+  if (!modeNeedsPassphrase(config.mode)) return false
+  if (modeCreatesSnapshot(config.mode)) return config.recipients.length === 0
+  return identity === ''
+}
+
+/**
+ * `--recipient` and `--recipients-file` join the recipients input; each is checked on its own
+ * first, so an error names the flag or the file's own line number.
+ */
+function withRecipientFlags(inputs: RawInputs, flags: string[], files: string[]): RawInputs {
+  if (flags.length === 0 && files.length === 0) return inputs
+  const texts = inputs.recipients ? [inputs.recipients] : []
+  for (const flag of flags) {
+    try {
+      parseRecipient(flag.trim())
+    } catch (error) {
+      throw new InputError(
+        `--recipient ${flag}: ${(error as Error).message}; expected an age1... or age1pq1... recipient`
+      )
+    }
+    texts.push(flag.trim())
+  }
+  for (const file of files) {
+    let content: string
+    try {
+      content = fs.readFileSync(file, 'utf8')
+    } catch (error) {
+      throw new InputError(
+        `--recipients-file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); name a readable recipients file`
+      )
+    }
+    try {
+      parseRecipients(content, `--recipients-file ${file}`)
+    } catch (error) {
+      if (error instanceof AgeError) throw new InputError(error.message)
+      throw error
+    }
+    texts.push(content)
+  }
+  return { ...inputs, recipients: texts.join('\n') }
+}
+
 function readPassphraseFile(file: string, stderr: NodeJS.WritableStream): string {
+  return passphraseFromFileContent(readSecretFile(file, 'passphrase', stderr))
+}
+
+/** A secret file's content; a file others can read gets a warning (it is a key on disk). */
+function readSecretFile(
+  file: string,
+  what: 'passphrase' | 'identity',
+  stderr: NodeJS.WritableStream
+): string {
   let content: string
   let mode: number
   try {
@@ -98,15 +162,15 @@ function readPassphraseFile(file: string, stderr: NodeJS.WritableStream): string
     mode = fs.statSync(file).mode
   } catch (error) {
     throw new InputError(
-      `--passphrase-file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); name a readable file holding the passphrase`
+      `--${what}-file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); name a readable file holding the ${what}`
     )
   }
-  const secret = passphraseFromFileContent(content)
+  const secret = normalizeSecret(content)
   if (secret === '')
-    throw new InputError(`--passphrase-file ${file} is empty; write the passphrase in it`)
+    throw new InputError(`--${what}-file ${file} is empty; write the ${what} in it`)
   if ((mode & 0o077) !== 0) {
     stderr.write(
-      `cutover-gate: warning: --passphrase-file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 ${file}\n`
+      `cutover-gate: warning: --${what}-file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 ${file}\n`
     )
   }
   return secret

@@ -2,6 +2,7 @@ import { COMPRESSIONS, type Compression } from '../format/compression.js'
 
 // the compression kinds are the snapshot format's; the doors read them from here too
 export { COMPRESSIONS, type Compression }
+import type { Recipient } from '../age/recipients.js'
 
 export const MODES = [
   'precutover',
@@ -45,6 +46,10 @@ export interface Config {
   allowPublicArtifact: boolean
   /** Name of the environment variable that may carry the passphrase (never passed to children). */
   passphraseEnv: string
+  /** Public age recipients new snapshots are encrypted to; empty: the passphrase (scrypt). */
+  recipients: readonly Recipient[]
+  /** Name of the environment variable that may carry the identity (never passed to children). */
+  identityEnv: string
   /** Which snapshot restore-test / restore use: 'latest' (manifestPath) or a catalogue id. */
   snapshot: string
   /** After a GO, keep only the newest N snapshots of snapshotDir; 0 keeps all. */
@@ -56,6 +61,11 @@ export interface Config {
 /** The modes that make a new snapshot: the only ones that judge a passphrase's strength. */
 export function modeCreatesSnapshot(mode: Mode): boolean {
   return mode === 'precutover' || mode === 'snapshot'
+}
+
+/** The modes that open an existing snapshot, so need its passphrase or identity. */
+export function modeOpensSnapshot(mode: Mode): boolean {
+  return mode === 'precutover' || mode === 'restore-test' || mode === 'restore'
 }
 
 export function modeNeedsPassphrase(mode: Mode): boolean {

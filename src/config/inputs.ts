@@ -5,6 +5,8 @@ import { InputError } from './input-error.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-names.js'
 import { artifactNameProblem } from './artifact-name.js'
 import { judgePaths } from './judge-paths.js'
+import { AgeError } from '../age/errors.js'
+import { parseRecipients, type Recipient } from '../age/recipients.js'
 
 export { InputError }
 
@@ -27,11 +29,31 @@ const integer = (min: number, max: number) =>
 
 const command = z.string().trim().min(1, 'accepts a command line')
 
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'accepts an environment variable name')
+
+/** Blank or comments only means "no recipients": a workflow variable that came out empty. */
+function hasKeyLine(text: string): boolean {
+  return text.split('\n').some((line) => line.trim() !== '' && !line.trim().startsWith('#'))
+}
+
+// parsed here, at input time, so a bad line is refused before anything runs, naming its number
+const recipients = z.string().transform((text, ctx): Recipient[] => {
+  if (!hasKeyLine(text)) return []
+  try {
+    return parseRecipients(text)
+  } catch (error) {
+    if (!(error instanceof AgeError)) throw error
+    ctx.addIssue({ code: 'custom', message: error.message.replace(/^recipients /, '') })
+    return z.NEVER
+  }
+})
+
 const RawSchema = z.object({
   passphrase: z.string(),
-  'passphrase-env': z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'accepts an environment variable name'),
+  'passphrase-env': envName,
+  recipients,
+  identity: z.string(),
+  'identity-env': envName,
   mode: z.enum(MODES, { message: `accepts ${MODES.join(', ')}` }),
   repo: z.string().min(1),
   include: z.string(),
@@ -62,13 +84,15 @@ const RawSchema = z.object({
   'fail-on-no-go': boolean
 })
 
+const QUIET_INPUTS = new Set<InputName>(['passphrase', 'identity', 'recipients'])
+
 // Given but empty is an error for these, never the default: an empty include list must not
 // quietly become the four default folders.
 const EMPTY_IS_GIVEN = new Set<InputName>(['include'])
 
 /**
  * Fills "not given" with the default: absent, or '' for inputs where an empty value means unset
- * (a workflow expression that came out empty). passphrase and restore-target stay ''.
+ * (a workflow expression that came out empty). passphrase, identity, recipients and restore-target stay ''.
  */
 function withDefaults(raw: RawInputs): Record<InputName, string> {
   const out = {} as Record<InputName, string>
@@ -101,7 +125,8 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const input = String(issue.path[0]) as InputName
-    const shown = input === 'passphrase' ? '' : ` (got "${filled[input]}")`
+    // secrets are never echoed; recipients name their line instead
+    const shown = QUIET_INPUTS.has(input) ? '' : ` (got "${filled[input]}")`
     fail(input, `${issue.message}${shown}`)
   }
   const v = parsed.data
@@ -148,6 +173,8 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
     allowWeakPassphrase: v['allow-weak-passphrase'],
     allowPublicArtifact: v['allow-public-artifact'],
     passphraseEnv: v['passphrase-env'],
+    recipients: v.recipients,
+    identityEnv: v['identity-env'],
     snapshot: v.snapshot,
     keepLast: v['keep-last'],
     tempDir: context.tempDir && context.tempDir !== '' ? context.tempDir : os.tmpdir()

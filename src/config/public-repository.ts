@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { z } from 'zod'
-import { modeNeedsPassphrase, type Config } from './config.js'
+import { modeCreatesSnapshot, modeNeedsPassphrase, type Config } from './config.js'
 import { InputError } from './inputs.js'
 import type { Door } from './door.js'
 
@@ -36,17 +36,35 @@ export function repositoryVisibility(env: NodeJS.ProcessEnv): Visibility {
 }
 
 /**
+ * Whether the run's snapshot is one made to recipients: a new one when recipients are given; an
+ * existing one when only an identity was given (a passphrase snapshot would not open then).
+ */
+function recipientSnapshot(
+  mode: Config['mode'],
+  keys: { passphrase: string; recipients: readonly unknown[]; identities: readonly unknown[] }
+): boolean {
+  if (modeCreatesSnapshot(mode)) return keys.recipients.length > 0
+  return keys.passphrase === '' && keys.identities.length > 0
+}
+
+/**
  * Public repositories' artifacts can be downloaded by any signed-in user: a passphrase snapshot
- * uploaded there is open to offline guessing. Refuses (InputError) before the lane starts; returns
- * a warning when the visibility cannot be told.
+ * uploaded there is open to offline guessing; one made to recipients is not (nothing to guess).
+ * Refuses (InputError) before the lane starts; returns a warning when the visibility is unknown.
  */
 export function refusePublicArtifact(
   config: Pick<Config, 'mode' | 'uploadArtifact' | 'allowPublicArtifact'>,
   env: NodeJS.ProcessEnv,
-  door: Door
+  door: Door,
+  keys: { passphrase: string; recipients: readonly unknown[]; identities: readonly unknown[] } = {
+    passphrase: '',
+    recipients: [],
+    identities: []
+  }
 ): string | undefined {
   if (!config.uploadArtifact || !modeNeedsPassphrase(config.mode) || config.allowPublicArtifact)
     return undefined
+  if (recipientSnapshot(config.mode, keys)) return undefined
   const visibility = repositoryVisibility(env)
   if (visibility === 'private') return undefined
   const [upload, allow] =

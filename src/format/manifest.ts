@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { COMPRESSIONS } from './compression.js'
 import { NoGoError } from '../outcome/step-result.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
+import { EncryptionRecordSchema } from './encryption-record.js'
 import { SNAPSHOT_NAME } from './snapshot-name.js'
 
 /** The manifest of SPEC.md. It names no path but the include roots: the file index is encrypted. */
@@ -16,11 +17,7 @@ export const ManifestSchema = z.object({
     sha256: z.string().regex(/^[0-9a-f]{64}$/)
   }),
   compression: z.enum(COMPRESSIONS),
-  encryption: z.object({
-    format: z.literal('age-v1'),
-    recipient: z.literal('scrypt'),
-    workFactor: z.number().int().min(1).max(20)
-  }),
+  encryption: EncryptionRecordSchema,
   includes: z.array(z.string().min(1)).min(1),
   content: z.object({
     files: z.number().int().nonnegative(),

@@ -5,6 +5,7 @@ import { restoreTest } from '../restore/restore-test.js'
 import type { ExpectedSnapshot } from '../restore/verify-snapshot.js'
 import type { SnapshotDirLock } from '../snapshot/snapshot-dir-lock.js'
 import { createSnapshot } from '../snapshot/create-snapshot.js'
+import type { KeySource } from '../snapshot/snapshot-keys.js'
 import type { Logger } from '../util/logger.js'
 import { LANE_ORDER } from './lane-order.js'
 import { runMigrationDryRun } from '../migration/migration-dry-run.js'
@@ -24,7 +25,7 @@ export interface LaneOutcome {
  */
 export async function runLane(
   config: Config,
-  passphrase: string,
+  keys: KeySource,
   logger: Logger
 ): Promise<LaneOutcome> {
   const order = LANE_ORDER[config.mode]
@@ -56,6 +57,7 @@ export async function runLane(
         commands: config.migration,
         timeoutSeconds: config.migration.timeoutSeconds,
         passphraseEnv: config.passphraseEnv,
+        identityEnv: config.identityEnv,
         logger
       })
       results.forEach(record)
@@ -67,7 +69,7 @@ export async function runLane(
         if (name === 'snapshot-create') {
           // git answers while the snapshot streams
           const hygiene = snapshotDirWarnings(config)
-          const outcome = await createSnapshot(config, passphrase, logger, undefined, {
+          const outcome = await createSnapshot(config, keys, logger, undefined, {
             keepLock: order.includes('restore-test')
           })
           lock = outcome.lock
@@ -82,7 +84,7 @@ export async function runLane(
         if (name === 'restore-test') {
           const verified = await restoreTest(
             config.manifestPath,
-            passphrase,
+            keys,
             config.tempDir,
             logger,
             written
@@ -94,7 +96,7 @@ export async function runLane(
         }
         const verified = await restoreIntoTarget(
           config.manifestPath,
-          passphrase,
+          keys,
           config.restoreTarget,
           logger
         )

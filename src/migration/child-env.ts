@@ -9,9 +9,14 @@ export { RUNBOOK_PASSPHRASE_ENV } from '../runtime/secret-names.js'
  * child_process replaces the whole environment with `env`, so this is built in full, not merged.
  * After the secret hand-off the parent holds no secret already; this is the second wall.
  */
-export function childEnv(env: NodeJS.ProcessEnv, passphraseEnv: string): Record<string, string> {
+export function childEnv(
+  env: NodeJS.ProcessEnv,
+  passphraseEnv: string,
+  identityEnv = ''
+): Record<string, string> {
   const names = secretNames(env)
   if (passphraseEnv) names.add(passphraseEnv)
+  if (identityEnv) names.add(identityEnv)
   const { rest } = splitSecrets(env, names)
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(rest)) {

@@ -21,6 +21,8 @@ export interface MigrationOptions {
   commands: { exportCommand: string; checkCommand: string; importCommand: string }
   timeoutSeconds: number
   passphraseEnv: string
+  /** The identity's fallback variable (identity-env): scrubbed like the passphrase's. */
+  identityEnv?: string
   logger: Logger
   /** The environment to scrub for the commands; process.env by default. */
   env?: NodeJS.ProcessEnv
@@ -144,7 +146,7 @@ async function runStep(
   const run = await options.logger.group(`${name}: ${oneLine(command, 200)}`, () =>
     runCommand(argv, {
       cwd: options.repo,
-      env: childEnv(options.env ?? process.env, options.passphraseEnv),
+      env: childEnv(options.env ?? process.env, options.passphraseEnv, options.identityEnv),
       timeoutMs: options.timeoutSeconds * 1000,
       killGraceMs: options.killGraceMs,
       // A prefix so that output never starts with `::` and cannot issue workflow commands.

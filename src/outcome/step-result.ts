@@ -1,3 +1,4 @@
+import type { EncryptionRecord } from '../format/encryption-record.js'
 import type { DecisionPoint, StepName, StepStatus } from './step-names.js'
 
 /** What one step of the lane reports. Steps return this; they never print reports or set outputs. */
@@ -25,7 +26,7 @@ export interface SnapshotEvidence {
   files: number
   bytes: number
   compression: 'zstd' | 'gzip' | 'none'
-  encryption: { format: 'age-v1'; recipient: 'scrypt'; workFactor: number }
+  encryption: EncryptionRecord
   createdAt: string
 }
 

@@ -1,4 +1,5 @@
 import { decisionPointOf, REPORT_VERSION, type ReadinessReport } from './report-model.js'
+import { encryptionRecordJson } from '../format/encryption-record.js'
 import { guidanceText, rollbackGuidance } from './rollback-guidance.js'
 
 /**
@@ -46,11 +47,7 @@ export function reportJson(report: ReadinessReport): Record<string, unknown> {
           files: e.files,
           bytes: e.bytes,
           compression: e.compression,
-          encryption: {
-            format: e.encryption.format,
-            recipient: e.encryption.recipient,
-            workFactor: e.encryption.workFactor
-          },
+          encryption: encryptionRecordJson(e.encryption),
           createdAt: e.createdAt
         }
       : null,

@@ -1,4 +1,5 @@
 import type { StepResult } from '../outcome/step-result.js'
+import { describeEncryptionRecord } from '../format/encryption-record.js'
 import { codeBlock, escapeHtml, escapeMarkdown, inlineCode, richText, safeUrl } from './escape.js'
 import { bytesBoth, groupDigits, humanDuration, plural } from './format.js'
 import { decisionPointOf, REPORT_VERSION, type ReadinessReport } from './report-model.js'
@@ -101,10 +102,7 @@ function evidenceSection(report: ReadinessReport): string | undefined {
     ['Files', groupDigits(e.files)],
     ['Bytes', bytesBoth(e.bytes)],
     ['Compression', escapeMarkdown(e.compression)],
-    [
-      'Encryption',
-      `${escapeMarkdown(e.encryption.format)}, ${escapeMarkdown(e.encryption.recipient)} passphrase recipient, work factor ${e.encryption.workFactor} (N = 2^${e.encryption.workFactor})`
-    ],
+    ['Encryption', escapeMarkdown(describeEncryptionRecord(e.encryption))],
     ['Manifest', inlineCode(e.manifestPath)],
     ['Created', escapeMarkdown(e.createdAt)]
   ]

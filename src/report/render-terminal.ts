@@ -1,4 +1,5 @@
 import type { StepResult } from '../outcome/step-result.js'
+import { describeEncryptionShort } from '../format/encryption-record.js'
 import { stripControl } from './escape.js'
 import { bytesBoth, groupDigits, humanDuration } from './format.js'
 import { decisionPointOf, type ReadinessReport } from './report-model.js'
@@ -94,9 +95,7 @@ export function renderTerminal(report: ReadinessReport, options: TerminalOptions
     // `sha256:` + 64 hex does not fit beside a label in 80 columns: the digest gets its own line.
     out.push('  content digest', `    ${clean(e.contentDigest)}`)
     out.push(`  files    ${groupDigits(e.files)} files, ${bytesBoth(e.bytes)}`)
-    out.push(
-      `  format   ${clean(e.compression)}, ${e.encryption.format} ${e.encryption.recipient} work factor ${e.encryption.workFactor}`
-    )
+    out.push(`  format   ${clean(e.compression)}, ${describeEncryptionShort(e.encryption)}`)
     out.push(`  manifest ${wrap(clean(e.manifestPath), width, 11, 11)}`)
     if (report.artifact)
       out.push(

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { NoGoError } from '../outcome/step-result.js'
 import { claimFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
 import { unregisterPath } from '../runtime/cleanup-on-exit.js'
+import type { KeySource } from '../snapshot/snapshot-keys.js'
 import type { Logger } from '../util/logger.js'
 import { verifyIntoFolder, type VerifiedSnapshot } from './verify-snapshot.js'
 
@@ -32,7 +33,7 @@ function checkTarget(target: string): boolean {
  */
 export async function restoreIntoTarget(
   manifestPath: string,
-  passphrase: string,
+  keys: KeySource,
   target: string,
   logger: Logger
 ): Promise<VerifiedSnapshot> {
@@ -44,7 +45,7 @@ export async function restoreIntoTarget(
   const staging = fs.mkdtempSync(path.join(parent, prefix))
   claimFolder(staging)
   try {
-    const verified = await verifyIntoFolder(manifestPath, passphrase, staging, logger)
+    const verified = await verifyIntoFolder(manifestPath, keys, staging, logger)
     fs.chmodSync(staging, 0o755)
     if (existed) {
       checkTarget(target)

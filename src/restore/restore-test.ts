@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { claimFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
+import type { KeySource } from '../snapshot/snapshot-keys.js'
 import type { Logger } from '../util/logger.js'
 import {
   verifyIntoFolder,
@@ -15,7 +16,7 @@ import {
  */
 export async function restoreTest(
   manifestPath: string,
-  passphrase: string,
+  keys: KeySource,
   tempDir: string,
   logger: Logger,
   expected?: ExpectedSnapshot
@@ -25,7 +26,7 @@ export async function restoreTest(
   const dest = fs.mkdtempSync(path.join(tempDir, RESTORE_TEST_PREFIX))
   claimFolder(dest)
   try {
-    return await verifyIntoFolder(manifestPath, passphrase, dest, logger, expected)
+    return await verifyIntoFolder(manifestPath, keys, dest, logger, expected)
   } finally {
     releaseFolder(dest)
   }

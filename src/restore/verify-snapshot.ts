@@ -9,6 +9,8 @@ import { AgeError } from '../age/errors.js'
 import { NoGoError, type SnapshotEvidence } from '../outcome/step-result.js'
 import { digestOfIndex } from '../format/index-format.js'
 import { readManifest, snapshotPathOf, type Manifest } from '../format/manifest.js'
+import { decryptionKeyFor, type KeySource } from '../snapshot/snapshot-keys.js'
+import type { DecryptionKey } from '../age/key-source.js'
 import type { Logger } from '../util/logger.js'
 import { BufferPool } from '../util/buffer-pool.js'
 import { ProgressReporter } from '../util/progress.js'
@@ -71,18 +73,20 @@ export interface ExpectedSnapshot {
  */
 export async function verifyIntoFolder(
   manifestPath: string,
-  passphrase: string,
+  keys: KeySource,
   dest: string,
   logger: Logger,
   expected?: ExpectedSnapshot
 ): Promise<VerifiedSnapshot> {
   const manifest = expected?.manifest ?? readManifest(manifestPath)
   const snapshotPath = expected?.snapshotPath ?? snapshotPathOf(manifestPath, manifest)
+  // the manifest says which secret opens the snapshot: a missing one is said before any work
+  const key = decryptionKeyFor(keys, manifest.encryption, snapshotPath)
   // the writing thread starts up (~0.1 s) while the key is derived and the ciphertext hashed
   const thread = new WriteThread(path.resolve(dest))
   let result: ExtractResult
   try {
-    result = await decryptInto({ manifest, snapshotPath, passphrase, dest, thread, logger })
+    result = await decryptInto({ manifest, snapshotPath, key, dest, thread, logger })
   } finally {
     await thread.stop()
   }
@@ -124,7 +128,7 @@ export async function verifyIntoFolder(
 interface DecryptJob {
   manifest: Manifest
   snapshotPath: string
-  passphrase: string
+  key: DecryptionKey
   dest: string
   thread: WriteThread
   logger: Logger
@@ -143,16 +147,19 @@ async function decryptInto(job: DecryptJob): Promise<ExtractResult> {
 /** Hash, then decrypt, from the one descriptor; then proof that nobody wrote to it meanwhile. */
 async function decryptFrom(
   ct: Ciphertext,
-  { manifest, snapshotPath, passphrase, dest, thread, logger }: DecryptJob
+  { manifest, snapshotPath, key, dest, thread, logger }: DecryptJob
 ): Promise<ExtractResult> {
-  const secret = Buffer.from(passphrase, 'utf8')
-  // scrypt (over a second at the default work factor) runs while the ciphertext is hashed
-  const ahead = unwrapAhead(
-    await readCiphertextHead(ct, MAX_HEADER_SIZE),
-    secret,
-    manifest.encryption.workFactor,
-    DEFAULT_MAX_WORK_FACTOR
-  )
+  // scrypt (over a second at the default work factor) runs while the ciphertext is hashed;
+  // identities unwrap in microseconds and need no head start
+  const ahead =
+    manifest.encryption.recipient === 'scrypt' && key.kind === 'passphrase'
+      ? unwrapAhead(
+          await readCiphertextHead(ct, MAX_HEADER_SIZE),
+          key,
+          manifest.encryption.workFactor,
+          DEFAULT_MAX_WORK_FACTOR
+        )
+      : undefined
   await checkCiphertextHash(ct, manifest)
   logger.info(
     `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
@@ -169,7 +176,7 @@ async function decryptFrom(
         objectMode: false,
         highWaterMark: 2 * READ_SIZE
       }),
-      createDecryptStream(secret, {
+      createDecryptStream(key, {
         maxWorkFactor: DEFAULT_MAX_WORK_FACTOR,
         releaseInput: (chunk) => reads.release(chunk),
         ahead

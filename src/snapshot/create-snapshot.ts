@@ -21,6 +21,7 @@ import { LiveWriterWatch } from './live-writers.js'
 import { registerPath, unregisterPath } from '../runtime/cleanup-on-exit.js'
 import { walkIncludes } from './walk.js'
 import { TOOL } from '../version.js'
+import { encryptionKeyOf, encryptionRecordOf, type KeySource } from './snapshot-keys.js'
 
 export interface SnapshotOutcome {
   evidence: SnapshotEvidence
@@ -42,12 +43,12 @@ type SnapshotConfig = Pick<
 >
 
 /**
- * Runbook step 2: tar → compress → age (scrypt) → temp file, hashed as it is written; renamed into
+ * Runbook step 2: tar → compress → age (scrypt, or the recipients) → temp file, hashed as it is written; renamed into
  * place, then the manifest written last. A run that dies leaves the previous pair whole.
  */
 export async function createSnapshot(
   config: SnapshotConfig,
-  passphrase: string,
+  keys: KeySource,
   logger: Logger,
   now: () => Date = () => new Date(),
   options: SnapshotOptions = {}
@@ -85,13 +86,10 @@ export async function createSnapshot(
     const tempPath = tempNameFor(finalPath)
     registerPath(tempPath) // a partial snapshot is removed on a signal too
     const index = new IndexBuilder()
-    // header first, then the payload: scrypt wraps the key on the threadpool while the first
+    // header first, then the payload: scrypt (or the recipients) wrap the key while the first
     // chunks are compressed and encrypted, and the file is hashed as it is written
-    const age = encryptStream({
-      kind: 'passphrase',
-      passphrase: Buffer.from(passphrase, 'utf8'),
-      workFactor: config.workFactor
-    })
+    const key = encryptionKeyOf(keys, config.workFactor)
+    const age = encryptStream(key)
     const output = new HashedFileWriter(tempPath)
     const progress = new ProgressReporter(logger, 'snapshot')
     // the batches cycle: read into, compressed from, given back once their block is encoded
@@ -142,7 +140,7 @@ export async function createSnapshot(
         sha256
       },
       compression: config.compression,
-      encryption: { format: 'age-v1', recipient: 'scrypt', workFactor: config.workFactor },
+      encryption: encryptionRecordOf(key),
       includes: [...config.includes],
       content: { files: index.files, bytes: index.bytes, digest: index.digest() },
       tool: TOOL
