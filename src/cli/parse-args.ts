@@ -1,5 +1,6 @@
+import { parseArgs as parseArgsOf, type ParseArgsConfig } from 'node:util'
 import { MODES, type Mode } from '../config/config.js'
-import { INPUT_NAMES, type InputName, type RawInputs } from '../config/input-names.js'
+import { INPUT_NAMES, type RawInputs } from '../config/input-names.js'
 import { InputError } from '../config/input-error.js'
 
 export interface CliArgs {
@@ -13,104 +14,134 @@ export interface CliArgs {
   version: boolean
 }
 
-const BOOLEAN_INPUTS = new Set<InputName>([
+const BOOLEAN_INPUTS = new Set<string>([
   'force',
   'upload-artifact',
   'fail-on-no-go',
   'allow-weak-passphrase',
   'allow-public-artifact'
 ])
-const FLAG_INPUTS = new Set<string>(
-  INPUT_NAMES.filter((name) => name !== 'passphrase' && name !== 'identity')
-)
-/** Flags that name a file or a key: each takes one value, `--flag V` or `--flag=V`. */
-const VALUE_FLAGS = new Set(['passphrase-file', 'identity-file', 'recipients-file', 'recipient'])
+/** Inputs that are secrets have no flag: argv is visible to every process on the machine. */
+const NO_FLAG: Record<string, string> = {
+  passphrase:
+    'the CLI has no --passphrase flag (command lines are visible to other processes): set GRAPHITI_SNAPSHOT_PASSPHRASE (or the variable named by --passphrase-env), use --passphrase-file, or answer the prompt',
+  identity:
+    'the CLI has no --identity flag (command lines are visible to other processes): set CUTOVER_GATE_AGE_IDENTITY (or the variable named by --identity-env), or use --identity-file'
+}
+/** Flags of the CLI alone, that name a file or a key. */
+const CLI_FLAGS = {
+  'passphrase-file': { type: 'string' },
+  'identity-file': { type: 'string' },
+  'recipients-file': { type: 'string', multiple: true },
+  recipient: { type: 'string', multiple: true }
+} as const
+
+const OPTIONS: ParseArgsConfig['options'] = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  ...CLI_FLAGS,
+  ...Object.fromEntries(
+    INPUT_NAMES.filter((name) => !(name in NO_FLAG)).map((name) => [
+      name,
+      BOOLEAN_INPUTS.has(name)
+        ? { type: 'boolean' as const }
+        : { type: 'string' as const, multiple: name === 'include' }
+    ])
+  )
+}
+
+/** `--force=false` and `--force false` as node:util's parser spells them: `--no-force`. */
+function spellBooleans(argv: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
+    const name = match?.[1]
+    if (name && NO_FLAG[name]) throw new InputError(NO_FLAG[name]!)
+    if (!name || !BOOLEAN_INPUTS.has(name)) {
+      out.push(arg)
+      continue
+    }
+    let value = match[2]
+    if (value === undefined && /^(true|false)$/i.test(argv[i + 1] ?? '')) value = argv[++i]
+    if (value !== undefined && !/^(true|false)$/i.test(value)) {
+      throw new InputError(`--${name} accepts true or false (got "${value}")`)
+    }
+    out.push(value !== undefined && /^false$/i.test(value) ? `--no-${name}` : `--${name}`)
+  }
+  return out
+}
+
+/** node:util's errors, said the way the rest of the CLI speaks. */
+function explain(error: NodeJS.ErrnoException): InputError {
+  const option = /'(--?[\w-]+)/.exec(error.message)?.[1] ?? ''
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    return new InputError(`unknown flag ${option}; see cutover-gate --help for the inputs`)
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return new InputError(`${option} needs a value`)
+  return new InputError(error.message)
+}
 
 /**
- * `cutover-gate <mode> [--input value ...]`: the action's input names as flags. `--include` may
- * repeat. Booleans take `--force`, `--no-force` or `--force=false`. There is deliberately no flag
- * that carries the passphrase: argv is visible to every process on the machine.
+ * `cutover-gate <mode> [--input value ...]`: the action's input names as flags (node:util
+ * parseArgs). `--include`, `--recipient` and `--recipients-file` repeat. Booleans take `--force`,
+ * `--no-force`, `--force=false` or `--force false`. No flag carries a secret.
  */
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const inputs: RawInputs = {}
-  const includes: string[] = []
-  let passphraseFile: string | undefined
-  let identityFile: string | undefined
-  const recipients: string[] = []
-  const recipientsFiles: string[] = []
-  let help = false
-  let version = false
-  const args = [...argv]
-  while (args.length > 0) {
-    const arg = args.shift()!
-    if (arg === '-h' || arg === '--help') {
-      help = true
-      continue
-    }
-    if (arg === '--version') {
-      version = true
-      continue
-    }
-    if (!arg.startsWith('--')) {
-      if (inputs.mode !== undefined)
-        throw new InputError(`unexpected argument "${arg}"; the mode is given once, first`)
-      if (!(MODES as readonly string[]).includes(arg)) {
-        throw new InputError(`mode "${arg}" is not one of ${MODES.join(', ')}`)
-      }
-      inputs.mode = arg as Mode
-      continue
-    }
-    const eq = arg.indexOf('=')
-    let name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
-    let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1)
-    if (name === 'passphrase') {
-      throw new InputError(
-        'the CLI has no --passphrase flag (command lines are visible to other processes): set GRAPHITI_SNAPSHOT_PASSPHRASE (or the variable named by --passphrase-env), use --passphrase-file, or answer the prompt'
-      )
-    }
-    if (name === 'identity') {
-      throw new InputError(
-        'the CLI has no --identity flag (command lines are visible to other processes): set CUTOVER_GATE_AGE_IDENTITY (or the variable named by --identity-env), or use --identity-file'
-      )
-    }
-    if (
-      name.startsWith('no-') &&
-      BOOLEAN_INPUTS.has(name.slice(3) as InputName) &&
-      value === undefined
-    ) {
-      inputs[name.slice(3) as InputName] = 'false'
-      continue
-    }
-    if (VALUE_FLAGS.has(name)) {
-      value ??= args.shift()
-      if (value === undefined || value === '')
-        throw new InputError(
-          `--${name} needs ${name === 'recipient' ? 'an age recipient (age1...)' : 'a file path'}`
-        )
-      if (name === 'passphrase-file') passphraseFile = value
-      else if (name === 'identity-file') identityFile = value
-      else if (name === 'recipients-file') recipientsFiles.push(value)
-      else recipients.push(value)
-      continue
-    }
-    if (!FLAG_INPUTS.has(name)) {
-      throw new InputError(`unknown flag --${name}; see cutover-gate --help for the inputs`)
-    }
-    if (BOOLEAN_INPUTS.has(name as InputName) && value === undefined) {
-      const next = args[0]
-      value = next !== undefined && /^(true|false)$/i.test(next) ? args.shift()! : 'true'
-    }
-    value ??= args.shift()
-    if (value === undefined) throw new InputError(`--${name} needs a value`)
-    if (name === 'include') {
-      includes.push(value)
-      continue
-    }
-    name = name as InputName
-    inputs[name as InputName] = value
+  let parsed
+  try {
+    parsed = parseArgsOf({
+      args: spellBooleans(argv),
+      options: OPTIONS,
+      allowPositionals: true,
+      allowNegative: true,
+      strict: true
+    })
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    throw explain(error as NodeJS.ErrnoException)
   }
-  if (includes.length > 0) inputs.include = includes.join('\n')
-  return { inputs, passphraseFile, identityFile, recipients, recipientsFiles, help, version }
+  const positionals = parsed.positionals
+  // the options are built from INPUT_NAMES at run time, so their types are known only as a union
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>
+  const inputs: RawInputs = {}
+  if (positionals.length > 1) {
+    throw new InputError(`unexpected argument "${positionals[1]}"; the mode is given once, first`)
+  }
+  const mode = positionals[0]
+  if (mode !== undefined) {
+    if (!(MODES as readonly string[]).includes(mode)) {
+      throw new InputError(`mode "${mode}" is not one of ${MODES.join(', ')}`)
+    }
+    inputs.mode = mode as Mode
+  }
+  for (const name of INPUT_NAMES) {
+    const value = values[name]
+    if (value === undefined || name === 'mode') continue
+    if (typeof value === 'boolean') inputs[name] = String(value)
+    else if (Array.isArray(value)) inputs[name] = value.join('\n')
+    else inputs[name] = value
+  }
+  const file = (flag: keyof typeof CLI_FLAGS): string | undefined => {
+    const value = values[flag] as string | undefined
+    if (value === '') throw new InputError(`--${flag} needs a file path`)
+    return value
+  }
+  const recipients = (values.recipient as string[] | undefined) ?? []
+  if (recipients.some((r) => r === ''))
+    throw new InputError('--recipient needs an age recipient (age1...)')
+  const recipientsFiles = (values['recipients-file'] as string[] | undefined) ?? []
+  if (recipientsFiles.some((f) => f === ''))
+    throw new InputError('--recipients-file needs a file path')
+  return {
+    inputs,
+    passphraseFile: file('passphrase-file'),
+    identityFile: file('identity-file'),
+    recipients,
+    recipientsFiles,
+    help: values.help === true,
+    version: values.version === true
+  }
 }
 
 export const USAGE = `Usage: cutover-gate <mode> [--input value ...]
