@@ -51,7 +51,10 @@ describe('processes a migration command leaves behind are found by the run marke
       ['import', 'importCommand']
     ] as const) {
       const script = path.join(await tempFolder(), 'escape.sh')
-      fs.writeFileSync(script, `${make(seconds)}\nsleep 0.3\n`)
+      // the command ends only once its escapee runs as `sleep N` (not a fork not yet exec'd), so
+      // the warning can name it however slow the machine; bounded at 10 s
+      const wait = `i=0; while ! pgrep -fx 'sleep ${seconds}' >/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done`
+      fs.writeFileSync(script, `${make(seconds)}\n${wait}\n`)
       const results = await runMigrationDryRun(
         options(repo, await tempFolder(), { [key]: `sh ${script}` })
       )
