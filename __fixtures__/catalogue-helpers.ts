@@ -3,7 +3,7 @@ import path from 'node:path'
 import { parseInputs } from '../src/config/inputs.js'
 import type { RawInputs } from '../src/config/input-names.js'
 import { runGate } from '../src/gate.js'
-import { MemoryLogger } from '../src/util/logger.js'
+import { MemoryLogger } from './memory-logger.js'
 import { tempDir } from './trees.js'
 
 export const PASSPHRASE = 'catalogue passphrase ✓ 7'

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { MigrationOptions } from '../src/migration/migration-dry-run.js'
-import { MemoryLogger } from '../src/util/logger.js'
+import { MemoryLogger } from './memory-logger.js'
 
 /** This very Node binary, quoted for a command line: tests never depend on PATH's node. */
 export const NODE = `'${process.execPath}'`

@@ -1,19 +1,12 @@
 // The key-source union at the encrypt/decrypt entry points: the passphrase kind behaves exactly
-// like the bare-passphrase calls it replaces, identities skip the scrypt read-ahead, and the
-// manifest summary names the stanza type and count, never a key.
+// like the bare-passphrase calls it replaces, and identities skip the scrypt read-ahead.
 import { randomBytes } from 'node:crypto'
-import {
-  Decrypter,
-  generateHybridIdentity,
-  generateIdentity,
-  identityToRecipient
-} from 'age-encryption'
+import { Decrypter, generateIdentity } from 'age-encryption'
 import { through } from '../__fixtures__/age-streams.js'
 import { createDecryptStream, unwrapAhead } from '../src/age/decrypt.js'
 import { createEncryptStream, encryptStream } from '../src/age/encrypt.js'
 import { parseHeader } from '../src/age/header.js'
-import { summarizeEncryption } from '../src/age/key-source.js'
-import { parseIdentities, parseRecipients } from '../src/age/recipients.js'
+import { parseIdentities } from '../src/age/recipients.js'
 
 const PASSPHRASE = 'key source passphrase'
 const secret = Buffer.from(PASSPHRASE)
@@ -51,29 +44,5 @@ describe('key sources', () => {
     await expect(ahead!.fileKey).resolves.toHaveLength(16)
     const identities = parseIdentities(await generateIdentity())
     expect(unwrapAhead(file, { kind: 'identities', identities }, 10)).toBeUndefined()
-  })
-
-  test('the summary records the stanza type and count, and no key material', async () => {
-    expect(summarizeEncryption({ kind: 'passphrase', passphrase: secret, workFactor: 18 })).toEqual(
-      {
-        recipient: 'scrypt',
-        recipients: 1
-      }
-    )
-    for (const [generate, type] of [
-      [generateIdentity, 'x25519'],
-      [generateHybridIdentity, 'mlkem768x25519']
-    ] as const) {
-      for (const n of [1, 2, 3]) {
-        const lines = await Promise.all(
-          Array.from({ length: n }, async () => identityToRecipient(await generate()))
-        )
-        const summary = summarizeEncryption({
-          kind: 'recipients',
-          recipients: parseRecipients(lines.join('\n'))
-        })
-        expect(summary).toEqual({ recipient: type, recipients: n })
-      }
-    }
   })
 })

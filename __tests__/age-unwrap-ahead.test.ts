@@ -16,7 +16,7 @@ const { createEncryptStream } = await import('../src/age/encrypt.js')
 const { runThrough, through } = await import('../__fixtures__/age-streams.js')
 const { verifyIntoFolder } = await import('../src/restore/verify-snapshot.js')
 const { createSnapshot } = await import('../src/snapshot/create-snapshot.js')
-const { MemoryLogger } = await import('../src/util/logger.js')
+const { MemoryLogger } = await import('../__fixtures__/memory-logger.js')
 
 const PASSPHRASE = Buffer.from('read ahead')
 const plaintext = randomBytes(100_000)

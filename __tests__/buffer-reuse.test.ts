@@ -12,7 +12,7 @@ import { createSnapshot } from '../src/snapshot/create-snapshot.js'
 import { BufferPool } from '../src/util/buffer-pool.js'
 import { readPooled } from '../src/util/pooled-read.js'
 import { sha256OfFile } from '../src/util/sha256-file.js'
-import { MemoryLogger } from '../src/util/logger.js'
+import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import { tempDir } from '../__fixtures__/trees.js'
 
 describe('BufferPool', () => {

@@ -9,7 +9,7 @@ import { runLane, type LaneOutcome } from '../src/lane/run-lane.js'
 import { restoreTest } from '../src/restore/restore-test.js'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
 import { LOCK_NAME } from '../src/snapshot/snapshot-dir-lock.js'
-import { MemoryLogger } from '../src/util/logger.js'
+import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 
 const PASSPHRASE = 'two runs, one repository'
 const dirs: string[] = []

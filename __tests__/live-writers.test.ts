@@ -9,7 +9,7 @@ import { IndexBuilder } from '../src/format/index-format.js'
 import { LiveWriterWatch, scanWriters } from '../src/snapshot/live-writers.js'
 import { walkIncludes } from '../src/snapshot/walk.js'
 import { BufferPool } from '../src/util/buffer-pool.js'
-import { MemoryLogger } from '../src/util/logger.js'
+import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import { tempDir } from '../__fixtures__/trees.js'
 
 /** A real writer process: runs `body` (python, with `p` the file's path), says "ready", then obeys stdin. */

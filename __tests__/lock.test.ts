@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { NoGoError } from '../src/outcome/step-result.js'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
-import { MemoryLogger } from '../src/util/logger.js'
+import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import {
   LOCK_NAME,
   lockSnapshotDir,

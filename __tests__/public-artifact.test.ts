@@ -8,7 +8,7 @@ import { MODES, modeNeedsPassphrase } from '../src/config/config.js'
 import { InputError, parseInputs } from '../src/config/inputs.js'
 import { refusePublicArtifact, repositoryVisibility } from '../src/config/public-repository.js'
 import { runGate } from '../src/gate.js'
-import { MemoryLogger } from '../src/util/logger.js'
+import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 
 const PASSPHRASE = 'public artifact passphrase ✓'
 

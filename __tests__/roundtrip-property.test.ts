@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { restoreIntoTarget } from '../src/restore/restore-into-target.js'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
-import { MemoryLogger } from '../src/util/logger.js'
+import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import { tempDir } from '../__fixtures__/trees.js'
 
 const PASSPHRASE = 'property ✓'

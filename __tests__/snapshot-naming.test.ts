@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
-import { MemoryLogger } from '../src/util/logger.js'
+import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 
 describe('snapshot names are to the second', () => {

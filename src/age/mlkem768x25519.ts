@@ -65,10 +65,6 @@ export function encodeHybridRecipient(publicKey: Uint8Array): string {
   return encodeBech32(RECIPIENT_HRP, publicKey)
 }
 
-export function encodeHybridIdentity(seed: Uint8Array): string {
-  return encodeBech32(IDENTITY_HRP, seed).toUpperCase()
-}
-
 export function wrapHybrid(fileKey: Uint8Array, recipient: HybridRecipient): Stanza {
   const { ciphertext, sharedSecret } = xwingEncapsulate(recipient.publicKey)
   const { key, nonce } = hpkeContext(KEM_ID, sharedSecret, INFO)

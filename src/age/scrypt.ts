@@ -54,17 +54,6 @@ export async function wrapScrypt(
   return { args: [SCRYPT_TYPE, encodeBase64(salt), String(logN)], body }
 }
 
-/**
- * A stanza with the length of a real one at `logN` (salt, work factor and wrapped key all have
- * fixed encoded lengths) and no secret in it: it sizes a header before scrypt has run.
- */
-export function scryptStanzaShape(logN: number): Stanza {
-  return {
-    args: [SCRYPT_TYPE, encodeBase64(Buffer.alloc(SALT_SIZE)), String(logN)],
-    body: Buffer.alloc(WRAPPED_KEY_SIZE)
-  }
-}
-
 /** What a well-formed scrypt stanza says, checked before any expensive work. */
 export interface ScryptParams {
   readonly salt: Buffer

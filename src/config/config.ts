@@ -71,8 +71,3 @@ export function modeOpensSnapshot(mode: Mode): boolean {
 export function modeNeedsPassphrase(mode: Mode): boolean {
   return mode !== 'migration-dry-run' && mode !== 'list'
 }
-
-/** Whether `mode` (unchecked input) snapshots or restores, as opposed to the dry-run alone. */
-export function handlesSnapshots(mode: string | undefined): boolean {
-  return (MODES as readonly string[]).includes(mode ?? '') && modeNeedsPassphrase(mode as Mode)
-}

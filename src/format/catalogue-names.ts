@@ -1,8 +1,5 @@
 import { SNAPSHOT_NAME } from './snapshot-name.js'
 
-/** A snapshot id: the snapshot's UTC stamp (utcStamp), as in its file name. */
-export const SNAPSHOT_ID = /^\d{8}T\d{6}Z$/
-
 /** snapshot-<id>.json, the per-snapshot manifest this tool writes beside each snapshot. */
 export const SNAPSHOT_MANIFEST_NAME = /^snapshot-(\d{8}T\d{6}Z)\.json$/
 

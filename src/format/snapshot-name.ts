@@ -19,10 +19,3 @@ export function utcStamp(date: Date): string {
 export function snapshotFileName(date: Date, compression: Compression): string {
   return `snapshot-${utcStamp(date)}${EXTENSIONS[compression]}`
 }
-
-export function compressionOfName(name: string): Compression | undefined {
-  for (const [kind, ext] of Object.entries(EXTENSIONS) as [Compression, string][]) {
-    if (name.endsWith(ext) && (kind !== 'none' || !/\.(zst|gz)\.age$/.test(name))) return kind
-  }
-  return undefined
-}

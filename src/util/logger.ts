@@ -8,18 +8,3 @@ export interface Logger {
   /** Runs fn inside a named, collapsible group. */
   group<T>(name: string, fn: () => Promise<T>): Promise<T>
 }
-
-/** A logger that keeps everything in memory: for tests and for callers that want silence. */
-export class MemoryLogger implements Logger {
-  readonly lines: string[] = []
-  info(message: string): void {
-    this.lines.push(message)
-  }
-  warning(message: string): void {
-    this.lines.push(`warning: ${message}`)
-  }
-  async group<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    this.lines.push(`[${name}]`)
-    return fn()
-  }
-}

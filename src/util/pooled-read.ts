@@ -1,4 +1,3 @@
-import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import type { BufferPool } from './buffer-pool.js'
 
@@ -32,24 +31,4 @@ async function readInto(handle: FileHandle, pool: BufferPool): Promise<Buffer | 
   if (bytesRead > 0) return buffer.subarray(0, bytesRead)
   pool.release(buffer)
   return undefined
-}
-
-/**
- * Up to `length` bytes from the start of a regular file; empty for anything else or if it cannot
- * be read (callers check the file properly). Opened non-blocking, so a FIFO cannot hang it.
- */
-export async function readHead(filePath: string, length: number): Promise<Buffer> {
-  try {
-    const handle = await open(filePath, constants.O_RDONLY | constants.O_NONBLOCK)
-    try {
-      if (!(await handle.stat()).isFile()) return Buffer.alloc(0)
-      const buffer = Buffer.alloc(length)
-      const { bytesRead } = await handle.read(buffer, 0, length, 0)
-      return buffer.subarray(0, bytesRead)
-    } finally {
-      await handle.close()
-    }
-  } catch {
-    return Buffer.alloc(0)
-  }
 }
