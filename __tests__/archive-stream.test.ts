@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { archiveStream } from '../src/snapshot/archive-stream.js'
@@ -134,4 +135,35 @@ describe('archive stream: links through links, and files that change while read'
       })()
     ).rejects.toThrow(/logs\/app\.log vanished while the snapshot was being taken/)
   })
+})
+
+describe('a file swapped for a fifo between the walk and its read', () => {
+  // open(2) of a fifo without O_NONBLOCK waits for a writer forever: the snapshot must not hang
+  it.each(['state/graph/nodes.jsonl', 'logs/app.jsonl', 'exports/summary.json'].map((f) => [f]))(
+    '%s: NO-GO naming it, at once',
+    async (rel) => {
+      const repo = makeRepo()
+      const abs = path.join(repo, rel)
+      if (!fs.existsSync(abs)) {
+        fs.mkdirSync(path.dirname(abs), { recursive: true })
+        fs.writeFileSync(abs, 'x\n')
+      }
+      function* swapped() {
+        for (const entry of walkIncludes(repo, INCLUDES, () => {})) {
+          if (entry.rel === rel) {
+            fs.rmSync(abs)
+            execFileSync('mkfifo', [abs])
+          }
+          yield entry
+        }
+      }
+      const run = (async () => {
+        for await (const part of archiveStream(swapped(), new IndexBuilder())) void part
+      })()
+      await expect(run).rejects.toThrow(
+        new RegExp(`${rel.replace(/\./g, '\\.')}.*no longer a regular file`)
+      )
+    },
+    20_000
+  )
 })

@@ -89,3 +89,19 @@ describe('a dry-run that writes into the includes (tracked or not) is NO-GO, dec
     expect(results[2]?.warnings.join(' ')).toMatch(/created untracked files.*notes\.txt/)
   })
 })
+
+describe('a dry-run that swaps a tracked file for a fifo', () => {
+  // the drift check opens every tracked file: a fifo there must be judged, not waited on
+  it.each(['README.md', 'docs/a/b.txt'])(
+    '%s: NO-GO (C), and the gate does not hang',
+    async (rel) => {
+      const repo = await gitRepo({ [rel]: 'tracked\n', 'other.txt': 'x\n' })
+      const results = await runMigrationDryRun(
+        options(repo, await tempFolder(), { importCommand: `sh -c 'rm ${rel} && mkfifo ${rel}'` })
+      )
+      expect(results[2]?.status).toBe('failed')
+      expect(results[2]?.decisionPoint).toBe('C')
+      expect(results[2]?.detail).toContain(rel)
+    }
+  )
+})

@@ -62,8 +62,13 @@ export function contentHash(file: string | Buffer): string {
   if (info.isDirectory()) return `dir:${mode}` // a submodule's gitlink
   if (!info.isFile()) return `other:${mode}`
   const hash = createHash('sha256')
-  const fd = fs.openSync(file, 'r')
+  // non-blocking: a tracked file swapped for a fifo meanwhile must not hang the gate in open()
+  const fd = fs.openSync(
+    file,
+    fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK
+  )
   try {
+    if (!fs.fstatSync(fd).isFile()) return `other:${mode}`
     for (;;) {
       const read = fs.readSync(fd, BUFFER, 0, BUFFER.length, null)
       if (read === 0) break

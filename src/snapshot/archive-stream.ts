@@ -129,7 +129,9 @@ export async function* archiveStream(
     } else {
       let fd: number
       try {
-        fd = fs.openSync(entry.abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
+        // non-blocking: a file swapped for a fifo since the walk must not hang the snapshot in open()
+        const flags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK
+        fd = fs.openSync(entry.abs, flags)
       } catch (error) {
         throw cannotRead(entry.rel, error)
       }
