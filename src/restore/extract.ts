@@ -88,8 +88,9 @@ export async function extractSnapshotTar(
       await thread.backpressure()
     }
     reader.finish()
-    const { observedIndex, archivedIndex } = writer.finish()
+    const { archivedIndex } = writer.finish()
     await thread.settle()
+    const observedIndex = writer.observedIndex()
     report()
     return {
       observedIndex,
