@@ -88,9 +88,8 @@ export async function extractSnapshotTar(
       await thread.backpressure()
     }
     reader.finish()
-    const { archivedIndex } = writer.finish()
+    const { observedIndex, archivedIndex } = writer.finish()
     await thread.settle()
-    const observedIndex = writer.observedIndex()
     report()
     return {
       observedIndex,

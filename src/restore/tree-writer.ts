@@ -1,3 +1,4 @@
+import { createHash, hash, type Hash } from 'node:crypto'
 import { INDEX_PATH, indexLine } from '../format/index-format.js'
 import { showPath } from './entry-path.js'
 import { findLinkEscape, MAX_STEPS } from './link-escape.js'
@@ -9,16 +10,15 @@ import type { WriteThread } from './write-thread.js'
 export const MAX_INDEX_SIZE = 512 * 1024 * 1024
 
 const RESERVED = INDEX_PATH.slice(0, INDEX_PATH.indexOf('/'))
-/** Stands for a file's digest in its index line until the writing thread has hashed the file. */
-const UNHASHED = '0'.repeat(64)
-/** Bytes from a file line's digest to the end of the line: `"}` and the newline. */
-const AFTER_DIGEST = 3
+const EMPTY_SHA256 = hash('sha256', '', 'hex')
 
 type Kind = 'file' | 'dir' | 'symlink' | 'implied'
 
 interface OpenFile {
   entry: TarEntry
   written: number
+  hash: Hash | undefined
+  sha256: string | undefined
 }
 
 /** What the writer may put on disk: the manifest's claims and the destination's free space. */
@@ -40,9 +40,9 @@ interface Folder {
 /**
  * Writes admitted entries under the thread's root without ever following a link: it trusts only
  * its own map of what it created (parents must be folders it made), creates with
- * O_EXCL|O_NOFOLLOW and non-recursive mkdir. The writes themselves run on `thread`, in this
- * order, which also hashes each file's bytes; folder modes wait for finish(), and the tree and
- * its observed index are complete once the thread has settled.
+ * O_EXCL|O_NOFOLLOW and non-recursive mkdir, and hashes file data as it hands it over. The
+ * writes themselves run on `thread`, in this order; folder modes wait for finish(), and the tree
+ * is complete once the thread has settled.
  */
 export class TreeWriter implements TarSink {
   private readonly kinds = new Map<string, Kind>()
@@ -50,9 +50,6 @@ export class TreeWriter implements TarSink {
   private readonly implied = new Map<string, Folder>()
   private readonly links = new Map<string, string>()
   private readonly lines = new TextLog()
-  /** Where each file line's digest placeholder starts, oldest first, until the thread hashed it. */
-  private readonly unhashed: number[] = []
-  private nextHashed = 0
   private file: OpenFile | undefined
   private index: Buffer[] | undefined
   private indexDone = false
@@ -68,9 +65,7 @@ export class TreeWriter implements TarSink {
   constructor(
     private readonly thread: WriteThread,
     private readonly limits: WriteLimits = {}
-  ) {
-    thread.onFileHashed = (sha256) => this.fileHashed(sha256)
-  }
+  ) {}
 
   entry(entry: TarEntry): void {
     const { path } = entry
@@ -110,7 +105,7 @@ export class TreeWriter implements TarSink {
     } else {
       this.thread.open(path)
       this.kinds.set(path, 'file')
-      this.file = { entry, written: 0 }
+      this.file = { entry, written: 0, hash: undefined, sha256: undefined }
     }
   }
 
@@ -128,6 +123,13 @@ export class TreeWriter implements TarSink {
     }
     this.checkRoom(file.entry.path, file.written + piece.length, 0)
     this.written += piece.length
+    if (file.written === 0 && piece.length === file.entry.size) {
+      // the whole file arrived in one piece: a one-shot digest skips the Hash object
+      file.sha256 = hash('sha256', piece, 'hex')
+    } else {
+      file.hash ??= createHash('sha256')
+      file.hash.update(piece)
+    }
     this.thread.write(piece)
     file.written += piece.length
   }
@@ -137,22 +139,22 @@ export class TreeWriter implements TarSink {
       this.indexDone = true
       return
     }
-    const { entry } = this.file!
+    const { entry, hash: running, sha256 } = this.file!
     this.file = undefined
     if (this.limits.room) {
       this.used += Math.ceil(entry.size / this.limits.room.block) * this.limits.room.block
     }
     this.thread.finishFile(entry.mode, entry.mtime)
+    const digest = sha256 ?? running?.digest('hex') ?? EMPTY_SHA256
     this.addLine(
       indexLine({
         path: entry.path,
         type: 'file',
         mode: entry.mode,
         size: entry.size,
-        sha256: UNHASHED
+        sha256: digest
       })
     )
-    this.unhashed.push(this.lines.length - AFTER_DIGEST - UNHASHED.length)
     this.files++
     this.bytes += entry.size
   }
@@ -160,7 +162,7 @@ export class TreeWriter implements TarSink {
   /** After the last entry: the index must have been read, no link chain may climb out, and
    * folder modes and times are queued children first (reverse creation order), so a read-only
    * folder never blocks its own contents. The caller then settles the thread. */
-  finish(): { archivedIndex: Buffer } {
+  finish(): { observedIndex: Buffer; archivedIndex: Buffer } {
     if (!this.indexDone || !this.index) {
       throw new Error(
         `archive has no index entry ${INDEX_PATH}: it is incomplete or not a cutover-gate snapshot`
@@ -181,24 +183,10 @@ export class TreeWriter implements TarSink {
       const { path, mode, mtime } = this.folders[i]!
       this.thread.chmod(path, mode, mtime)
     }
-    return { archivedIndex: Buffer.concat(this.index) }
-  }
-
-  /** Index lines of what was written, once the thread has settled (every file hashed). */
-  observedIndex(): Buffer {
-    if (this.nextHashed !== this.unhashed.length) {
-      throw new Error(
-        `the writing thread hashed ${this.nextHashed} of ${this.unhashed.length} files: settle it before reading the index`
-      )
+    return {
+      observedIndex: this.lines.bytes(),
+      archivedIndex: Buffer.concat(this.index)
     }
-    return this.lines.bytes()
-  }
-
-  /** The thread's digest of the oldest file not yet hashed, into its index line. */
-  private fileHashed(sha256: string): void {
-    const at = this.unhashed[this.nextHashed++]
-    if (at === undefined) throw new Error('the writing thread hashed a file it was never given')
-    this.lines.patch(at, sha256)
   }
 
   /** A file past content.files stops at its header, before it is created. */

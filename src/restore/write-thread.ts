@@ -48,9 +48,7 @@ export interface Failure {
   code: string
 }
 
-/** `digests`: the SHA-256 of each file the batch closed, in order, 32 bytes each. */
-export type Reply =
-  { batch: Batch; failure: Failure | undefined; digests: ArrayBuffer } | { closed: true }
+export type Reply = { batch: Batch; failure: Failure | undefined } | { closed: true }
 
 export interface WorkerData {
   /** Bytes of `root + '/'`: what precedes the entry path in every full path. */
@@ -84,9 +82,7 @@ function workerFile(): URL {
  * deletions on a filesystem without a journal); made on the main thread, it stopped decryption,
  * decompression hand-off and hashing while the kernel worked. Here the main thread queues
  * operations and file bytes in batches of about 1 MiB and goes on; the thread runs them in
- * order with the same synchronous calls, and hashes each file's bytes as it writes them (SHA-256
- * on the main thread was ~12% of a restore's CPU), handing the digests to `onFileHashed` in
- * the order the files were closed. The first failure stops everything after it and is
+ * order with the same synchronous calls. The first failure stops everything after it and is
  * reported, naming the entry, by the next settle() or backpressure(); stop() ends the thread.
  */
 export class WriteThread {
@@ -108,8 +104,6 @@ export class WriteThread {
   #gone = false
   #wake: (() => void)[] = []
   #closing: Promise<void> | undefined
-  /** Called with each written file's SHA-256 (hex), in the order of finishFile() calls. */
-  onFileHashed: ((sha256: string) => void) | undefined
 
   constructor(root: string) {
     this.root = root
@@ -277,10 +271,6 @@ export class WriteThread {
     if ('closed' in reply) return
     this.#inFlight--
     if (reply.batch.data.byteLength === BATCH_BYTES) this.#spare.push(reply.batch)
-    const digests = Buffer.from(reply.digests)
-    for (let at = 0; at < digests.length; at += 32) {
-      this.onFileHashed?.(digests.toString('hex', at, at + 32))
-    }
     if (reply.failure) {
       const { op, entry, code } = reply.failure
       this.#fail(new Error(`cannot ${ACTION[op] ?? 'write'} entry ${showPath(entry)}: ${code}`))

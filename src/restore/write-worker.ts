@@ -5,7 +5,6 @@
 // Self-contained on purpose (node: modules and erased type imports only): the bundle ships it as
 // dist/write-worker.js, and the tests start this very file through Node's type stripping. The
 // operation codes come in workerData, from write-thread.ts.
-import { createHash, type Hash } from 'node:crypto'
 import fs from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { Batch, Failure, Reply, WorkerData } from './write-thread.js'
@@ -16,13 +15,10 @@ const OPEN_FLAGS =
 const { prefixLength, ops: OP, stop } = workerData as WorkerData
 const port = parentPort!
 
-/** The file being written (the archive is sequential: at most one), its entry path and hash. */
+/** The file being written (the archive is sequential: at most one), and its entry path. */
 let fd = -1
 let current = ''
-let hash: Hash | undefined
 let failure: Failure | undefined
-/** SHA-256 of each file closed in the batch being run, in order, 32 bytes each. */
-let digests: Buffer[] = []
 
 function closeCurrent(): void {
   if (fd < 0) return
@@ -78,14 +74,11 @@ function run({ ops: opBuffer, opCount, data: dataBuffer }: Batch): void {
         case OP.open:
           current = entryOf(args)
           fd = fs.openSync(path(args), OPEN_FLAGS, 0o600)
-          hash = createHash('sha256')
           at += 3
           break
         case OP.write: {
           const offset = ops[args]!
           const length = ops[args + 1]!
-          // hashed here, off the main thread, from the very bytes written
-          hash!.update(data.subarray(offset, offset + length))
           for (let done = 0; done < length;) {
             done += fs.writeSync(fd, data, offset + done, length - done)
           }
@@ -103,8 +96,6 @@ function run({ ops: opBuffer, opCount, data: dataBuffer }: Batch): void {
           } finally {
             fs.closeSync(closing)
           }
-          digests.push(hash!.digest())
-          hash = undefined
           at += 3
           break
         }
@@ -134,10 +125,6 @@ port.on('message', (message: Batch | 'close') => {
   }
   if (failure === undefined) run(message)
   if (Atomics.load(stop, 0) !== 0) closeCurrent()
-  // an ArrayBuffer of its own (Buffer.concat may hand out a view into a shared pool)
-  const hashed = new Uint8Array(32 * digests.length)
-  digests.forEach((digest, i) => hashed.set(digest, 32 * i))
-  digests = []
-  const reply: Reply = { batch: message, failure, digests: hashed.buffer }
+  const reply: Reply = { batch: message, failure }
   port.postMessage(reply, [message.ops, message.data])
 })

@@ -17,17 +17,6 @@ export class TextLog {
     this.#length += this.#buffer.write(text, this.#length, 'utf8')
   }
 
-  /** Bytes appended so far. */
-  get length(): number {
-    return this.#length
-  }
-
-  /** Overwrites bytes already appended, from `at`, with ASCII `text` (a placeholder filled in). */
-  patch(at: number, text: string): void {
-    if (at + text.length > this.#length) throw new Error('TextLog.patch: past the end')
-    this.#buffer.write(text, at, 'latin1')
-  }
-
   /** The bytes so far: a view, valid until the next append. */
   bytes(): Buffer {
     return this.#buffer.subarray(0, this.#length)
