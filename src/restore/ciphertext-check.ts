@@ -3,7 +3,7 @@ import { constants, statSync, type Stats } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { NoGoError } from '../outcome/step-result.js'
 import type { Manifest } from '../format/manifest.js'
-import { BufferPool } from '../util/buffer-pool.js'
+import type { BufferPool } from '../util/buffer-pool.js'
 
 /**
  * The snapshot file, opened once: its size and SHA-256 are checked, and it is decrypted, from this
@@ -51,51 +51,71 @@ export async function readCiphertextHead(ct: Ciphertext, length: number): Promis
 }
 
 /**
- * The file's bytes in order from the start, read into pool buffers one read ahead of the consumer,
- * who gives each back with `pool.release` (or drops it for the GC).
+ * The file's bytes in order from the start, hashed as they are read: the one read the decrypter
+ * needs also gives the SHA-256 (a separate hashing pass read 0.5 GiB more per 1 GiB snapshot).
  */
-export async function* readCiphertext(ct: Ciphertext, pool: BufferPool): AsyncGenerator<Buffer> {
-  let position = 0
-  const readAt = async (): Promise<Buffer | undefined> => {
-    const buffer = pool.take()
-    const { bytesRead } = await ct.handle.read(buffer, 0, buffer.length, position)
-    position += bytesRead
-    if (bytesRead > 0) return buffer.subarray(0, bytesRead)
-    pool.release(buffer)
-    return undefined
-  }
-  let next: Promise<Buffer | undefined> | undefined
-  try {
-    next = readAt()
-    for (;;) {
-      const chunk = await next
-      if (!chunk) return
-      next = readAt()
-      yield chunk
-    }
-  } finally {
-    // a consumer that stops early may leave a read in flight: let it land
-    await next?.catch(() => undefined)
-  }
-}
+export class HashedCiphertext {
+  readonly #hash = createHash('sha256')
+  #position = 0
+  /** The read chunks() has in flight, which check() lets land before reading on. */
+  #inFlight: Promise<unknown> | undefined
 
-/**
- * SHA-256 of the whole descriptor against the manifest, before anything is decrypted: a replaced,
- * truncated or damaged file is named as such, not as a decryption error.
- */
-export async function checkCiphertextHash(ct: Ciphertext, manifest: Manifest): Promise<void> {
-  const hash = createHash('sha256')
-  // two reused 4 MiB buffers take turns: fresh ones cost a page fault per 4 KiB
-  const pool = new BufferPool(4 << 20, 2)
-  for await (const chunk of readCiphertext(ct, pool)) {
-    hash.update(chunk)
-    pool.release(chunk)
+  constructor(private readonly ct: Ciphertext) {}
+
+  /**
+   * The bytes from where the last read stopped, in pool buffers one read ahead of the consumer,
+   * who gives each back with `pool.release` (or drops it for the GC).
+   */
+  async *chunks(pool: BufferPool): AsyncGenerator<Buffer> {
+    const readAt = async (): Promise<Buffer | undefined> => {
+      const buffer = pool.take()
+      const bytesRead = await this.#read(buffer)
+      if (bytesRead > 0) return buffer.subarray(0, bytesRead)
+      pool.release(buffer)
+      return undefined
+    }
+    let next: Promise<Buffer | undefined> | undefined
+    const readAhead = (): void => {
+      next = readAt()
+      this.#inFlight = next.catch(() => undefined)
+    }
+    try {
+      readAhead()
+      for (;;) {
+        const chunk = await next
+        if (!chunk) return
+        readAhead()
+        yield chunk
+      }
+    } finally {
+      // a consumer that stops early may leave a read in flight: let it land (it is hashed)
+      await next?.catch(() => undefined)
+    }
   }
-  const actual = hash.digest('hex')
-  if (actual !== manifest.snapshot.sha256) {
-    throw new NoGoError(
-      `snapshot ${ct.path} SHA-256 is ${actual} but the manifest says ${manifest.snapshot.sha256}: the file was altered or corrupted`
-    )
+
+  /**
+   * SHA-256 of the whole descriptor against the manifest, once the consumer has stopped (done or
+   * failed): what it left unread is read and hashed first, so a replaced, truncated or damaged
+   * file is named as such, not as a decryption error.
+   */
+  async check(manifest: Manifest): Promise<void> {
+    await this.#inFlight
+    const rest = Buffer.allocUnsafe(1 << 20)
+    while ((await this.#read(rest)) > 0);
+    const actual = this.#hash.digest('hex')
+    if (actual !== manifest.snapshot.sha256) {
+      throw new NoGoError(
+        `snapshot ${this.ct.path} SHA-256 is ${actual} but the manifest says ${manifest.snapshot.sha256}: the file was altered or corrupted`
+      )
+    }
+  }
+
+  /** Reads are strictly one after another, so hashing each as it lands keeps the file's order. */
+  async #read(buffer: Buffer): Promise<number> {
+    const { bytesRead } = await this.ct.handle.read(buffer, 0, buffer.length, this.#position)
+    this.#hash.update(buffer.subarray(0, bytesRead))
+    this.#position += bytesRead
+    return bytesRead
   }
 }
 

@@ -16,9 +16,8 @@ import { BufferPool } from '../util/buffer-pool.js'
 import { ProgressReporter } from '../util/progress.js'
 import {
   assertCiphertextUnchanged,
-  checkCiphertextHash,
+  HashedCiphertext,
   openCiphertext,
-  readCiphertext,
   readCiphertextHead,
   type Ciphertext
 } from './ciphertext-check.js'
@@ -144,12 +143,16 @@ async function decryptInto(job: DecryptJob): Promise<ExtractResult> {
   }
 }
 
-/** Hash, then decrypt, from the one descriptor; then proof that nobody wrote to it meanwhile. */
+/**
+ * Decrypt from the one descriptor, hashing what is read; then the hash against the manifest (also
+ * after a failure, whose cause it then names when the file differs) and proof that nobody wrote
+ * to the file meanwhile. dest is the caller's fresh folder, discarded on NO-GO.
+ */
 async function decryptFrom(
   ct: Ciphertext,
   { manifest, snapshotPath, key, dest, thread, logger }: DecryptJob
 ): Promise<ExtractResult> {
-  // scrypt (over a second at the default work factor) runs while the ciphertext is hashed;
+  // scrypt (over a second at the default work factor) starts before the first payload read;
   // identities unwrap in microseconds and need no head start
   const ahead =
     manifest.encryption.recipient === 'scrypt' && key.kind === 'passphrase'
@@ -160,19 +163,15 @@ async function decryptFrom(
           DEFAULT_MAX_WORK_FACTOR
         )
       : undefined
-  await checkCiphertextHash(ct, manifest)
-  logger.info(
-    `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
-  )
-
   checkFreeSpace(dest, manifest.content.bytes)
   const progress = new ProgressReporter(logger, 'restore', 'entries')
   let extracted: ExtractResult | undefined
+  const ciphertext = new HashedCiphertext(ct)
   try {
     // read buffers go round: read into, decrypted from, given back by the decrypter
     const reads = new BufferPool(READ_SIZE, 8)
     await pipeline(
-      Readable.from(readCiphertext(ct, reads), {
+      Readable.from(ciphertext.chunks(reads), {
         objectMode: false,
         highWaterMark: 2 * READ_SIZE
       }),
@@ -191,9 +190,17 @@ async function decryptFrom(
         })
       }
     )
-    await assertCiphertextUnchanged(ct)
   } catch (error) {
+    // a file that differs from the manifest is named as such; a read failing here changes nothing
+    await ciphertext.check(manifest).catch((e: unknown) => {
+      if (e instanceof NoGoError) throw e
+    })
     throw explain(snapshotPath, error)
   }
+  await ciphertext.check(manifest)
+  logger.info(
+    `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
+  )
+  await assertCiphertextUnchanged(ct)
   return extracted!
 }
