@@ -28,7 +28,12 @@ export function treeState(root: string): Map<string, string> {
       else if (info.isDirectory()) {
         out.set(rel, 'dir')
         walk(p)
-      } else out.set(rel, createHash('sha256').update(fs.readFileSync(p)).digest('hex'))
+      } else if (info.isFile()) {
+        out.set(rel, createHash('sha256').update(fs.readFileSync(p)).digest('hex'))
+      } else {
+        // a fifo another test left (reading it would wait for a writer forever), a socket
+        out.set(rel, `special:${info.mode}:${info.ino}`)
+      }
     }
   }
   walk(root)
