@@ -11,5 +11,7 @@ export default {
   globalTeardown: '<rootDir>/__fixtures__/global-teardown.ts',
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/'],
   testTimeout: 120000,
+  // two workers on the two cores: most tests wait on child processes and disks, not on the CPU
+  maxWorkers: 2,
   verbose: false
 }

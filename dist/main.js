@@ -1,5 +1,5 @@
 import { a as group, w as warning, i as info, b as getInput, s as setSecret, c as saveState, d as setOutput, e as summary, f as setFailed } from './core.js';
-import { n as normalizeSecret, a as INPUT_NAMES, p as parseInputs, r as resolvePassphrase, c as requirePassphrase, d as refuseWeakPassphrase, e as runGate, f as renderTerminal } from './render-terminal.js';
+import { n as normalizeSecret, a as INPUT_NAMES, h as INPUT_DEFAULTS, p as parseInputs, r as resolvePassphrase, b as resolveKeys, c as refuseWeakPassphrase, d as runGate, e as renderTerminal } from './render-terminal.js';
 import { r as runMarker } from './process-start.js';
 import 'os';
 import 'crypto';
@@ -33,13 +33,13 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import './package-folder.js';
 import 'node:fs';
 import 'node:path';
-import 'node:os';
-import './package-folder.js';
 import 'node:stream/promises';
 import 'node:crypto';
 import 'node:fs/promises';
+import 'node:os';
 
 /** The lane's logger on a runner: plain lines, warning annotations and collapsible groups. */
 const coreLogger = {
@@ -52,28 +52,42 @@ const coreLogger = {
 function inputVariable(name) {
     return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
+const SECRET_INPUTS = new Set(['passphrase', 'identity']);
 /**
- * Every input through @actions/core, the passphrase masked before anything else is read, and the
- * fallback variable masked as soon as its name is known, both under the one rule for secrets. An
- * input whose variable is unset is absent; the runner sets every declared one (with action.yml's
- * default), so '' means given empty.
+ * Masks a secret as a whole and, for an identities text, each key line too: the runner masks
+ * values, and a log line may hold one line of a multi-line secret.
+ */
+function maskSecret(value) {
+    if (value === '')
+        return;
+    setSecret(value);
+    for (const line of value.split('\n')) {
+        const key = normalizeSecret(line);
+        if (key !== '' && key !== value && !key.startsWith('#'))
+            setSecret(key);
+    }
+}
+/**
+ * Every input through @actions/core, the secrets masked before anything else is read, and the
+ * fallback variables masked as soon as their names are known, all under the one rule for secrets.
+ * An input whose variable is unset is absent; the runner sets every declared one (with
+ * action.yml's default), so '' means given empty.
  */
 function readActionInputs(env) {
     const passphrase = normalizeSecret(getInput('passphrase'));
-    if (passphrase !== '')
-        setSecret(passphrase);
+    maskSecret(passphrase);
+    const identity = normalizeSecret(getInput('identity'));
+    maskSecret(identity);
     const raw = {};
     for (const name of INPUT_NAMES) {
-        if (name !== 'passphrase' && env[inputVariable(name)] !== undefined) {
+        if (!SECRET_INPUTS.has(name) && env[inputVariable(name)] !== undefined) {
             raw[name] = getInput(name);
         }
     }
-    const envName = raw['passphrase-env'] || 'GRAPHITI_SNAPSHOT_PASSPHRASE';
-    // the value the lane will use is the normalized one: that is the one that must never show
-    const fromEnv = normalizeSecret(env[envName]);
-    if (fromEnv !== '')
-        setSecret(fromEnv);
-    return { raw, passphrase };
+    // the values the lane will use are the normalized ones: those must never show
+    maskSecret(normalizeSecret(env[raw['passphrase-env'] || INPUT_DEFAULTS['passphrase-env']]));
+    maskSecret(normalizeSecret(env[raw['identity-env'] || INPUT_DEFAULTS['identity-env']]));
+    return { raw, passphrase, identity };
 }
 
 /** The action: inputs \u2192 one validated config \u2192 the lane \u2192 outputs, job summary, pass or fail. */
@@ -85,17 +99,20 @@ async function run(secrets = {}) {
         const env = { ...process.env, ...secrets };
         const read = readActionInputs(env);
         const given = read.passphrase || (secrets.INPUT_PASSPHRASE ?? '');
+        const givenIdentity = read.identity || (secrets.INPUT_IDENTITY ?? '');
         const config = parseInputs(read.raw, { cwd: process.cwd(), tempDir: process.env.RUNNER_TEMP });
         const passphrase = resolvePassphrase(given, env, config.passphraseEnv);
-        // the value in use is the normalized one: mask it as such too
-        if (passphrase !== '')
-            setSecret(passphrase);
-        requirePassphrase(config.mode, passphrase, config.passphraseEnv);
+        const identity = resolvePassphrase(givenIdentity, env, config.identityEnv);
+        // the values in use are the normalized ones: mask them as such too
+        maskSecret(passphrase);
+        maskSecret(identity);
+        const keys = resolveKeys(config, { passphrase, identity }, 'action');
         await refuseWeakPassphrase(config, passphrase, 'action');
         saveState('temp-dir', config.tempDir);
+        saveState('snapshot-dir', config.snapshotDir);
         // the post step stops what a migration left running if this process is killed
         saveState('run-marker', runMarker());
-        const { report, markdown, outputs } = await runGate(config, passphrase, coreLogger, env);
+        const { report, markdown, outputs } = await runGate(config, keys, coreLogger, env);
         for (const [name, value] of Object.entries(outputs))
             setOutput(name, value);
         try {

@@ -1,16 +1,705 @@
 import fs, { constants, statSync } from 'node:fs';
 import path, { posix } from 'node:path';
-import { y as discriminatedUnion, z as strictObject, b as string, n as number, l as literal, t as identityOf, q as bootPrefix, o as object, a as array, _ as _enum, A as datetime, f as claimFolder, h as releaseFolder, e as sweepDeadLeftovers } from './process-start.js';
+import { t as discriminatedUnion, v as strictObject, b as string, n as number, l as literal, w as identityOf, x as bootPrefix, o as object, _ as _enum, a as array, y as datetime, f as claimFolder, h as releaseFolder, e as sweepDeadLeftovers, z as selfIdentity, A as liveness, q as registerStopper } from './process-start.js';
 import { Transform, PassThrough, Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import * as nodeCrypto from 'node:crypto';
-import { createHash, createHmac, createSecretKey, hkdfSync, createCipheriv, createDecipheriv, timingSafeEqual, createPublicKey, diffieHellman, randomBytes, scrypt, hash } from 'node:crypto';
+import { createSecretKey, createHmac, hkdfSync, createCipheriv, createDecipheriv, generateKeyPairSync, createPublicKey, diffieHellman, createPrivateKey, createHash, randomBytes, scrypt, timingSafeEqual, hash } from 'node:crypto';
 import { open, mkdir, mkdtemp } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import { isUtf8 } from 'node:buffer';
 
 /** How a snapshot's tar is compressed inside the encryption; each has its own file extension. */
 const COMPRESSIONS = ['zstd', 'gzip', 'none'];
+
+class AgeError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.name = 'AgeError';
+        this.code = code;
+    }
+}
+/** The header does not follow the age v1 grammar; `detail` names the broken rule. */
+function badHeader(detail) {
+    return new AgeError('BAD_HEADER', `not a valid age v1 file: ${detail}`);
+}
+function wrongPassphrase() {
+    return new AgeError('WRONG_PASSPHRASE', 'wrong passphrase: it does not unlock this age file; check the passphrase and try again');
+}
+function unsupportedRecipient(types) {
+    const list = types.map((t) => JSON.stringify(t)).join(', ');
+    return new AgeError('UNSUPPORTED_RECIPIENT', `age file is not passphrase-encrypted (recipient ${list}): decrypt it with the matching age identity instead`);
+}
+function workFactorTooHigh(logN, max) {
+    return new AgeError('WORK_FACTOR_TOO_HIGH', `age file asks for scrypt work factor ${logN}, above the allowed ${max}: refusing to run scrypt; raise the limit only for a file you trust`);
+}
+function headerMacMismatch() {
+    return new AgeError('HEADER_MAC', 'age header failed authentication: the file was tampered with or corrupted; use an intact copy');
+}
+/**
+ * A payload chunk did not authenticate. For the last chunk we cannot tell a cut-off file from a
+ * modified one (its tag is simply wrong), so the message names both.
+ */
+function payloadAuth(chunk, where) {
+    const message = where === 'middle'
+        ? `age payload chunk ${chunk} failed authentication: the file was tampered with or corrupted`
+        : where === 'last'
+            ? `age payload chunk ${chunk}, the last, failed authentication: the file is truncated, tampered with or corrupted`
+            : `age payload ends with an empty chunk ${chunk}, which age forbids: the file was tampered with or corrupted`;
+    return new AgeError('PAYLOAD_AUTH', `${message}; use an intact copy`);
+}
+/** `where` completes "it ends ...". */
+function truncated(where) {
+    return new AgeError('TRUNCATED', `age file is truncated: it ends ${where}; use a complete copy`);
+}
+function trailingData() {
+    return new AgeError('TRAILING_DATA', 'age file has trailing data after its final chunk: the file was tampered with or corrupted; use an intact copy');
+}
+/** None of the given identities opens any stanza: the snapshot was made for other recipients. */
+function noIdentityMatch() {
+    return new AgeError('NO_IDENTITY_MATCH', 'no identity matches this snapshot');
+}
+function passphraseFile() {
+    return new AgeError('PASSPHRASE_FILE', 'age file is passphrase-encrypted (scrypt), not made for recipients: open it with its passphrase instead of an identity');
+}
+/** A recipient or identity that cannot be used; `what` names where it is, never its secret. */
+function badKey(what) {
+    return new AgeError('BAD_KEY', what);
+}
+
+// age's base64: RFC 4648 standard alphabet, no `=` padding, and decoders must reject
+// non-canonical encodings (unused trailing bits set), which Buffer's lenient decoder accepts.
+const ALPHABET = /^[A-Za-z0-9+/]*$/;
+/** Unpadded standard base64. */
+function encodeBase64(bytes) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        .toString('base64')
+        .replace(/=+$/, '');
+}
+/** Decodes canonical unpadded base64, or returns undefined if `text` is anything else. */
+function decodeBase64(text) {
+    // Length 4k+1 can't come from any byte string; the alphabet check also rules out padding.
+    if (text.length % 4 === 1 || !ALPHABET.test(text))
+        return undefined;
+    const bytes = Buffer.from(text, 'base64');
+    // Re-encoding gives the one canonical form; a mismatch means non-zero unused bits.
+    return encodeBase64(bytes) === text ? bytes : undefined;
+}
+/** Length of the unpadded base64 text for `n` bytes. */
+function base64Length(n) {
+    return Math.ceil((n * 4) / 3);
+}
+
+// BIP 173 bech32 (not bech32m), as age uses it for keys. age lifts BIP 173's 90-character limit
+// because hybrid recipients are ~1960 characters long, so no length limit is applied here.
+const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+const GENERATOR = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+const CHECKSUM_LENGTH = 6;
+function polymod(values) {
+    let chk = 1;
+    for (const v of values) {
+        const top = chk >>> 25;
+        chk = (((chk & 0x1ffffff) << 5) ^ v) >>> 0;
+        for (let i = 0; i < 5; i++)
+            if ((top >>> i) & 1)
+                chk = (chk ^ GENERATOR[i]) >>> 0;
+    }
+    return chk;
+}
+function hrpExpand(hrp) {
+    const codes = [...hrp].map((c) => c.charCodeAt(0));
+    return [...codes.map((c) => c >>> 5), 0, ...codes.map((c) => c & 31)];
+}
+/** Regroups bits; `pad` false refuses leftover bits that are not zero padding under 5 bits. */
+function convertBits(data, from, to, pad) {
+    let acc = 0;
+    let bits = 0;
+    const out = [];
+    const max = (1 << to) - 1;
+    for (const value of data) {
+        acc = (acc << from) | value;
+        bits += from;
+        while (bits >= to) {
+            bits -= to;
+            out.push((acc >>> bits) & max);
+        }
+        acc &= (1 << bits) - 1;
+    }
+    if (pad) {
+        if (bits > 0)
+            out.push((acc << (to - bits)) & max);
+    }
+    else if (bits >= from || acc !== 0) {
+        throw new Error('bech32 data has non-zero or excess padding bits');
+    }
+    return out;
+}
+/** Lowercase bech32 of `bytes` under `hrp` (callers uppercase it for age identities). */
+function encodeBech32(hrp, bytes) {
+    const lower = hrp.toLowerCase();
+    const words = convertBits(bytes, 8, 5, true);
+    const mod = polymod([...hrpExpand(lower), ...words, 0, 0, 0, 0, 0, 0]) ^ 1;
+    const checksum = Array.from({ length: CHECKSUM_LENGTH }, (_, i) => (mod >>> (5 * (5 - i))) & 31);
+    return `${lower}1${[...words, ...checksum].map((w) => CHARSET[w]).join('')}`;
+}
+/** Decodes bech32 text, all lowercase or all uppercase; throws an Error saying what is wrong. */
+function decodeBech32(text) {
+    if (text !== text.toLowerCase() && text !== text.toUpperCase()) {
+        throw new Error('mixes upper and lower case');
+    }
+    const lower = text.toLowerCase();
+    const sep = lower.lastIndexOf('1');
+    if (sep < 1 || lower.length - sep - 1 < CHECKSUM_LENGTH)
+        throw new Error('is not bech32');
+    const hrp = lower.slice(0, sep);
+    if (![...hrp].every((c) => c >= '!' && c <= '~'))
+        throw new Error('has a bad prefix character');
+    const words = [];
+    for (const [i, c] of [...lower.slice(sep + 1)].entries()) {
+        const w = CHARSET.indexOf(c);
+        // the position, not the character: the text may be a secret key
+        if (w < 0)
+            throw new Error(`has a character outside bech32 at position ${sep + 2 + i}`);
+        words.push(w);
+    }
+    if (polymod([...hrpExpand(hrp), ...words]) !== 1)
+        throw new Error('has a wrong checksum');
+    const bytes = convertBits(words.slice(0, -CHECKSUM_LENGTH), 5, 8, false);
+    return { hrp, bytes: Buffer.from(bytes) };
+}
+
+/** age file keys are 128 bits (spec "File key"). */
+const FILE_KEY_SIZE = 16;
+/** The payload nonce that starts the payload, fed to HKDF as salt. */
+const PAYLOAD_NONCE_SIZE = 16;
+const EMPTY$2 = Buffer.alloc(0);
+/** HKDF-SHA-256 with a 32-byte output, the only length age uses. */
+function hkdf32(ikm, salt, info) {
+    return Buffer.from(hkdfSync('sha256', ikm, salt, info, 32));
+}
+/** HMAC-SHA-256 over the header up to and including `---`, keyed from the file key. */
+function headerMac(fileKey, macInput) {
+    return createHmac('sha256', hkdf32(fileKey, EMPTY$2, 'header'))
+        .update(macInput)
+        .digest();
+}
+/** The STREAM key; a KeyObject so each chunk's cipher skips re-importing the raw key. */
+function payloadKey(fileKey, nonce) {
+    return createSecretKey(hkdf32(fileKey, nonce, 'payload'));
+}
+
+const TAG_SIZE$2 = 16;
+/** A wrapped file key: 16 key bytes and a 16-byte Poly1305 tag. */
+const WRAPPED_FILE_KEY_SIZE = FILE_KEY_SIZE + TAG_SIZE$2;
+const ZERO_NONCE$1 = Buffer.alloc(12);
+/** ChaCha20-Poly1305 of the file key under `key` (nonce zero unless HPKE gives one). */
+function sealFileKey(key, fileKey, nonce = ZERO_NONCE$1) {
+    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE$2 });
+    return Buffer.concat([cipher.update(fileKey), cipher.final(), cipher.getAuthTag()]);
+}
+/** The file key inside `body`, or undefined when it does not authenticate under `key`. */
+function openFileKey(key, body, nonce = ZERO_NONCE$1) {
+    const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE$2 });
+    decipher.setAuthTag(body.subarray(FILE_KEY_SIZE));
+    const fileKey = decipher.update(body.subarray(0, FILE_KEY_SIZE));
+    try {
+        decipher.final();
+    }
+    catch {
+        return undefined;
+    }
+    return fileKey;
+}
+
+// RFC 9180 base-mode key schedule with HKDF-SHA256 and ChaCha20-Poly1305, for one KEM id: the
+// part of HPKE that age's hybrid recipient needs (one seal/open at sequence number 0).
+const KDF_HKDF_SHA256 = 0x0001;
+const AEAD_CHACHA20POLY1305 = 0x0003;
+const MODE_BASE = 0x00;
+const VERSION_LABEL = Buffer.from('HPKE-v1', 'latin1');
+const EMPTY$1 = Buffer.alloc(0);
+function u16(n) {
+    const b = Buffer.alloc(2);
+    b.writeUInt16BE(n);
+    return b;
+}
+function suiteId(kemId) {
+    return Buffer.concat([
+        Buffer.from('HPKE', 'latin1'),
+        u16(kemId),
+        u16(KDF_HKDF_SHA256),
+        u16(AEAD_CHACHA20POLY1305)
+    ]);
+}
+function labeledExtract(suite, salt, label, ikm) {
+    // an empty HMAC key equals HKDF's default salt of HashLen zeros (HMAC zero-pads its key)
+    return createHmac('sha256', salt)
+        .update(Buffer.concat([VERSION_LABEL, suite, Buffer.from(label, 'latin1'), ikm]))
+        .digest();
+}
+/** HKDF-Expand for at most one SHA-256 block, which is all HPKE asks here (32 and 12 bytes). */
+function labeledExpand(suite, prk, label, info, length) {
+    const labeledInfo = Buffer.concat([
+        u16(length),
+        VERSION_LABEL,
+        suite,
+        Buffer.from(label, 'latin1'),
+        info
+    ]);
+    return createHmac('sha256', prk)
+        .update(Buffer.concat([labeledInfo, Buffer.from([1])]))
+        .digest()
+        .subarray(0, length);
+}
+/** The AEAD key and base nonce of an HPKE base-mode context (RFC 9180 section 5.1). */
+function hpkeContext(kemId, sharedSecret, info) {
+    const suite = suiteId(kemId);
+    const pskIdHash = labeledExtract(suite, EMPTY$1, 'psk_id_hash', EMPTY$1);
+    const infoHash = labeledExtract(suite, EMPTY$1, 'info_hash', info);
+    const context = Buffer.concat([Buffer.from([MODE_BASE]), pskIdHash, infoHash]);
+    const secret = labeledExtract(suite, sharedSecret, 'secret', EMPTY$1);
+    return {
+        key: labeledExpand(suite, secret, 'key', context, 32),
+        nonce: labeledExpand(suite, secret, 'base_nonce', context, 12)
+    };
+}
+
+const X25519_KEY_SIZE = 32;
+// Fixed DER wrappers (RFC 8410) around raw keys: they import on every Node 24, whereas the
+// 'raw-private'/'raw-public' formats arrived only in 24.15.
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const SPKI_PREFIX$1 = Buffer.from('302a300506032b656e032100', 'hex');
+function x25519PrivateKey(scalar) {
+    return createPrivateKey({
+        key: Buffer.concat([PKCS8_PREFIX, scalar]),
+        format: 'der',
+        type: 'pkcs8'
+    });
+}
+function x25519PublicBytes(privateKey) {
+    const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+    return spki.subarray(SPKI_PREFIX$1.length);
+}
+/**
+ * X25519(scalar, point), or undefined when the result is all zero: a low-order point, which the
+ * age spec says to reject since it makes the secret the same for every key (OpenSSL refuses it).
+ */
+function x25519(privateKey, point) {
+    const publicKey = createPublicKey({
+        key: Buffer.concat([SPKI_PREFIX$1, point]),
+        format: 'der',
+        type: 'spki'
+    });
+    let secret;
+    try {
+        secret = diffieHellman({ privateKey, publicKey });
+    }
+    catch {
+        return undefined;
+    }
+    return secret.every((b) => b === 0) ? undefined : secret;
+}
+/** True for a point of small order: encrypting to it would give a secret anyone can compute. */
+function isLowOrder(point) {
+    return x25519(generateKeyPairSync('x25519').privateKey, point) === undefined;
+}
+
+// X-Wing (draft-connolly-cfrg-xwing-kem), the MLKEM768-X25519 KEM of age's hybrid recipient.
+// ML-KEM-768 comes from node:crypto (Node 24), X25519 too, SHAKE256 and SHA3-256 as well.
+const XWING_SEED_SIZE = 32;
+const MLKEM_PUBLIC_SIZE = 1184;
+const MLKEM_CIPHERTEXT_SIZE = 1088;
+const XWING_PUBLIC_SIZE = MLKEM_PUBLIC_SIZE + 32;
+const XWING_CIPHERTEXT_SIZE = MLKEM_CIPHERTEXT_SIZE + 32;
+// DER wrappers for ML-KEM-768 keys (the PKCS#8 seed-only form holds d || z): they import
+// wherever Node has ML-KEM, whereas 'raw-seed'/'raw-public' came only in 24.15.
+const PKCS8_SEED_PREFIX = Buffer.from('3054020100300b0609608648016503040402044280' + '40', 'hex');
+const SPKI_PREFIX = Buffer.from('308204b2300b0609608648016503040402038204a100', 'hex');
+/** The combiner's domain separator, the ASCII art `\.//^\`. */
+const XWING_LABEL = Buffer.from('5c2e2f2f5e5c', 'hex');
+/** node:crypto's ML-KEM, or a one-line error on a Node built without it. */
+function mlkemOps() {
+    // read off the namespace: a named import of a missing export would fail the whole module graph
+    const { encapsulate, decapsulate } = nodeCrypto;
+    if (!encapsulate || !decapsulate) {
+        throw new Error(`post-quantum age keys (age1pq1...) need ML-KEM in node:crypto, which Node ${process.versions.node} lacks: run on a current Node 24`);
+    }
+    return { encapsulate, decapsulate };
+}
+/** Expands a 32-byte seed: SHAKE256 to 96 bytes = ML-KEM (d || z) then the X25519 scalar. */
+function xwingKeyFromSeed(seed) {
+    mlkemOps();
+    const expanded = createHash('shake256', { outputLength: 96 }).update(seed).digest();
+    const mlkem = createPrivateKey({
+        key: Buffer.concat([PKCS8_SEED_PREFIX, expanded.subarray(0, 64)]),
+        format: 'der',
+        type: 'pkcs8'
+    });
+    const x = x25519PrivateKey(expanded.subarray(64, 96));
+    const publicKey = Buffer.concat([
+        createPublicKey(mlkem).export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length),
+        x25519PublicBytes(x)
+    ]);
+    return { mlkem, x25519: x, publicKey };
+}
+function combine(ssM, ssX, ctX, pkX) {
+    return createHash('sha3-256')
+        .update(Buffer.concat([ssM, ssX, ctX, pkX, XWING_LABEL]))
+        .digest();
+}
+function mlkemPublicKey(pkM) {
+    return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, pkM]), format: 'der', type: 'spki' });
+}
+/** Throws unless the ML-KEM half is a valid encapsulation key (FIPS 203 modulus check). */
+function checkXWingPublicKey(publicKey) {
+    try {
+        mlkemPublicKey(publicKey.subarray(0, MLKEM_PUBLIC_SIZE));
+    }
+    catch {
+        throw new Error('holds an invalid ML-KEM-768 key');
+    }
+}
+/** Encapsulates to a 1216-byte public key: the 1120-byte ciphertext and the shared secret. */
+function xwingEncapsulate(publicKey) {
+    const pkM = publicKey.subarray(0, MLKEM_PUBLIC_SIZE);
+    const pkX = publicKey.subarray(MLKEM_PUBLIC_SIZE);
+    const { sharedKey: ssM, ciphertext: ctM } = mlkemOps().encapsulate(mlkemPublicKey(pkM));
+    const ephemeral = generateKeyPairSync('x25519').privateKey;
+    const ctX = x25519PublicBytes(ephemeral);
+    const ssX = x25519(ephemeral, pkX);
+    if (!ssX)
+        throw new Error('hybrid recipient has a low-order X25519 key: use a real age1pq1 recipient');
+    return { ciphertext: Buffer.concat([ctM, ctX]), sharedSecret: combine(ssM, ssX, ctX, pkX) };
+}
+/** The shared secret, or undefined when the X25519 half is a low-order point. */
+function xwingDecapsulate(key, ciphertext) {
+    const ctM = ciphertext.subarray(0, MLKEM_CIPHERTEXT_SIZE);
+    const ctX = ciphertext.subarray(MLKEM_CIPHERTEXT_SIZE);
+    const ssX = x25519(key.x25519, ctX);
+    if (!ssX)
+        return undefined;
+    // ML-KEM decapsulation never fails on a well-sized ciphertext (implicit rejection)
+    const ssM = mlkemOps().decapsulate(key.mlkem, Buffer.from(ctM));
+    return combine(ssM, ssX, ctX, key.publicKey.subarray(MLKEM_PUBLIC_SIZE));
+}
+
+// The age spec's post-quantum hybrid recipient ("mlkem768x25519"): HPKE base mode with the
+// MLKEM768-X25519 (X-Wing) KEM, HKDF-SHA256 and ChaCha20-Poly1305, the file key as plaintext.
+const MLKEM768X25519_TYPE = 'mlkem768x25519';
+const RECIPIENT_HRP$1 = 'age1pq';
+const IDENTITY_HRP$1 = 'age-secret-key-pq-';
+/** HPKE's KEM id for MLKEM768-X25519. */
+const KEM_ID = 0x647a;
+const INFO = Buffer.from('age-encryption.org/mlkem768x25519', 'latin1');
+/** An `age1pq1\u2026` recipient (lowercase); throws an Error with the reason. */
+function parseHybridRecipient(text) {
+    if (!text.startsWith('age1pq1'))
+        throw new Error('does not start with age1pq1');
+    const { hrp, bytes } = decodeBech32(text);
+    if (hrp !== RECIPIENT_HRP$1)
+        throw new Error(`has the prefix ${JSON.stringify(hrp)}, not "age1pq"`);
+    if (bytes.length !== XWING_PUBLIC_SIZE)
+        throw new Error(`holds ${bytes.length} bytes, not ${XWING_PUBLIC_SIZE}`);
+    checkXWingPublicKey(bytes);
+    if (isLowOrder(bytes.subarray(XWING_PUBLIC_SIZE - 32))) {
+        throw new Error('has a low-order X25519 half, which anyone could compute');
+    }
+    return { type: 'mlkem768x25519', publicKey: bytes };
+}
+/** An `AGE-SECRET-KEY-PQ-1\u2026` identity (uppercase): a 32-byte X-Wing seed. */
+function parseHybridIdentity(text) {
+    if (!text.startsWith('AGE-SECRET-KEY-PQ-1'))
+        throw new Error('does not start with AGE-SECRET-KEY-PQ-1');
+    const { hrp, bytes } = decodeBech32(text);
+    if (hrp !== IDENTITY_HRP$1 || bytes.length !== XWING_SEED_SIZE) {
+        throw new Error('is not a 32-byte AGE-SECRET-KEY-PQ-1 key');
+    }
+    return { type: 'mlkem768x25519', key: xwingKeyFromSeed(bytes) };
+}
+function encodeHybridRecipient(publicKey) {
+    return encodeBech32(RECIPIENT_HRP$1, publicKey);
+}
+function wrapHybrid(fileKey, recipient) {
+    const { ciphertext, sharedSecret } = xwingEncapsulate(recipient.publicKey);
+    const { key, nonce } = hpkeContext(KEM_ID, sharedSecret, INFO);
+    return {
+        args: [MLKEM768X25519_TYPE, encodeBase64(ciphertext)],
+        body: sealFileKey(key, fileKey, nonce)
+    };
+}
+/** The encapsulated key of a well-formed hybrid stanza; BAD_HEADER for one the spec rejects. */
+function hybridEnc(stanza) {
+    if (stanza.args.length !== 2)
+        throw badHeader('an mlkem768x25519 stanza must have exactly one argument');
+    const enc = decodeBase64(stanza.args[1] ?? '');
+    if (!enc || enc.length !== XWING_CIPHERTEXT_SIZE) {
+        throw badHeader(`the mlkem768x25519 share is not canonical base64 of ${XWING_CIPHERTEXT_SIZE} bytes`);
+    }
+    if (stanza.body.length !== WRAPPED_FILE_KEY_SIZE) {
+        throw badHeader('an mlkem768x25519 stanza body is not 32 bytes');
+    }
+    return enc;
+}
+/** The file key if `identity` opens this hybrid stanza, else undefined. */
+function unwrapHybrid(stanza, identity) {
+    const enc = hybridEnc(stanza);
+    const sharedSecret = xwingDecapsulate(identity.key, enc);
+    if (!sharedSecret)
+        throw badHeader('the X25519 part of the mlkem768x25519 share is a low-order point');
+    const { key, nonce } = hpkeContext(KEM_ID, sharedSecret, INFO);
+    return openFileKey(key, stanza.body, nonce);
+}
+
+const SCRYPT_TYPE = 'scrypt';
+/** Default ceiling for files we read: 2^20 is 1 GiB of scrypt memory and about 10 s here. */
+const DEFAULT_MAX_WORK_FACTOR = 20;
+/** Hard ceiling for any caller-chosen maximum: beyond this, scrypt's memory is not realistic. */
+const MAX_SANE_WORK_FACTOR = 30;
+const SALT_LABEL = Buffer.from('age-encryption.org/v1/scrypt', 'latin1');
+const SALT_SIZE = 16;
+const TAG_SIZE$1 = 16;
+const WRAPPED_KEY_SIZE = FILE_KEY_SIZE + TAG_SIZE$1;
+const R = 8;
+const ZERO_NONCE = Buffer.alloc(12);
+const LOG_N = /^[1-9][0-9]*$/;
+/** scrypt(N = 2^logN, r = 8, p = 1) with the spec's salt, giving the 32-byte wrap key. */
+function scryptWrapKey(passphrase, salt, logN) {
+    const N = 2 ** logN;
+    // OpenSSL counts 128*r*(N+2) bytes for V plus 128*r*p for B; Node's default cap is 32 MiB.
+    const maxmem = 128 * R * (N + 2) + 128 * R + 1024 * 1024;
+    return new Promise((resolve, reject) => {
+        scrypt(passphrase, Buffer.concat([SALT_LABEL, salt]), 32, { N, r: R, p: 1, maxmem }, (err, key) => (err ? reject(err) : resolve(key)));
+    });
+}
+/** The scrypt stanza wrapping `fileKey` under `passphrase` with a fresh salt. */
+async function wrapScrypt(fileKey, passphrase, logN) {
+    if (!Number.isInteger(logN) || logN < 1 || logN > MAX_SANE_WORK_FACTOR) {
+        throw new RangeError(`scrypt work factor must be an integer from 1 to ${MAX_SANE_WORK_FACTOR}`);
+    }
+    const salt = randomBytes(SALT_SIZE);
+    const key = await scryptWrapKey(passphrase, salt, logN);
+    const cipher = createCipheriv('chacha20-poly1305', key, ZERO_NONCE, { authTagLength: TAG_SIZE$1 });
+    const body = Buffer.concat([cipher.update(fileKey), cipher.final(), cipher.getAuthTag()]);
+    return { args: [SCRYPT_TYPE, encodeBase64(salt), String(logN)], body };
+}
+/**
+ * Checks the header's stanzas against the scrypt identity rules (spec "scrypt recipient
+ * stanza"). Throws BAD_HEADER, UNSUPPORTED_RECIPIENT or WORK_FACTOR_TOO_HIGH; never runs scrypt.
+ */
+function scryptParams(stanzas, maxWorkFactor) {
+    const scryptCount = stanzas.filter((s) => s.args[0] === SCRYPT_TYPE).length;
+    if (scryptCount === 0)
+        throw unsupportedRecipient(stanzas.map((s) => s.args[0] ?? ''));
+    // A passphrase file must not be openable by anyone else, so scrypt has to stand alone.
+    if (stanzas.length !== 1)
+        throw badHeader('an scrypt stanza must be the only stanza in the header');
+    const stanza = stanzas[0];
+    if (stanza.args.length !== 3)
+        throw badHeader('the scrypt stanza must have exactly two arguments');
+    const [, saltText = '', logNText = ''] = stanza.args;
+    const salt = decodeBase64(saltText);
+    if (!salt || salt.length !== SALT_SIZE) {
+        throw badHeader('the scrypt salt is not canonical base64 of 16 bytes');
+    }
+    if (!LOG_N.test(logNText) || logNText.length > 2) {
+        throw badHeader(`the scrypt work factor ${JSON.stringify(logNText.slice(0, 24))} is not valid`);
+    }
+    const logN = Number(logNText);
+    // Body length is checked before decrypting it, as the spec requires (partitioning oracles).
+    if (stanza.body.length !== WRAPPED_KEY_SIZE)
+        throw badHeader('the scrypt stanza body is not 32 bytes');
+    if (logN > maxWorkFactor)
+        throw workFactorTooHigh(logN, maxWorkFactor);
+    return { salt, logN, body: stanza.body };
+}
+/** Unwraps the file key from a lone scrypt stanza; WRONG_PASSPHRASE if it does not open. */
+async function unwrapScrypt(stanzas, passphrase, maxWorkFactor = DEFAULT_MAX_WORK_FACTOR) {
+    const { salt, logN, body } = scryptParams(stanzas, maxWorkFactor);
+    const key = await scryptWrapKey(passphrase, salt, logN);
+    const decipher = createDecipheriv('chacha20-poly1305', key, ZERO_NONCE, {
+        authTagLength: TAG_SIZE$1
+    });
+    decipher.setAuthTag(body.subarray(FILE_KEY_SIZE));
+    const fileKey = decipher.update(body.subarray(0, FILE_KEY_SIZE));
+    try {
+        decipher.final();
+    }
+    catch {
+        throw wrongPassphrase();
+    }
+    return fileKey;
+}
+
+// The age spec's native X25519 recipient ("X25519 recipient stanza"), on node:crypto.
+const X25519_TYPE = 'X25519';
+const RECIPIENT_HRP = 'age';
+const IDENTITY_HRP = 'age-secret-key-';
+const WRAP_LABEL = 'age-encryption.org/v1/X25519';
+/** An `age1\u2026` recipient (lowercase, as age-keygen prints it); throws an Error with the reason. */
+function parseX25519Recipient(text) {
+    if (!text.startsWith('age1'))
+        throw new Error('does not start with age1');
+    const { hrp, bytes } = decodeBech32(text);
+    if (hrp !== RECIPIENT_HRP)
+        throw new Error(`has the prefix ${JSON.stringify(hrp)}, not "age"`);
+    if (bytes.length !== X25519_KEY_SIZE)
+        throw new Error(`holds ${bytes.length} bytes, not 32`);
+    if (isLowOrder(bytes))
+        throw new Error('is a low-order X25519 point, which anyone could decrypt');
+    return { type: 'x25519', publicKey: bytes };
+}
+/** An `AGE-SECRET-KEY-1\u2026` identity (uppercase, as age-keygen writes it). */
+function parseX25519Identity(text) {
+    if (!text.startsWith('AGE-SECRET-KEY-1'))
+        throw new Error('does not start with AGE-SECRET-KEY-1');
+    const { hrp, bytes } = decodeBech32(text);
+    if (hrp !== IDENTITY_HRP || bytes.length !== X25519_KEY_SIZE) {
+        throw new Error('is not a 32-byte AGE-SECRET-KEY-1 key');
+    }
+    const privateKey = x25519PrivateKey(bytes);
+    return { type: 'x25519', privateKey, publicKey: x25519PublicBytes(privateKey) };
+}
+function encodeX25519Recipient(publicKey) {
+    return encodeBech32(RECIPIENT_HRP, publicKey);
+}
+function wrapKey(secret, share, recipient) {
+    return hkdf32(secret, Buffer.concat([share, recipient]), WRAP_LABEL);
+}
+function wrapX25519(fileKey, recipient) {
+    const ephemeral = generateKeyPairSync('x25519').privateKey;
+    const share = x25519PublicBytes(ephemeral);
+    const secret = x25519(ephemeral, recipient.publicKey);
+    if (!secret)
+        throw new Error('X25519 recipient is a low-order point: use a real age1 recipient');
+    const body = sealFileKey(wrapKey(secret, share, recipient.publicKey), fileKey);
+    return { args: [X25519_TYPE, encodeBase64(share)], body };
+}
+/** The share of a well-formed X25519 stanza; BAD_HEADER for one the spec says to reject. */
+function x25519Share(stanza) {
+    if (stanza.args.length !== 2)
+        throw badHeader('an X25519 stanza must have exactly one argument');
+    const share = decodeBase64(stanza.args[1] ?? '');
+    if (!share || share.length !== X25519_KEY_SIZE) {
+        throw badHeader('the X25519 share is not canonical base64 of 32 bytes');
+    }
+    // checked before decrypting, as the spec requires (partitioning oracles)
+    if (stanza.body.length !== WRAPPED_FILE_KEY_SIZE)
+        throw badHeader('an X25519 stanza body is not 32 bytes');
+    return share;
+}
+/** The file key if `identity` opens this X25519 stanza, else undefined. */
+function unwrapX25519(stanza, identity) {
+    const share = x25519Share(stanza);
+    const secret = x25519(identity.privateKey, share);
+    if (!secret)
+        throw badHeader('the X25519 share is a low-order point');
+    return openFileKey(wrapKey(secret, share, identity.publicKey), stanza.body);
+}
+
+const RECIPIENT_FORMS = 'an age1... (X25519) or age1pq1... (ML-KEM-768 + X25519) recipient';
+const IDENTITY_FORMS = 'an AGE-SECRET-KEY-1... or AGE-SECRET-KEY-PQ-1... identity';
+/** Non-blank lines that are not `#` comments, with their 1-based numbers; ends trimmed (CR LF). */
+function keyLines(text) {
+    return text
+        .split('\n')
+        .map((raw, i) => ({ line: raw.trim(), number: i + 1 }))
+        .filter(({ line }) => line !== '' && !line.startsWith('#'));
+}
+function reason(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+function parseRecipient(text) {
+    return text.startsWith('age1pq1') ? parseHybridRecipient(text) : parseX25519Recipient(text);
+}
+/**
+ * A recipients text as `age -R` reads it: one recipient a line, `#` comments, blank lines.
+ * `source` names it in errors (e.g. "recipients line"). Refuses X25519 beside hybrid
+ * recipients: a classic stanza would undo the file's post-quantum protection.
+ */
+function parseRecipients(text, source = 'recipients') {
+    const recipients = keyLines(text).map(({ line, number }) => {
+        try {
+            return parseRecipient(line);
+        }
+        catch (err) {
+            throw badKey(`${source} line ${number} ${reason(err)}: expected ${RECIPIENT_FORMS}`);
+        }
+    });
+    if (recipients.length === 0)
+        throw badKey(`${source} holds no recipient: add ${RECIPIENT_FORMS}`);
+    checkRecipientMix(recipients);
+    return recipients;
+}
+/** Hybrid and X25519 recipients must not share a file (age spec, mlkem768x25519 recipient). */
+function checkRecipientMix(recipients) {
+    const types = new Set(recipients.map((r) => r.type));
+    if (types.size > 1) {
+        throw badKey('recipients mix X25519 (age1...) with post-quantum (age1pq1...) keys, which would undo the post-quantum protection: use only one kind');
+    }
+}
+function parseIdentity(text) {
+    return text.startsWith('AGE-SECRET-KEY-PQ-1')
+        ? parseHybridIdentity(text)
+        : parseX25519Identity(text);
+}
+/** An identities text as age-keygen writes it; errors name the line, never echo the secret. */
+function parseIdentities(text, source = 'identity file') {
+    const identities = keyLines(text).map(({ line, number }) => {
+        try {
+            return parseIdentity(line);
+        }
+        catch (err) {
+            throw badKey(`${source} line ${number} ${reason(err)}: expected ${IDENTITY_FORMS}`);
+        }
+    });
+    if (identities.length === 0)
+        throw badKey(`${source} holds no identity: add ${IDENTITY_FORMS}`);
+    return identities;
+}
+/** The recipient string that `identity` opens, as age-keygen -y prints it. */
+function identityToRecipient(identity) {
+    return identity.type === 'x25519'
+        ? encodeX25519Recipient(identity.publicKey)
+        : encodeHybridRecipient(identity.key.publicKey);
+}
+/** One stanza per recipient, in order. */
+function wrapFileKey(fileKey, recipients) {
+    if (recipients.length === 0)
+        throw badKey('no recipient to encrypt to: give at least one');
+    checkRecipientMix(recipients);
+    return recipients.map((r) => r.type === 'x25519' ? wrapX25519(fileKey, r) : wrapHybrid(fileKey, r));
+}
+/**
+ * The file key from the first stanza one of `identities` opens. Every X25519 and hybrid stanza
+ * is checked for shape first, so a malformed one is BAD_HEADER whichever identity is given.
+ * Throws PASSPHRASE_FILE for a lone scrypt stanza, NO_IDENTITY_MATCH when nothing opens.
+ */
+function unwrapFileKey(stanzas, identities) {
+    if (stanzas.some((s) => s.args[0] === SCRYPT_TYPE)) {
+        if (stanzas.length !== 1)
+            throw badHeader('an scrypt stanza must be the only stanza in the header');
+        throw passphraseFile();
+    }
+    for (const stanza of stanzas) {
+        if (stanza.args[0] === X25519_TYPE)
+            x25519Share(stanza);
+        else if (stanza.args[0] === MLKEM768X25519_TYPE)
+            hybridEnc(stanza);
+    }
+    for (const stanza of stanzas) {
+        for (const identity of identities) {
+            const fileKey = stanza.args[0] === X25519_TYPE && identity.type === 'x25519'
+                ? unwrapX25519(stanza, identity)
+                : stanza.args[0] === MLKEM768X25519_TYPE && identity.type === 'mlkem768x25519'
+                    ? unwrapHybrid(stanza, identity)
+                    : undefined;
+            if (fileKey)
+                return fileKey;
+        }
+    }
+    throw noIdentityMatch();
+}
 
 /**
  * Text appended as UTF-8 into one growing buffer. An index of many thousand lines kept as strings
@@ -162,101 +851,6 @@ class NoGoError extends Error {
         this.decisionPoint = decisionPoint;
         this.name = 'NoGoError';
     }
-}
-
-class AgeError extends Error {
-    code;
-    constructor(code, message) {
-        super(message);
-        this.name = 'AgeError';
-        this.code = code;
-    }
-}
-/** The header does not follow the age v1 grammar; `detail` names the broken rule. */
-function badHeader(detail) {
-    return new AgeError('BAD_HEADER', `not a valid age v1 file: ${detail}`);
-}
-function wrongPassphrase() {
-    return new AgeError('WRONG_PASSPHRASE', 'wrong passphrase: it does not unlock this age file; check the passphrase and try again');
-}
-function unsupportedRecipient(types) {
-    const list = types.map((t) => JSON.stringify(t)).join(', ');
-    return new AgeError('UNSUPPORTED_RECIPIENT', `age file is not passphrase-encrypted (recipient ${list}): decrypt it with the matching age identity instead`);
-}
-function workFactorTooHigh(logN, max) {
-    return new AgeError('WORK_FACTOR_TOO_HIGH', `age file asks for scrypt work factor ${logN}, above the allowed ${max}: refusing to run scrypt; raise the limit only for a file you trust`);
-}
-function headerMacMismatch() {
-    return new AgeError('HEADER_MAC', 'age header failed authentication: the file was tampered with or corrupted; use an intact copy');
-}
-/**
- * A payload chunk did not authenticate. For the last chunk we cannot tell a cut-off file from a
- * modified one (its tag is simply wrong), so the message names both.
- */
-function payloadAuth(chunk, where) {
-    const message = where === 'middle'
-        ? `age payload chunk ${chunk} failed authentication: the file was tampered with or corrupted`
-        : where === 'last'
-            ? `age payload chunk ${chunk}, the last, failed authentication: the file is truncated, tampered with or corrupted`
-            : `age payload ends with an empty chunk ${chunk}, which age forbids: the file was tampered with or corrupted`;
-    return new AgeError('PAYLOAD_AUTH', `${message}; use an intact copy`);
-}
-/** `where` completes "it ends ...". */
-function truncated(where) {
-    return new AgeError('TRUNCATED', `age file is truncated: it ends ${where}; use a complete copy`);
-}
-function trailingData() {
-    return new AgeError('TRAILING_DATA', 'age file has trailing data after its final chunk: the file was tampered with or corrupted; use an intact copy');
-}
-/** None of the given identities opens any stanza: the snapshot was made for other recipients. */
-function noIdentityMatch() {
-    return new AgeError('NO_IDENTITY_MATCH', 'no identity matches this snapshot');
-}
-function passphraseFile() {
-    return new AgeError('PASSPHRASE_FILE', 'age file is passphrase-encrypted (scrypt), not made for recipients: open it with its passphrase instead of an identity');
-}
-
-// age's base64: RFC 4648 standard alphabet, no `=` padding, and decoders must reject
-// non-canonical encodings (unused trailing bits set), which Buffer's lenient decoder accepts.
-const ALPHABET = /^[A-Za-z0-9+/]*$/;
-/** Unpadded standard base64. */
-function encodeBase64(bytes) {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-        .toString('base64')
-        .replace(/=+$/, '');
-}
-/** Decodes canonical unpadded base64, or returns undefined if `text` is anything else. */
-function decodeBase64(text) {
-    // Length 4k+1 can't come from any byte string; the alphabet check also rules out padding.
-    if (text.length % 4 === 1 || !ALPHABET.test(text))
-        return undefined;
-    const bytes = Buffer.from(text, 'base64');
-    // Re-encoding gives the one canonical form; a mismatch means non-zero unused bits.
-    return encodeBase64(bytes) === text ? bytes : undefined;
-}
-/** Length of the unpadded base64 text for `n` bytes. */
-function base64Length(n) {
-    return Math.ceil((n * 4) / 3);
-}
-
-/** age file keys are 128 bits (spec "File key"). */
-const FILE_KEY_SIZE = 16;
-/** The payload nonce that starts the payload, fed to HKDF as salt. */
-const PAYLOAD_NONCE_SIZE = 16;
-const EMPTY$2 = Buffer.alloc(0);
-/** HKDF-SHA-256 with a 32-byte output, the only length age uses. */
-function hkdf32(ikm, salt, info) {
-    return Buffer.from(hkdfSync('sha256', ikm, salt, info, 32));
-}
-/** HMAC-SHA-256 over the header up to and including `---`, keyed from the file key. */
-function headerMac(fileKey, macInput) {
-    return createHmac('sha256', hkdf32(fileKey, EMPTY$2, 'header'))
-        .update(macInput)
-        .digest();
-}
-/** The STREAM key; a KeyObject so each chunk's cipher skips re-importing the raw key. */
-function payloadKey(fileKey, nonce) {
-    return createSecretKey(hkdf32(fileKey, nonce, 'payload'));
 }
 
 const VERSION_LINE = 'age-encryption.org/v1';
@@ -435,9 +1029,9 @@ function quote(text) {
 // STREAM as age uses it (spec "Payload"): ChaCha20-Poly1305 over 64 KiB chunks, nonce =
 // 11-byte big-endian chunk counter || 0x01 for the final chunk, 0x00 before it.
 const CHUNK_SIZE$1 = 64 * 1024;
-const TAG_SIZE$2 = 16;
+const TAG_SIZE = 16;
 /** One encrypted full chunk: ciphertext and tag. */
-const FRAME_SIZE = CHUNK_SIZE$1 + TAG_SIZE$2;
+const FRAME_SIZE = CHUNK_SIZE$1 + TAG_SIZE;
 const NONCE_SIZE = 12;
 /** The counter is written as 48 bits (room for 16 EiB); the top 5 counter bytes stay zero. */
 const MAX_COUNTER = 2 ** 48 - 1;
@@ -454,15 +1048,15 @@ class ChunkNonce {
 }
 /** Encrypts one chunk; returns ciphertext and tag as separate buffers (no concatenation copy). */
 function sealChunk(key, nonce, plaintext) {
-    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE$2 });
+    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE });
     const ciphertext = cipher.update(plaintext);
     cipher.final();
     return [ciphertext, cipher.getAuthTag()];
 }
 /** Decrypts one frame (ciphertext || tag); undefined if it does not authenticate. */
 function openChunk(key, nonce, frame) {
-    const split = frame.length - TAG_SIZE$2;
-    const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE$2 });
+    const split = frame.length - TAG_SIZE;
+    const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE });
     decipher.setAuthTag(frame.subarray(split));
     const plaintext = decipher.update(frame.subarray(0, split));
     try {
@@ -523,7 +1117,7 @@ class PayloadDecrypter {
         const chunk = this.counter;
         if (length === 0)
             throw truncated('right after the payload nonce, before its first chunk');
-        if (length < TAG_SIZE$2)
+        if (length < TAG_SIZE)
             throw truncated(`inside chunk ${chunk}, before its authentication tag`);
         const frame = this.held.subarray(0, length);
         const plaintext = openChunk(this.key, this.nonce.set(chunk, true), frame);
@@ -562,7 +1156,7 @@ class PayloadDecrypter {
     }
 }
 
-const EMPTY$1 = Buffer.alloc(0);
+const EMPTY = Buffer.alloc(0);
 /**
  * age file bytes in, plaintext out: parses the header from the stream, gets the file key from
  * `fileKeySource`, checks the header MAC, then decrypts the STREAM payload. Nothing is emitted
@@ -573,10 +1167,10 @@ class AgeDecryptStream extends Transform {
     releaseInput;
     parser = new HeaderParser();
     /** Header bytes so far, grown by doubling so byte-at-a-time input stays linear. */
-    headerBuffer = EMPTY$1;
+    headerBuffer = EMPTY;
     headerLength = 0;
     /** Bytes that followed the header in its last piece, kept while the file key is unwrapped. */
-    afterHeader = EMPTY$1;
+    afterHeader = EMPTY;
     nonce = Buffer.alloc(PAYLOAD_NONCE_SIZE);
     nonceLength = 0;
     fileKey;
@@ -684,9 +1278,9 @@ class AgeDecryptStream extends Transform {
                 if (!timingSafeEqual(expected, header.mac))
                     throw headerMacMismatch();
                 this.fileKey = fileKey;
-                this.headerBuffer = EMPTY$1;
+                this.headerBuffer = EMPTY;
                 const rest = this.afterHeader;
-                this.afterHeader = EMPTY$1;
+                this.afterHeader = EMPTY;
                 this.takeNonce(rest);
             }
             catch (err) {
@@ -707,305 +1301,6 @@ class AgeDecryptStream extends Transform {
         this.payload = new PayloadDecrypter(payloadKey(this.fileKey, this.nonce));
         this.payload.update(chunk.subarray(taken), this.release);
     }
-}
-
-const TAG_SIZE$1 = 16;
-/** A wrapped file key: 16 key bytes and a 16-byte Poly1305 tag. */
-const WRAPPED_FILE_KEY_SIZE = FILE_KEY_SIZE + TAG_SIZE$1;
-const ZERO_NONCE$1 = Buffer.alloc(12);
-/** The file key inside `body`, or undefined when it does not authenticate under `key`. */
-function openFileKey(key, body, nonce = ZERO_NONCE$1) {
-    const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE$1 });
-    decipher.setAuthTag(body.subarray(FILE_KEY_SIZE));
-    const fileKey = decipher.update(body.subarray(0, FILE_KEY_SIZE));
-    try {
-        decipher.final();
-    }
-    catch {
-        return undefined;
-    }
-    return fileKey;
-}
-
-// RFC 9180 base-mode key schedule with HKDF-SHA256 and ChaCha20-Poly1305, for one KEM id: the
-// part of HPKE that age's hybrid recipient needs (one seal/open at sequence number 0).
-const KDF_HKDF_SHA256 = 0x0001;
-const AEAD_CHACHA20POLY1305 = 0x0003;
-const MODE_BASE = 0x00;
-const VERSION_LABEL = Buffer.from('HPKE-v1', 'latin1');
-const EMPTY = Buffer.alloc(0);
-function u16(n) {
-    const b = Buffer.alloc(2);
-    b.writeUInt16BE(n);
-    return b;
-}
-function suiteId(kemId) {
-    return Buffer.concat([
-        Buffer.from('HPKE', 'latin1'),
-        u16(kemId),
-        u16(KDF_HKDF_SHA256),
-        u16(AEAD_CHACHA20POLY1305)
-    ]);
-}
-function labeledExtract(suite, salt, label, ikm) {
-    // an empty HMAC key equals HKDF's default salt of HashLen zeros (HMAC zero-pads its key)
-    return createHmac('sha256', salt)
-        .update(Buffer.concat([VERSION_LABEL, suite, Buffer.from(label, 'latin1'), ikm]))
-        .digest();
-}
-/** HKDF-Expand for at most one SHA-256 block, which is all HPKE asks here (32 and 12 bytes). */
-function labeledExpand(suite, prk, label, info, length) {
-    const labeledInfo = Buffer.concat([
-        u16(length),
-        VERSION_LABEL,
-        suite,
-        Buffer.from(label, 'latin1'),
-        info
-    ]);
-    return createHmac('sha256', prk)
-        .update(Buffer.concat([labeledInfo, Buffer.from([1])]))
-        .digest()
-        .subarray(0, length);
-}
-/** The AEAD key and base nonce of an HPKE base-mode context (RFC 9180 section 5.1). */
-function hpkeContext(kemId, sharedSecret, info) {
-    const suite = suiteId(kemId);
-    const pskIdHash = labeledExtract(suite, EMPTY, 'psk_id_hash', EMPTY);
-    const infoHash = labeledExtract(suite, EMPTY, 'info_hash', info);
-    const context = Buffer.concat([Buffer.from([MODE_BASE]), pskIdHash, infoHash]);
-    const secret = labeledExtract(suite, sharedSecret, 'secret', EMPTY);
-    return {
-        key: labeledExpand(suite, secret, 'key', context, 32),
-        nonce: labeledExpand(suite, secret, 'base_nonce', context, 12)
-    };
-}
-
-const X25519_KEY_SIZE = 32;
-// Fixed DER wrappers (RFC 8410) around raw keys: they import on every Node 24, whereas the
-// 'raw-private'/'raw-public' formats arrived only in 24.15.
-Buffer.from('302e020100300506032b656e04220420', 'hex');
-const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
-/**
- * X25519(scalar, point), or undefined when the result is all zero: a low-order point, which the
- * age spec says to reject since it makes the secret the same for every key (OpenSSL refuses it).
- */
-function x25519(privateKey, point) {
-    const publicKey = createPublicKey({
-        key: Buffer.concat([SPKI_PREFIX, point]),
-        format: 'der',
-        type: 'spki'
-    });
-    let secret;
-    try {
-        secret = diffieHellman({ privateKey, publicKey });
-    }
-    catch {
-        return undefined;
-    }
-    return secret.every((b) => b === 0) ? undefined : secret;
-}
-
-const MLKEM_PUBLIC_SIZE = 1184;
-const MLKEM_CIPHERTEXT_SIZE = 1088;
-const XWING_CIPHERTEXT_SIZE = MLKEM_CIPHERTEXT_SIZE + 32;
-// DER wrappers for ML-KEM-768 keys (the PKCS#8 seed-only form holds d || z): they import
-// wherever Node has ML-KEM, whereas 'raw-seed'/'raw-public' came only in 24.15.
-Buffer.from('3054020100300b0609608648016503040402044280' + '40', 'hex');
-Buffer.from('308204b2300b0609608648016503040402038204a100', 'hex');
-/** The combiner's domain separator, the ASCII art `\.//^\`. */
-const XWING_LABEL = Buffer.from('5c2e2f2f5e5c', 'hex');
-/** node:crypto's ML-KEM, or a one-line error on a Node built without it. */
-function mlkemOps() {
-    // read off the namespace: a named import of a missing export would fail the whole module graph
-    const { encapsulate, decapsulate } = nodeCrypto;
-    if (!encapsulate || !decapsulate) {
-        throw new Error(`post-quantum age keys (age1pq1...) need ML-KEM in node:crypto, which Node ${process.versions.node} lacks: run on a current Node 24`);
-    }
-    return { encapsulate, decapsulate };
-}
-function combine(ssM, ssX, ctX, pkX) {
-    return createHash('sha3-256')
-        .update(Buffer.concat([ssM, ssX, ctX, pkX, XWING_LABEL]))
-        .digest();
-}
-/** The shared secret, or undefined when the X25519 half is a low-order point. */
-function xwingDecapsulate(key, ciphertext) {
-    const ctM = ciphertext.subarray(0, MLKEM_CIPHERTEXT_SIZE);
-    const ctX = ciphertext.subarray(MLKEM_CIPHERTEXT_SIZE);
-    const ssX = x25519(key.x25519, ctX);
-    if (!ssX)
-        return undefined;
-    // ML-KEM decapsulation never fails on a well-sized ciphertext (implicit rejection)
-    const ssM = mlkemOps().decapsulate(key.mlkem, Buffer.from(ctM));
-    return combine(ssM, ssX, ctX, key.publicKey.subarray(MLKEM_PUBLIC_SIZE));
-}
-
-// The age spec's post-quantum hybrid recipient ("mlkem768x25519"): HPKE base mode with the
-// MLKEM768-X25519 (X-Wing) KEM, HKDF-SHA256 and ChaCha20-Poly1305, the file key as plaintext.
-const MLKEM768X25519_TYPE = 'mlkem768x25519';
-/** HPKE's KEM id for MLKEM768-X25519. */
-const KEM_ID = 0x647a;
-const INFO = Buffer.from('age-encryption.org/mlkem768x25519', 'latin1');
-/** The encapsulated key of a well-formed hybrid stanza; BAD_HEADER for one the spec rejects. */
-function hybridEnc(stanza) {
-    if (stanza.args.length !== 2)
-        throw badHeader('an mlkem768x25519 stanza must have exactly one argument');
-    const enc = decodeBase64(stanza.args[1] ?? '');
-    if (!enc || enc.length !== XWING_CIPHERTEXT_SIZE) {
-        throw badHeader(`the mlkem768x25519 share is not canonical base64 of ${XWING_CIPHERTEXT_SIZE} bytes`);
-    }
-    if (stanza.body.length !== WRAPPED_FILE_KEY_SIZE) {
-        throw badHeader('an mlkem768x25519 stanza body is not 32 bytes');
-    }
-    return enc;
-}
-/** The file key if `identity` opens this hybrid stanza, else undefined. */
-function unwrapHybrid(stanza, identity) {
-    const enc = hybridEnc(stanza);
-    const sharedSecret = xwingDecapsulate(identity.key, enc);
-    if (!sharedSecret)
-        throw badHeader('the X25519 part of the mlkem768x25519 share is a low-order point');
-    const { key, nonce } = hpkeContext(KEM_ID, sharedSecret, INFO);
-    return openFileKey(key, stanza.body, nonce);
-}
-
-const SCRYPT_TYPE = 'scrypt';
-/** Default ceiling for files we read: 2^20 is 1 GiB of scrypt memory and about 10 s here. */
-const DEFAULT_MAX_WORK_FACTOR = 20;
-/** Hard ceiling for any caller-chosen maximum: beyond this, scrypt's memory is not realistic. */
-const MAX_SANE_WORK_FACTOR = 30;
-const SALT_LABEL = Buffer.from('age-encryption.org/v1/scrypt', 'latin1');
-const SALT_SIZE = 16;
-const TAG_SIZE = 16;
-const WRAPPED_KEY_SIZE = FILE_KEY_SIZE + TAG_SIZE;
-const R = 8;
-const ZERO_NONCE = Buffer.alloc(12);
-const LOG_N = /^[1-9][0-9]*$/;
-/** scrypt(N = 2^logN, r = 8, p = 1) with the spec's salt, giving the 32-byte wrap key. */
-function scryptWrapKey(passphrase, salt, logN) {
-    const N = 2 ** logN;
-    // OpenSSL counts 128*r*(N+2) bytes for V plus 128*r*p for B; Node's default cap is 32 MiB.
-    const maxmem = 128 * R * (N + 2) + 128 * R + 1024 * 1024;
-    return new Promise((resolve, reject) => {
-        scrypt(passphrase, Buffer.concat([SALT_LABEL, salt]), 32, { N, r: R, p: 1, maxmem }, (err, key) => (err ? reject(err) : resolve(key)));
-    });
-}
-/** The scrypt stanza wrapping `fileKey` under `passphrase` with a fresh salt. */
-async function wrapScrypt(fileKey, passphrase, logN) {
-    if (!Number.isInteger(logN) || logN < 1 || logN > MAX_SANE_WORK_FACTOR) {
-        throw new RangeError(`scrypt work factor must be an integer from 1 to ${MAX_SANE_WORK_FACTOR}`);
-    }
-    const salt = randomBytes(SALT_SIZE);
-    const key = await scryptWrapKey(passphrase, salt, logN);
-    const cipher = createCipheriv('chacha20-poly1305', key, ZERO_NONCE, { authTagLength: TAG_SIZE });
-    const body = Buffer.concat([cipher.update(fileKey), cipher.final(), cipher.getAuthTag()]);
-    return { args: [SCRYPT_TYPE, encodeBase64(salt), String(logN)], body };
-}
-/**
- * Checks the header's stanzas against the scrypt identity rules (spec "scrypt recipient
- * stanza"). Throws BAD_HEADER, UNSUPPORTED_RECIPIENT or WORK_FACTOR_TOO_HIGH; never runs scrypt.
- */
-function scryptParams(stanzas, maxWorkFactor) {
-    const scryptCount = stanzas.filter((s) => s.args[0] === SCRYPT_TYPE).length;
-    if (scryptCount === 0)
-        throw unsupportedRecipient(stanzas.map((s) => s.args[0] ?? ''));
-    // A passphrase file must not be openable by anyone else, so scrypt has to stand alone.
-    if (stanzas.length !== 1)
-        throw badHeader('an scrypt stanza must be the only stanza in the header');
-    const stanza = stanzas[0];
-    if (stanza.args.length !== 3)
-        throw badHeader('the scrypt stanza must have exactly two arguments');
-    const [, saltText = '', logNText = ''] = stanza.args;
-    const salt = decodeBase64(saltText);
-    if (!salt || salt.length !== SALT_SIZE) {
-        throw badHeader('the scrypt salt is not canonical base64 of 16 bytes');
-    }
-    if (!LOG_N.test(logNText) || logNText.length > 2) {
-        throw badHeader(`the scrypt work factor ${JSON.stringify(logNText.slice(0, 24))} is not valid`);
-    }
-    const logN = Number(logNText);
-    // Body length is checked before decrypting it, as the spec requires (partitioning oracles).
-    if (stanza.body.length !== WRAPPED_KEY_SIZE)
-        throw badHeader('the scrypt stanza body is not 32 bytes');
-    if (logN > maxWorkFactor)
-        throw workFactorTooHigh(logN, maxWorkFactor);
-    return { salt, logN, body: stanza.body };
-}
-/** Unwraps the file key from a lone scrypt stanza; WRONG_PASSPHRASE if it does not open. */
-async function unwrapScrypt(stanzas, passphrase, maxWorkFactor = DEFAULT_MAX_WORK_FACTOR) {
-    const { salt, logN, body } = scryptParams(stanzas, maxWorkFactor);
-    const key = await scryptWrapKey(passphrase, salt, logN);
-    const decipher = createDecipheriv('chacha20-poly1305', key, ZERO_NONCE, {
-        authTagLength: TAG_SIZE
-    });
-    decipher.setAuthTag(body.subarray(FILE_KEY_SIZE));
-    const fileKey = decipher.update(body.subarray(0, FILE_KEY_SIZE));
-    try {
-        decipher.final();
-    }
-    catch {
-        throw wrongPassphrase();
-    }
-    return fileKey;
-}
-
-// The age spec's native X25519 recipient ("X25519 recipient stanza"), on node:crypto.
-const X25519_TYPE = 'X25519';
-const WRAP_LABEL = 'age-encryption.org/v1/X25519';
-function wrapKey(secret, share, recipient) {
-    return hkdf32(secret, Buffer.concat([share, recipient]), WRAP_LABEL);
-}
-/** The share of a well-formed X25519 stanza; BAD_HEADER for one the spec says to reject. */
-function x25519Share(stanza) {
-    if (stanza.args.length !== 2)
-        throw badHeader('an X25519 stanza must have exactly one argument');
-    const share = decodeBase64(stanza.args[1] ?? '');
-    if (!share || share.length !== X25519_KEY_SIZE) {
-        throw badHeader('the X25519 share is not canonical base64 of 32 bytes');
-    }
-    // checked before decrypting, as the spec requires (partitioning oracles)
-    if (stanza.body.length !== WRAPPED_FILE_KEY_SIZE)
-        throw badHeader('an X25519 stanza body is not 32 bytes');
-    return share;
-}
-/** The file key if `identity` opens this X25519 stanza, else undefined. */
-function unwrapX25519(stanza, identity) {
-    const share = x25519Share(stanza);
-    const secret = x25519(identity.privateKey, share);
-    if (!secret)
-        throw badHeader('the X25519 share is a low-order point');
-    return openFileKey(wrapKey(secret, share, identity.publicKey), stanza.body);
-}
-
-/**
- * The file key from the first stanza one of `identities` opens. Every X25519 and hybrid stanza
- * is checked for shape first, so a malformed one is BAD_HEADER whichever identity is given.
- * Throws PASSPHRASE_FILE for a lone scrypt stanza, NO_IDENTITY_MATCH when nothing opens.
- */
-function unwrapFileKey(stanzas, identities) {
-    if (stanzas.some((s) => s.args[0] === SCRYPT_TYPE)) {
-        if (stanzas.length !== 1)
-            throw badHeader('an scrypt stanza must be the only stanza in the header');
-        throw passphraseFile();
-    }
-    for (const stanza of stanzas) {
-        if (stanza.args[0] === X25519_TYPE)
-            x25519Share(stanza);
-        else if (stanza.args[0] === MLKEM768X25519_TYPE)
-            hybridEnc(stanza);
-    }
-    for (const stanza of stanzas) {
-        for (const identity of identities) {
-            const fileKey = stanza.args[0] === X25519_TYPE && identity.type === 'x25519'
-                ? unwrapX25519(stanza, identity)
-                : stanza.args[0] === MLKEM768X25519_TYPE && identity.type === 'mlkem768x25519'
-                    ? unwrapHybrid(stanza, identity)
-                    : undefined;
-            if (fileKey)
-                return fileKey;
-        }
-    }
-    throw noIdentityMatch();
 }
 
 /**
@@ -1116,6 +1411,43 @@ function writeFileAtomic(target, data, mode = 0o644) {
     fsyncDir(path.dirname(target));
 }
 
+// What a manifest says about a snapshot's encryption: the stanza type and, for recipients, how many.
+// Never a key: the manifest travels with the artifact and is read by anyone who can download it.
+const ScryptRecord = object({
+    format: literal('age-v1'),
+    recipient: literal('scrypt'),
+    workFactor: number().int().min(1).max(20)
+});
+const RecipientsRecord = object({
+    format: literal('age-v1'),
+    recipient: _enum(['x25519', 'mlkem768x25519']),
+    recipients: number().int().min(1).max(10000)
+});
+const EncryptionRecordSchema = discriminatedUnion('recipient', [
+    ScryptRecord,
+    RecipientsRecord
+]);
+const RECIPIENT_LABELS = { x25519: 'X25519', mlkem768x25519: 'ML-KEM-768 + X25519' };
+/** For people: "age-v1, X25519 recipients (2)"; never a key, since the record holds none. */
+function describeEncryptionRecord(e) {
+    if (e.recipient === 'scrypt') {
+        return `${e.format}, scrypt passphrase recipient, work factor ${e.workFactor} (N = 2^${e.workFactor})`;
+    }
+    return `${e.format}, ${RECIPIENT_LABELS[e.recipient]} recipients (${e.recipients})`;
+}
+/** The short form the terminal report shows beside the compression. */
+function describeEncryptionShort(e) {
+    if (e.recipient === 'scrypt')
+        return `${e.format} scrypt work factor ${e.workFactor}`;
+    return `${e.format} ${RECIPIENT_LABELS[e.recipient]} recipients (${e.recipients})`;
+}
+/** The record as the JSON twin carries it: exactly the manifest's fields, nothing else. */
+function encryptionRecordJson(e) {
+    if (e.recipient === 'scrypt')
+        return { format: e.format, recipient: e.recipient, workFactor: e.workFactor };
+    return { format: e.format, recipient: e.recipient, recipients: e.recipients };
+}
+
 /** The manifest of SPEC.md. It names no path but the include roots: the file index is encrypted. */
 const ManifestSchema = object({
     version: literal(1),
@@ -1126,11 +1458,7 @@ const ManifestSchema = object({
         sha256: string().regex(/^[0-9a-f]{64}$/)
     }),
     compression: _enum(COMPRESSIONS),
-    encryption: object({
-        format: literal('age-v1'),
-        recipient: literal('scrypt'),
-        workFactor: number().int().min(1).max(20)
-    }),
+    encryption: EncryptionRecordSchema,
     includes: array(string().min(1)).min(1),
     content: object({
         files: number().int().nonnegative(),
@@ -1171,6 +1499,48 @@ function snapshotPathOf(manifestPath, manifest) {
 }
 function writeManifest(manifestPath, manifest) {
     writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+function keysOf(source) {
+    if (typeof source !== 'string')
+        return source;
+    return {
+        passphrase: source,
+        recipients: [],
+        identities: [],
+        passphraseSource: 'the passphrase',
+        identitySource: 'an identity'
+    };
+}
+/** How a new snapshot is keyed: recipients when given (no secret needed), else the passphrase. */
+function encryptionKeyOf(source, workFactor) {
+    const keys = keysOf(source);
+    if (keys.recipients.length > 0)
+        return { kind: 'recipients', recipients: keys.recipients };
+    return { kind: 'passphrase', passphrase: Buffer.from(keys.passphrase, 'utf8'), workFactor };
+}
+/** What the manifest will record of that key: never the key itself. */
+function encryptionRecordOf(key) {
+    if (key.kind === 'passphrase')
+        return { format: 'age-v1', recipient: 'scrypt', workFactor: key.workFactor };
+    return { format: 'age-v1', recipient: key.recipients[0].type, recipients: key.recipients.length };
+}
+/**
+ * The key that opens a snapshot whose manifest says `record`; a NO-GO naming the missing secret
+ * when this run holds the other kind only.
+ */
+function decryptionKeyFor(source, record, snapshotPath) {
+    const keys = keysOf(source);
+    if (record.recipient === 'scrypt') {
+        if (keys.passphrase === '') {
+            throw new NoGoError(`snapshot ${snapshotPath} is passphrase-encrypted (scrypt) and no passphrase was given: give ${keys.passphraseSource}`);
+        }
+        return { kind: 'passphrase', passphrase: Buffer.from(keys.passphrase, 'utf8') };
+    }
+    if (keys.identities.length === 0) {
+        throw new NoGoError(`snapshot ${snapshotPath} is encrypted to age recipients (${record.recipient}) and no identity was given: give ${keys.identitySource}`);
+    }
+    return { kind: 'identities', identities: keys.identities };
 }
 
 /**
@@ -1280,51 +1650,72 @@ async function readCiphertextHead(ct, length) {
     return buffer.subarray(0, bytesRead);
 }
 /**
- * The file's bytes in order from the start, read into pool buffers one read ahead of the consumer,
- * who gives each back with `pool.release` (or drops it for the GC).
+ * The file's bytes in order from the start, hashed as they are read: the one read the decrypter
+ * needs also gives the SHA-256 (a separate hashing pass read 0.5 GiB more per 1 GiB snapshot).
  */
-async function* readCiphertext(ct, pool) {
-    let position = 0;
-    const readAt = async () => {
-        const buffer = pool.take();
-        const { bytesRead } = await ct.handle.read(buffer, 0, buffer.length, position);
-        position += bytesRead;
-        if (bytesRead > 0)
-            return buffer.subarray(0, bytesRead);
-        pool.release(buffer);
-        return undefined;
-    };
-    let next;
-    try {
-        next = readAt();
-        for (;;) {
-            const chunk = await next;
-            if (!chunk)
-                return;
+class HashedCiphertext {
+    ct;
+    #hash = createHash('sha256');
+    #position = 0;
+    /** The read chunks() has in flight, which check() lets land before reading on. */
+    #inFlight;
+    constructor(ct) {
+        this.ct = ct;
+    }
+    /**
+     * The bytes from where the last read stopped, in pool buffers one read ahead of the consumer,
+     * who gives each back with `pool.release` (or drops it for the GC).
+     */
+    async *chunks(pool) {
+        const readAt = async () => {
+            const buffer = pool.take();
+            const bytesRead = await this.#read(buffer);
+            if (bytesRead > 0)
+                return buffer.subarray(0, bytesRead);
+            pool.release(buffer);
+            return undefined;
+        };
+        let next;
+        const readAhead = () => {
             next = readAt();
-            yield chunk;
+            this.#inFlight = next.catch(() => undefined);
+        };
+        try {
+            readAhead();
+            for (;;) {
+                const chunk = await next;
+                if (!chunk)
+                    return;
+                readAhead();
+                yield chunk;
+            }
+        }
+        finally {
+            // a consumer that stops early may leave a read in flight: let it land (it is hashed)
+            await next?.catch(() => undefined);
         }
     }
-    finally {
-        // a consumer that stops early may leave a read in flight: let it land
-        await next?.catch(() => undefined);
+    /**
+     * SHA-256 of the whole descriptor against the manifest, once the consumer has stopped (done or
+     * failed): what it left unread is read and hashed first, so a replaced, truncated or damaged
+     * file is named as such, not as a decryption error.
+     */
+    async check(manifest) {
+        await this.#inFlight;
+        const rest = Buffer.allocUnsafe(1 << 20);
+        while ((await this.#read(rest)) > 0)
+            ;
+        const actual = this.#hash.digest('hex');
+        if (actual !== manifest.snapshot.sha256) {
+            throw new NoGoError(`snapshot ${this.ct.path} SHA-256 is ${actual} but the manifest says ${manifest.snapshot.sha256}: the file was altered or corrupted`);
+        }
     }
-}
-/**
- * SHA-256 of the whole descriptor against the manifest, before anything is decrypted: a replaced,
- * truncated or damaged file is named as such, not as a decryption error.
- */
-async function checkCiphertextHash(ct, manifest) {
-    const hash = createHash('sha256');
-    // two reused 4 MiB buffers take turns: fresh ones cost a page fault per 4 KiB
-    const pool = new BufferPool(4 << 20, 2);
-    for await (const chunk of readCiphertext(ct, pool)) {
-        hash.update(chunk);
-        pool.release(chunk);
-    }
-    const actual = hash.digest('hex');
-    if (actual !== manifest.snapshot.sha256) {
-        throw new NoGoError(`snapshot ${ct.path} SHA-256 is ${actual} but the manifest says ${manifest.snapshot.sha256}: the file was altered or corrupted`);
+    /** Reads are strictly one after another, so hashing each as it lands keeps the file's order. */
+    async #read(buffer) {
+        const { bytesRead } = await this.ct.handle.read(buffer, 0, buffer.length, this.#position);
+        this.#hash.update(buffer.subarray(0, bytesRead));
+        this.#position += bytesRead;
+        return bytesRead;
     }
 }
 /**
@@ -1534,6 +1925,31 @@ function compareIndexes(archived, observed) {
     if (problems.length <= MAX_NAMED)
         return problems;
     return [...problems.slice(0, MAX_NAMED), `and ${problems.length - MAX_NAMED} more`];
+}
+
+/**
+ * Why the archive's index does not hold exactly the manifest's includes, or undefined: the
+ * manifest is what people read to know what a snapshot protects, so an include it names but the
+ * archive lacks (or an entry under no include) would make a GO say more than the snapshot holds.
+ */
+function includeRootsProblem(archivedIndex, includes) {
+    const roots = new Set(includes);
+    const seen = new Set();
+    const lines = archivedIndex.toString('utf8').split('\n').filter(Boolean);
+    for (const [i, line] of lines.entries()) {
+        const { path } = parseIndexLine(line, i + 1);
+        const root = includes.find((r) => path === r || path.startsWith(`${r}/`));
+        if (root === undefined) {
+            return `the archive holds ${showPath(path)}, which lies under none of the manifest's includes (${includes.join(', ')}): the manifest does not describe this snapshot`;
+        }
+        if (roots.has(path))
+            seen.add(path);
+    }
+    const absent = includes.filter((r) => !seen.has(r));
+    if (absent.length > 0) {
+        return `the manifest lists include(s) ${absent.join(', ')} that the archive does not hold: the manifest does not describe this snapshot`;
+    }
+    return undefined;
 }
 
 /** An error shaped like Node's own zstd errors (a `ZSTD_error_*` code), so callers map it alike. */
@@ -3319,14 +3735,16 @@ function explain(snapshotPath, error) {
  * against the archive's index and the index against content.digest. With `expected`, the manifest
  * file is not read: another run may have replaced it since this run wrote it.
  */
-async function verifyIntoFolder(manifestPath, passphrase, dest, logger, expected) {
+async function verifyIntoFolder(manifestPath, keys, dest, logger, expected) {
     const manifest = expected?.manifest ?? readManifest(manifestPath);
     const snapshotPath = expected?.snapshotPath ?? snapshotPathOf(manifestPath, manifest);
+    // the manifest says which secret opens the snapshot: a missing one is said before any work
+    const key = decryptionKeyFor(keys, manifest.encryption, snapshotPath);
     // the writing thread starts up (~0.1 s) while the key is derived and the ciphertext hashed
     const thread = new WriteThread(path.resolve(dest));
     let result;
     try {
-        result = await decryptInto({ manifest, snapshotPath, passphrase, dest, thread, logger });
+        result = await decryptInto({ manifest, snapshotPath, key, dest, thread, logger });
     }
     finally {
         await thread.stop();
@@ -3339,6 +3757,9 @@ async function verifyIntoFolder(manifestPath, passphrase, dest, logger, expected
     if (digest !== manifest.content.digest) {
         throw new NoGoError(`archive index digest ${digest} differs from the manifest's content.digest ${manifest.content.digest}: the manifest does not describe this snapshot`);
     }
+    const roots = includeRootsProblem(result.archivedIndex, manifest.includes);
+    if (roots)
+        throw new NoGoError(roots);
     if (result.files !== manifest.content.files || result.bytes !== manifest.content.bytes) {
         throw new NoGoError(`snapshot holds ${result.files} files / ${result.bytes} bytes but the manifest says ${manifest.content.files} / ${manifest.content.bytes}`);
     }
@@ -3369,23 +3790,28 @@ async function decryptInto(job) {
         await ct.handle.close();
     }
 }
-/** Hash, then decrypt, from the one descriptor; then proof that nobody wrote to it meanwhile. */
-async function decryptFrom(ct, { manifest, snapshotPath, passphrase, dest, thread, logger }) {
-    const secret = Buffer.from(passphrase, 'utf8');
-    // scrypt (over a second at the default work factor) runs while the ciphertext is hashed
-    const ahead = unwrapAhead(await readCiphertextHead(ct, MAX_HEADER_SIZE), secret, manifest.encryption.workFactor, DEFAULT_MAX_WORK_FACTOR);
-    await checkCiphertextHash(ct, manifest);
-    logger.info(`ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`);
+/**
+ * Decrypt from the one descriptor, hashing what is read; then the hash against the manifest (also
+ * after a failure, whose cause it then names when the file differs) and proof that nobody wrote
+ * to the file meanwhile. dest is the caller's fresh folder, discarded on NO-GO.
+ */
+async function decryptFrom(ct, { manifest, snapshotPath, key, dest, thread, logger }) {
+    // scrypt (over a second at the default work factor) starts before the first payload read;
+    // identities unwrap in microseconds and need no head start
+    const ahead = manifest.encryption.recipient === 'scrypt' && key.kind === 'passphrase'
+        ? unwrapAhead(await readCiphertextHead(ct, MAX_HEADER_SIZE), key, manifest.encryption.workFactor, DEFAULT_MAX_WORK_FACTOR)
+        : undefined;
     checkFreeSpace(dest, manifest.content.bytes);
     const progress = new ProgressReporter(logger, 'restore', 'entries');
     let extracted;
+    const ciphertext = new HashedCiphertext(ct);
     try {
         // read buffers go round: read into, decrypted from, given back by the decrypter
         const reads = new BufferPool(READ_SIZE, 8);
-        await pipeline(Readable.from(readCiphertext(ct, reads), {
+        await pipeline(Readable.from(ciphertext.chunks(reads), {
             objectMode: false,
             highWaterMark: 2 * READ_SIZE
-        }), createDecryptStream(secret, {
+        }), createDecryptStream(key, {
             maxWorkFactor: DEFAULT_MAX_WORK_FACTOR,
             releaseInput: (chunk) => reads.release(chunk),
             ahead
@@ -3397,11 +3823,18 @@ async function decryptFrom(ct, { manifest, snapshotPath, passphrase, dest, threa
                 thread
             });
         });
-        await assertCiphertextUnchanged(ct);
     }
     catch (error) {
+        // a file that differs from the manifest is named as such; a read failing here changes nothing
+        await ciphertext.check(manifest).catch((e) => {
+            if (e instanceof NoGoError)
+                throw e;
+        });
         throw explain(snapshotPath, error);
     }
+    await ciphertext.check(manifest);
+    logger.info(`ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`);
+    await assertCiphertextUnchanged(ct);
     return extracted;
 }
 
@@ -3410,13 +3843,13 @@ async function decryptFrom(ct, { manifest, snapshotPath, passphrase, dest, threa
  * verify everything, and remove the folder whatever the outcome. In a lane after snapshot-create,
  * `expected` is what that step wrote, and exactly that is verified (not the manifest file's word).
  */
-async function restoreTest(manifestPath, passphrase, tempDir, logger, expected) {
+async function restoreTest(manifestPath, keys, tempDir, logger, expected) {
     fs.mkdirSync(tempDir, { recursive: true });
     cleanupLeftoverRestoreTests(tempDir);
     const dest = fs.mkdtempSync(path.join(tempDir, RESTORE_TEST_PREFIX));
     claimFolder(dest);
     try {
-        return await verifyIntoFolder(manifestPath, passphrase, dest, logger, expected);
+        return await verifyIntoFolder(manifestPath, keys, dest, logger, expected);
     }
     finally {
         releaseFolder(dest);
@@ -3429,6 +3862,185 @@ const RESTORE_TEST_PREFIX = 'cutover-gate-restore-test-';
  */
 function cleanupLeftoverRestoreTests(tempDir) {
     return sweepDeadLeftovers(tempDir, RESTORE_TEST_PREFIX);
+}
+
+const LOCK_NAME = '.cutover-gate.lock';
+/** A lock names one process, and one taking of the lock by it (two lanes of one process differ). */
+const LockSchema = object({
+    pid: number().int().positive(),
+    startTime: string().regex(/^\d+$/),
+    bootId: string().min(1),
+    host: string().min(1),
+    token: string().regex(/^[0-9a-f]{32}$/)
+});
+function sameFile(a, b) {
+    return a.dev === b.dev && a.ino === b.ino;
+}
+function unparsable(lockPath) {
+    return new NoGoError(`snapshot-dir lock ${lockPath} does not name a cutover-gate run (empty, damaged or from an older version); remove it if no run is active`);
+}
+/** The lock file as it is now: its inode, its text and the holder it names (or undefined). */
+function readLock(lockPath) {
+    let fd;
+    try {
+        fd = fs.openSync(lockPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw new NoGoError(`cannot read snapshot-dir lock ${lockPath}: ${error.message}`);
+    }
+    try {
+        return { stat: fs.fstatSync(fd), text: fs.readFileSync(fd, 'utf8') };
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+}
+function holderOf(text) {
+    try {
+        const parsed = LockSchema.safeParse(JSON.parse(text));
+        return parsed.success ? parsed.data : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Moves a proven-stale lock aside, only if it still is the very file judged: a lock that changed
+ * hands meanwhile (another taker was faster) is put back, and this run does not take it.
+ */
+function takeOver(lockPath, judged, judgedText) {
+    const aside = tempNameFor(lockPath);
+    try {
+        fs.renameSync(lockPath, aside);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return; // someone removed it: retry
+        throw error;
+    }
+    const moved = readLock(aside);
+    if (moved && sameFile(moved.stat, judged) && moved.text === judgedText) {
+        fs.rmSync(aside, { force: true });
+        return;
+    }
+    try {
+        fs.linkSync(aside, lockPath);
+    }
+    catch {
+        // a third run linked meanwhile; the one displaced sees it at its next commit point
+    }
+    fs.rmSync(aside, { force: true });
+    throw new NoGoError(`snapshot-dir lock ${lockPath} changed hands while this run took over a stale one; another run is active, rerun after it`);
+}
+/**
+ * One writer per snapshot-dir. The lock appears whole (a temp file holding the holder's identity,
+ * then link(2), which fails atomically if the name exists), and is taken over only when its
+ * holder is proven gone: same host and boot, and its pid free or started at another time.
+ */
+function lockSnapshotDir(dir) {
+    const lockPath = path.join(dir, LOCK_NAME);
+    const text = `${JSON.stringify({ ...selfIdentity(), token: randomBytes(16).toString('hex') })}\n`;
+    const temp = tempNameFor(lockPath);
+    const fd = fs.openSync(temp, 'wx', 0o600);
+    try {
+        fs.writeFileSync(fd, text);
+        fs.fsyncSync(fd);
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+    try {
+        for (let attempt = 0; attempt < 3; attempt++) {
+            try {
+                fs.linkSync(temp, lockPath);
+                return heldLock(lockPath, fs.statSync(temp), text);
+            }
+            catch (error) {
+                if (error.code !== 'EEXIST')
+                    throw error;
+            }
+            const found = readLock(lockPath);
+            if (!found)
+                continue;
+            const holder = holderOf(found.text);
+            if (!holder)
+                throw unparsable(lockPath);
+            const state = liveness(holder);
+            if (state !== 'dead') {
+                throw new NoGoError(`snapshot-dir ${dir} is locked by another cutover-gate run (pid ${holder.pid})${state === 'unknown' ? ` on ${holder.host}, which this machine cannot check` : ''}; wait for it to finish, or remove ${lockPath} if no run is active`);
+            }
+            takeOver(lockPath, found.stat, found.text);
+        }
+        throw new NoGoError(`snapshot-dir lock ${lockPath} could not be taken: it keeps changing hands; rerun when no other run is active`);
+    }
+    finally {
+        fs.rmSync(temp, { force: true });
+    }
+}
+/**
+ * For the post step after a killed run: removes the snapshot-dir lock when its holder is proven
+ * gone (never on a guess, never a live run's). Returns whether it removed one.
+ */
+function removeDeadLock(dir) {
+    const lockPath = path.join(dir, LOCK_NAME);
+    const found = readLock(lockPath);
+    if (!found)
+        return false;
+    const holder = holderOf(found.text);
+    if (!holder || liveness(holder) !== 'dead')
+        return false;
+    takeOver(lockPath, found.stat, found.text);
+    return !fs.existsSync(lockPath);
+}
+function heldLock(lockPath, mine, text) {
+    const stillOurs = () => {
+        const now = readLock(lockPath);
+        return now !== undefined && sameFile(now.stat, mine) && now.text === text;
+    };
+    // a signal mid-snapshot must not leave the lock behind: released (if still ours) on any exit
+    const forget = registerStopper(() => {
+        if (stillOurs())
+            fs.rmSync(lockPath, { force: true });
+    });
+    return {
+        path: lockPath,
+        assertHeld() {
+            if (!stillOurs()) {
+                throw new NoGoError(`snapshot-dir lock ${lockPath} no longer names this run (another run took it); nothing more was written: rerun when no other run is active`);
+            }
+        },
+        release() {
+            forget();
+            if (stillOurs())
+                fs.rmSync(lockPath, { force: true });
+        }
+    };
+}
+/**
+ * Removes temp files a killed run left behind. Their names carry the writer's pid, start time and
+ * boot id: removed only when that writer is proven gone. Older names carry a pid alone: removed
+ * only when no process has that pid at all.
+ */
+function removeStaleTemps(dir) {
+    const removed = [];
+    for (const name of fs.readdirSync(dir)) {
+        const match = TEMP_NAME.exec(name);
+        if (!match)
+            continue;
+        const [, pid, startTime, boot] = match;
+        const me = selfIdentity();
+        const gone = startTime
+            ? (me.bootId !== 'unknown' && boot !== bootPrefix(me.bootId)) ||
+                liveness({ ...me, pid: Number(pid), startTime }) === 'dead'
+            : identityOf(Number(pid)) === undefined;
+        if (gone) {
+            fs.rmSync(path.join(dir, name), { force: true });
+            removed.push(name);
+        }
+    }
+    return removed;
 }
 
 /** Every package folder is `<tempDir>/cutover-gate-package-XXXXXX`. */
@@ -3454,4 +4066,4 @@ function cleanupLeftoverPackages(tempDir) {
     return sweepDeadLeftovers(tempDir, PACKAGE_PREFIX);
 }
 
-export { BufferPool as B, COMPRESSIONS as C, EXTENSIONS as E, FILE_KEY_SIZE as F, Header as H, INDEX_PATH as I, MODE_MASK as M, NoGoError as N, PAYLOAD_NONCE_SIZE as P, SNAPSHOT_NAME as S, TEMP_NAME as T, cleanupLeftoverRestoreTests as a, ChunkNonce as b, cleanupLeftoverPackages as c, CHUNK_SIZE$1 as d, encodeHeader as e, FRAME_SIZE as f, IndexBuilder as g, ProgressReporter as h, fsyncDir as i, writeManifest as j, snapshotFileName as k, createPackageDir as l, restoreTest as m, ManifestSchema as n, writeFileAtomic as o, payloadKey as p, removePackageDir as r, sealChunk as s, tempNameFor as t, utcStamp as u, verifyIntoFolder as v, wrapScrypt as w };
+export { AgeError as A, BufferPool as B, COMPRESSIONS as C, utcStamp as D, writeManifest as E, FILE_KEY_SIZE as F, snapshotFileName as G, Header as H, INDEX_PATH as I, EXTENSIONS as J, createPackageDir as K, removePackageDir as L, MODE_MASK as M, NoGoError as N, restoreTest as O, PAYLOAD_NONCE_SIZE as P, ManifestSchema as Q, describeEncryptionRecord as R, SNAPSHOT_NAME as S, encryptionRecordJson as T, writeFileAtomic as U, keysOf as V, describeEncryptionShort as W, cleanupLeftoverRestoreTests as a, parseRecipients as b, cleanupLeftoverPackages as c, parseIdentities as d, encodeX25519Recipient as e, encodeHybridRecipient as f, ChunkNonce as g, CHUNK_SIZE$1 as h, identityToRecipient as i, encodeHeader as j, wrapScrypt as k, FRAME_SIZE as l, payloadKey as m, lockSnapshotDir as n, removeStaleTemps as o, parseRecipient as p, IndexBuilder as q, removeDeadLock as r, sealChunk as s, tempNameFor as t, encryptionKeyOf as u, verifyIntoFolder as v, wrapFileKey as w, ProgressReporter as x, fsyncDir as y, encryptionRecordOf as z };

@@ -1,5 +1,5 @@
 import { g as getState, w as warning, i as info } from './core.js';
-import { c as cleanupLeftoverPackages, a as cleanupLeftoverRestoreTests } from './package-folder.js';
+import { c as cleanupLeftoverPackages, a as cleanupLeftoverRestoreTests, r as removeDeadLock } from './package-folder.js';
 import { s as stopMarked, d as describeEscaped } from './process-start.js';
 import 'os';
 import 'crypto';
@@ -43,7 +43,8 @@ import 'node:os';
 /**
  * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled
  * or the main step killed mid-lane \u2014 processes the migration left running are stopped, and
- * migration packages and restore-test folders of dead runs are removed from RUNNER_TEMP.
+ * migration packages and restore-test folders of dead runs are removed from RUNNER_TEMP, and a
+ * snapshot-dir lock whose holder is proven gone is removed.
  */
 try {
     const marker = getState('run-marker');
@@ -57,6 +58,10 @@ try {
         const removed = [...cleanupLeftoverPackages(tempDir), ...cleanupLeftoverRestoreTests(tempDir)];
         for (const dir of removed)
             info(`post-run hygiene: removed ${dir}`);
+    }
+    const snapshotDir = getState('snapshot-dir');
+    if (snapshotDir !== '' && removeDeadLock(snapshotDir)) {
+        info(`post-run hygiene: removed the lock a killed run left in ${snapshotDir}`);
     }
 }
 catch (error) {

@@ -1,8 +1,8 @@
+import { d as parseIdentities, A as AgeError, i as identityToRecipient, e as encodeX25519Recipient, f as encodeHybridRecipient, I as INDEX_PATH, C as COMPRESSIONS, b as parseRecipients, S as SNAPSHOT_NAME, v as verifyIntoFolder, N as NoGoError, g as ChunkNonce, h as CHUNK_SIZE, s as sealChunk, F as FILE_KEY_SIZE, j as encodeHeader, w as wrapFileKey, k as wrapScrypt, l as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, m as payloadKey, H as Header, B as BufferPool, M as MODE_MASK, n as lockSnapshotDir, o as removeStaleTemps, t as tempNameFor, q as IndexBuilder, u as encryptionKeyOf, x as ProgressReporter, y as fsyncDir, z as encryptionRecordOf, D as utcStamp, E as writeManifest, G as snapshotFileName, J as EXTENSIONS, K as createPackageDir, L as removePackageDir, O as restoreTest, Q as ManifestSchema, R as describeEncryptionRecord, T as encryptionRecordJson, U as writeFileAtomic, V as keysOf, W as describeEncryptionShort } from './package-folder.js';
 import fs from 'node:fs';
 import path, { basename } from 'node:path';
 import os, { availableParallelism } from 'node:os';
-import { o as object, _ as _enum, l as literal, a as array, u as unknown, b as string, n as number, N as NEVER, c as boolean$1, e as sweepDeadLeftovers, f as claimFolder, g as unregisterPath, h as releaseFolder, j as selfIdentity, k as liveness, m as registerStopper, q as bootPrefix, t as identityOf, v as registerPath, w as secretNames, x as splitSecrets, R as RUN_MARKER_VAR, r as runMarker, s as stopMarked, d as describeEscaped } from './process-start.js';
-import { I as INDEX_PATH, C as COMPRESSIONS, S as SNAPSHOT_NAME, v as verifyIntoFolder, N as NoGoError, b as ChunkNonce, d as CHUNK_SIZE, s as sealChunk, F as FILE_KEY_SIZE, w as wrapScrypt, e as encodeHeader, f as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, p as payloadKey, H as Header, B as BufferPool, M as MODE_MASK, t as tempNameFor, T as TEMP_NAME, g as IndexBuilder, h as ProgressReporter, i as fsyncDir, u as utcStamp, j as writeManifest, k as snapshotFileName, E as EXTENSIONS, l as createPackageDir, r as removePackageDir, m as restoreTest, n as ManifestSchema, o as writeFileAtomic } from './package-folder.js';
+import { o as object, _ as _enum, l as literal, a as array, u as unknown, b as string, n as number, N as NEVER, c as boolean$1, e as sweepDeadLeftovers, f as claimFolder, g as unregisterPath, h as releaseFolder, j as registerPath, k as secretNames, m as splitSecrets, R as RUN_MARKER_VAR, r as runMarker, s as stopMarked, q as registerStopper, d as describeEscaped } from './process-start.js';
 import { Transform, Writable, PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes, createHash } from 'node:crypto';
@@ -21,6 +21,10 @@ const MODES = [
 function modeCreatesSnapshot(mode) {
     return mode === 'precutover' || mode === 'snapshot';
 }
+/** The modes that open an existing snapshot, so need its passphrase or identity. */
+function modeOpensSnapshot(mode) {
+    return mode === 'precutover' || mode === 'restore-test' || mode === 'restore';
+}
 function modeNeedsPassphrase(mode) {
     return mode !== 'migration-dry-run' && mode !== 'list';
 }
@@ -30,6 +34,133 @@ class InputError extends Error {
     constructor(message) {
         super(message);
         this.name = 'InputError';
+    }
+}
+
+/**
+ * The one whitespace rule for secrets, in every door: leading and trailing whitespace is removed,
+ * inner whitespace kept. It is exactly String.prototype.trim (spaces, tabs, CR, LF and the other
+ * Unicode spaces), because that is what the runner's @actions/core getInput already does to
+ * INPUT_PASSPHRASE: a snapshot made by the action must open in the CLI with the same secret.
+ * The result '' means "not given".
+ */
+function normalizeSecret(value) {
+    const secret = (value ?? '').trim();
+    // Node decodes env, files and input as UTF-8 with U+FFFD for bad bytes: distinct secrets
+    // (`\xff` and `\xfe`) would become one, and not the bytes stock age reads
+    if (secret.includes('\uFFFD')) {
+        throw new InputError('passphrase is not valid UTF-8 (a byte decodes to U+FFFD), so two different secrets would open the same snapshot: use a UTF-8 passphrase');
+    }
+    return secret;
+}
+/**
+ * The passphrase from the first source that has one: the explicit value (action input, CLI file or
+ * prompt), else the environment variable named by passphrase-env. Never logged, never an argv.
+ */
+function resolvePassphrase(explicit, env, envName) {
+    const given = normalizeSecret(explicit);
+    if (given !== '')
+        return given;
+    return normalizeSecret(env[envName]);
+}
+/** An empty passphrase in a mode that needs one: say where a passphrase comes from in this door. */
+function requirePassphrase(mode, passphrase, envName, door = 'action') {
+    if (!modeNeedsPassphrase(mode) || passphrase !== '')
+        return;
+    if (door === 'cli') {
+        throw new InputError(`mode ${mode} needs a passphrase: use --passphrase-file FILE or the ${envName} variable, or run on a terminal to be asked`);
+    }
+    throw new InputError(`input passphrase: mode ${mode} needs a passphrase, but neither the passphrase input nor ${envName} is set; pass a secret (secrets are not given to workflows triggered from forks: use mode migration-dry-run there)`);
+}
+/** A passphrase file's content, under the same rule as every other door (a final newline goes too). */
+function passphraseFromFileContent(content) {
+    return normalizeSecret(content);
+}
+/**
+ * Refuses a weak passphrase for a NEW snapshot, before anything runs; old snapshots still open with
+ * any passphrase. The estimator (and its dictionaries) loads only in the modes that need it.
+ */
+async function refuseWeakPassphrase(config, passphrase, door) {
+    if (!modeCreatesSnapshot(config.mode) || config.allowWeakPassphrase || passphrase === '')
+        return;
+    const { weakPassphraseProblem } = await import('./passphrase-strength.js');
+    const problem = weakPassphraseProblem(passphrase, config.workFactor, door);
+    if (problem)
+        throw new InputError(door === 'cli' ? problem : `input passphrase: ${problem}`);
+}
+
+function sources(config, door) {
+    return door === 'cli'
+        ? {
+            passphrase: `--passphrase-file FILE or the ${config.passphraseEnv} variable`,
+            identity: `--identity-file FILE or the ${config.identityEnv} variable`
+        }
+        : {
+            passphrase: `the passphrase input or the ${config.passphraseEnv} variable`,
+            identity: `the identity input or the ${config.identityEnv} variable (identity-env)`
+        };
+}
+function recipientText(r) {
+    return r.type === 'x25519'
+        ? encodeX25519Recipient(r.publicKey)
+        : encodeHybridRecipient(r.publicKey);
+}
+/** An identities text (one key a line, `#` comments) as a bad input, never echoing the key. */
+function parseIdentityText(text, door) {
+    try {
+        return parseIdentities(text, door === 'cli' ? '--identity-file' : 'input identity');
+    }
+    catch (error) {
+        if (error instanceof AgeError)
+            throw new InputError(error.message);
+        throw error;
+    }
+}
+/**
+ * Which keys the run uses, refused before anything runs when it is known to fail: passphrase
+ * beside recipients (the age spec forbids an scrypt stanza beside others), a new snapshot with
+ * no key, precutover with recipients but no identity to restore-test it, or an identity that
+ * matches none of them. restore-test and restore learn from the manifest which one they need.
+ */
+function resolveKeys(config, given, door) {
+    const from = sources(config, door);
+    // parsed only where it can open something: a stray variable must not break a passphrase run
+    const usesIdentity = modeOpensSnapshot(config.mode) &&
+        (!modeCreatesSnapshot(config.mode) || config.recipients.length > 0);
+    const identities = given.identity === '' || !usesIdentity ? [] : parseIdentityText(given.identity, door);
+    const keys = {
+        passphrase: given.passphrase,
+        recipients: config.recipients,
+        identities,
+        passphraseSource: from.passphrase,
+        identitySource: from.identity
+    };
+    const [passphraseInput, identityInput] = door === 'cli' ? ['', ''] : ['input passphrase: ', 'input identity: '];
+    if (modeCreatesSnapshot(config.mode) && config.recipients.length > 0) {
+        if (given.passphrase !== '') {
+            throw new InputError(`${passphraseInput}passphrase and recipients are exclusive (age): this run got both; drop ${from.passphrase} to encrypt to the recipients, or drop recipients to use the passphrase`);
+        }
+        if (modeOpensSnapshot(config.mode))
+            requireMatchingIdentity(config, keys, identityInput, from);
+        return keys;
+    }
+    if (modeCreatesSnapshot(config.mode)) {
+        requirePassphrase(config.mode, given.passphrase, config.passphraseEnv, door);
+        return keys;
+    }
+    if (modeOpensSnapshot(config.mode) && given.passphrase === '' && identities.length === 0) {
+        throw new InputError(`${passphraseInput}mode ${config.mode} needs a passphrase: use ${from.passphrase}; or, for a snapshot made to recipients, an identity: use ${from.identity}`);
+    }
+    return keys;
+}
+/** precutover restore-tests the snapshot it just made to the recipients: an identity must open it. */
+function requireMatchingIdentity(config, keys, identityInput, from) {
+    if (keys.identities.length === 0) {
+        throw new InputError(`${identityInput}mode ${config.mode} with recipients restore-tests the new snapshot and needs an identity that matches one of them: set ${from.identity}, or use mode snapshot and restore-test it in a job that holds the identity`);
+    }
+    const wanted = new Set(config.recipients.map(recipientText));
+    if (!keys.identities.some((identity) => wanted.has(identityToRecipient(identity)))) {
+        throw new InputError(`${identityInput}no identity matches the recipients, so restore-test of the new snapshot would fail: give the identity of one of the recipients`);
     }
 }
 
@@ -56,6 +187,9 @@ const INPUT_DEFAULTS = {
     'restore-target': '',
     snapshot: 'latest',
     'keep-last': '0',
+    recipients: '',
+    identity: '',
+    'identity-env': 'CUTOVER_GATE_AGE_IDENTITY',
     'upload-artifact': 'false',
     'artifact-name': 'cutover-snapshot',
     'retention-days': '0',
@@ -226,7 +360,7 @@ function git$1(dir, args, options = {}) {
     const { execFile } = process.getBuiltinModule('node:child_process');
     return new Promise((resolve) => {
         execFile('git', [...GIT_HARDENING, '-C', dir, ...args], {
-            encoding: 'utf8',
+            encoding: options.encoding ?? 'utf8',
             timeout: options.timeoutMs ?? 5000,
             maxBuffer: options.maxBuffer ?? 1024 * 1024,
             windowsHide: true,
@@ -512,6 +646,11 @@ function judgePaths(given, cwd) {
             fail$1('restore-target', `${given.restoreTarget} lies inside include "${inc}"; restore into an isolated folder`);
         }
     }
+    // restored plaintext beside the encrypted snapshots would undo what the encryption is for
+    if (restoreTarget !== '' &&
+        (isInside(restoreTarget, snapshotDir) || isInside(snapshotDir, restoreTarget))) {
+        fail$1('restore-target', `${given.restoreTarget} overlaps snapshot-dir ${given.snapshotDir}; restore into an isolated folder away from the encrypted snapshots`);
+    }
     if ((given.mode === 'precutover' || given.mode === 'snapshot') &&
         path.dirname(manifestPath) !== snapshotDir) {
         fail$1('manifest', `${given.manifest} must sit in snapshot-dir ${given.snapshotDir}, beside the snapshots it names`);
@@ -536,10 +675,31 @@ const integer = (min, max) => string()
     .transform(Number)
     .pipe(number().min(min, `accepts ${min} to ${max}`).max(max, `accepts ${min} to ${max}`));
 const command = string().trim().min(1, 'accepts a command line');
+const envName = string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'accepts an environment variable name');
+/** Blank or comments only means "no recipients": a workflow variable that came out empty. */
+function hasKeyLine(text) {
+    return text.split('\n').some((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+}
+// parsed here, at input time, so a bad line is refused before anything runs, naming its number
+const recipients = string().transform((text, ctx) => {
+    if (!hasKeyLine(text))
+        return [];
+    try {
+        return parseRecipients(text);
+    }
+    catch (error) {
+        if (!(error instanceof AgeError))
+            throw error;
+        ctx.addIssue({ code: 'custom', message: error.message.replace(/^recipients /, '') });
+        return NEVER;
+    }
+});
 const RawSchema = object({
     passphrase: string(),
-    'passphrase-env': string()
-        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'accepts an environment variable name'),
+    'passphrase-env': envName,
+    recipients,
+    identity: string(),
+    'identity-env': envName,
     mode: _enum(MODES, { message: `accepts ${MODES.join(', ')}` }),
     repo: string().min(1),
     include: string(),
@@ -569,12 +729,13 @@ const RawSchema = object({
     'allow-public-artifact': boolean,
     'fail-on-no-go': boolean
 });
+const QUIET_INPUTS = new Set(['passphrase', 'identity', 'recipients']);
 // Given but empty is an error for these, never the default: an empty include list must not
 // quietly become the four default folders.
 const EMPTY_IS_GIVEN = new Set(['include']);
 /**
  * Fills "not given" with the default: absent, or '' for inputs where an empty value means unset
- * (a workflow expression that came out empty). passphrase and restore-target stay ''.
+ * (a workflow expression that came out empty). passphrase, identity, recipients and restore-target stay ''.
  */
 function withDefaults(raw) {
     const out = {};
@@ -598,7 +759,8 @@ function parseInputs(raw, context) {
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const input = String(issue.path[0]);
-        const shown = input === 'passphrase' ? '' : ` (got "${filled[input]}")`;
+        // secrets are never echoed; recipients name their line instead
+        const shown = QUIET_INPUTS.has(input) ? '' : ` (got "${filled[input]}")`;
         fail(input, `${issue.message}${shown}`);
     }
     const v = parsed.data;
@@ -639,56 +801,12 @@ function parseInputs(raw, context) {
         allowWeakPassphrase: v['allow-weak-passphrase'],
         allowPublicArtifact: v['allow-public-artifact'],
         passphraseEnv: v['passphrase-env'],
+        recipients: v.recipients,
+        identityEnv: v['identity-env'],
         snapshot: v.snapshot,
         keepLast: v['keep-last'],
         tempDir: context.tempDir && context.tempDir !== '' ? context.tempDir : os.tmpdir()
     };
-}
-
-/**
- * The one whitespace rule for secrets, in every door: leading and trailing whitespace is removed,
- * inner whitespace kept. It is exactly String.prototype.trim (spaces, tabs, CR, LF and the other
- * Unicode spaces), because that is what the runner's @actions/core getInput already does to
- * INPUT_PASSPHRASE: a snapshot made by the action must open in the CLI with the same secret.
- * The result '' means "not given".
- */
-function normalizeSecret(value) {
-    return (value ?? '').trim();
-}
-/**
- * The passphrase from the first source that has one: the explicit value (action input, CLI file or
- * prompt), else the environment variable named by passphrase-env. Never logged, never an argv.
- */
-function resolvePassphrase(explicit, env, envName) {
-    const given = normalizeSecret(explicit);
-    if (given !== '')
-        return given;
-    return normalizeSecret(env[envName]);
-}
-/** An empty passphrase in a mode that needs one: say where a passphrase comes from in this door. */
-function requirePassphrase(mode, passphrase, envName, door = 'action') {
-    if (!modeNeedsPassphrase(mode) || passphrase !== '')
-        return;
-    if (door === 'cli') {
-        throw new InputError(`mode ${mode} needs a passphrase: use --passphrase-file FILE or the ${envName} variable, or run on a terminal to be asked`);
-    }
-    throw new InputError(`input passphrase: mode ${mode} needs a passphrase, but neither the passphrase input nor ${envName} is set; pass a secret (secrets are not given to workflows triggered from forks: use mode migration-dry-run there)`);
-}
-/** A passphrase file's content, under the same rule as every other door (a final newline goes too). */
-function passphraseFromFileContent(content) {
-    return normalizeSecret(content);
-}
-/**
- * Refuses a weak passphrase for a NEW snapshot, before anything runs; old snapshots still open with
- * any passphrase. The estimator (and its dictionaries) loads only in the modes that need it.
- */
-async function refuseWeakPassphrase(config, passphrase, door) {
-    if (!modeCreatesSnapshot(config.mode) || config.allowWeakPassphrase || passphrase === '')
-        return;
-    const { weakPassphraseProblem } = await import('./passphrase-strength.js');
-    const problem = weakPassphraseProblem(passphrase, config.workFactor, door);
-    if (problem)
-        throw new InputError(door === 'cli' ? problem : `input passphrase: ${problem}`);
 }
 
 /** snapshot-<id>.json, the per-snapshot manifest this tool writes beside each snapshot. */
@@ -740,12 +858,27 @@ function repositoryVisibility(env) {
     return 'unknown';
 }
 /**
- * Public repositories' artifacts can be downloaded by any signed-in user: a passphrase snapshot
- * uploaded there is open to offline guessing. Refuses (InputError) before the lane starts; returns
- * a warning when the visibility cannot be told.
+ * Whether the run's snapshot is one made to recipients: a new one when recipients are given; an
+ * existing one when only an identity was given (a passphrase snapshot would not open then).
  */
-function refusePublicArtifact(config, env, door) {
+function recipientSnapshot(mode, keys) {
+    if (modeCreatesSnapshot(mode))
+        return keys.recipients.length > 0;
+    return keys.passphrase === '' && keys.identities.length > 0;
+}
+/**
+ * Public repositories' artifacts can be downloaded by any signed-in user: a passphrase snapshot
+ * uploaded there is open to offline guessing; one made to recipients is not (nothing to guess).
+ * Refuses (InputError) before the lane starts; returns a warning when the visibility is unknown.
+ */
+function refusePublicArtifact(config, env, door, keys = {
+    passphrase: '',
+    recipients: [],
+    identities: []
+}) {
     if (!config.uploadArtifact || !modeNeedsPassphrase(config.mode) || config.allowPublicArtifact)
+        return undefined;
+    if (recipientSnapshot(config.mode, keys))
         return undefined;
     const visibility = repositoryVisibility(env);
     if (visibility === 'private')
@@ -811,7 +944,7 @@ function checkTarget(target) {
  * Rollback decision point B: verify completely in a staging folder beside the target, then move
  * it into place, so the target holds either nothing or the whole verified tree.
  */
-async function restoreIntoTarget(manifestPath, passphrase, target, logger) {
+async function restoreIntoTarget(manifestPath, keys, target, logger) {
     const existed = checkTarget(target);
     const parent = path.dirname(target);
     fs.mkdirSync(parent, { recursive: true });
@@ -820,7 +953,7 @@ async function restoreIntoTarget(manifestPath, passphrase, target, logger) {
     const staging = fs.mkdtempSync(path.join(parent, prefix));
     claimFolder(staging);
     try {
-        const verified = await verifyIntoFolder(manifestPath, passphrase, staging, logger);
+        const verified = await verifyIntoFolder(manifestPath, keys, staging, logger);
         fs.chmodSync(staging, 0o755);
         if (existed) {
             checkTarget(target);
@@ -969,6 +1102,9 @@ class AgeEncryptStream extends Transform {
 /** createEncryptStream without the promise, for a pipeline built in one go. */
 function encryptStream(key) {
     const fileKey = randomBytes(FILE_KEY_SIZE);
+    if (key.kind === 'recipients') {
+        return new AgeEncryptStream(fileKey, encodeHeader(wrapFileKey(fileKey, key.recipients), fileKey));
+    }
     checkWorkFactor(key.workFactor);
     // the passphrase is copied: the caller may wipe its buffer while scrypt still runs
     const header = wrapScrypt(fileKey, Buffer.from(key.passphrase), key.workFactor).then((stanza) => encodeHeader([stanza], fileKey));
@@ -1433,7 +1569,9 @@ async function* archiveStream(entries, index, onProgress, pool = new BufferPool(
         else {
             let fd;
             try {
-                fd = fs.openSync(entry.abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+                // non-blocking: a file swapped for a fifo since the walk must not hang the snapshot in open()
+                const flags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+                fd = fs.openSync(entry.abs, flags);
             }
             catch (error) {
                 throw cannotRead(entry.rel, error);
@@ -1765,170 +1903,6 @@ function createCompressStream(kind, blocks = DEFAULT_BLOCKS) {
     }
 }
 
-const LOCK_NAME = '.cutover-gate.lock';
-/** A lock names one process, and one taking of the lock by it (two lanes of one process differ). */
-const LockSchema = object({
-    pid: number().int().positive(),
-    startTime: string().regex(/^\d+$/),
-    bootId: string().min(1),
-    host: string().min(1),
-    token: string().regex(/^[0-9a-f]{32}$/)
-});
-function sameFile(a, b) {
-    return a.dev === b.dev && a.ino === b.ino;
-}
-function unparsable(lockPath) {
-    return new NoGoError(`snapshot-dir lock ${lockPath} does not name a cutover-gate run (empty, damaged or from an older version); remove it if no run is active`);
-}
-/** The lock file as it is now: its inode, its text and the holder it names (or undefined). */
-function readLock(lockPath) {
-    let fd;
-    try {
-        fd = fs.openSync(lockPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return undefined;
-        throw new NoGoError(`cannot read snapshot-dir lock ${lockPath}: ${error.message}`);
-    }
-    try {
-        return { stat: fs.fstatSync(fd), text: fs.readFileSync(fd, 'utf8') };
-    }
-    finally {
-        fs.closeSync(fd);
-    }
-}
-function holderOf(text) {
-    try {
-        const parsed = LockSchema.safeParse(JSON.parse(text));
-        return parsed.success ? parsed.data : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Moves a proven-stale lock aside, only if it still is the very file judged: a lock that changed
- * hands meanwhile (another taker was faster) is put back, and this run does not take it.
- */
-function takeOver(lockPath, judged, judgedText) {
-    const aside = tempNameFor(lockPath);
-    try {
-        fs.renameSync(lockPath, aside);
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return; // someone removed it: retry
-        throw error;
-    }
-    const moved = readLock(aside);
-    if (moved && sameFile(moved.stat, judged) && moved.text === judgedText) {
-        fs.rmSync(aside, { force: true });
-        return;
-    }
-    try {
-        fs.linkSync(aside, lockPath);
-    }
-    catch {
-        // a third run linked meanwhile; the one displaced sees it at its next commit point
-    }
-    fs.rmSync(aside, { force: true });
-    throw new NoGoError(`snapshot-dir lock ${lockPath} changed hands while this run took over a stale one; another run is active, rerun after it`);
-}
-/**
- * One writer per snapshot-dir. The lock appears whole (a temp file holding the holder's identity,
- * then link(2), which fails atomically if the name exists), and is taken over only when its
- * holder is proven gone: same host and boot, and its pid free or started at another time.
- */
-function lockSnapshotDir(dir) {
-    const lockPath = path.join(dir, LOCK_NAME);
-    const text = `${JSON.stringify({ ...selfIdentity(), token: randomBytes(16).toString('hex') })}\n`;
-    const temp = tempNameFor(lockPath);
-    const fd = fs.openSync(temp, 'wx', 0o600);
-    try {
-        fs.writeFileSync(fd, text);
-        fs.fsyncSync(fd);
-    }
-    finally {
-        fs.closeSync(fd);
-    }
-    try {
-        for (let attempt = 0; attempt < 3; attempt++) {
-            try {
-                fs.linkSync(temp, lockPath);
-                return heldLock(lockPath, fs.statSync(temp), text);
-            }
-            catch (error) {
-                if (error.code !== 'EEXIST')
-                    throw error;
-            }
-            const found = readLock(lockPath);
-            if (!found)
-                continue;
-            const holder = holderOf(found.text);
-            if (!holder)
-                throw unparsable(lockPath);
-            const state = liveness(holder);
-            if (state !== 'dead') {
-                throw new NoGoError(`snapshot-dir ${dir} is locked by another cutover-gate run (pid ${holder.pid})${state === 'unknown' ? ` on ${holder.host}, which this machine cannot check` : ''}; wait for it to finish, or remove ${lockPath} if no run is active`);
-            }
-            takeOver(lockPath, found.stat, found.text);
-        }
-        throw new NoGoError(`snapshot-dir lock ${lockPath} could not be taken: it keeps changing hands; rerun when no other run is active`);
-    }
-    finally {
-        fs.rmSync(temp, { force: true });
-    }
-}
-function heldLock(lockPath, mine, text) {
-    const stillOurs = () => {
-        const now = readLock(lockPath);
-        return now !== undefined && sameFile(now.stat, mine) && now.text === text;
-    };
-    // a signal mid-snapshot must not leave the lock behind: released (if still ours) on any exit
-    const forget = registerStopper(() => {
-        if (stillOurs())
-            fs.rmSync(lockPath, { force: true });
-    });
-    return {
-        path: lockPath,
-        assertHeld() {
-            if (!stillOurs()) {
-                throw new NoGoError(`snapshot-dir lock ${lockPath} no longer names this run (another run took it); nothing more was written: rerun when no other run is active`);
-            }
-        },
-        release() {
-            forget();
-            if (stillOurs())
-                fs.rmSync(lockPath, { force: true });
-        }
-    };
-}
-/**
- * Removes temp files a killed run left behind. Their names carry the writer's pid, start time and
- * boot id: removed only when that writer is proven gone. Older names carry a pid alone: removed
- * only when no process has that pid at all.
- */
-function removeStaleTemps(dir) {
-    const removed = [];
-    for (const name of fs.readdirSync(dir)) {
-        const match = TEMP_NAME.exec(name);
-        if (!match)
-            continue;
-        const [, pid, startTime, boot] = match;
-        const me = selfIdentity();
-        const gone = startTime
-            ? (me.bootId !== 'unknown' && boot !== bootPrefix(me.bootId)) ||
-                liveness({ ...me, pid: Number(pid), startTime }) === 'dead'
-            : identityOf(Number(pid)) === undefined;
-        if (gone) {
-            fs.rmSync(path.join(dir, name), { force: true });
-            removed.push(name);
-        }
-    }
-    return removed;
-}
-
 const O_ACCMODE = 0o3;
 const O_WRONLY = 0o1;
 const O_RDWR = 0o2;
@@ -2053,12 +2027,12 @@ function scanWriters(proc = '/proc') {
     }
     return { holders, hidden };
 }
-const describe = (holders) => holders
+const describe$1 = (holders) => holders
     .slice(0, 3)
     .map((h) => `pid ${h.pid} (${h.command}): ${h.how}`)
     .join('; ');
 function liveWriter(rel, holders, when) {
-    const who = describe(holders);
+    const who = describe$1(holders);
     return new NoGoError(`${rel} is being written by another process ${when} (${who}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`, 'B');
 }
 /**
@@ -2092,7 +2066,7 @@ class LiveWriterWatch {
     /** For a file seen changing: who holds it for writing now ('' when no one is seen), to name them. */
     whoWrites(stat) {
         const holders = this.noteHidden(scanWriters()).holders.get(fileKey(stat.dev, stat.ino));
-        return holders ? `; held by ${describe(holders)}` : '';
+        return holders ? `; held by ${describe$1(holders)}` : '';
     }
     /** One line on the processes we could not look into: a writer among them would go unseen. */
     warnings() {
@@ -2243,10 +2217,10 @@ function* visit(repo, rel, abs, stat, onSkip) {
 const TOOL = { name: 'cutover-gate', version: '0.1.0' };
 
 /**
- * Runbook step 2: tar \u2192 compress \u2192 age (scrypt) \u2192 temp file, hashed as it is written; renamed into
+ * Runbook step 2: tar \u2192 compress \u2192 age (scrypt, or the recipients) \u2192 temp file, hashed as it is written; renamed into
  * place, then the manifest written last. A run that dies leaves the previous pair whole.
  */
-async function createSnapshot(config, passphrase, logger, now = () => new Date(), options = {}) {
+async function createSnapshot(config, keys, logger, now = () => new Date(), options = {}) {
     if (!config.force && fs.existsSync(config.manifestPath)) {
         throw new NoGoError(`manifest ${config.manifestPath} already exists and force is false; set force: true to replace it, or point manifest elsewhere`);
     }
@@ -2273,13 +2247,10 @@ async function createSnapshot(config, passphrase, logger, now = () => new Date()
         const tempPath = tempNameFor(finalPath);
         registerPath(tempPath); // a partial snapshot is removed on a signal too
         const index = new IndexBuilder();
-        // header first, then the payload: scrypt wraps the key on the threadpool while the first
+        // header first, then the payload: scrypt (or the recipients) wrap the key while the first
         // chunks are compressed and encrypted, and the file is hashed as it is written
-        const age = encryptStream({
-            kind: 'passphrase',
-            passphrase: Buffer.from(passphrase, 'utf8'),
-            workFactor: config.workFactor
-        });
+        const key = encryptionKeyOf(keys, config.workFactor);
+        const age = encryptStream(key);
         const output = new HashedFileWriter(tempPath);
         const progress = new ProgressReporter(logger, 'snapshot');
         // the batches cycle: read into, compressed from, given back once their block is encoded
@@ -2318,7 +2289,7 @@ async function createSnapshot(config, passphrase, logger, now = () => new Date()
                 sha256
             },
             compression: config.compression,
-            encryption: { format: 'age-v1', recipient: 'scrypt', workFactor: config.workFactor },
+            encryption: encryptionRecordOf(key),
             includes: [...config.includes],
             content: { files: index.files, bytes: index.bytes, digest: index.digest() },
             tool: TOOL
@@ -2418,16 +2389,73 @@ const LANE_ORDER = {
     list: []
 };
 
+function describe(stat, abs) {
+    const kind = stat.isSymbolicLink()
+        ? `link->${fs.readlinkSync(abs, { encoding: 'buffer' }).toString('hex')}`
+        : stat.isDirectory()
+            ? 'dir'
+            : stat.isFile()
+                ? 'file'
+                : 'other';
+    return `${kind} ${stat.mode} ${stat.size} ${stat.ino} ${stat.mtimeNs} ${stat.ctimeNs}`;
+}
+/** Entry names as bytes (latin1 keeps every byte), relative to repo. */
+function fingerprintIncludes(repo, includes) {
+    const out = new Map();
+    const visit = (abs, rel) => {
+        let stat;
+        try {
+            stat = fs.lstatSync(abs, { bigint: true });
+        }
+        catch {
+            out.set(rel, 'missing');
+            return;
+        }
+        out.set(rel, describe(stat, abs));
+        if (!stat.isDirectory())
+            return;
+        let names;
+        try {
+            names = fs.readdirSync(abs, { encoding: 'buffer' });
+        }
+        catch (error) {
+            out.set(`${rel}/`, `unlistable ${error.code ?? ''}`);
+            return;
+        }
+        for (const name of names) {
+            visit(Buffer.concat([abs, Buffer.from('/'), name]), `${rel}/${name.toString('latin1')}`);
+        }
+    };
+    for (const include of includes)
+        visit(Buffer.from(path.join(repo, include)), include);
+    return out;
+}
+/** Entries added, removed or changed between two fingerprints, sorted, shown as UTF-8. */
+function changedEntries(before, after) {
+    const changed = new Set();
+    for (const [rel, what] of before)
+        if (after.get(rel) !== what)
+            changed.add(rel);
+    for (const rel of after.keys())
+        if (!before.has(rel))
+            changed.add(rel);
+    return [...changed]
+        .sort()
+        .map((rel) => JSON.stringify(Buffer.from(rel, 'latin1').toString('utf8')).slice(1, -1));
+}
+
 /**
  * The environment for migration commands: the parent's minus every secret and every INPUT_*,
  * plus this run's marker, by which processes that escape the command's group are found again.
  * child_process replaces the whole environment with `env`, so this is built in full, not merged.
  * After the secret hand-off the parent holds no secret already; this is the second wall.
  */
-function childEnv(env, passphraseEnv) {
+function childEnv(env, passphraseEnv, identityEnv = '') {
     const names = secretNames(env);
     if (passphraseEnv)
         names.add(passphraseEnv);
+    if (identityEnv)
+        names.add(identityEnv);
     const { rest } = splitSecrets(env, names);
     const out = {};
     for (const [name, value] of Object.entries(rest)) {
@@ -2438,9 +2466,17 @@ function childEnv(env, passphraseEnv) {
     return out;
 }
 
-/** git through the one hardened door; here a failure is an error, as drift cannot be judged. */
+/**
+ * git through the one hardened door; here a failure is an error, as drift cannot be judged. Names
+ * come back as latin1, one char per byte: a UTF-8 decode would turn `dup\xff` into `dup\uFFFD`,
+ * another (or no) file, so a write to it would go unseen.
+ */
 async function git(repo, args) {
-    const result = await git$1(repo, args, { timeoutMs: 120_000, maxBuffer: 1024 * 1024 * 1024 });
+    const result = await git$1(repo, args, {
+        timeoutMs: 120_000,
+        maxBuffer: 1024 * 1024 * 1024,
+        encoding: 'latin1'
+    });
     if (!result.ok)
         throw new Error(`git ${args[0]} in ${repo} failed: ${result.error}`);
     return result.out;
@@ -2467,8 +2503,11 @@ function contentHash(file) {
     if (!info.isFile())
         return `other:${mode}`;
     const hash = createHash('sha256');
-    const fd = fs.openSync(file, 'r');
+    // non-blocking: a tracked file swapped for a fifo meanwhile must not hang the gate in open()
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
     try {
+        if (!fs.fstatSync(fd).isFile())
+            return `other:${mode}`;
         for (;;) {
             const read = fs.readSync(fd, BUFFER, 0, BUFFER.length, null);
             if (read === 0)
@@ -2483,6 +2522,44 @@ function contentHash(file) {
 }
 function splitZ(out) {
     return out.split('\0').filter(Boolean);
+}
+/** The bytes of a latin1 name from git, as a path fs reads exactly. */
+const onDisk = (repo, name) => Buffer.concat([Buffer.from(`${repo}/`), Buffer.from(name, 'latin1')]);
+/** A latin1 name from git as the report shows it (UTF-8, invalid bytes as U+FFFD). */
+const shown = (name) => Buffer.from(name, 'latin1').toString('utf8');
+/**
+ * The first folder between repo and file that is a symlink, with its target, or undefined: a
+ * tracked folder swapped for a link to a copy keeps every hash but is drift to git.
+ */
+function linkedParent(repo, name, seen) {
+    let at = name.lastIndexOf('/');
+    const parents = [];
+    while (at > 0) {
+        parents.unshift(name.slice(0, at));
+        at = name.lastIndexOf('/', at - 1);
+    }
+    for (const parent of parents) {
+        let verdict = seen.get(parent);
+        if (verdict === undefined) {
+            const folder = onDisk(repo, parent);
+            try {
+                verdict = fs.lstatSync(folder).isSymbolicLink()
+                    ? `link:${shown(parent)}->${fs.readlinkSync(folder).toString()}`
+                    : '';
+            }
+            catch {
+                verdict = '';
+            }
+            seen.set(parent, verdict);
+        }
+        if (verdict)
+            return verdict;
+    }
+    return undefined;
+}
+/** What is at a tracked name now: its content, or the symlinked folder it is reached through. */
+function trackedContent(repo, name, seen) {
+    return linkedParent(repo, name, seen) ?? contentHash(onDisk(repo, name));
 }
 /**
  * Reads the git state of repo; throws if repo is not in a git work tree (or git fails). Only
@@ -2500,8 +2577,9 @@ async function readGitState(repo) {
         index.set(file, index.has(file) ? `${index.get(file)}\n${entry}` : entry);
     }
     const content = new Map();
+    const seen = new Map();
     for (const file of index.keys())
-        content.set(file, contentHash(path.join(repo, file)));
+        content.set(file, trackedContent(repo, file, seen));
     const others = await git(repo, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.']);
     return {
         head: head || null,
@@ -2515,12 +2593,13 @@ async function readGitState(repo) {
 /** What changed between two states of the same repo. */
 async function compareGitStates(repo, before, after) {
     const changed = new Set();
+    const seen = new Map();
     for (const file of new Set([...before.index.keys(), ...after.index.keys()])) {
         if (before.index.get(file) !== after.index.get(file))
             changed.add(file);
         // a file that is no longer in the index is judged on disk too: deleting it is drift as well
         const was = before.content.get(file) ?? 'untracked';
-        const now = after.content.get(file) ?? contentHash(path.join(repo, file));
+        const now = after.content.get(file) ?? trackedContent(repo, file, seen);
         if (before.index.has(file) && was !== now)
             changed.add(file);
     }
@@ -2545,7 +2624,11 @@ async function compareGitStates(repo, before, after) {
         }
     }
     const created = [...after.untracked].filter((file) => !before.untracked.has(file)).sort();
-    return { changed: [...changed].sort(), headMoved, created };
+    return {
+        changed: [...changed].sort().map(shown),
+        headMoved,
+        created: created.map(shown)
+    };
 }
 /** `a, b, c and 4 more` for a one-line detail. */
 function nameFew(files, few = 5) {
@@ -2997,7 +3080,7 @@ async function runStep(name, command, packageDir, options) {
         return result(name, 'failed', notThere(name, command, script));
     const run = await options.logger.group(`${name}: ${oneLine(command, 200)}`, () => runCommand(argv, {
         cwd: options.repo,
-        env: childEnv(options.env ?? process.env, options.passphraseEnv),
+        env: childEnv(options.env ?? process.env, options.passphraseEnv, options.identityEnv),
         timeoutMs: options.timeoutSeconds * 1000,
         killGraceMs: options.killGraceMs,
         // A prefix so that output never starts with `::` and cannot issue workflow commands.
@@ -3035,6 +3118,31 @@ async function checkDrift(options, before, last) {
     last.decisionPoint = 'C';
 }
 /**
+ * The includes after the dry-run against before: the snapshot that follows would archive whatever
+ * the dry-run left there, so any change, tracked or not, is decision point C.
+ */
+function checkIncludes(options, before, last) {
+    const changed = changedEntries(before, fingerprintIncludes(options.repo, options.includes ?? []));
+    if (changed.length === 0)
+        return;
+    const drifted = `the dry-run changed ${changed.length} entr${changed.length === 1 ? 'y' : 'ies'} of the includes: ${nameFew(changed)} \u2014 a dry-run must write nothing, and the snapshot would archive its writes (runbook decision point C)`;
+    last.detail = last.status === 'failed' ? `${last.detail}; and ${drifted}` : drifted;
+    last.status = 'failed';
+    last.decisionPoint = 'C';
+}
+/**
+ * Why a repo inside a work tree still cannot prove a dry-run dry, or undefined: when git tracks
+ * nothing under it but it holds files (untracked or ignored), drift is judged on no file at all.
+ */
+function untrackedRepo(repo, before) {
+    if (before.index.size > 0)
+        return undefined;
+    const held = fs.readdirSync(repo).filter((name) => name !== '.git');
+    if (held.length === 0)
+        return undefined;
+    return `git tracks no file under ${repo} (it holds ${nameFew(held.sort(), 3)}, untracked or ignored), so nothing can prove the migration dry-run left it unchanged (runbook decision point C): commit the repository's files, or use mode snapshot`;
+}
+/**
  * Runs export \u2192 check \u2192 import; returns one StepResult per command (later ones 'skipped' after
  * the first failure). Never throws for a NO-GO: failures are results.
  */
@@ -3063,6 +3171,13 @@ async function runMigrationDryRun(options) {
         catch (error) {
             driftWarning = `${options.repo} is not a git work tree (or git is missing), so changes the dry-run made to it could not be checked: ${lastLine(error.message)}`;
         }
+        const unproven = before && untrackedRepo(options.repo, before);
+        if (unproven) {
+            results.push({ ...result('migration-export', 'failed', unproven), decisionPoint: 'C' });
+            notRun();
+            return results;
+        }
+        const includesBefore = fingerprintIncludes(options.repo, options.includes ?? []);
         for (const [name, key] of STEPS) {
             const step = await runStep(name, options.commands[key], packageDir, options);
             results.push(step);
@@ -3072,6 +3187,7 @@ async function runMigrationDryRun(options) {
             }
         }
         const last = results.at(-1);
+        checkIncludes(options, includesBefore, last);
         if (before)
             await checkDrift(options, before, last);
         else if (driftWarning)
@@ -3146,7 +3262,7 @@ async function snapshotDirWarnings(config) {
  * Runs the mode's steps in the runbook's order. Steps return results; the first NO-GO stops the
  * lane and every later step is reported skipped. Never throws for a NO-GO.
  */
-async function runLane(config, passphrase, logger) {
+async function runLane(config, keys, logger) {
     const order = LANE_ORDER[config.mode];
     const steps = [];
     let evidence;
@@ -3171,10 +3287,12 @@ async function runLane(config, passphrase, logger) {
         if (name === 'migration-export') {
             const results = await runMigrationDryRun({
                 repo: config.repo,
+                includes: config.includes,
                 tempDir: config.tempDir,
                 commands: config.migration,
                 timeoutSeconds: config.migration.timeoutSeconds,
                 passphraseEnv: config.passphraseEnv,
+                identityEnv: config.identityEnv,
                 logger
             });
             results.forEach(record);
@@ -3186,7 +3304,7 @@ async function runLane(config, passphrase, logger) {
                 if (name === 'snapshot-create') {
                     // git answers while the snapshot streams
                     const hygiene = snapshotDirWarnings(config);
-                    const outcome = await createSnapshot(config, passphrase, logger, undefined, {
+                    const outcome = await createSnapshot(config, keys, logger, undefined, {
                         keepLock: order.includes('restore-test')
                     });
                     lock = outcome.lock;
@@ -3199,13 +3317,13 @@ async function runLane(config, passphrase, logger) {
                     };
                 }
                 if (name === 'restore-test') {
-                    const verified = await restoreTest(config.manifestPath, passphrase, config.tempDir, logger, written);
+                    const verified = await restoreTest(config.manifestPath, keys, config.tempDir, logger, written);
                     evidence = verified.evidence;
                     return {
                         detail: `decrypted, extracted and verified ${verified.extracted.entries} entries (${verified.extracted.files} files, ${humanBytes(verified.extracted.bytes)}) against the index and content digest`
                     };
                 }
-                const verified = await restoreIntoTarget(config.manifestPath, passphrase, config.restoreTarget, logger);
+                const verified = await restoreIntoTarget(config.manifestPath, keys, config.restoreTarget, logger);
                 evidence = verified.evidence;
                 return {
                     detail: `restored and verified ${verified.extracted.entries} entries into ${config.restoreTarget}`
@@ -3223,6 +3341,9 @@ async function runLane(config, passphrase, logger) {
 function readSchemaManifest(file) {
     let value;
     try {
+        // a link under a manifest's name would vouch for a snapshot with words kept elsewhere
+        if (!fs.lstatSync(file).isFile())
+            return { problem: 'manifest is not a regular file' };
         value = JSON.parse(fs.readFileSync(file, 'utf8'));
     }
     catch (error) {
@@ -3873,10 +3994,7 @@ function evidenceSection(report) {
         ['Files', groupDigits(e.files)],
         ['Bytes', bytesBoth(e.bytes)],
         ['Compression', escapeMarkdown(e.compression)],
-        [
-            'Encryption',
-            `${escapeMarkdown(e.encryption.format)}, ${escapeMarkdown(e.encryption.recipient)} passphrase recipient, work factor ${e.encryption.workFactor} (N = 2^${e.encryption.workFactor})`
-        ],
+        ['Encryption', escapeMarkdown(describeEncryptionRecord(e.encryption))],
         ['Manifest', inlineCode(e.manifestPath)],
         ['Created', escapeMarkdown(e.createdAt)]
     ];
@@ -4070,11 +4188,7 @@ function reportJson(report) {
                 files: e.files,
                 bytes: e.bytes,
                 compression: e.compression,
-                encryption: {
-                    format: e.encryption.format,
-                    recipient: e.encryption.recipient,
-                    workFactor: e.encryption.workFactor
-                },
+                encryption: encryptionRecordJson(e.encryption),
                 createdAt: e.createdAt
             }
             : null,
@@ -4204,9 +4318,9 @@ async function listGate(config, env) {
     return { report, markdown: renderMarkdown(report), outputs: outputsOf(report, config) };
 }
 /** restore-test / restore of `snapshot: <id>`: the lane verifies that id's own manifest. */
-async function laneFor(config, passphrase, logger) {
+async function laneFor(config, keys, logger) {
     if (config.snapshot === 'latest' || (config.mode !== 'restore-test' && config.mode !== 'restore'))
-        return { lane: await runLane(config, passphrase, logger), manifestPath: config.manifestPath };
+        return { lane: await runLane(config, keys, logger), manifestPath: config.manifestPath };
     let manifestPath = config.manifestPath;
     const chosen = await timedStep(config.mode, config.mode === 'restore' ? 'B' : 'A', async () => {
         manifestPath = resolveSnapshot(config);
@@ -4214,23 +4328,23 @@ async function laneFor(config, passphrase, logger) {
     });
     if (chosen.status === 'failed')
         return { lane: { steps: [chosen] }, manifestPath };
-    return { lane: await runLane({ ...config, manifestPath }, passphrase, logger), manifestPath };
+    return { lane: await runLane({ ...config, manifestPath }, keys, logger), manifestPath };
 }
 /**
  * The house both doors call: run the lane, record the evidence in the report files (GO only if that
  * worked), upload the artifact when asked, and hand back the report and the outputs to publish.
  */
-async function runGate(config, passphrase, logger, env, door = 'action') {
+async function runGate(config, keys, logger, env, door = 'action') {
     if (config.mode === 'list')
         return listGate(config, env);
     // before the lane: a refused upload must not leave a snapshot behind
-    const visibilityWarning = refusePublicArtifact(config, env, door);
+    const visibilityWarning = refusePublicArtifact(config, env, door, keysOf(keys));
     if (visibilityWarning)
         logger.warning(visibilityWarning);
     const startedAt = new Date();
     // git, for commit and ref outside Actions, answers while the lane runs
     const context = contextFromEnv(env, config.repo);
-    const { lane, manifestPath } = await laneFor(config, passphrase, logger);
+    const { lane, manifestPath } = await laneFor(config, keys, logger);
     const warnings = visibilityWarning ? [visibilityWarning] : [];
     if (WRITES_SNAPSHOT.has(config.mode) &&
         !config.uploadArtifact &&
@@ -4256,12 +4370,14 @@ async function runGate(config, passphrase, logger, env, door = 'action') {
         Object.assign(facts, fact);
         applyDecision(report, decide(facts));
     };
+    let recorded = false;
     const record = async () => {
         try {
             await writeReportFiles(report, config.reportPath, config.reportJsonPath);
-            return true;
+            return (recorded = true);
         }
         catch (error) {
+            recorded = false;
             settle({
                 unrecorded: `the readiness report could not be written to ${config.reportPath}: ${error.message}; the evidence is not recorded`
             });
@@ -4322,7 +4438,11 @@ async function runGate(config, passphrase, logger, env, door = 'action') {
         }
         await record();
     }
-    return { report, markdown: renderMarkdown(report), outputs: outputsOf(report, config) };
+    const outputs = outputsOf(report, config);
+    // a report that could not be written (or rewritten) is not pointed at as if it were there
+    if (!recorded)
+        outputs['report-path'] = outputs['report-json-path'] = '';
+    return { report, markdown: renderMarkdown(report), outputs };
 }
 
 function painter(color) {
@@ -4394,7 +4514,7 @@ function renderTerminal(report, options) {
         // `sha256:` + 64 hex does not fit beside a label in 80 columns: the digest gets its own line.
         out.push('  content digest', `    ${clean(e.contentDigest)}`);
         out.push(`  files    ${groupDigits(e.files)} files, ${bytesBoth(e.bytes)}`);
-        out.push(`  format   ${clean(e.compression)}, ${e.encryption.format} ${e.encryption.recipient} work factor ${e.encryption.workFactor}`);
+        out.push(`  format   ${clean(e.compression)}, ${describeEncryptionShort(e.encryption)}`);
         out.push(`  manifest ${wrap(clean(e.manifestPath), width, 11, 11)}`);
         if (report.artifact)
             out.push(`  artifact ${clean(report.artifact.name)} (id ${report.artifact.id}) ${clean(report.artifact.url)}`);
@@ -4453,4 +4573,4 @@ function renderTerminal(report, options) {
     return `${out.join('\n')}\n`;
 }
 
-export { InputError as I, MODES as M, TOOL as T, INPUT_NAMES as a, modeCreatesSnapshot as b, requirePassphrase as c, refuseWeakPassphrase as d, runGate as e, renderTerminal as f, passphraseFromFileContent as g, artifactNameProblem as h, modeNeedsPassphrase as m, normalizeSecret as n, parseInputs as p, resolvePassphrase as r };
+export { InputError as I, MODES as M, TOOL as T, INPUT_NAMES as a, resolveKeys as b, refuseWeakPassphrase as c, runGate as d, renderTerminal as e, passphraseFromFileContent as f, modeNeedsPassphrase as g, INPUT_DEFAULTS as h, artifactNameProblem as i, modeCreatesSnapshot as m, normalizeSecret as n, parseInputs as p, resolvePassphrase as r };

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { I as InputError, M as MODES, a as INPUT_NAMES, n as normalizeSecret, T as TOOL, p as parseInputs, r as resolvePassphrase, m as modeNeedsPassphrase, b as modeCreatesSnapshot, c as requirePassphrase, d as refuseWeakPassphrase, e as runGate, f as renderTerminal, g as passphraseFromFileContent } from './render-terminal.js';
+import { I as InputError, M as MODES, a as INPUT_NAMES, n as normalizeSecret, T as TOOL, p as parseInputs, r as resolvePassphrase, m as modeCreatesSnapshot, b as resolveKeys, c as refuseWeakPassphrase, d as runGate, e as renderTerminal, f as passphraseFromFileContent, g as modeNeedsPassphrase } from './render-terminal.js';
+import { p as parseRecipient, b as parseRecipients, A as AgeError } from './package-folder.js';
+import { parseArgs as parseArgs$1 } from 'node:util';
 import { StringDecoder } from 'node:string_decoder';
 import 'node:path';
 import './process-start.js';
 import 'node:crypto';
-import './package-folder.js';
 import 'node:stream';
 import 'node:stream/promises';
 import 'node:fs/promises';
@@ -19,77 +20,128 @@ const BOOLEAN_INPUTS = new Set([
     'allow-weak-passphrase',
     'allow-public-artifact'
 ]);
-const FLAG_INPUTS = new Set(INPUT_NAMES.filter((name) => name !== 'passphrase'));
+/** Inputs that are secrets have no flag: argv is visible to every process on the machine. */
+const NO_FLAG = {
+    passphrase: 'the CLI has no --passphrase flag (command lines are visible to other processes): set GRAPHITI_SNAPSHOT_PASSPHRASE (or the variable named by --passphrase-env), use --passphrase-file, or answer the prompt',
+    identity: 'the CLI has no --identity flag (command lines are visible to other processes): set CUTOVER_GATE_AGE_IDENTITY (or the variable named by --identity-env), or use --identity-file'
+};
+/** Flags of the CLI alone, that name a file or a key. */
+const CLI_FLAGS = {
+    'passphrase-file': { type: 'string' },
+    'identity-file': { type: 'string' },
+    'recipients-file': { type: 'string', multiple: true },
+    recipient: { type: 'string', multiple: true }
+};
+const OPTIONS = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+    ...CLI_FLAGS,
+    ...Object.fromEntries(INPUT_NAMES.filter((name) => !(name in NO_FLAG)).map((name) => [
+        name,
+        BOOLEAN_INPUTS.has(name)
+            ? { type: 'boolean' }
+            : { type: 'string', multiple: name === 'include' }
+    ]))
+};
+/** `--force=false` and `--force false` as node:util's parser spells them: `--no-force`. */
+function spellBooleans(argv) {
+    const out = [];
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+        const name = match?.[1];
+        if (name && NO_FLAG[name])
+            throw new InputError(NO_FLAG[name]);
+        if (!name || !BOOLEAN_INPUTS.has(name)) {
+            out.push(arg);
+            continue;
+        }
+        let value = match[2];
+        if (value === undefined && /^(true|false)$/i.test(argv[i + 1] ?? ''))
+            value = argv[++i];
+        if (value !== undefined && !/^(true|false)$/i.test(value)) {
+            throw new InputError(`--${name} accepts true or false (got "${value}")`);
+        }
+        out.push(value !== undefined && /^false$/i.test(value) ? `--no-${name}` : `--${name}`);
+    }
+    return out;
+}
+/** node:util's errors, said the way the rest of the CLI speaks. */
+function explain(error) {
+    const option = /'(--?[\w-]+)/.exec(error.message)?.[1] ?? '';
+    if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+        return new InputError(`unknown flag ${option}; see cutover-gate --help for the inputs`);
+    if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+        return new InputError(`${option} needs a value`);
+    return new InputError(error.message);
+}
 /**
- * `cutover-gate <mode> [--input value ...]`: the action's input names as flags. `--include` may
- * repeat. Booleans take `--force`, `--no-force` or `--force=false`. There is deliberately no flag
- * that carries the passphrase: argv is visible to every process on the machine.
+ * `cutover-gate <mode> [--input value ...]`: the action's input names as flags (node:util
+ * parseArgs). `--include`, `--recipient` and `--recipients-file` repeat. Booleans take `--force`,
+ * `--no-force`, `--force=false` or `--force false`. No flag carries a secret.
  */
 function parseArgs(argv) {
-    const inputs = {};
-    const includes = [];
-    let passphraseFile;
-    let help = false;
-    let version = false;
-    const args = [...argv];
-    while (args.length > 0) {
-        const arg = args.shift();
-        if (arg === '-h' || arg === '--help') {
-            help = true;
-            continue;
-        }
-        if (arg === '--version') {
-            version = true;
-            continue;
-        }
-        if (!arg.startsWith('--')) {
-            if (inputs.mode !== undefined)
-                throw new InputError(`unexpected argument "${arg}"; the mode is given once, first`);
-            if (!MODES.includes(arg)) {
-                throw new InputError(`mode "${arg}" is not one of ${MODES.join(', ')}`);
-            }
-            inputs.mode = arg;
-            continue;
-        }
-        const eq = arg.indexOf('=');
-        let name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-        let value = eq === -1 ? undefined : arg.slice(eq + 1);
-        if (name === 'passphrase') {
-            throw new InputError('the CLI has no --passphrase flag (command lines are visible to other processes): set GRAPHITI_SNAPSHOT_PASSPHRASE (or the variable named by --passphrase-env), use --passphrase-file, or answer the prompt');
-        }
-        if (name.startsWith('no-') &&
-            BOOLEAN_INPUTS.has(name.slice(3)) &&
-            value === undefined) {
-            inputs[name.slice(3)] = 'false';
-            continue;
-        }
-        if (name === 'passphrase-file') {
-            value ??= args.shift();
-            if (value === undefined || value === '')
-                throw new InputError('--passphrase-file needs a file path');
-            passphraseFile = value;
-            continue;
-        }
-        if (!FLAG_INPUTS.has(name)) {
-            throw new InputError(`unknown flag --${name}; see cutover-gate --help for the inputs`);
-        }
-        if (BOOLEAN_INPUTS.has(name) && value === undefined) {
-            const next = args[0];
-            value = next !== undefined && /^(true|false)$/i.test(next) ? args.shift() : 'true';
-        }
-        value ??= args.shift();
-        if (value === undefined)
-            throw new InputError(`--${name} needs a value`);
-        if (name === 'include') {
-            includes.push(value);
-            continue;
-        }
-        name = name;
-        inputs[name] = value;
+    let parsed;
+    try {
+        parsed = parseArgs$1({
+            args: spellBooleans(argv),
+            options: OPTIONS,
+            allowPositionals: true,
+            allowNegative: true,
+            strict: true
+        });
     }
-    if (includes.length > 0)
-        inputs.include = includes.join('\n');
-    return { inputs, passphraseFile, help, version };
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        throw explain(error);
+    }
+    const positionals = parsed.positionals;
+    // the options are built from INPUT_NAMES at run time, so their types are known only as a union
+    const values = parsed.values;
+    const inputs = {};
+    if (positionals.length > 1) {
+        throw new InputError(`unexpected argument "${positionals[1]}"; the mode is given once, first`);
+    }
+    const mode = positionals[0];
+    if (mode !== undefined) {
+        if (!MODES.includes(mode)) {
+            throw new InputError(`mode "${mode}" is not one of ${MODES.join(', ')}`);
+        }
+        inputs.mode = mode;
+    }
+    for (const name of INPUT_NAMES) {
+        const value = values[name];
+        if (value === undefined || name === 'mode')
+            continue;
+        if (typeof value === 'boolean')
+            inputs[name] = String(value);
+        else if (Array.isArray(value))
+            inputs[name] = value.join('\n');
+        else
+            inputs[name] = value;
+    }
+    const file = (flag) => {
+        const value = values[flag];
+        if (value === '')
+            throw new InputError(`--${flag} needs a file path`);
+        return value;
+    };
+    const recipients = values.recipient ?? [];
+    if (recipients.some((r) => r === ''))
+        throw new InputError('--recipient needs an age recipient (age1...)');
+    const recipientsFiles = values['recipients-file'] ?? [];
+    if (recipientsFiles.some((f) => f === ''))
+        throw new InputError('--recipients-file needs a file path');
+    return {
+        inputs,
+        passphraseFile: file('passphrase-file'),
+        identityFile: file('identity-file'),
+        recipients,
+        recipientsFiles,
+        help: values.help === true,
+        version: values.version === true
+    };
 }
 const USAGE = `Usage: cutover-gate <mode> [--input value ...]
 
@@ -103,6 +155,10 @@ Inputs (the action's names; see README): --repo, --include (repeat), --snapshot-
   --restore-target DIR, --snapshot latest|ID, --keep-last N, --passphrase-env NAME,
   --upload-artifact, --artifact-name, --retention-days, --fail-on-no-go,
   --allow-weak-passphrase, --allow-public-artifact
+
+Recipients (no passphrase then): --recipient age1... (repeat), --recipients-file F (age -R
+  format). Identity for recipient snapshots: $CUTOVER_GATE_AGE_IDENTITY (or --identity-env NAME)
+  or --identity-file F (age-keygen output). Never a flag.
 
 Passphrase: from $GRAPHITI_SNAPSHOT_PASSPHRASE (or --passphrase-env NAME), --passphrase-file F,
   or a prompt without echo on a terminal (asked twice for a new snapshot). Never a flag.
@@ -251,18 +307,24 @@ async function runCli(io) {
     }
     let config;
     let passphrase;
+    let keys;
     const env = { ...io.env, ...io.secrets };
     try {
-        config = parseInputs(args.inputs, { cwd: io.cwd, tempDir: os.tmpdir() });
+        const inputs = withRecipientFlags(args.inputs, args.recipients, args.recipientsFiles);
+        config = parseInputs(inputs, { cwd: io.cwd, tempDir: os.tmpdir() });
         let explicit = '';
         if (args.passphraseFile !== undefined) {
             explicit = readPassphraseFile(args.passphraseFile, io.stderr);
         }
+        const explicitIdentity = args.identityFile === undefined
+            ? ''
+            : readSecretFile(args.identityFile, 'identity', io.stderr);
+        const identity = resolvePassphrase(explicitIdentity, env, config.identityEnv);
         passphrase = resolvePassphrase(explicit, env, config.passphraseEnv);
-        if (passphrase === '' && modeNeedsPassphrase(config.mode) && io.stdinIsTTY) {
+        if (passphrase === '' && wantsPassphrase(config, identity) && io.stdinIsTTY) {
             passphrase = await promptPassphrase(modeCreatesSnapshot(config.mode), config.passphraseEnv, (line) => io.stderr.write(`${line}\n`));
         }
-        requirePassphrase(config.mode, passphrase, config.passphraseEnv, 'cli');
+        keys = resolveKeys(config, { passphrase, identity }, 'cli');
         await refuseWeakPassphrase(config, passphrase, 'cli');
     }
     catch (error) {
@@ -271,7 +333,7 @@ async function runCli(io) {
     }
     let gate;
     try {
-        gate = await runGate(config, passphrase, stderrLogger(io.stderr), env, 'cli');
+        gate = await runGate(config, keys, stderrLogger(io.stderr), env, 'cli');
     }
     catch (error) {
         if (!(error instanceof InputError))
@@ -283,11 +345,61 @@ async function runCli(io) {
     io.stdout.write(renderTerminal(report, { color: io.stdoutIsTTY && !io.env.NO_COLOR }));
     // list prints the catalogue and writes no report file
     if (config.mode !== 'list')
-        io.stderr.write(`report: ${config.reportPath} (and ${config.reportJsonPath})\n`);
+        io.stderr.write(gate.outputs['report-path']
+            ? `report: ${config.reportPath} (and ${config.reportJsonPath})\n`
+            : `report: not written (see the NO-GO reason above)\n`);
     return report.decision === 'GO' ? EXIT.GO : EXIT.NO_GO;
 }
-/** The passphrase file's secret; a file others can read gets a warning (it is a key on disk). */
+/** The prompt asks only when the passphrase is the key this run needs (not recipients, not an identity). */
+function wantsPassphrase(config, identity) {
+    if (!modeNeedsPassphrase(config.mode))
+        return false;
+    if (modeCreatesSnapshot(config.mode))
+        return config.recipients.length === 0;
+    return identity === '';
+}
+/**
+ * `--recipient` and `--recipients-file` join the recipients input; each is checked on its own
+ * first, so an error names the flag or the file's own line number.
+ */
+function withRecipientFlags(inputs, flags, files) {
+    if (flags.length === 0 && files.length === 0)
+        return inputs;
+    const texts = inputs.recipients ? [inputs.recipients] : [];
+    for (const flag of flags) {
+        try {
+            parseRecipient(flag.trim());
+        }
+        catch (error) {
+            throw new InputError(`--recipient ${flag}: ${error.message}; expected an age1... or age1pq1... recipient`);
+        }
+        texts.push(flag.trim());
+    }
+    for (const file of files) {
+        let content;
+        try {
+            content = fs.readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            throw new InputError(`--recipients-file ${file} cannot be read (${error.code ?? 'error'}); name a readable recipients file`);
+        }
+        try {
+            parseRecipients(content, `--recipients-file ${file}`);
+        }
+        catch (error) {
+            if (error instanceof AgeError)
+                throw new InputError(error.message);
+            throw error;
+        }
+        texts.push(content);
+    }
+    return { ...inputs, recipients: texts.join('\n') };
+}
 function readPassphraseFile(file, stderr) {
+    return passphraseFromFileContent(readSecretFile(file, 'passphrase', stderr));
+}
+/** A secret file's content; a file others can read gets a warning (it is a key on disk). */
+function readSecretFile(file, what, stderr) {
     let content;
     let mode;
     try {
@@ -295,13 +407,13 @@ function readPassphraseFile(file, stderr) {
         mode = fs.statSync(file).mode;
     }
     catch (error) {
-        throw new InputError(`--passphrase-file ${file} cannot be read (${error.code ?? 'error'}); name a readable file holding the passphrase`);
+        throw new InputError(`--${what}-file ${file} cannot be read (${error.code ?? 'error'}); name a readable file holding the ${what}`);
     }
-    const secret = passphraseFromFileContent(content);
+    const secret = normalizeSecret(content);
     if (secret === '')
-        throw new InputError(`--passphrase-file ${file} is empty; write the passphrase in it`);
+        throw new InputError(`--${what}-file ${file} is empty; write the ${what} in it`);
     if ((mode & 0o077) !== 0) {
-        stderr.write(`cutover-gate: warning: --passphrase-file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 ${file}\n`);
+        stderr.write(`cutover-gate: warning: --${what}-file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 ${file}\n`);
     }
     return secret;
 }

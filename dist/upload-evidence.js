@@ -36,7 +36,7 @@ import require$$5$2 from 'node:fs/promises';
 import require$$0$a from 'node:events';
 import require$$2$1 from 'node:string_decoder';
 import require$$0$b from 'zlib';
-import { h as artifactNameProblem } from './render-terminal.js';
+import { i as artifactNameProblem } from './render-terminal.js';
 import 'node:assert';
 import 'node:net';
 import 'node:querystring';
@@ -51,8 +51,8 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import './process-start.js';
 import './package-folder.js';
+import './process-start.js';
 import 'node:stream/promises';
 
 // Used for controlling the highWaterMark value of the zip that is being streamed
