@@ -4,11 +4,13 @@ import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { runCli } from '../src/cli/run-cli.js'
 import { commitAll } from './example-repo.js'
-import { makeRepo } from './trees.js'
+import { makeRepo, tempDir } from './trees.js'
 
 /** A committed repository with a tracked script, as the runbook's repository has. */
 export function gitRepoWithScript(): string {
-  const repo = fs.realpathSync(makeRepo())
+  // in a parent folder of its own: tests point links at the repo's parent and check that nothing
+  // there changed, which the shared temp folder (other tests write there meanwhile) cannot show
+  const repo = makeRepo(path.join(fs.realpathSync(tempDir('cg-parent-')), 'repo'))
   fs.mkdirSync(path.join(repo, 'scripts'))
   fs.writeFileSync(path.join(repo, 'scripts/state_migration_check.py'), 'print("check")\n')
   fs.mkdirSync(path.join(repo, 'backup/snapshots'), { recursive: true })
