@@ -3812,7 +3812,11 @@ async function decryptFrom(ct, { manifest, snapshotPath, key, dest, thread, logg
             objectMode: false,
             highWaterMark: 2 * READ_SIZE
         }), createDecryptStream(key, {
-            maxWorkFactor: DEFAULT_MAX_WORK_FACTOR,
+            // a header asking for more scrypt than the manifest recorded is refused before scrypt
+            // runs: the file is damaged or not this snapshot, and 2^20 would cost 1 GiB and seconds
+            maxWorkFactor: manifest.encryption.recipient === 'scrypt'
+                ? manifest.encryption.workFactor
+                : DEFAULT_MAX_WORK_FACTOR,
             releaseInput: (chunk) => reads.release(chunk),
             ahead
         }), createDecompressStream(manifest.compression), async (source) => {
