@@ -11,7 +11,7 @@ import { restoreIntoTarget } from '../src/restore/restore-into-target.js'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
 import { BufferPool } from '../src/util/buffer-pool.js'
 import { readPooled } from '../src/util/pooled-read.js'
-import { sha256OfFile } from '../src/util/sha256-file.js'
+import { sha256OfFile } from '../__fixtures__/sha256-file.js'
 import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import { tempDir } from '../__fixtures__/trees.js'
 

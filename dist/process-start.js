@@ -6786,6 +6786,10 @@ function splitSecrets(env, names) {
     return { secrets, rest };
 }
 
+// The one re-execution of Node in the project, and it is for security, not speed: SPEC
+// ("Migration dry-run") promises that no cutover-gate process repository code can read holds a
+// secret in its environment, and /proc/<pid>/environ keeps the environment a process started
+// with. Only a new image (same pid) drops it; a child process would leave the parent readable.
 /**
  * Set (not secret) in the re-started image: the secrets wait on fd 0. Its value is the terminal
  * fd 0 was, if any, so a prompt still works after the hand-off; otherwise `-`.

@@ -396,23 +396,14 @@ function gitSync(dir, args, options = {}) {
     }
 }
 /**
- * Whether a git repository could hold dir: a `.git` in it or in a folder above it, or dir being
- * a bare repository itself. Asked before git is: starting git stalls this process while it forks
- * (~30 ms here), only to learn nothing about a folder that no repository holds.
+ * Whether a git repository could hold dir: dir in a work tree (the same walk that judges repo),
+ * or a bare repository itself. Asked before git is: starting git stalls this process while it
+ * forks (~30 ms here), only to learn nothing about a folder that no repository holds.
  */
 function repositoryMayHold(dir) {
-    let folder = path.resolve(dir);
-    if (fs.existsSync(path.join(folder, 'HEAD')) && fs.existsSync(path.join(folder, 'objects'))) {
-        return true;
-    }
-    for (;;) {
-        if (fs.existsSync(path.join(folder, '.git')))
-            return true;
-        const parent = path.dirname(folder);
-        if (parent === folder)
-            return false;
-        folder = parent;
-    }
+    const folder = path.resolve(dir);
+    const bare = fs.existsSync(path.join(folder, 'HEAD')) && fs.existsSync(path.join(folder, 'objects'));
+    return bare || isGitWorkTree(folder);
 }
 
 /**
@@ -2213,6 +2204,67 @@ function* visit(repo, rel, abs, stat, onSkip) {
     }
 }
 
+function describe(stat, abs) {
+    const kind = stat.isSymbolicLink()
+        ? `link->${fs.readlinkSync(abs, { encoding: 'buffer' }).toString('hex')}`
+        : stat.isDirectory()
+            ? 'dir'
+            : stat.isFile()
+                ? 'file'
+                : 'other';
+    return `${kind} ${stat.mode} ${stat.size} ${stat.ino} ${stat.mtimeNs} ${stat.ctimeNs}`;
+}
+/** Entry names as bytes (latin1 keeps every byte), relative to repo. */
+function fingerprintIncludes(repo, includes) {
+    const out = new Map();
+    const visit = (abs, rel) => {
+        let stat;
+        try {
+            stat = fs.lstatSync(abs, { bigint: true });
+        }
+        catch {
+            out.set(rel, 'missing');
+            return;
+        }
+        out.set(rel, describe(stat, abs));
+        if (!stat.isDirectory())
+            return;
+        let names;
+        try {
+            names = fs.readdirSync(abs, { encoding: 'buffer' });
+        }
+        catch (error) {
+            out.set(`${rel}/`, `unlistable ${error.code ?? ''}`);
+            return;
+        }
+        for (const name of names) {
+            visit(Buffer.concat([abs, Buffer.from('/'), name]), `${rel}/${name.toString('latin1')}`);
+        }
+    };
+    for (const include of includes)
+        visit(Buffer.from(path.join(repo, include)), include);
+    return out;
+}
+/** Entries added, removed or changed between two fingerprints, sorted, shown as UTF-8. */
+function changedEntries(before, after) {
+    const changed = new Set();
+    for (const [rel, what] of before)
+        if (after.get(rel) !== what)
+            changed.add(rel);
+    for (const rel of after.keys())
+        if (!before.has(rel))
+            changed.add(rel);
+    return [...changed]
+        .sort()
+        .map((rel) => JSON.stringify(Buffer.from(rel, 'latin1').toString('utf8')).slice(1, -1));
+}
+
+/** `a, b, c and 4 more` for a one-line detail. */
+function nameFew(files, few = 5) {
+    const shown = files.slice(0, few).join(', ');
+    return files.length > few ? `${shown} and ${files.length - few} more` : shown;
+}
+
 /** Recorded in manifests and reports; bump with package.json. */
 const TOOL = { name: 'cutover-gate', version: '0.1.0' };
 
@@ -2265,6 +2317,8 @@ async function createSnapshot(config, keys, logger, now = () => new Date(), opti
                 release: (b) => batches.release(b)
             }), age, output);
             warnings.push(...writers.warnings());
+            if (options.unchangedSince)
+                assertUnchanged(config, options.unchangedSince);
             // the output synced the file before finishing
             lock.assertHeld();
             fs.renameSync(tempPath, finalPath);
@@ -2355,6 +2409,12 @@ async function freshName(config, now) {
     }
     throw new NoGoError(`snapshot-dir ${config.snapshotDir} already holds a snapshot for this second; check the clock and rerun`);
 }
+function assertUnchanged(config, since) {
+    const changed = changedEntries(since, fingerprintIncludes(config.repo, config.includes));
+    if (changed.length === 0)
+        return;
+    throw new NoGoError(`the includes changed after the migration dry-run, before the snapshot was complete: ${nameFew(changed)}; a process is still writing them (runbook decision point B: pause and isolate writes, stop what the dry-run left running, then rerun)`);
+}
 function isDanglingLink(p) {
     try {
         return fs.lstatSync(p).isSymbolicLink();
@@ -2388,61 +2448,6 @@ const LANE_ORDER = {
     // list reads the catalogue and runs no step of the lane (src/catalogue/list-mode.ts)
     list: []
 };
-
-function describe(stat, abs) {
-    const kind = stat.isSymbolicLink()
-        ? `link->${fs.readlinkSync(abs, { encoding: 'buffer' }).toString('hex')}`
-        : stat.isDirectory()
-            ? 'dir'
-            : stat.isFile()
-                ? 'file'
-                : 'other';
-    return `${kind} ${stat.mode} ${stat.size} ${stat.ino} ${stat.mtimeNs} ${stat.ctimeNs}`;
-}
-/** Entry names as bytes (latin1 keeps every byte), relative to repo. */
-function fingerprintIncludes(repo, includes) {
-    const out = new Map();
-    const visit = (abs, rel) => {
-        let stat;
-        try {
-            stat = fs.lstatSync(abs, { bigint: true });
-        }
-        catch {
-            out.set(rel, 'missing');
-            return;
-        }
-        out.set(rel, describe(stat, abs));
-        if (!stat.isDirectory())
-            return;
-        let names;
-        try {
-            names = fs.readdirSync(abs, { encoding: 'buffer' });
-        }
-        catch (error) {
-            out.set(`${rel}/`, `unlistable ${error.code ?? ''}`);
-            return;
-        }
-        for (const name of names) {
-            visit(Buffer.concat([abs, Buffer.from('/'), name]), `${rel}/${name.toString('latin1')}`);
-        }
-    };
-    for (const include of includes)
-        visit(Buffer.from(path.join(repo, include)), include);
-    return out;
-}
-/** Entries added, removed or changed between two fingerprints, sorted, shown as UTF-8. */
-function changedEntries(before, after) {
-    const changed = new Set();
-    for (const [rel, what] of before)
-        if (after.get(rel) !== what)
-            changed.add(rel);
-    for (const rel of after.keys())
-        if (!before.has(rel))
-            changed.add(rel);
-    return [...changed]
-        .sort()
-        .map((rel) => JSON.stringify(Buffer.from(rel, 'latin1').toString('utf8')).slice(1, -1));
-}
 
 /**
  * The environment for migration commands: the parent's minus every secret and every INPUT_*,
@@ -2629,11 +2634,6 @@ async function compareGitStates(repo, before, after) {
         headMoved,
         created: created.map(shown)
     };
-}
-/** `a, b, c and 4 more` for a one-line detail. */
-function nameFew(files, few = 5) {
-    const shown = files.slice(0, few).join(', ');
-    return files.length > few ? `${shown} and ${files.length - few} more` : shown;
 }
 
 const SCRIPT_EXTENSION = /\.(py|js|mjs|cjs|ts|sh|bash|rb|pl|php)$/i;
@@ -3177,7 +3177,7 @@ async function runMigrationDryRun(options) {
             notRun();
             return results;
         }
-        const includesBefore = fingerprintIncludes(options.repo, options.includes ?? []);
+        const includesBefore = options.includesBefore ?? fingerprintIncludes(options.repo, options.includes ?? []);
         for (const [name, key] of STEPS) {
             const step = await runStep(name, options.commands[key], packageDir, options);
             results.push(step);
@@ -3270,6 +3270,11 @@ async function runLane(config, keys, logger) {
     // what snapshot-create wrote, and its snapshot-dir lock, held until restore-test has read it
     // (a throw leaves it to this process's exit: a dead holder's lock is provably stale)
     let written;
+    // the includes before the dry-run: the dry-run must leave them so, and so must anything it
+    // left running, until the snapshot has read them
+    const includesBefore = order.includes('migration-export')
+        ? fingerprintIncludes(config.repo, config.includes)
+        : undefined;
     let lock;
     const record = (result) => {
         steps.push(result);
@@ -3288,6 +3293,7 @@ async function runLane(config, keys, logger) {
             const results = await runMigrationDryRun({
                 repo: config.repo,
                 includes: config.includes,
+                includesBefore,
                 tempDir: config.tempDir,
                 commands: config.migration,
                 timeoutSeconds: config.migration.timeoutSeconds,
@@ -3305,7 +3311,8 @@ async function runLane(config, keys, logger) {
                     // git answers while the snapshot streams
                     const hygiene = snapshotDirWarnings(config);
                     const outcome = await createSnapshot(config, keys, logger, undefined, {
-                        keepLock: order.includes('restore-test')
+                        keepLock: order.includes('restore-test'),
+                        unchangedSince: includesBefore
                     });
                     lock = outcome.lock;
                     written = { manifest: outcome.manifest, snapshotPath: outcome.evidence.snapshotPath };

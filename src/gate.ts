@@ -21,7 +21,7 @@ import {
 import { decide, type DecisionFacts } from './decision/decide.js'
 import { renderMarkdown } from './report/render-markdown.js'
 import { writeReportFiles } from './report/write-report.js'
-import { keysOf, type KeySource } from './snapshot/snapshot-keys.js'
+import { keysOf, type KeySource } from './format/snapshot-keys.js'
 import type { Logger } from './util/logger.js'
 
 export interface GateResult {

@@ -5,7 +5,7 @@ import { AgeError } from '../age/errors.js'
 import { parseRecipient, parseRecipients } from '../age/recipients.js'
 import type { RawInputs } from '../config/input-names.js'
 import { resolveKeys } from '../config/resolve-keys.js'
-import type { SnapshotKeys } from '../snapshot/snapshot-keys.js'
+import type { SnapshotKeys } from '../format/snapshot-keys.js'
 import { InputError, parseInputs } from '../config/inputs.js'
 import {
   normalizeSecret,

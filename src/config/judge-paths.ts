@@ -5,7 +5,7 @@ import { InputError } from './input-error.js'
 import type { InputName } from './input-names.js'
 import { replaceProblem } from '../format/earlier-report.js'
 import { INDEX_PATH } from '../format/index-format.js'
-import { isGitWorkTree } from '../paths/git-work-tree.js'
+import { isGitWorkTree } from '../util/git-work-tree.js'
 import { isTrackedButAbsent } from '../paths/tracked-file.js'
 import { inGitFolder, isInside, realFolderOf, realPath } from '../paths/real-path.js'
 

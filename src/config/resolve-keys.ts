@@ -7,7 +7,7 @@ import {
   type Recipient
 } from '../age/recipients.js'
 import { encodeX25519Recipient } from '../age/x25519.js'
-import type { SnapshotKeys } from '../snapshot/snapshot-keys.js'
+import type { SnapshotKeys } from '../format/snapshot-keys.js'
 import { modeCreatesSnapshot, modeOpensSnapshot, type Config } from './config.js'
 import { InputError } from './input-error.js'
 import { requirePassphrase } from './passphrase.js'

@@ -5,7 +5,8 @@ import { restoreTest } from '../restore/restore-test.js'
 import type { ExpectedSnapshot } from '../restore/verify-snapshot.js'
 import type { SnapshotDirLock } from '../snapshot/snapshot-dir-lock.js'
 import { createSnapshot } from '../snapshot/create-snapshot.js'
-import type { KeySource } from '../snapshot/snapshot-keys.js'
+import type { KeySource } from '../format/snapshot-keys.js'
+import { fingerprintIncludes } from '../util/tree-fingerprint.js'
 import type { Logger } from '../util/logger.js'
 import { LANE_ORDER } from './lane-order.js'
 import { runMigrationDryRun } from '../migration/migration-dry-run.js'
@@ -35,6 +36,11 @@ export async function runLane(
   // what snapshot-create wrote, and its snapshot-dir lock, held until restore-test has read it
   // (a throw leaves it to this process's exit: a dead holder's lock is provably stale)
   let written: ExpectedSnapshot | undefined
+  // the includes before the dry-run: the dry-run must leave them so, and so must anything it
+  // left running, until the snapshot has read them
+  const includesBefore = order.includes('migration-export')
+    ? fingerprintIncludes(config.repo, config.includes)
+    : undefined
   let lock: SnapshotDirLock | undefined
 
   const record = (result: StepResult) => {
@@ -53,6 +59,7 @@ export async function runLane(
       const results = await runMigrationDryRun({
         repo: config.repo,
         includes: config.includes,
+        includesBefore,
         tempDir: config.tempDir,
         commands: config.migration,
         timeoutSeconds: config.migration.timeoutSeconds,
@@ -70,7 +77,8 @@ export async function runLane(
           // git answers while the snapshot streams
           const hygiene = snapshotDirWarnings(config)
           const outcome = await createSnapshot(config, keys, logger, undefined, {
-            keepLock: order.includes('restore-test')
+            keepLock: order.includes('restore-test'),
+            unchangedSince: includesBefore
           })
           lock = outcome.lock
           written = { manifest: outcome.manifest, snapshotPath: outcome.evidence.snapshotPath }

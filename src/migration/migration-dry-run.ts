@@ -4,10 +4,11 @@ import {
   changedEntries,
   fingerprintIncludes,
   type IncludeFingerprint
-} from './include-fingerprint.js'
+} from '../util/tree-fingerprint.js'
 import type { Logger } from '../util/logger.js'
 import { childEnv } from './child-env.js'
-import { compareGitStates, nameFew, readGitState, type GitState } from './git-drift.js'
+import { compareGitStates, readGitState, type GitState } from './git-drift.js'
+import { nameFew } from '../util/name-few.js'
 import { missingScript, missingScriptInOutput } from './missing-script.js'
 import { createPackageDir, removePackageDir } from './package-folder.js'
 import { runCommand, type CommandRun } from './run-command.js'
@@ -30,6 +31,8 @@ export interface MigrationOptions {
   killGraceMs?: number
   /** The include roots (relative to repo) the snapshot will read: a dry-run must not touch them. */
   includes?: readonly string[]
+  /** The includes as they were before the dry-run, when the caller took that itself. */
+  includesBefore?: IncludeFingerprint
 }
 
 type MigrationStep = 'migration-export' | 'migration-check' | 'migration-import'
@@ -258,7 +261,8 @@ export async function runMigrationDryRun(options: MigrationOptions): Promise<Ste
       notRun()
       return results
     }
-    const includesBefore = fingerprintIncludes(options.repo, options.includes ?? [])
+    const includesBefore =
+      options.includesBefore ?? fingerprintIncludes(options.repo, options.includes ?? [])
     for (const [name, key] of STEPS) {
       const step = await runStep(name, options.commands[key], packageDir, options)
       results.push(step)

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { NoGoError } from '../outcome/step-result.js'
 import { claimFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
 import { unregisterPath } from '../runtime/cleanup-on-exit.js'
-import type { KeySource } from '../snapshot/snapshot-keys.js'
+import type { KeySource } from '../format/snapshot-keys.js'
 import type { Logger } from '../util/logger.js'
 import { verifyIntoFolder, type VerifiedSnapshot } from './verify-snapshot.js'
 

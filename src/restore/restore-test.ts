@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { claimFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
-import type { KeySource } from '../snapshot/snapshot-keys.js'
+import type { KeySource } from '../format/snapshot-keys.js'
 import type { Logger } from '../util/logger.js'
 import {
   verifyIntoFolder,

@@ -20,8 +20,14 @@ import { snapshotManifestName } from '../format/catalogue-names.js'
 import { LiveWriterWatch } from './live-writers.js'
 import { registerPath, unregisterPath } from '../runtime/cleanup-on-exit.js'
 import { walkIncludes } from './walk.js'
+import {
+  changedEntries,
+  fingerprintIncludes,
+  type IncludeFingerprint
+} from '../util/tree-fingerprint.js'
+import { nameFew } from '../util/name-few.js'
 import { TOOL } from '../version.js'
-import { encryptionKeyOf, encryptionRecordOf, type KeySource } from './snapshot-keys.js'
+import { encryptionKeyOf, encryptionRecordOf, type KeySource } from '../format/snapshot-keys.js'
 
 export interface SnapshotOutcome {
   evidence: SnapshotEvidence
@@ -35,6 +41,12 @@ export interface SnapshotOutcome {
 export interface SnapshotOptions {
   /** Keep the lock after a success (a lane holds it until restore-test has read the snapshot). */
   keepLock?: boolean
+  /**
+   * The includes as the migration dry-run found them: the snapshot commits only if they are the
+   * same once its data is read. A process the dry-run left behind (one that shed the run marker)
+   * could otherwise write between the dry-run's check and the read of each file.
+   */
+  unchangedSince?: IncludeFingerprint
 }
 
 type SnapshotConfig = Pick<
@@ -117,6 +129,7 @@ export async function createSnapshot(
         output
       )
       warnings.push(...writers.warnings())
+      if (options.unchangedSince) assertUnchanged(config, options.unchangedSince)
       // the output synced the file before finishing
       lock.assertHeld()
       fs.renameSync(tempPath, finalPath)
@@ -212,6 +225,14 @@ async function freshName(
   }
   throw new NoGoError(
     `snapshot-dir ${config.snapshotDir} already holds a snapshot for this second; check the clock and rerun`
+  )
+}
+
+function assertUnchanged(config: SnapshotConfig, since: IncludeFingerprint): void {
+  const changed = changedEntries(since, fingerprintIncludes(config.repo, config.includes))
+  if (changed.length === 0) return
+  throw new NoGoError(
+    `the includes changed after the migration dry-run, before the snapshot was complete: ${nameFew(changed)}; a process is still writing them (runbook decision point B: pause and isolate writes, stop what the dry-run left running, then rerun)`
   )
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { isGitWorkTree } from './git-work-tree.js'
 
 export interface GitResult {
   ok: boolean
@@ -116,19 +117,13 @@ export function gitSync(dir: string, args: string[], options: GitOptions = {}): 
 }
 
 /**
- * Whether a git repository could hold dir: a `.git` in it or in a folder above it, or dir being
- * a bare repository itself. Asked before git is: starting git stalls this process while it forks
- * (~30 ms here), only to learn nothing about a folder that no repository holds.
+ * Whether a git repository could hold dir: dir in a work tree (the same walk that judges repo),
+ * or a bare repository itself. Asked before git is: starting git stalls this process while it
+ * forks (~30 ms here), only to learn nothing about a folder that no repository holds.
  */
 function repositoryMayHold(dir: string): boolean {
-  let folder = path.resolve(dir)
-  if (fs.existsSync(path.join(folder, 'HEAD')) && fs.existsSync(path.join(folder, 'objects'))) {
-    return true
-  }
-  for (;;) {
-    if (fs.existsSync(path.join(folder, '.git'))) return true
-    const parent = path.dirname(folder)
-    if (parent === folder) return false
-    folder = parent
-  }
+  const folder = path.resolve(dir)
+  const bare =
+    fs.existsSync(path.join(folder, 'HEAD')) && fs.existsSync(path.join(folder, 'objects'))
+  return bare || isGitWorkTree(folder)
 }

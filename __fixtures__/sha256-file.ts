@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { BufferPool } from './buffer-pool.js'
-import { readPooled } from './pooled-read.js'
+import { BufferPool } from '../src/util/buffer-pool.js'
+import { readPooled } from '../src/util/pooled-read.js'
 
 const READ_SIZE = 4 << 20
 

@@ -1,7 +1,7 @@
 import type { DecryptionKey, EncryptionKey } from '../age/key-source.js'
 import type { Identity, Recipient } from '../age/recipients.js'
 import { NoGoError } from '../outcome/step-result.js'
-import type { EncryptionRecord } from '../format/encryption-record.js'
+import type { EncryptionRecord } from './encryption-record.js'
 
 /**
  * The secrets and public keys one run holds, as the doors resolved them. A new snapshot is
