@@ -1,6 +1,6 @@
 import fs, { constants, statSync } from 'node:fs';
 import path, { posix } from 'node:path';
-import { t as discriminatedUnion, v as strictObject, b as string, n as number, l as literal, w as identityOf, x as bootPrefix, o as object, _ as _enum, a as array, y as datetime, f as claimFolder, h as releaseFolder, e as sweepDeadLeftovers, z as selfIdentity, A as liveness, q as registerStopper } from './process-start.js';
+import { v as discriminatedUnion, w as strictObject, c as string, n as number, l as literal, x as identityOf, y as bootPrefix, o as object, _ as _enum, b as array, a as readRegularFile, z as datetime, g as claimFolder, j as releaseFolder, f as sweepDeadLeftovers, A as selfIdentity, B as liveness, t as registerStopper } from './process-start.js';
 import { Transform, PassThrough, Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import * as nodeCrypto from 'node:crypto';
@@ -1471,7 +1471,7 @@ const ManifestSchema = object({
 function readManifest(manifestPath) {
     let text;
     try {
-        text = fs.readFileSync(manifestPath, 'utf8');
+        text = readRegularFile(manifestPath);
     }
     catch (error) {
         if (error.code === 'ENOENT') {

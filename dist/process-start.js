@@ -6952,6 +6952,24 @@ function prepareProcess(mode, argv) {
     return {};
 }
 
+/**
+ * The text of a regular file, or an error: opened without following a last link and without
+ * blocking (a fifo planted under the name would otherwise hang the run in open(2)), then judged
+ * by fstat on the very descriptor read, so a swap after a check cannot slip a fifo or a link in.
+ */
+function readRegularFile(file) {
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    try {
+        if (!fs.fstatSync(fd).isFile()) {
+            throw Object.assign(new Error(`${file} is not a regular file`), { code: 'ENOTREG' });
+        }
+        return fs.readFileSync(fd, 'utf8');
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+}
+
 const IdentitySchema = object({
     pid: number().int().positive(),
     startTime: string().regex(/^\d+$/),
@@ -7066,7 +7084,7 @@ function deadLeftovers(parent, prefix) {
             continue;
         let text;
         try {
-            text = fs.readFileSync(path.join(parent, name), 'utf8');
+            text = readRegularFile(path.join(parent, name));
         }
         catch {
             continue;
@@ -7182,4 +7200,4 @@ function describeEscaped(escaped) {
     return `the migration left ${escaped.length} process(es) running; stopped: ${named}`;
 }
 
-export { liveness as A, NEVER as N, RUN_MARKER_VAR as R, _enum as _, array as a, string as b, boolean as c, describeEscaped as d, sweepDeadLeftovers as e, claimFolder as f, unregisterPath as g, releaseFolder as h, installExitCleanup as i, registerPath as j, secretNames as k, literal as l, splitSecrets as m, number as n, object as o, prepareProcess as p, registerStopper as q, runMarker as r, stopMarked as s, discriminatedUnion as t, unknown as u, strictObject as v, identityOf as w, bootPrefix as x, datetime as y, selfIdentity as z };
+export { selfIdentity as A, liveness as B, NEVER as N, RUN_MARKER_VAR as R, _enum as _, readRegularFile as a, array as b, string as c, describeEscaped as d, boolean as e, sweepDeadLeftovers as f, claimFolder as g, unregisterPath as h, installExitCleanup as i, releaseFolder as j, registerPath as k, literal as l, secretNames as m, number as n, object as o, prepareProcess as p, splitSecrets as q, runMarker as r, stopMarked as s, registerStopper as t, unknown as u, discriminatedUnion as v, strictObject as w, identityOf as x, bootPrefix as y, datetime as z };

@@ -2,7 +2,7 @@ import { d as parseIdentities, A as AgeError, i as identityToRecipient, e as enc
 import fs from 'node:fs';
 import path, { basename } from 'node:path';
 import os, { availableParallelism } from 'node:os';
-import { o as object, _ as _enum, l as literal, a as array, u as unknown, b as string, n as number, N as NEVER, c as boolean$1, e as sweepDeadLeftovers, f as claimFolder, g as unregisterPath, h as releaseFolder, j as registerPath, k as secretNames, m as splitSecrets, R as RUN_MARKER_VAR, r as runMarker, s as stopMarked, q as registerStopper, d as describeEscaped } from './process-start.js';
+import { a as readRegularFile, o as object, _ as _enum, l as literal, b as array, u as unknown, c as string, n as number, N as NEVER, e as boolean$1, f as sweepDeadLeftovers, g as claimFolder, h as unregisterPath, j as releaseFolder, k as registerPath, m as secretNames, q as splitSecrets, R as RUN_MARKER_VAR, r as runMarker, s as stopMarked, t as registerStopper, d as describeEscaped } from './process-start.js';
 import { Transform, Writable, PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes, createHash } from 'node:crypto';
@@ -269,7 +269,7 @@ function replaceProblem(target, kind) {
     }
     if (!info.isFile())
         return `${target} is not a regular file; choose another report-path`;
-    const earlier = info.size <= MAX_REPORT_BYTES && looksLike(kind, fs.readFileSync(target, 'utf8'));
+    const earlier = info.size <= MAX_REPORT_BYTES && looksLike(kind, readRegularFile(target));
     if (earlier)
         return undefined;
     return `${target} exists and is not an earlier cutover-gate readiness report, so it is left untouched: choose another report-path or move that file away`;
@@ -288,7 +288,7 @@ function isGitMarker(candidate) {
     if (!info.isFile())
         return false;
     // a worktree or submodule: `.git` is a file naming the real git folder
-    return fs.readFileSync(candidate, 'utf8').startsWith('gitdir:');
+    return readRegularFile(candidate).startsWith('gitdir:');
 }
 /**
  * Whether repo (real, absolute) lies in a git work tree: a `.git` folder or gitfile in it or an
@@ -3351,7 +3351,7 @@ function readSchemaManifest(file) {
         // a link under a manifest's name would vouch for a snapshot with words kept elsewhere
         if (!fs.lstatSync(file).isFile())
             return { problem: 'manifest is not a regular file' };
-        value = JSON.parse(fs.readFileSync(file, 'utf8'));
+        value = JSON.parse(readRegularFile(file));
     }
     catch (error) {
         const code = error.code;

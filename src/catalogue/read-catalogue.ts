@@ -6,6 +6,7 @@ import {
   idOfSnapshotName,
   snapshotManifestName
 } from '../format/catalogue-names.js'
+import { readRegularFile } from '../util/read-regular-file.js'
 
 /** One snapshot of snapshot-dir, as `list` shows it. */
 export interface CatalogueEntry {
@@ -42,7 +43,7 @@ function readSchemaManifest(file: string): ManifestRead {
   try {
     // a link under a manifest's name would vouch for a snapshot with words kept elsewhere
     if (!fs.lstatSync(file).isFile()) return { problem: 'manifest is not a regular file' }
-    value = JSON.parse(fs.readFileSync(file, 'utf8'))
+    value = JSON.parse(readRegularFile(file))
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     return { problem: code ? `manifest unreadable (${code})` : 'manifest is not valid JSON' }

@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { COMPRESSIONS } from './compression.js'
@@ -6,6 +5,7 @@ import { NoGoError } from '../outcome/step-result.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import { EncryptionRecordSchema } from './encryption-record.js'
 import { SNAPSHOT_NAME } from './snapshot-name.js'
+import { readRegularFile } from '../util/read-regular-file.js'
 
 /** The manifest of SPEC.md. It names no path but the include roots: the file index is encrypted. */
 export const ManifestSchema = z.object({
@@ -33,7 +33,7 @@ export type Manifest = z.infer<typeof ManifestSchema>
 export function readManifest(manifestPath: string): Manifest {
   let text: string
   try {
-    text = fs.readFileSync(manifestPath, 'utf8')
+    text = readRegularFile(manifestPath)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new NoGoError(

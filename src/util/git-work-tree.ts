@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { readRegularFile } from './read-regular-file.js'
 
 function isGitMarker(candidate: string): boolean {
   let info
@@ -11,7 +12,7 @@ function isGitMarker(candidate: string): boolean {
   if (info.isDirectory()) return fs.existsSync(path.join(candidate, 'HEAD'))
   if (!info.isFile()) return false
   // a worktree or submodule: `.git` is a file naming the real git folder
-  return fs.readFileSync(candidate, 'utf8').startsWith('gitdir:')
+  return readRegularFile(candidate).startsWith('gitdir:')
 }
 
 /**
