@@ -49,7 +49,7 @@ export default {
     index: 'src/index.ts',
     post: 'src/post.ts',
     cli: 'src/cli.ts',
-    // the restore's writing thread, started by file name (src/restore/write-thread.ts)
+    // the restore's writing threads, started by file name (src/restore/file-writers.ts)
     'write-worker': 'src/restore/write-worker.ts'
   },
   output: {

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { TarReader } from '../tar/tar-reader.js'
 import { TreeWriter, type WriteLimits } from './tree-writer.js'
-import { WriteThread } from './write-thread.js'
+import { FileWriters } from './file-writers.js'
 
 export interface ExtractResult {
   /** Index lines (indexLine() + '\n' each) built from what was actually written, in archive order; INDEX_PATH excluded. */
@@ -22,10 +22,10 @@ export interface ExtractOptions {
   /** Files the archive may hold (the manifest's content.files). */
   maxFiles?: number
   /**
-   * A writing thread already started for dest (its start-up then overlaps the caller's own
-   * work); one is started here otherwise. Stopped before this returns, either way.
+   * Writing threads already started for dest (their start-up then overlaps the caller's own
+   * work); they are started here otherwise. Stopped before this returns, either way.
    */
-  thread?: WriteThread
+  writers?: FileWriters
 }
 
 /** The writer trusts only what it created, so dest must start as a real, empty folder. */
@@ -70,11 +70,12 @@ export async function extractSnapshotTar(
   options: ExtractOptions = {}
 ): Promise<ExtractResult> {
   const root = path.resolve(dest)
-  const thread = options.thread ?? new WriteThread(root)
+  const writers = options.writers ?? new FileWriters(root)
   try {
-    if (thread.root !== root) throw new Error(`the writing thread was started for ${thread.root}`)
+    if (writers.root !== root)
+      throw new Error(`the writing threads were started for ${writers.root}`)
     checkDest(root)
-    const writer = new TreeWriter(thread, {
+    const writer = new TreeWriter(writers, {
       maxBytes: options.maxBytes,
       maxFiles: options.maxFiles,
       room: roomIn(root)
@@ -85,11 +86,11 @@ export async function extractSnapshotTar(
     for await (const chunk of source as AsyncIterable<unknown>) {
       reader.push(asBuffer(chunk))
       report()
-      await thread.backpressure()
+      await writers.backpressure()
     }
     reader.finish()
     const { observedIndex, archivedIndex } = writer.finish()
-    await thread.settle()
+    await writers.settle()
     report()
     return {
       observedIndex,
@@ -99,6 +100,6 @@ export async function extractSnapshotTar(
       bytes: writer.bytes
     }
   } finally {
-    await thread.stop()
+    await writers.stop()
   }
 }

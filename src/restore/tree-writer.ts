@@ -4,7 +4,7 @@ import { showPath } from '../tar/entry-path.js'
 import { findLinkEscape, MAX_STEPS } from './link-escape.js'
 import { TextLog } from '../util/text-log.js'
 import type { TarEntry, TarSink } from '../tar/tar-reader.js'
-import type { WriteThread } from './write-thread.js'
+import type { FileWriters } from './file-writers.js'
 
 /** The index is read into memory to be compared; a real one is ~150 bytes per entry. */
 export const MAX_INDEX_SIZE = 512 * 1024 * 1024
@@ -38,11 +38,11 @@ interface Folder {
 }
 
 /**
- * Writes admitted entries under the thread's root without ever following a link: it trusts only
+ * Writes admitted entries under the writers' root without ever following a link: it trusts only
  * its own map of what it created (parents must be folders it made), creates with
  * O_EXCL|O_NOFOLLOW and non-recursive mkdir, and hashes file data as it hands it over. The
- * writes themselves run on `thread`, in this order; folder modes wait for finish(), and the tree
- * is complete once the thread has settled.
+ * folders and links are made at once, file writes queued on `writers`' threads; folder modes wait for
+ * finish(), and the tree is complete once the writers have settled.
  */
 export class TreeWriter implements TarSink {
   private readonly kinds = new Map<string, Kind>()
@@ -56,14 +56,14 @@ export class TreeWriter implements TarSink {
   entries = 0
   files = 0
   bytes = 0
-  /** File data handed to the thread so far, checked against the limits before each piece. */
+  /** File data handed to the writers so far, checked against the limits before each piece. */
   private written = 0
   private started = 0
   /** Disk the entries take: whole blocks per file's data, one block per entry. */
   private used = 0
 
   constructor(
-    private readonly thread: WriteThread,
+    private readonly writers: FileWriters,
     private readonly limits: WriteLimits = {}
   ) {}
 
@@ -92,18 +92,18 @@ export class TreeWriter implements TarSink {
     if (entry.type === 'file') this.checkFiles(entry)
     this.ensureParent(path)
     if (entry.type === 'dir') {
-      this.thread.mkdir(path)
+      this.writers.mkdir(path)
       this.kinds.set(path, 'dir')
       this.folders.push({ path, mode: entry.mode, mtime: entry.mtime })
       this.addLine(indexLine({ path, type: 'dir', mode: entry.mode }))
     } else if (entry.type === 'symlink') {
-      this.thread.symlink(path, entry.target)
+      this.writers.symlink(path, entry.target)
       this.kinds.set(path, 'symlink')
       this.links.set(path, entry.target)
       // Linux ignores a symlink's mode and lstat always reports 0o777
       this.addLine(indexLine({ path, type: 'symlink', mode: 0o777, target: entry.target }))
     } else {
-      this.thread.open(path)
+      this.writers.open(path)
       this.kinds.set(path, 'file')
       this.file = { entry, written: 0, hash: undefined, sha256: undefined }
     }
@@ -130,7 +130,7 @@ export class TreeWriter implements TarSink {
       file.hash ??= createHash('sha256')
       file.hash.update(piece)
     }
-    this.thread.write(piece)
+    this.writers.write(piece)
     file.written += piece.length
   }
 
@@ -144,7 +144,7 @@ export class TreeWriter implements TarSink {
     if (this.limits.room) {
       this.used += Math.ceil(entry.size / this.limits.room.block) * this.limits.room.block
     }
-    this.thread.finishFile(entry.mode, entry.mtime)
+    this.writers.finishFile(entry.mode, entry.mtime)
     const digest = sha256 ?? running?.digest('hex') ?? EMPTY_SHA256
     this.addLine(
       indexLine({
@@ -161,7 +161,7 @@ export class TreeWriter implements TarSink {
 
   /** After the last entry: the index must have been read, no link chain may climb out, and
    * folder modes and times are queued children first (reverse creation order), so a read-only
-   * folder never blocks its own contents. The caller then settles the thread. */
+   * folder never blocks its own contents. The caller then settles the writers. */
   finish(): { observedIndex: Buffer; archivedIndex: Buffer } {
     if (!this.indexDone || !this.index) {
       throw new Error(
@@ -181,7 +181,7 @@ export class TreeWriter implements TarSink {
     }
     for (let i = this.folders.length - 1; i >= 0; i--) {
       const { path, mode, mtime } = this.folders[i]!
-      this.thread.chmod(path, mode, mtime)
+      this.writers.chmod(path, mode, mtime)
     }
     return {
       observedIndex: this.lines.bytes(),
@@ -268,7 +268,7 @@ export class TreeWriter implements TarSink {
     }
     for (let i = missing.length - 1; i >= 0; i--) {
       const folder = missing[i]!
-      this.thread.mkdir(folder, path)
+      this.writers.mkdir(folder, path)
       const record: Folder = { path: folder, mode: 0o755, mtime: undefined }
       this.kinds.set(folder, 'implied')
       this.implied.set(folder, record)

@@ -25,7 +25,7 @@ import { compareIndexes } from './compare-index.js'
 import { includeRootsProblem } from './include-roots.js'
 import { createDecompressStream } from '../compression/decompress.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
-import { WriteThread } from './write-thread.js'
+import { FileWriters } from './file-writers.js'
 
 const READ_SIZE = 1 << 20
 
@@ -81,13 +81,13 @@ export async function verifyIntoFolder(
   const snapshotPath = expected?.snapshotPath ?? snapshotPathOf(manifestPath, manifest)
   // the manifest says which secret opens the snapshot: a missing one is said before any work
   const key = decryptionKeyFor(keys, manifest.encryption, snapshotPath)
-  // the writing thread starts up (~0.1 s) while the key is derived and the ciphertext hashed
-  const thread = new WriteThread(path.resolve(dest))
+  // the writing threads start up (~0.1 s) while the key is derived and the ciphertext hashed
+  const writers = new FileWriters(path.resolve(dest))
   let result: ExtractResult
   try {
-    result = await decryptInto({ manifest, snapshotPath, key, dest, thread, logger })
+    result = await decryptInto({ manifest, snapshotPath, key, dest, writers, logger })
   } finally {
-    await thread.stop()
+    await writers.stop()
   }
   const problems = compareIndexes(result.archivedIndex, result.observedIndex)
   if (problems.length > 0) {
@@ -129,7 +129,7 @@ interface DecryptJob {
   snapshotPath: string
   key: DecryptionKey
   dest: string
-  thread: WriteThread
+  writers: FileWriters
   logger: Logger
 }
 
@@ -150,7 +150,7 @@ async function decryptInto(job: DecryptJob): Promise<ExtractResult> {
  */
 async function decryptFrom(
   ct: Ciphertext,
-  { manifest, snapshotPath, key, dest, thread, logger }: DecryptJob
+  { manifest, snapshotPath, key, dest, writers, logger }: DecryptJob
 ): Promise<ExtractResult> {
   // scrypt (over a second at the default work factor) starts before the first payload read;
   // identities unwrap in microseconds and need no head start
@@ -191,7 +191,7 @@ async function decryptFrom(
           onProgress: (p) => progress.update(p.entries, p.bytes),
           maxBytes: manifest.content.bytes,
           maxFiles: manifest.content.files,
-          thread
+          writers
         })
       }
     )
