@@ -8,6 +8,7 @@ import { createSecretKey, createHmac, hkdfSync, createCipheriv, createDecipheriv
 import { open, mkdir, mkdtemp } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import { isUtf8 } from 'node:buffer';
+import os from 'node:os';
 
 /** How a snapshot's tar is compressed inside the encryption; each has its own file extension. */
 const COMPRESSIONS = ['zstd', 'gzip', 'none'];
@@ -3167,14 +3168,14 @@ const MAX_INDEX_SIZE = 512 * 1024 * 1024;
 const RESERVED = INDEX_PATH.slice(0, INDEX_PATH.indexOf('/'));
 const EMPTY_SHA256 = hash('sha256', '', 'hex');
 /**
- * Writes admitted entries under the thread's root without ever following a link: it trusts only
+ * Writes admitted entries under the writers' root without ever following a link: it trusts only
  * its own map of what it created (parents must be folders it made), creates with
  * O_EXCL|O_NOFOLLOW and non-recursive mkdir, and hashes file data as it hands it over. The
- * writes themselves run on `thread`, in this order; folder modes wait for finish(), and the tree
- * is complete once the thread has settled.
+ * folders and links are made at once, file writes queued on `writers`' threads; folder modes wait for
+ * finish(), and the tree is complete once the writers have settled.
  */
 class TreeWriter {
-    thread;
+    writers;
     limits;
     kinds = new Map();
     folders = [];
@@ -3187,13 +3188,13 @@ class TreeWriter {
     entries = 0;
     files = 0;
     bytes = 0;
-    /** File data handed to the thread so far, checked against the limits before each piece. */
+    /** File data handed to the writers so far, checked against the limits before each piece. */
     written = 0;
     started = 0;
     /** Disk the entries take: whole blocks per file's data, one block per entry. */
     used = 0;
-    constructor(thread, limits = {}) {
-        this.thread = thread;
+    constructor(writers, limits = {}) {
+        this.writers = writers;
         this.limits = limits;
     }
     entry(entry) {
@@ -3219,20 +3220,20 @@ class TreeWriter {
             this.checkFiles(entry);
         this.ensureParent(path);
         if (entry.type === 'dir') {
-            this.thread.mkdir(path);
+            this.writers.mkdir(path);
             this.kinds.set(path, 'dir');
             this.folders.push({ path, mode: entry.mode, mtime: entry.mtime });
             this.addLine(indexLine({ path, type: 'dir', mode: entry.mode }));
         }
         else if (entry.type === 'symlink') {
-            this.thread.symlink(path, entry.target);
+            this.writers.symlink(path, entry.target);
             this.kinds.set(path, 'symlink');
             this.links.set(path, entry.target);
             // Linux ignores a symlink's mode and lstat always reports 0o777
             this.addLine(indexLine({ path, type: 'symlink', mode: 0o777, target: entry.target }));
         }
         else {
-            this.thread.open(path);
+            this.writers.open(path);
             this.kinds.set(path, 'file');
             this.file = { entry, written: 0, hash: undefined, sha256: undefined };
         }
@@ -3259,7 +3260,7 @@ class TreeWriter {
             file.hash ??= createHash('sha256');
             file.hash.update(piece);
         }
-        this.thread.write(piece);
+        this.writers.write(piece);
         file.written += piece.length;
     }
     fileEnd() {
@@ -3272,7 +3273,7 @@ class TreeWriter {
         if (this.limits.room) {
             this.used += Math.ceil(entry.size / this.limits.room.block) * this.limits.room.block;
         }
-        this.thread.finishFile(entry.mode, entry.mtime);
+        this.writers.finishFile(entry.mode, entry.mtime);
         const digest = sha256 ?? running?.digest('hex') ?? EMPTY_SHA256;
         this.addLine(indexLine({
             path: entry.path,
@@ -3286,7 +3287,7 @@ class TreeWriter {
     }
     /** After the last entry: the index must have been read, no link chain may climb out, and
      * folder modes and times are queued children first (reverse creation order), so a read-only
-     * folder never blocks its own contents. The caller then settles the thread. */
+     * folder never blocks its own contents. The caller then settles the writers. */
     finish() {
         if (!this.indexDone || !this.index) {
             throw new Error(`archive has no index entry ${INDEX_PATH}: it is incomplete or not a cutover-gate snapshot`);
@@ -3300,7 +3301,7 @@ class TreeWriter {
         }
         for (let i = this.folders.length - 1; i >= 0; i--) {
             const { path, mode, mtime } = this.folders[i];
-            this.thread.chmod(path, mode, mtime);
+            this.writers.chmod(path, mode, mtime);
         }
         return {
             observedIndex: this.lines.bytes(),
@@ -3374,7 +3375,7 @@ class TreeWriter {
         }
         for (let i = missing.length - 1; i >= 0; i--) {
             const folder = missing[i];
-            this.thread.mkdir(folder, path);
+            this.writers.mkdir(folder, path);
             const record = { path: folder, mode: 0o755, mtime: undefined };
             this.kinds.set(folder, 'implied');
             this.implied.set(folder, record);
@@ -3384,39 +3385,39 @@ class TreeWriter {
 }
 
 /**
- * Operation codes, each followed in the op list by its arguments (byte ranges are in the batch's
- * data, paths there in full: root, '/', entry path):
- * `mkdir path` \u00b7 `mkdirParent path entry` (a missing parent of `entry`) \u00b7 `symlink path target`
- * \u00b7 `open path` \u00b7 `write range` \u00b7 `close mode mtime` (the open file) \u00b7 `chmod path mode mtime`
- * (a folder). A range is two numbers, offset and length; a missing mtime is NaN.
+ * What a writing thread does, as records of three numbers in a batch's op list: the code, then
+ * two numbers. `open` a byte range of the batch's data holding the full path (root, '/', entry
+ * path) \u00b7 `write` a byte range of the data into the open file \u00b7 `close` the open file after
+ * setting its mode and mtime (NaN: no mtime). Every record has the same size, so neither side
+ * counts arguments.
  */
-const OP = {
-    mkdir: 1,
-    mkdirParent: 2,
-    symlink: 3,
-    open: 4,
-    write: 5,
-    close: 6,
-    chmod: 7
-};
+const OP = { open: 1, write: 2, close: 3 };
+const RECORD = 3;
 /** What a failed operation was doing, for the one-line error naming the entry. */
 const ACTION = {
-    [OP.mkdir]: 'create folder',
-    [OP.mkdirParent]: 'create parent folder of',
-    [OP.symlink]: 'create symlink',
     [OP.open]: 'create file',
     [OP.write]: 'write',
-    [OP.close]: 'finish',
-    [OP.chmod]: 'set mode of'
+    [OP.close]: 'finish'
 };
 /** Bytes of data per batch: big enough that messages are few, small enough to be cache-warm. */
 const BATCH_BYTES = 1 << 20;
-/** Numbers per batch's op list (128 KiB), for archives of many empty or tiny entries. */
-const BATCH_OPS = 16384;
-/** The most numbers one operation takes. */
-const OP_MAX = 5;
-/** Batches the writing thread may have queued before the reader waits: about 4 MiB of data. */
+/** Records per batch (about 16,384 numbers, 128 KiB), for archives of many empty or tiny files. */
+const BATCH_RECORDS = Math.floor(16384 / RECORD);
+/** Batches each thread may have queued before the reader waits: about 4 MiB of data. */
 const MAX_IN_FLIGHT = 4;
+/**
+ * A new file weighs like this many bytes of data when choosing the least busy thread: creating
+ * one costs 0.1-1 ms of kernel time here, writing 128 KiB about as much.
+ */
+const FILE_WEIGHT = 128 * 1024;
+/**
+ * Writing threads for a restore: one per core, two at least (creating files is kernel work that
+ * runs in parallel on separate cores; two threads created this bench's 16,500 files in 4 s
+ * where one took 9 s), four at most (beyond that the disk decides).
+ */
+function writerCount() {
+    return Math.min(4, Math.max(2, os.availableParallelism()));
+}
 /**
  * dist/write-worker.js beside this chunk in the bundle; the TypeScript source when this module
  * runs from src/ (the tests), which Node 24 starts as it is by stripping its types.
@@ -3425,117 +3426,174 @@ function workerFile() {
     const bundled = new URL('./write-worker.js', import.meta.url);
     return fs.existsSync(bundled) ? bundled : new URL('./write-worker.ts', import.meta.url);
 }
+function errorCode(error) {
+    return String(error.code ?? error.message);
+}
 /**
- * The restore's file-system writes, made on a thread of their own. Creating files is the costly
- * part of a restore (ext4 allocates an inode per file: 20-250 \u00b5s each, growing after large
- * deletions on a filesystem without a journal); made on the main thread, it stopped decryption,
- * decompression hand-off and hashing while the kernel worked. Here the main thread queues
- * operations and file bytes in batches of about 1 MiB and goes on; the thread runs them in
- * order with the same synchronous calls. The first failure stops everything after it and is
- * reported, naming the entry, by the next settle() or backpressure(); stop() ends the thread.
+ * The restore's file-system writes. Folders and symlinks are few and made here at once, in
+ * archive order, so that everything inside them can follow on any thread. Files, the costly part
+ * (ext4 allocates an inode per file: 20-250 \u00b5s each, growing after large deletions on a filesystem
+ * without a journal; made on the main thread, it stopped decryption, decompression hand-off and
+ * hashing while the kernel worked), go each whole to the least busy writing thread, which runs
+ * its files in order with synchronous calls; the main thread queues operations and bytes in
+ * batches of about 1 MiB and goes on. Folder modes and times wait until every file is written.
+ * The first failure stops every thread and is reported, naming the entry, by the next call,
+ * backpressure() or settle(); stop() ends the threads.
  */
-class WriteThread {
+class FileWriters {
     root;
     #prefix;
-    #worker;
+    #writers;
     #stop = new Int32Array(new SharedArrayBuffer(4));
     #spare = [];
-    #ops;
-    #opCount = 0;
-    /** Where in the op list the last operation, a write, starts; -1 when the last is not one. */
-    #lastWrite = -1;
-    #data;
-    #used = 0;
-    #inFlight = 0;
-    /** Between open() and finishFile(): the thread holds a file descriptor. */
-    #fileOpen = false;
+    /** Folder modes and times, applied by settle() once every file is in place. */
+    #folderModes = [];
+    /** The thread holding the open file, if one is open. */
+    #current;
+    /** The folder of the last file started, and its thread. */
+    #lastFolder;
+    #lastWriter;
     #failure;
-    #gone = false;
     #wake = [];
     #closing;
-    constructor(root) {
+    constructor(root, threads = writerCount()) {
         this.root = root;
         this.#prefix = Buffer.from(`${root}/`);
-        [this.#ops, this.#data] = this.#fresh();
-        const workerData = { prefixLength: this.#prefix.length, ops: OP, stop: this.#stop };
+        const workerData = {
+            prefixLength: this.#prefix.length,
+            ops: OP,
+            record: RECORD,
+            stop: this.#stop
+        };
         // loaded by the first restore, not at start-up by every mode (~5 ms)
         const { Worker } = process.getBuiltinModule('node:worker_threads');
-        this.#worker = new Worker(workerFile(), { workerData });
-        this.#worker.on('message', (reply) => this.#onReply(reply));
-        this.#worker.on('error', (error) => this.#fail(new Error(`the restore's writing thread failed: ${error.message}`)));
-        this.#worker.on('exit', () => {
-            this.#gone = true;
-            this.#fail(new Error("the restore's writing thread stopped before the restore ended"));
+        this.#writers = Array.from({ length: threads }, () => {
+            const [ops, data] = this.#fresh();
+            const writer = {
+                worker: new Worker(workerFile(), { workerData }),
+                ops,
+                records: 0,
+                data,
+                used: 0,
+                lastWrite: -1,
+                inFlight: 0,
+                pendingBytes: 0,
+                pendingFiles: 0,
+                fileOpen: false,
+                gone: false
+            };
+            writer.worker.on('message', (reply) => this.#onReply(writer, reply));
+            writer.worker.on('error', (error) => this.#fail(new Error(`a restore writing thread failed: ${error.message}`)));
+            writer.worker.on('exit', () => {
+                writer.gone = true;
+                this.#fail(new Error('a restore writing thread stopped before the restore ended'));
+            });
+            return writer;
         });
     }
-    /** A folder; `forEntry` names the entry it is a missing parent of, when it is one. */
+    /** A folder, made now; `forEntry` names the entry it is a missing parent of, when it is one. */
     mkdir(rel, forEntry) {
-        if (forEntry === undefined)
-            this.#pathOp(OP.mkdir, rel);
-        else
-            this.#pathOp(OP.mkdirParent, rel, forEntry);
+        const what = forEntry === undefined ? 'create folder' : 'create parent folder of';
+        this.#now(what, forEntry ?? rel, () => fs.mkdirSync(this.#full(rel), 0o700));
     }
+    /** A symlink, made now. */
     symlink(rel, target) {
-        this.#pathOp(OP.symlink, rel, target);
+        this.#now('create symlink', rel, () => fs.symlinkSync(target, this.#full(rel)));
     }
+    /**
+     * Starts a file: on the thread of the file before it when both are in one folder (creating a
+     * file takes its folder's lock, so two threads in one folder mostly wait on each other), else
+     * on the least busy thread. Its writes and finishFile() follow it there.
+     */
     open(rel) {
-        this.#pathOp(OP.open, rel);
-        this.#fileOpen = true;
+        const folder = rel.slice(0, Math.max(0, rel.lastIndexOf('/')));
+        const writer = this.#lastFolder === folder && this.#lastWriter ? this.#lastWriter : this.#leastBusy();
+        this.#lastFolder = folder;
+        this.#lastWriter = writer;
+        const bytes = this.#prefix.length + Buffer.byteLength(rel);
+        this.#record(writer, bytes);
+        const at = writer.used;
+        this.#prefix.copy(writer.data, at);
+        writer.data.write(rel, at + this.#prefix.length, 'utf8');
+        writer.used += bytes;
+        this.#push(writer, OP.open, at, bytes);
+        writer.pendingFiles++;
+        writer.fileOpen = true;
+        this.#current = writer;
     }
-    /** Copies `piece` into the batch (the caller may reuse it at once) and queues its write. */
+    /** Copies `piece` into the open file's batch (the caller may reuse it at once) and queues it. */
     write(piece) {
+        const writer = this.#current;
         for (let at = 0; at < piece.length;) {
-            if (this.#used === this.#data.length)
-                this.#send();
-            this.#room(1);
-            const n = Math.min(this.#data.length - this.#used, piece.length - at);
-            piece.copy(this.#data, this.#used, at, at + n);
+            if (writer.used === writer.data.length)
+                this.#send(writer);
+            this.#record(writer, 1);
+            const n = Math.min(writer.data.length - writer.used, piece.length - at);
+            piece.copy(writer.data, writer.used, at, at + n);
             // the file's bytes lie end to end in the batch: one write for all of them, not one per
             // piece the tar reader hands over (~1,100 system calls fewer in the bench's 256 MiB)
-            const last = this.#lastWrite;
+            const last = writer.lastWrite;
             if (last >= 0)
-                this.#ops[last + 2] = (this.#ops[last + 2] ?? 0) + n;
+                writer.ops[last + 2] = writer.ops[last + 2] + n;
             else {
-                this.#push(OP.write, this.#used, n);
-                this.#lastWrite = this.#opCount - 3;
+                this.#push(writer, OP.write, writer.used, n);
+                writer.lastWrite = (writer.records - 1) * RECORD;
             }
-            this.#used += n;
+            writer.used += n;
             at += n;
         }
     }
     /** Sets the open file's mode and time and closes it. */
     finishFile(mode, mtime) {
-        this.#room(0);
-        this.#push(OP.close, mode, mtime ?? NaN);
-        this.#fileOpen = false;
+        const writer = this.#current;
+        this.#record(writer, 0);
+        this.#push(writer, OP.close, mode, mtime ?? NaN);
+        writer.fileOpen = false;
+        this.#current = undefined;
     }
+    /** A folder's mode and time, set by settle() after every file (a read-only folder stays open). */
     chmod(rel, mode, mtime) {
-        this.#pathOp(OP.chmod, rel);
-        this.#push(mode, mtime ?? NaN);
+        if (this.#failure)
+            throw this.#failure;
+        this.#folderModes.push({ path: rel, mode, mtime: mtime ?? NaN });
     }
     /**
-     * Between input chunks: keeps the thread busy (hands over what is queued when it is idle) and
-     * waits while it is more than MAX_IN_FLIGHT batches behind. Throws the thread's failure.
+     * Between input chunks: keeps every thread busy (hands over what is queued for an idle one)
+     * and waits while any is more than MAX_IN_FLIGHT batches behind. Throws the first failure.
      */
     async backpressure() {
-        if (this.#failure === undefined && this.#inFlight === 0 && this.#opCount > 0)
-            this.#send();
-        while (this.#failure === undefined && this.#inFlight > MAX_IN_FLIGHT)
-            await this.#next();
-        if (this.#failure)
-            throw this.#failure;
-    }
-    /** Hands over everything queued and waits until it is done: the tree is then as described. */
-    async settle() {
-        if (this.#failure === undefined && this.#opCount > 0)
-            this.#send();
-        while (this.#failure === undefined && this.#inFlight > 0)
+        for (const writer of this.#writers) {
+            if (this.#failure === undefined && writer.inFlight === 0 && writer.records > 0)
+                this.#send(writer);
+        }
+        while (this.#failure === undefined && this.#writers.some((w) => w.inFlight > MAX_IN_FLIGHT))
             await this.#next();
         if (this.#failure)
             throw this.#failure;
     }
     /**
-     * Stops the thread: what is still queued is skipped, an open file is closed, and the thread
+     * Hands over everything queued, waits until it is done, then sets the folders' modes and times
+     * in the order they were given: the tree is then as described.
+     */
+    async settle() {
+        for (const writer of this.#writers) {
+            if (this.#failure === undefined && writer.records > 0)
+                this.#send(writer);
+        }
+        while (this.#failure === undefined && this.#writers.some((w) => w.inFlight > 0))
+            await this.#next();
+        if (this.#failure)
+            throw this.#failure;
+        for (const { path, mode, mtime } of this.#folderModes.splice(0)) {
+            this.#now('set mode of', path, () => {
+                fs.chmodSync(this.#full(path), mode);
+                if (!Number.isNaN(mtime))
+                    fs.utimesSync(this.#full(path), mtime, mtime);
+            });
+        }
+    }
+    /**
+     * Stops the threads: what is still queued is skipped, an open file is closed, and every thread
      * has ended when this resolves, so nothing writes into the folder after it. Safe to call twice.
      */
     stop() {
@@ -3544,89 +3602,117 @@ class WriteThread {
     }
     async #shutDown() {
         Atomics.store(this.#stop, 0, 1);
+        await Promise.all(this.#writers.map((writer) => this.#end(writer)));
+    }
+    async #end(writer) {
         // when everything queued was done and no file is open, there is nothing to close: just end it
-        const idle = this.#inFlight === 0 && this.#opCount === 0 && !this.#fileOpen;
-        if (!this.#gone && !(idle && this.#failure === undefined)) {
+        const idle = writer.inFlight === 0 && writer.records === 0 && !writer.fileOpen;
+        if (!writer.gone && !(idle && this.#failure === undefined)) {
             const closed = new Promise((resolve) => {
-                this.#worker.on('message', (reply) => {
+                writer.worker.on('message', (reply) => {
                     if ('closed' in reply)
                         resolve();
                 });
-                this.#worker.once('exit', () => resolve());
+                writer.worker.once('exit', () => resolve());
             });
-            this.#worker.postMessage('close');
+            writer.worker.postMessage('close');
             await closed;
         }
-        await this.#worker.terminate();
+        await writer.worker.terminate();
     }
-    /** An operation on root/rel: its code, the full path's range, then `text`'s range if given. */
-    #pathOp(code, rel, text) {
-        const bytes = this.#prefix.length + Buffer.byteLength(rel);
-        const textBytes = text === undefined ? 0 : Buffer.byteLength(text);
-        this.#room(bytes + textBytes);
-        const at = this.#used;
-        this.#prefix.copy(this.#data, at);
-        this.#data.write(rel, at + this.#prefix.length, 'utf8');
-        this.#push(code, at, bytes);
-        if (text !== undefined) {
-            this.#data.write(text, at + bytes, 'utf8');
-            this.#push(at + bytes, textBytes);
-        }
-        this.#used += bytes + textBytes;
+    #full(rel) {
+        return `${this.root}/${rel}`;
     }
-    /**
-     * Makes sure the batch has `bytes` of data and one more operation's worth of room, handing
-     * the batch over first when it has not. Data longer than a batch (a very long path) gets a
-     * batch of its own size.
-     */
-    #room(bytes) {
+    /** A folder operation on this thread, failing like a thread's would, naming the entry. */
+    #now(action, entry, run) {
         if (this.#failure)
             throw this.#failure;
-        const full = this.#opCount + OP_MAX > this.#ops.length || this.#used + bytes > this.#data.length;
-        if (full && this.#opCount > 0)
-            this.#send();
-        if (bytes > this.#data.length)
-            this.#data = Buffer.alloc(bytes);
+        try {
+            run();
+        }
+        catch (error) {
+            this.#fail(new Error(`cannot ${action} entry ${showPath(entry)}: ${errorCode(error)}`));
+            throw this.#failure;
+        }
     }
-    #push(...numbers) {
-        this.#lastWrite = -1;
-        for (const n of numbers)
-            this.#ops[this.#opCount++] = n;
+    /** The thread with the least handed over and not done, files weighed as FILE_WEIGHT bytes. */
+    #leastBusy() {
+        let best = this.#writers[0];
+        let bestLoad = Infinity;
+        for (const writer of this.#writers) {
+            const load = writer.pendingBytes + writer.used + writer.pendingFiles * FILE_WEIGHT;
+            if (load < bestLoad)
+                [best, bestLoad] = [writer, load];
+        }
+        return best;
+    }
+    /**
+     * Makes sure `writer`'s batch has `bytes` of data and one more record's room, handing the
+     * batch over first when it has not. Data longer than a batch (a very long path) gets a batch
+     * of its own size.
+     */
+    #record(writer, bytes) {
+        if (this.#failure)
+            throw this.#failure;
+        const full = writer.records + 1 > BATCH_RECORDS || writer.used + bytes > writer.data.length;
+        if (full && writer.records > 0)
+            this.#send(writer);
+        if (bytes > writer.data.length)
+            writer.data = Buffer.alloc(bytes);
+    }
+    #push(writer, code, a, b) {
+        const at = writer.records * RECORD;
+        writer.ops[at] = code;
+        writer.ops[at + 1] = a;
+        writer.ops[at + 2] = b;
+        writer.records++;
+        writer.lastWrite = -1;
     }
     #fresh() {
         const batch = this.#spare.pop();
         return batch
             ? [new Float64Array(batch.ops), Buffer.from(batch.data)]
-            : [new Float64Array(BATCH_OPS), Buffer.allocUnsafeSlow(BATCH_BYTES)];
+            : [new Float64Array(BATCH_RECORDS * RECORD), Buffer.allocUnsafeSlow(BATCH_BYTES)];
     }
-    #send() {
+    #send(writer) {
         const batch = {
-            ops: this.#ops.buffer,
-            opCount: this.#opCount,
-            data: this.#data.buffer
+            ops: writer.ops.buffer,
+            records: writer.records,
+            data: writer.data.buffer,
+            used: writer.used
         };
-        this.#inFlight++;
-        this.#worker.postMessage(batch, [batch.ops, batch.data]);
-        [this.#ops, this.#data] = this.#fresh();
-        this.#opCount = 0;
-        this.#lastWrite = -1;
-        this.#used = 0;
+        writer.inFlight++;
+        writer.pendingBytes += writer.used;
+        writer.worker.postMessage(batch, [batch.ops, batch.data]);
+        [writer.ops, writer.data] = this.#fresh();
+        writer.records = 0;
+        writer.lastWrite = -1;
+        writer.used = 0;
     }
-    #onReply(reply) {
+    #onReply(writer, reply) {
         if ('closed' in reply)
             return;
-        this.#inFlight--;
-        if (reply.batch.data.byteLength === BATCH_BYTES)
-            this.#spare.push(reply.batch);
-        if (reply.failure) {
-            const { op, entry, code } = reply.failure;
+        writer.inFlight--;
+        const { batch, failure } = reply;
+        writer.pendingBytes -= batch.used;
+        const ops = new Float64Array(batch.ops, 0, batch.records * RECORD);
+        for (let at = 0; at < ops.length; at += RECORD)
+            if (ops[at] === OP.open)
+                writer.pendingFiles--;
+        if (batch.data.byteLength === BATCH_BYTES)
+            this.#spare.push(batch);
+        if (failure) {
+            const { op, entry, code } = failure;
             this.#fail(new Error(`cannot ${ACTION[op] ?? 'write'} entry ${showPath(entry)}: ${code}`));
         }
         this.#wakeAll();
     }
     #fail(error) {
-        if (this.#closing === undefined)
-            this.#failure ??= error;
+        if (this.#closing === undefined && this.#failure === undefined) {
+            this.#failure = error;
+            // the other threads skip what they still hold: nothing more is written after a failure
+            Atomics.store(this.#stop, 0, 1);
+        }
         this.#wakeAll();
     }
     #next() {
@@ -3675,12 +3761,12 @@ function asBuffer(chunk) {
  */
 async function extractSnapshotTar(source, dest, options = {}) {
     const root = path.resolve(dest);
-    const thread = options.thread ?? new WriteThread(root);
+    const writers = options.writers ?? new FileWriters(root);
     try {
-        if (thread.root !== root)
-            throw new Error(`the writing thread was started for ${thread.root}`);
+        if (writers.root !== root)
+            throw new Error(`the writing threads were started for ${writers.root}`);
         checkDest(root);
-        const writer = new TreeWriter(thread, {
+        const writer = new TreeWriter(writers, {
             maxBytes: options.maxBytes,
             maxFiles: options.maxFiles,
             room: roomIn(root)
@@ -3690,11 +3776,11 @@ async function extractSnapshotTar(source, dest, options = {}) {
         for await (const chunk of source) {
             reader.push(asBuffer(chunk));
             report();
-            await thread.backpressure();
+            await writers.backpressure();
         }
         reader.finish();
         const { observedIndex, archivedIndex } = writer.finish();
-        await thread.settle();
+        await writers.settle();
         report();
         return {
             observedIndex,
@@ -3705,7 +3791,7 @@ async function extractSnapshotTar(source, dest, options = {}) {
         };
     }
     finally {
-        await thread.stop();
+        await writers.stop();
     }
 }
 
@@ -3740,14 +3826,14 @@ async function verifyIntoFolder(manifestPath, keys, dest, logger, expected) {
     const snapshotPath = expected?.snapshotPath ?? snapshotPathOf(manifestPath, manifest);
     // the manifest says which secret opens the snapshot: a missing one is said before any work
     const key = decryptionKeyFor(keys, manifest.encryption, snapshotPath);
-    // the writing thread starts up (~0.1 s) while the key is derived and the ciphertext hashed
-    const thread = new WriteThread(path.resolve(dest));
+    // the writing threads start up (~0.1 s) while the key is derived and the ciphertext hashed
+    const writers = new FileWriters(path.resolve(dest));
     let result;
     try {
-        result = await decryptInto({ manifest, snapshotPath, key, dest, thread, logger });
+        result = await decryptInto({ manifest, snapshotPath, key, dest, writers, logger });
     }
     finally {
-        await thread.stop();
+        await writers.stop();
     }
     const problems = compareIndexes(result.archivedIndex, result.observedIndex);
     if (problems.length > 0) {
@@ -3795,7 +3881,7 @@ async function decryptInto(job) {
  * after a failure, whose cause it then names when the file differs) and proof that nobody wrote
  * to the file meanwhile. dest is the caller's fresh folder, discarded on NO-GO.
  */
-async function decryptFrom(ct, { manifest, snapshotPath, key, dest, thread, logger }) {
+async function decryptFrom(ct, { manifest, snapshotPath, key, dest, writers, logger }) {
     // scrypt (over a second at the default work factor) starts before the first payload read;
     // identities unwrap in microseconds and need no head start
     const ahead = manifest.encryption.recipient === 'scrypt' && key.kind === 'passphrase'
@@ -3824,7 +3910,7 @@ async function decryptFrom(ct, { manifest, snapshotPath, key, dest, thread, logg
                 onProgress: (p) => progress.update(p.entries, p.bytes),
                 maxBytes: manifest.content.bytes,
                 maxFiles: manifest.content.files,
-                thread
+                writers
             });
         });
     }

@@ -1,17 +1,17 @@
 import fs from 'node:fs';
 import { workerData, parentPort } from 'node:worker_threads';
 
-// The restore's writing thread: runs the file-system operations WriteThread queues, in order, with
-// the same synchronous calls the main thread used to make. It decides nothing: every check on
-// what may be written, and where, was made before an operation was queued.
+// A restore writing thread: creates, writes and closes the files FileWriters hands it, in order,
+// with synchronous calls. It decides nothing: every check on what may be written, and where, was
+// made before an operation was queued, and the folders its files go in exist already.
 //
 // Self-contained on purpose (node: modules and erased type imports only): the bundle ships it as
 // dist/write-worker.js, and the tests start this very file through Node's type stripping. The
-// operation codes come in workerData, from write-thread.ts.
+// operation codes come in workerData, from file-writers.ts.
 const OPEN_FLAGS = fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW;
-const { prefixLength, ops: OP, stop } = workerData;
+const { prefixLength, ops: OP, record: RECORD, stop } = workerData;
 const port = parentPort;
-/** The file being written (the archive is sequential: at most one), and its entry path. */
+/** The file being written (files come whole, one after another: at most one), and its entry. */
 let fd = -1;
 let current = '';
 let failure;
@@ -29,90 +29,48 @@ function closeCurrent() {
 function codeOf(error) {
     return String(error.code ?? error.message);
 }
-/** Runs one batch; on a failure, records it (naming the entry) and stops. */
-function run({ ops: opBuffer, opCount, data: dataBuffer }) {
-    const ops = new Float64Array(opBuffer, 0, opCount);
+/** Runs one batch; on a failure, records it (naming the entry), stops every thread and ends. */
+function run({ ops: opBuffer, records, data: dataBuffer }) {
+    const ops = new Float64Array(opBuffer, 0, records * RECORD);
     const data = Buffer.from(dataBuffer);
-    // a full path's bytes in the batch, as the Buffer path fs takes without a string
-    const path = (at) => data.subarray(ops[at], ops[at] + ops[at + 1]);
-    // the entry path inside a full path, as text: to name it in a failure
-    const entryOf = (at) => data.toString('utf8', ops[at] + prefixLength, ops[at] + ops[at + 1]);
-    /** The entry an operation concerns, to name it if it fails. */
-    const entryAt = (op, args) => {
-        if (op === OP.write || op === OP.close)
-            return current;
-        if (op === OP.mkdirParent)
-            return data.toString('utf8', ops[args + 2], ops[args + 2] + ops[args + 3]);
-        return entryOf(args);
-    };
-    let at = 0;
     let op = 0;
     try {
-        while (at < opCount) {
+        for (let at = 0; at < ops.length; at += RECORD) {
             // asked to stop (the restore failed elsewhere): leave the rest undone, quickly
             if (Atomics.load(stop, 0) !== 0)
                 return;
             op = ops[at];
-            const args = at + 1;
-            switch (op) {
-                case OP.mkdir:
-                    fs.mkdirSync(path(args), 0o700);
-                    at += 3;
-                    break;
-                case OP.mkdirParent:
-                    fs.mkdirSync(path(args), 0o700);
-                    at += 5;
-                    break;
-                case OP.symlink:
-                    fs.symlinkSync(path(args + 2), path(args));
-                    at += 5;
-                    break;
-                case OP.open:
-                    current = entryOf(args);
-                    fd = fs.openSync(path(args), OPEN_FLAGS, 0o600);
-                    at += 3;
-                    break;
-                case OP.write: {
-                    const offset = ops[args];
-                    const length = ops[args + 1];
-                    for (let done = 0; done < length;) {
-                        done += fs.writeSync(fd, data, offset + done, length - done);
-                    }
-                    at += 3;
-                    break;
+            const a = ops[at + 1];
+            const b = ops[at + 2];
+            if (op === OP.open) {
+                current = data.toString('utf8', a + prefixLength, a + b);
+                // the full path's bytes, as the Buffer path fs takes without a string
+                fd = fs.openSync(data.subarray(a, a + b), OPEN_FLAGS, 0o600);
+            }
+            else if (op === OP.write) {
+                for (let done = 0; done < b;)
+                    done += fs.writeSync(fd, data, a + done, b - done);
+            }
+            else if (op === OP.close) {
+                const closing = fd;
+                fd = -1;
+                try {
+                    fs.fchmodSync(closing, a);
+                    if (!Number.isNaN(b))
+                        fs.futimesSync(closing, b, b);
                 }
-                case OP.close: {
-                    const mode = ops[args];
-                    const mtime = ops[args + 1];
-                    const closing = fd;
-                    fd = -1;
-                    try {
-                        fs.fchmodSync(closing, mode);
-                        if (!Number.isNaN(mtime))
-                            fs.futimesSync(closing, mtime, mtime);
-                    }
-                    finally {
-                        fs.closeSync(closing);
-                    }
-                    at += 3;
-                    break;
+                finally {
+                    fs.closeSync(closing);
                 }
-                case OP.chmod: {
-                    const mode = ops[args + 2];
-                    const mtime = ops[args + 3];
-                    fs.chmodSync(path(args), mode);
-                    if (!Number.isNaN(mtime))
-                        fs.utimesSync(path(args), mtime, mtime);
-                    at += 5;
-                    break;
-                }
-                default:
-                    throw new Error(`unknown write operation ${op}`);
+            }
+            else {
+                throw new Error(`unknown write operation ${op}`);
             }
         }
     }
     catch (error) {
-        failure = { op, entry: entryAt(op, at + 1), code: codeOf(error) };
+        failure = { op, entry: current, code: codeOf(error) };
+        Atomics.store(stop, 0, 1);
         closeCurrent();
     }
 }
