@@ -291,24 +291,91 @@ describe('FileWriters', () => {
     }
   )
 
-  it('files of different folders go to the least busy thread: two threads each write a share of the bytes', async () => {
+  it('a file of another folder goes to the least busy thread: two threads each write one', async () => {
     const dest = freshDest()
     const writers = new FileWriters(dest, 2)
     const before = writtenByThread()
     const size = 8 * 1024 * 1024
     try {
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 2; i++) {
         writers.mkdir(`d${i}`)
         writers.open(`d${i}/f`)
         writers.write(pattern(size, i))
         writers.finishFile(0o600, undefined)
-        await writers.backpressure()
       }
       await writers.settle()
-      expect(grownSince(before, 2 * size)).toHaveLength(2)
+      expect(grownSince(before, size)).toHaveLength(2)
+      // this thread wrote neither file
+      const mine = String(process.pid)
+      expect((writtenByThread().get(mine) ?? 0) - (before.get(mine) ?? 0)).toBeLessThan(size)
     } finally {
       await writers.stop()
     }
+  })
+
+  it('this thread writes files itself while the writing threads are behind, until one is idle', async () => {
+    const dest = freshDest()
+    const writers = new FileWriters(dest, 1)
+    const mine = (): number => writtenByThread().get(String(process.pid)) ?? 0
+    const size = 4 * 1024 * 1024
+    const contents = [0, 1, 2, 3].map((i) => pattern(size, 40 + i))
+    let mineBefore = 0
+    let mineBehind = 0
+    try {
+      writers.mkdir('a')
+      writers.mkdir('b')
+      // 4 MiB in 1 MiB batches, all handed over: the thread is 4 batches behind
+      writers.open('a/queued')
+      writers.write(contents[0]!)
+      writers.finishFile(0o600, undefined)
+      mineBefore = mine()
+      // another folder while it is behind: written here, and the folder's next file too
+      writers.open('b/here')
+      writers.write(contents[1]!)
+      writers.finishFile(0o640, 1_000_000)
+      writers.open('b/here-too')
+      writers.write(contents[2]!)
+      writers.finishFile(0o600, undefined)
+      mineBehind = mine()
+      await writers.settle()
+      // the thread is idle now: the folder's next file goes to it
+      writers.open('b/queued-again')
+      writers.write(contents[3]!)
+      writers.finishFile(0o600, undefined)
+      await writers.settle()
+    } finally {
+      await writers.stop()
+    }
+    expect(mineBehind - mineBefore).toBeGreaterThanOrEqual(2 * size)
+    expect(mine() - mineBehind).toBeLessThan(size)
+    const names = ['a/queued', 'b/here', 'b/here-too', 'b/queued-again']
+    names.forEach((name, i) => {
+      expect(sha256(fs.readFileSync(path.join(dest, name)))).toBe(sha256(contents[i]!))
+    })
+    const stat = fs.statSync(path.join(dest, 'b/here'))
+    expect(stat.mode & 0o7777).toBe(0o640)
+    expect(stat.mtimeMs).toBe(1_000_000_000)
+  })
+
+  it('a failure in a file this thread writes itself names the entry at once and stops the threads', async () => {
+    const before = openFds()
+    const dest = freshDest()
+    const writers = new FileWriters(dest, 1)
+    try {
+      writers.mkdir('a')
+      writers.open('a/queued')
+      writers.write(pattern(4 * 1024 * 1024, 9))
+      writers.finishFile(0o600, undefined)
+      expect(() => writers.open('missing/here')).toThrow(
+        'cannot create file entry "missing/here": ENOENT'
+      )
+      await expect(writers.settle()).rejects.toThrow('missing/here')
+      expect(() => writers.open('a/later')).toThrow('missing/here')
+    } finally {
+      await writers.stop()
+    }
+    expect(fs.existsSync(path.join(dest, 'a/later'))).toBe(false)
+    expect(openFds()).toBeLessThanOrEqual(before)
   })
 
   it('files of one folder stay on one thread (they would wait on the folder lock), whatever their size', async () => {

@@ -65,12 +65,13 @@ const MAX_IN_FLIGHT = 4
 const FILE_WEIGHT = 128 * 1024
 
 /**
- * Writing threads for a restore: one per core, two at least (creating files is kernel work that
- * runs in parallel on separate cores; two threads created this bench's 16,500 files in 4 s
- * where one took 9 s), four at most (beyond that the disk decides).
+ * Writing threads for a restore, besides the calling thread, which helps when they are behind:
+ * one per core but the caller's, one at least, two at most. Creating files is kernel work that
+ * runs in parallel on separate cores (two threads created the bench's 16,500 files in 4 s where
+ * one took 9 s), and every thread is a Node environment of ~13 MiB.
  */
 export function writerCount(): number {
-  return Math.min(4, Math.max(2, os.availableParallelism()))
+  return Math.min(2, Math.max(1, os.availableParallelism() - 1))
 }
 
 /**
@@ -82,8 +83,18 @@ function workerFile(): URL {
   return fs.existsSync(bundled) ? bundled : new URL('./write-worker.ts', import.meta.url)
 }
 
+/** Never through an existing name, link or not: the restore folder holds only what we made. */
+const OPEN_FLAGS =
+  fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW
+
 function errorCode(error: unknown): string {
   return String((error as NodeJS.ErrnoException).code ?? (error as Error).message)
+}
+
+/** The file this thread writes itself, while the writing threads are behind. */
+interface HereFile {
+  fd: number
+  entry: string
 }
 
 /** One writing thread and the batch being filled for it. */
@@ -107,13 +118,14 @@ interface Writer {
 /**
  * The restore's file-system writes. Folders and symlinks are few and made here at once, in
  * archive order, so that everything inside them can follow on any thread. Files, the costly part
- * (ext4 allocates an inode per file: 20-250 µs each, growing after large deletions on a filesystem
- * without a journal; made on the main thread, it stopped decryption, decompression hand-off and
- * hashing while the kernel worked), go each whole to the least busy writing thread, which runs
- * its files in order with synchronous calls; the main thread queues operations and bytes in
- * batches of about 1 MiB and goes on. Folder modes and times wait until every file is written.
- * The first failure stops every thread and is reported, naming the entry, by the next call,
- * backpressure() or settle(); stop() ends the threads.
+ * (ext4 allocates an inode per file in kernel time: 20-250 µs each, up to a millisecond after
+ * large deletions on a filesystem without a journal), go each whole to a writing thread, which
+ * runs its files in order with synchronous calls while this thread queues operations and bytes
+ * in batches of about 1 MiB and goes on decrypting, decompressing and hashing. When the writing
+ * threads are behind, this thread writes files itself instead of waiting, so that on two cores
+ * both create files in parallel with one writing thread. Folder modes and times wait until every
+ * file is written. The first failure stops every thread and is reported, naming the entry, at
+ * once (here) or by the next call, backpressure() or settle(); stop() ends the threads.
  */
 export class FileWriters {
   readonly root: string
@@ -123,11 +135,13 @@ export class FileWriters {
   readonly #spare: Batch[] = []
   /** Folder modes and times, applied by settle() once every file is in place. */
   readonly #folderModes: { path: string; mode: number; mtime: number }[] = []
-  /** The thread holding the open file, if one is open. */
+  /** The thread holding the open file, if one is open there. */
   #current: Writer | undefined
-  /** The folder of the last file started, and its thread. */
+  /** The open file, when this thread writes it itself. */
+  #here: HereFile | undefined
+  /** The folder of the last file started, and who took it: a writing thread, or this one. */
   #lastFolder: string | undefined
-  #lastWriter: Writer | undefined
+  #lastLane: Writer | 'here' | undefined
   #failure: Error | undefined
   #wake: (() => void)[] = []
   #closing: Promise<void> | undefined
@@ -182,16 +196,25 @@ export class FileWriters {
   }
 
   /**
-   * Starts a file: on the thread of the file before it when both are in one folder (creating a
-   * file takes its folder's lock, so two threads in one folder mostly wait on each other), else
-   * on the least busy thread. Its writes and finishFile() follow it there.
+   * Starts a file, whose writes and finishFile() follow it where it goes: where the file before
+   * it went when both are in one folder (creating a file takes its folder's lock, so two threads
+   * in one folder mostly wait on each other), else to the least busy writing thread; but when
+   * that one is MAX_IN_FLIGHT batches behind, this thread writes the file itself rather than
+   * wait, and the folder's next files too until a writing thread is idle.
    */
   open(rel: string): void {
+    if (this.#failure) throw this.#failure
     const folder = rel.slice(0, Math.max(0, rel.lastIndexOf('/')))
-    const writer =
-      this.#lastFolder === folder && this.#lastWriter ? this.#lastWriter : this.#leastBusy()
+    const lane = this.#laneFor(folder)
     this.#lastFolder = folder
-    this.#lastWriter = writer
+    this.#lastLane = lane
+    if (lane === 'here') {
+      this.#now('create file', rel, () => {
+        this.#here = { fd: fs.openSync(this.#full(rel), OPEN_FLAGS, 0o600), entry: rel }
+      })
+      return
+    }
+    const writer = lane
     const bytes = this.#prefix.length + Buffer.byteLength(rel)
     this.#record(writer, bytes)
     const at = writer.used
@@ -204,8 +227,19 @@ export class FileWriters {
     this.#current = writer
   }
 
-  /** Copies `piece` into the open file's batch (the caller may reuse it at once) and queues it. */
+  /**
+   * Writes `piece` to the open file, or copies it into the file's batch and queues it: either
+   * way the caller may reuse it at once.
+   */
   write(piece: Buffer): void {
+    const here = this.#here
+    if (here) {
+      this.#hereDo('write', () => {
+        for (let done = 0; done < piece.length;)
+          done += fs.writeSync(here.fd, piece, done, piece.length - done)
+      })
+      return
+    }
     const writer = this.#current!
     for (let at = 0; at < piece.length;) {
       if (writer.used === writer.data.length) this.#send(writer)
@@ -227,6 +261,19 @@ export class FileWriters {
 
   /** Sets the open file's mode and time and closes it. */
   finishFile(mode: number, mtime: number | undefined): void {
+    const here = this.#here
+    if (here) {
+      this.#here = undefined
+      this.#now('finish', here.entry, () => {
+        try {
+          fs.fchmodSync(here.fd, mode)
+          if (mtime !== undefined) fs.futimesSync(here.fd, mtime, mtime)
+        } finally {
+          fs.closeSync(here.fd)
+        }
+      })
+      return
+    }
     const writer = this.#current!
     this.#record(writer, 0)
     this.#push(writer, OP.close, mode, mtime ?? NaN)
@@ -284,6 +331,7 @@ export class FileWriters {
 
   async #shutDown(): Promise<void> {
     Atomics.store(this.#stop, 0, 1)
+    this.#closeHere()
     await Promise.all(this.#writers.map((writer) => this.#end(writer)))
   }
 
@@ -315,6 +363,36 @@ export class FileWriters {
     } catch (error) {
       this.#fail(new Error(`cannot ${action} entry ${showPath(entry)}: ${errorCode(error)}`))
       throw this.#failure
+    }
+  }
+
+  /** Where a file of `folder` goes: see open(). */
+  #laneFor(folder: string): Writer | 'here' {
+    const last = this.#lastLane
+    const writer = this.#leastBusy()
+    const idle = writer.inFlight === 0 && writer.records === 0
+    if (folder === this.#lastFolder && last !== undefined && !(last === 'here' && idle)) return last
+    return writer.inFlight >= MAX_IN_FLIGHT ? 'here' : writer
+  }
+
+  /** An operation on the file this thread writes itself; a failure closes it and names it. */
+  #hereDo(action: string, run: () => void): void {
+    const here = this.#here!
+    try {
+      this.#now(action, here.entry, run)
+    } catch (error) {
+      this.#closeHere()
+      throw error
+    }
+  }
+
+  #closeHere(): void {
+    const here = this.#here
+    this.#here = undefined
+    try {
+      if (here) fs.closeSync(here.fd)
+    } catch {
+      // closing is all that is left to do with it; the caller discards the folder anyway
     }
   }
 
