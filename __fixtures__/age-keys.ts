@@ -12,6 +12,11 @@ export interface Variant {
 
 const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
 
+/** An X25519 identity string for a raw scalar, as age-keygen writes it. */
+export function encodeX25519Identity(scalar: Uint8Array): string {
+  return encodeBech32('age-secret-key-', scalar).toUpperCase()
+}
+
 function caseLike(model: string, text: string): string {
   return model === model.toUpperCase() ? text.toUpperCase() : text
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import { Readable, Writable, type Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { AgeDecryptStream } from '../src/age/decrypt-transform.js'
+import { HeaderParser, type Header } from '../src/age/header.js'
 
 export interface RunResult {
   /** Everything the transform released, even if it failed afterwards. */
@@ -52,4 +54,22 @@ export async function through(
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
+}
+
+/** Parses a complete header at the start of `bytes` (e.g. a whole file in memory). */
+export function parseHeader(bytes: Uint8Array): Header {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const parser = new HeaderParser()
+  const header = parser.parse(buf)
+  if (!header) throw parser.end(buf)
+  return header
+}
+
+/**
+ * Decrypts a file whose file key is already known (the CCTV vectors give it): parses the
+ * header, checks its MAC with `fileKey`, decrypts the payload, as the engine does after unwrap.
+ */
+export function createFileKeyDecryptStream(fileKey: Uint8Array): Transform {
+  const key = Buffer.from(fileKey)
+  return new AgeDecryptStream(() => key)
 }

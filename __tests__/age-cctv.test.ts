@@ -3,12 +3,18 @@
 import { randomBytes } from 'node:crypto'
 import * as cctv from 'cctv-age'
 import { parseVector, looseDearmor, type Vector } from '../__fixtures__/age-cctv.js'
-import { runThrough, sha256, type RunResult } from '../__fixtures__/age-streams.js'
-import { createDecryptStream, createFileKeyDecryptStream } from '../src/age/decrypt.js'
+import {
+  createFileKeyDecryptStream,
+  parseHeader,
+  runThrough,
+  sha256,
+  type RunResult
+} from '../__fixtures__/age-streams.js'
+import { encodeX25519Identity } from '../__fixtures__/age-keys.js'
+import { createDecryptStream } from '../src/age/decrypt.js'
 import { AgeError, type AgeErrorCode } from '../src/age/errors.js'
-import { encodeHeaderWithoutMac, parseHeader, type Header } from '../src/age/header.js'
+import { encodeHeaderWithoutMac, type Header } from '../src/age/header.js'
 import { parseIdentities, type Identity } from '../src/age/recipients.js'
-import { encodeX25519Identity } from '../src/age/x25519.js'
 
 const vectors: Vector[] = Object.entries(cctv as unknown as Record<string, Uint8Array>)
   .map(([name, bytes]) => parseVector(name, bytes))

@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { runThrough, through } from '../__fixtures__/age-streams.js'
+import { parseHeader, runThrough, through } from '../__fixtures__/age-streams.js'
 import { createDecryptStream } from '../src/age/decrypt.js'
 import { HEADER_WAIT_BUFFER, createEncryptStream } from '../src/age/encrypt.js'
 import { AgeError, type AgeErrorCode } from '../src/age/errors.js'
-import { MAX_HEADER_SIZE, parseHeader } from '../src/age/header.js'
+import { MAX_HEADER_SIZE } from '../src/age/header.js'
 import { CHUNK_SIZE, FRAME_SIZE, TAG_SIZE } from '../src/age/payload-chunks.js'
 
 const PASSPHRASE = Buffer.from('tr0ub4dor&3', 'utf8')

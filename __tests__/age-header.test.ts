@@ -7,9 +7,9 @@ import {
   MAX_HEADER_SIZE,
   encodeHeader,
   encodeHeaderWithoutMac,
-  parseHeader,
   type Stanza
 } from '../src/age/header.js'
+import { parseHeader } from '../__fixtures__/age-streams.js'
 import { headerMac } from '../src/age/keys.js'
 import { scryptParams, unwrapScrypt, wrapScrypt } from '../src/age/scrypt.js'
 

@@ -2,10 +2,9 @@
 // like the bare-passphrase calls it replaces, and identities skip the scrypt read-ahead.
 import { randomBytes } from 'node:crypto'
 import { Decrypter, generateIdentity } from 'age-encryption'
-import { through } from '../__fixtures__/age-streams.js'
+import { parseHeader, through } from '../__fixtures__/age-streams.js'
 import { createDecryptStream, unwrapAhead } from '../src/age/decrypt.js'
 import { createEncryptStream, encryptStream } from '../src/age/encrypt.js'
-import { parseHeader } from '../src/age/header.js'
 import { parseIdentities } from '../src/age/recipients.js'
 
 const PASSPHRASE = 'key source passphrase'

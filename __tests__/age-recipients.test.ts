@@ -11,11 +11,11 @@ import {
 import fc from 'fast-check'
 import { badVariants } from '../__fixtures__/age-keys.js'
 import { decodeBech32, encodeBech32 } from '../src/age/bech32.js'
-import { runThrough, through } from '../__fixtures__/age-streams.js'
+import { parseHeader, runThrough, through } from '../__fixtures__/age-streams.js'
 import { createDecryptStream } from '../src/age/decrypt.js'
 import { createEncryptStream } from '../src/age/encrypt.js'
 import { AgeError } from '../src/age/errors.js'
-import { encodeHeader, parseHeader } from '../src/age/header.js'
+import { encodeHeader } from '../src/age/header.js'
 import { FILE_KEY_SIZE } from '../src/age/keys.js'
 import {
   identityToRecipient,

@@ -2200,11 +2200,8 @@ function written(stream, bytes) {
  * more is refused rather than allocated, which bounds a hostile stream's memory.
  */
 const ZSTD_WINDOW_LOG_MAX = 27;
-// Output chunks of 256 KiB: a threadpool round trip per chunk, so fewer is cheaper. With huge
-// pages and one decompressor for every frame, 256 MiB decompressed in 365 ms at 256 KiB against
-// 593 at 64 KiB (in isolation); restore-test 2.22 -> 2.04 s on tmpfs, 3.35 -> 3.30 s on ext4
-// (alternating runs), at +13 MiB peak RSS. (Before both, 64 KiB was the fastest: 256 KiB
-// chunks were fresh pages each time.)
+// Output chunks of 256 KiB: each is a threadpool round trip, so fewer are cheaper; each is also
+// fresh memory until the collector takes it, so larger ones raise the peak.
 const CHUNK_SIZE = 256 << 10;
 /**
  * Compressed bytes in, plaintext tar bytes out, streaming (memory does not grow with the input).

@@ -94,12 +94,3 @@ export function createDecryptStream(
     options.releaseInput
   )
 }
-
-/**
- * Transform for a file whose file key is already known (any recipient type): parses the header,
- * checks its MAC with `fileKey`, decrypts the payload. For tests and delegated decryption.
- */
-export function createFileKeyDecryptStream(fileKey: Uint8Array): Transform {
-  const key = Buffer.from(fileKey)
-  return new AgeDecryptStream(() => key)
-}

@@ -160,15 +160,6 @@ export class HeaderParser {
   }
 }
 
-/** Parses a complete header at the start of `bytes` (e.g. a whole file in memory). */
-export function parseHeader(bytes: Uint8Array): Header {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const parser = new HeaderParser()
-  const header = parser.parse(buf)
-  if (!header) throw parser.end(buf)
-  return header
-}
-
 /** The header text up to and including `---`, i.e. the MAC input, for these stanzas. */
 export function encodeHeaderWithoutMac(stanzas: readonly Stanza[]): Buffer {
   const parts = [VERSION_LINE, '\n']

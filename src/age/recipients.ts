@@ -29,7 +29,6 @@ import {
 
 export type Recipient = X25519Recipient | HybridRecipient
 export type Identity = X25519Identity | HybridIdentity
-export type RecipientType = Recipient['type']
 
 const RECIPIENT_FORMS = 'an age1... (X25519) or age1pq1... (ML-KEM-768 + X25519) recipient'
 const IDENTITY_FORMS = 'an AGE-SECRET-KEY-1... or AGE-SECRET-KEY-PQ-1... identity'

@@ -56,10 +56,6 @@ export function encodeX25519Recipient(publicKey: Uint8Array): string {
   return encodeBech32(RECIPIENT_HRP, publicKey)
 }
 
-export function encodeX25519Identity(scalar: Uint8Array): string {
-  return encodeBech32(IDENTITY_HRP, scalar).toUpperCase()
-}
-
 function wrapKey(secret: Buffer, share: Uint8Array, recipient: Uint8Array): Buffer {
   return hkdf32(secret, Buffer.concat([share, recipient]), WRAP_LABEL)
 }
