@@ -83,6 +83,9 @@ async function main() {
     const file = resolve(projectRoot, args.markdown)
     writeMarkdown(file, {
       args,
+      // the command that made the figures, less a --cli of a local copy (the figures then are
+      // of that copy: the committed bundle is what a rerun measures)
+      argv: process.argv.slice(2),
       figures: context.figures,
       budgets,
       rssMethod: RSS_METHOD,

@@ -5,7 +5,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --size 256M          data set size (K/M/G suffixes), ~60% JSONL text, ~40% random
   --files N            also run a many-small-files case: N files of 200 bytes
   --big-file SIZE      also run one file of SIZE (e.g. 4G) through ours, after checking free disk
-  --runs N             runs per side, alternated ours/shell (default 3; 1 with --memory-scaling)
+  --runs N             runs per side, alternated ours/shell (default 5; 1 with --memory-scaling)
   --compression KIND   zstd (default), gzip or none
   --work-factor N      scrypt log2 N for our snapshots (default 10; age -p always uses 18,
                        so below 18 the shell's scrypt time is measured and taken out of the
@@ -82,7 +82,7 @@ export function readArgs(argv) {
       values.runs === undefined
         ? values['memory-scaling']
           ? 1
-          : 3
+          : 5
         : positiveInt('runs', values.runs),
     compression: values.compression,
     workFactor,

@@ -47,8 +47,8 @@ function logSide(ctx, name, runs, bytes) {
 }
 
 /**
- * What one snapshot + restore-test costs ours whatever the data: Node starting (twice, with the
- * huge-pages re-execution), loading, git, the report. Timed on a repository of one byte, median
+ * What one snapshot + restore-test costs ours whatever the data: Node starting (once per
+ * mode), loading, git, the report. Timed on a repository of one byte, median
  * of three. For the reader only: no budget uses it.
  */
 async function oursFixedCost(ctx) {
