@@ -427,4 +427,30 @@ describe('FileWriters', () => {
     expect(fs.existsSync(path.join(dest, 'd/later'))).toBe(false)
     expect(openFds()).toBeLessThanOrEqual(before)
   })
+  it('once stopped, every operation is refused and nothing is made', async () => {
+    const dest = freshDest()
+    const writers = new FileWriters(dest)
+    await writers.stop()
+    const refused = 'the restore writers were stopped'
+    expect(() => writers.mkdir('d')).toThrow(refused)
+    expect(() => writers.symlink('l', 'x')).toThrow(refused)
+    expect(() => writers.open('f')).toThrow(refused)
+    expect(() => writers.chmod('d', 0o755, undefined)).toThrow(refused)
+    expect(fs.readdirSync(dest)).toEqual([])
+    await expect(writers.settle()).rejects.toThrow(refused)
+    await expect(writers.backpressure()).rejects.toThrow(refused)
+  })
+
+  it('a settle() still waiting when stop() is called is refused, not resolved as if the tree were whole', async () => {
+    const writers = new FileWriters(freshDest(), 1)
+    writers.mkdir('d')
+    for (let i = 0; i < 2000; i++) {
+      writers.open(`d/f${i}`)
+      writers.write(Buffer.alloc(8192, 3))
+      writers.finishFile(0o600, undefined)
+    }
+    const settled = expect(writers.settle()).rejects.toThrow('the restore writers were stopped')
+    await writers.stop()
+    await settled
+  })
 })

@@ -3511,8 +3511,7 @@ class FileWriters {
      * wait, and the folder's next files too until a writing thread is idle.
      */
     open(rel) {
-        if (this.#failure)
-            throw this.#failure;
+        this.#refuseIfDone();
         const folder = rel.slice(0, Math.max(0, rel.lastIndexOf('/')));
         const lane = this.#laneFor(folder);
         this.#lastFolder = folder;
@@ -3593,8 +3592,7 @@ class FileWriters {
     }
     /** A folder's mode and time, set by settle() after every file (a read-only folder stays open). */
     chmod(rel, mode, mtime) {
-        if (this.#failure)
-            throw this.#failure;
+        this.#refuseIfDone();
         this.#folderModes.push({ path: rel, mode, mtime: mtime ?? NaN });
     }
     /**
@@ -3602,28 +3600,28 @@ class FileWriters {
      * and waits while any is more than MAX_IN_FLIGHT batches behind. Throws the first failure.
      */
     async backpressure() {
+        this.#refuseIfDone();
         for (const writer of this.#writers) {
-            if (this.#failure === undefined && writer.inFlight === 0 && writer.records > 0)
+            if (writer.inFlight === 0 && writer.records > 0)
                 this.#send(writer);
         }
-        while (this.#failure === undefined && this.#writers.some((w) => w.inFlight > MAX_IN_FLIGHT))
+        while (this.#going() && this.#writers.some((w) => w.inFlight > MAX_IN_FLIGHT))
             await this.#next();
-        if (this.#failure)
-            throw this.#failure;
+        this.#refuseIfDone();
     }
     /**
      * Hands over everything queued, waits until it is done, then sets the folders' modes and times
      * in the order they were given: the tree is then as described.
      */
     async settle() {
+        this.#refuseIfDone();
         for (const writer of this.#writers) {
-            if (this.#failure === undefined && writer.records > 0)
+            if (writer.records > 0)
                 this.#send(writer);
         }
-        while (this.#failure === undefined && this.#writers.some((w) => w.inFlight > 0))
+        while (this.#going() && this.#writers.some((w) => w.inFlight > 0))
             await this.#next();
-        if (this.#failure)
-            throw this.#failure;
+        this.#refuseIfDone();
         for (const { path, mode, mtime } of this.#folderModes.splice(0)) {
             this.#now('set mode of', path, () => {
                 fs.chmodSync(this.#full(path), mode);
@@ -3643,6 +3641,8 @@ class FileWriters {
     async #shutDown() {
         Atomics.store(this.#stop, 0, 1);
         this.#closeHere();
+        // a settle() or backpressure() still waiting hears of the stop
+        this.#wakeAll();
         await Promise.all(this.#writers.map((writer) => this.#end(writer)));
     }
     async #end(writer) {
@@ -3664,16 +3664,28 @@ class FileWriters {
     #full(rel) {
         return `${this.root}/${rel}`;
     }
-    /** A folder operation on this thread, failing like a thread's would, naming the entry. */
-    #now(action, entry, run) {
+    /** Neither failed nor stopped: waiting for the threads still makes sense. */
+    #going() {
+        return this.#failure === undefined && this.#closing === undefined;
+    }
+    /** Nothing is taken after a failure (it is thrown again) or once stop() was called. */
+    #refuseIfDone() {
         if (this.#failure)
             throw this.#failure;
+        if (this.#closing)
+            throw new Error('the restore writers were stopped: nothing more is written');
+    }
+    /** A folder operation on this thread, failing like a thread's would, naming the entry. */
+    #now(action, entry, run) {
+        this.#refuseIfDone();
         try {
             run();
         }
         catch (error) {
-            this.#fail(new Error(`cannot ${action} entry ${showPath(entry)}: ${errorCode(error)}`));
-            throw this.#failure;
+            const failure = new Error(`cannot ${action} entry ${showPath(entry)}: ${errorCode(error)}`);
+            this.#fail(failure);
+            // after stop() no failure is kept, but this one is still the caller's to hear
+            throw this.#failure ?? failure;
         }
     }
     /** Where a file of `folder` goes: see open(). */
@@ -3724,8 +3736,7 @@ class FileWriters {
      * of its own size.
      */
     #record(writer, bytes) {
-        if (this.#failure)
-            throw this.#failure;
+        this.#refuseIfDone();
         const full = writer.records + 1 > BATCH_RECORDS || writer.used + bytes > writer.data.length;
         if (full && writer.records > 0)
             this.#send(writer);

@@ -203,7 +203,7 @@ export class FileWriters {
    * wait, and the folder's next files too until a writing thread is idle.
    */
   open(rel: string): void {
-    if (this.#failure) throw this.#failure
+    this.#refuseIfDone()
     const folder = rel.slice(0, Math.max(0, rel.lastIndexOf('/')))
     const lane = this.#laneFor(folder)
     this.#lastFolder = folder
@@ -283,7 +283,7 @@ export class FileWriters {
 
   /** A folder's mode and time, set by settle() after every file (a read-only folder stays open). */
   chmod(rel: string, mode: number, mtime: number | undefined): void {
-    if (this.#failure) throw this.#failure
+    this.#refuseIfDone()
     this.#folderModes.push({ path: rel, mode, mtime: mtime ?? NaN })
   }
 
@@ -292,13 +292,13 @@ export class FileWriters {
    * and waits while any is more than MAX_IN_FLIGHT batches behind. Throws the first failure.
    */
   async backpressure(): Promise<void> {
+    this.#refuseIfDone()
     for (const writer of this.#writers) {
-      if (this.#failure === undefined && writer.inFlight === 0 && writer.records > 0)
-        this.#send(writer)
+      if (writer.inFlight === 0 && writer.records > 0) this.#send(writer)
     }
-    while (this.#failure === undefined && this.#writers.some((w) => w.inFlight > MAX_IN_FLIGHT))
+    while (this.#going() && this.#writers.some((w) => w.inFlight > MAX_IN_FLIGHT))
       await this.#next()
-    if (this.#failure) throw this.#failure
+    this.#refuseIfDone()
   }
 
   /**
@@ -306,12 +306,12 @@ export class FileWriters {
    * in the order they were given: the tree is then as described.
    */
   async settle(): Promise<void> {
+    this.#refuseIfDone()
     for (const writer of this.#writers) {
-      if (this.#failure === undefined && writer.records > 0) this.#send(writer)
+      if (writer.records > 0) this.#send(writer)
     }
-    while (this.#failure === undefined && this.#writers.some((w) => w.inFlight > 0))
-      await this.#next()
-    if (this.#failure) throw this.#failure
+    while (this.#going() && this.#writers.some((w) => w.inFlight > 0)) await this.#next()
+    this.#refuseIfDone()
     for (const { path, mode, mtime } of this.#folderModes.splice(0)) {
       this.#now('set mode of', path, () => {
         fs.chmodSync(this.#full(path), mode)
@@ -332,6 +332,8 @@ export class FileWriters {
   async #shutDown(): Promise<void> {
     Atomics.store(this.#stop, 0, 1)
     this.#closeHere()
+    // a settle() or backpressure() still waiting hears of the stop
+    this.#wakeAll()
     await Promise.all(this.#writers.map((writer) => this.#end(writer)))
   }
 
@@ -355,14 +357,27 @@ export class FileWriters {
     return `${this.root}/${rel}`
   }
 
+  /** Neither failed nor stopped: waiting for the threads still makes sense. */
+  #going(): boolean {
+    return this.#failure === undefined && this.#closing === undefined
+  }
+
+  /** Nothing is taken after a failure (it is thrown again) or once stop() was called. */
+  #refuseIfDone(): void {
+    if (this.#failure) throw this.#failure
+    if (this.#closing) throw new Error('the restore writers were stopped: nothing more is written')
+  }
+
   /** A folder operation on this thread, failing like a thread's would, naming the entry. */
   #now(action: string, entry: string, run: () => void): void {
-    if (this.#failure) throw this.#failure
+    this.#refuseIfDone()
     try {
       run()
     } catch (error) {
-      this.#fail(new Error(`cannot ${action} entry ${showPath(entry)}: ${errorCode(error)}`))
-      throw this.#failure
+      const failure = new Error(`cannot ${action} entry ${showPath(entry)}: ${errorCode(error)}`)
+      this.#fail(failure)
+      // after stop() no failure is kept, but this one is still the caller's to hear
+      throw this.#failure ?? failure
     }
   }
 
@@ -413,7 +428,7 @@ export class FileWriters {
    * of its own size.
    */
   #record(writer: Writer, bytes: number): void {
-    if (this.#failure) throw this.#failure
+    this.#refuseIfDone()
     const full = writer.records + 1 > BATCH_RECORDS || writer.used + bytes > writer.data.length
     if (full && writer.records > 0) this.#send(writer)
     if (bytes > writer.data.length) writer.data = Buffer.alloc(bytes)
