@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import fc from 'fast-check'
@@ -7,6 +8,7 @@ import { pruneSnapshots } from '../src/catalogue/prune.js'
 import { readCatalogue, usable } from '../src/catalogue/read-catalogue.js'
 import { resolveSnapshot } from '../src/catalogue/resolve-snapshot.js'
 import { NoGoError } from '../src/outcome/step-result.js'
+import { bootPrefix, identityOf } from '../src/util/process-identity.js'
 
 let template: { dir: string; id: string }
 
@@ -168,39 +170,115 @@ describe('keep-last pruning', () => {
     }
   })
 
-  it('the state a crash between the two unlinks leaves (a manifest without its file): list shows it, snapshot: <id> refuses it, the next prune finishes it', () => {
+  it('a manifest whose snapshot file is missing (moved away, or a prune killed between its unlinks) is listed as missing and never deleted, whatever keep-last', () => {
     for (const count of [2, 3, 5]) {
-      for (let crashed = 0; crashed < count - 1; crashed++) {
-        const dir = catalogueOf(count)
-        setLatest(dir, count - 1)
-        fs.rmSync(path.join(dir, `snapshot-${idAt(crashed)}.tar.zst.age`))
-        const entry = readCatalogue(dir, path.join(dir, LATEST)).entries.find(
-          (e) => e.id === idAt(crashed)
-        )!
-        expect(entry).toMatchObject({ orphan: false, size: 0 })
-        expect(entry.problem).toMatch(/snapshot file is missing/)
-        expect(() =>
-          resolveSnapshot({ snapshot: idAt(crashed), snapshotDir: dir, manifestPath: '' })
-        ).toThrow(new RegExp(`${idAt(crashed)} cannot be used: snapshot file is missing`))
-        // the others stay usable through it
-        const other = (crashed + 1) % count
-        expect(resolveSnapshot({ snapshot: idAt(other), snapshotDir: dir, manifestPath: '' })).toBe(
-          path.join(dir, `snapshot-${idAt(other)}.json`)
-        )
+      for (let missing = 0; missing < count - 1; missing++) {
+        for (const keep of [1, count - 1, count]) {
+          const dir = catalogueOf(count)
+          setLatest(dir, count - 1)
+          fs.renameSync(
+            path.join(dir, `snapshot-${idAt(missing)}.tar.zst.age`),
+            path.join(tempDir('cg-moved-'), 'moved-away.age')
+          )
+          const entry = readCatalogue(dir, path.join(dir, LATEST)).entries.find(
+            (e) => e.id === idAt(missing)
+          )!
+          expect(entry).toMatchObject({ orphan: false, size: 0 })
+          expect(entry.problem).toMatch(/snapshot file is missing/)
+          expect(() =>
+            resolveSnapshot({ snapshot: idAt(missing), snapshotDir: dir, manifestPath: '' })
+          ).toThrow(new RegExp(`${idAt(missing)} cannot be used: snapshot file is missing`))
+          // the others stay usable through it
+          const other = (missing + 1) % count
+          expect(
+            resolveSnapshot({ snapshot: idAt(other), snapshotDir: dir, manifestPath: '' })
+          ).toBe(path.join(dir, `snapshot-${idAt(other)}.json`))
 
-        const manifestBytes = fs.statSync(path.join(dir, `snapshot-${idAt(crashed)}.json`)).size
-        const { pruned, catalogue } = pruneSnapshots(dir, path.join(dir, LATEST), count, new Set())
-        expect(pruned).toEqual([
-          {
-            id: idAt(crashed),
-            file: `snapshot-${idAt(crashed)}.tar.zst.age`,
-            manifest: `snapshot-${idAt(crashed)}.json`,
-            freedBytes: manifestBytes
-          }
-        ])
-        expect(catalogue.entries.every(usable)).toBe(true)
-        expect(catalogue.entries).toHaveLength(count - 1)
+          const { pruned, catalogue } = pruneSnapshots(dir, path.join(dir, LATEST), keep, new Set())
+          expect(pruned.map((p) => p.id)).not.toContain(idAt(missing))
+          expect(names(dir)).toContain(`snapshot-${idAt(missing)}.json`)
+          expect(catalogue.entries.find((e) => e.id === idAt(missing))?.problem ?? 'gone').toMatch(
+            /snapshot file is missing/
+          )
+        }
       }
     }
+  })
+})
+
+describe('keep-last against readers’ claims (generated catalogues)', () => {
+  let live: ChildProcess
+  let liveTag: string
+  let deadTag: string
+  const tagOf = (pid: number): string => {
+    const id = identityOf(pid)!
+    return `${id.pid}-${id.startTime}-${bootPrefix(id.bootId)}`
+  }
+  beforeAll(async () => {
+    live = spawn('sleep', ['600'])
+    liveTag = tagOf(live.pid!)
+    const dead = spawn('sleep', ['600'])
+    deadTag = tagOf(dead.pid!)
+    dead.kill('SIGKILL')
+    await new Promise((resolve) => dead.on('close', resolve))
+  })
+  afterAll(() => live.kill('SIGKILL'))
+
+  it('prunes exactly the unclaimed usable snapshots beyond keep-last; keeps claimed ones (listed as such), missing-file manifests, and drops dead readers’ claims', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.nat(),
+        fc.nat(),
+        fc.subarray([0, 1, 2, 3, 4, 5]),
+        fc.subarray([0, 1, 2, 3, 4, 5]),
+        fc.subarray([0, 1, 2, 3, 4, 5]),
+        (count, keep, verifiedSeed, latestSeed, missingAt, liveAt, deadAt) => {
+          const dir = catalogueOf(count)
+          const all = Array.from({ length: count }, (_, i) => i)
+          const file = (i: number) => `snapshot-${idAt(i)}.tar.zst.age`
+          const verified = verifiedSeed % count
+          const latest = latestSeed % count
+          setLatest(dir, latest)
+          const missing = all.filter((i) => missingAt.includes(i))
+          for (const i of missing) fs.rmSync(path.join(dir, file(i)))
+          const claim = (i: number, tag: string, n: number) =>
+            `.${file(i)}.claim-${tag}-${n.toString(16).padStart(8, '0')}`
+          const liveClaims = all.filter((i) => liveAt.includes(i)).map((i) => claim(i, liveTag, i))
+          const deadClaims = all.filter((i) => deadAt.includes(i)).map((i) => claim(i, deadTag, i))
+          for (const name of [...liveClaims, ...deadClaims])
+            fs.writeFileSync(path.join(dir, name), '')
+
+          const { pruned, kept } = pruneSnapshots(
+            dir,
+            path.join(dir, LATEST),
+            keep,
+            new Set([file(verified)])
+          )
+          const beyond = all
+            .filter((i) => !missing.includes(i))
+            .reverse()
+            .slice(keep)
+            .filter((i) => i !== latest && i !== verified)
+          const claimed = beyond.filter((i) => liveAt.includes(i))
+          const gone = beyond.filter((i) => !liveAt.includes(i))
+          expect(pruned.map((p) => p.id).sort()).toEqual(gone.map(idAt).sort())
+          expect(kept.map((k) => [k.id, k.reason]).sort()).toEqual(
+            claimed.map((i) => [idAt(i), 'claimed']).sort()
+          )
+          const stay = all.filter((i) => !gone.includes(i))
+          expect(names(dir)).toEqual(
+            [
+              ...stay.map((i) => `snapshot-${idAt(i)}.json`),
+              ...stay.filter((i) => !missing.includes(i)).map(file),
+              ...liveClaims,
+              LATEST
+            ].sort()
+          )
+        }
+      ),
+      { numRuns: 60 }
+    )
   })
 })

@@ -230,13 +230,17 @@ export async function runGate(
     PRUNES_AFTER_GO.has(config.mode)
   ) {
     try {
-      const { pruned, catalogue } = pruneSnapshots(
+      const { pruned, kept, catalogue } = pruneSnapshots(
         config.snapshotDir,
         config.manifestPath,
         config.keepLast,
         new Set([path.basename(report.evidence.snapshotPath)])
       )
       report.pruned = pruned
+      for (const k of kept)
+        report.warnings.push(
+          `keep-last: kept snapshot ${k.id}: a restore or restore-test is reading it (claimed)`
+        )
       report.catalogue = catalogue.entries
     } catch (error) {
       report.warnings.push(

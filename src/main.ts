@@ -27,6 +27,10 @@ export async function run(secrets: Record<string, string> = {}): Promise<void> {
     await refuseWeakPassphrase(config, passphrase, 'action')
     core.saveState('temp-dir', config.tempDir)
     core.saveState('snapshot-dir', config.snapshotDir)
+    // every other place a killed run can leave temp or staging files, for the post step's sweep
+    core.saveState('manifest-path', config.manifestPath)
+    core.saveState('report-path', config.reportPath)
+    if (config.mode === 'restore') core.saveState('restore-target', config.restoreTarget)
     // the post step stops what a migration left running if this process is killed
     core.saveState('run-marker', runMarker())
 

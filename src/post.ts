@@ -1,14 +1,13 @@
 import * as core from '@actions/core'
-import { cleanupLeftoverPackages } from './migration/package-folder.js'
-import { cleanupLeftoverRestoreTests } from './restore/restore-test.js'
 import { describeEscaped, stopMarked } from './runtime/escaped-processes.js'
-import { removeDeadLock } from './snapshot/snapshot-dir-lock.js'
+import { sweepLeftovers } from './runtime/sweep-leftovers.js'
 
 /**
  * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled
- * or the main step killed mid-lane — processes the migration left running are stopped, and
- * migration packages and restore-test folders of dead runs are removed from RUNNER_TEMP, and a
- * snapshot-dir lock whose holder is proven gone is removed.
+ * or the main step killed mid-lane — processes the migration left running are stopped, then every
+ * file the tool makes that a dead run left (package and restore-test folders, restore staging and
+ * its journal, partial snapshots, manifest and report temps, claims, the lock) is removed from the
+ * places the main step saved before it began. A live run's files are never touched.
  */
 try {
   const marker = core.getState('run-marker')
@@ -16,15 +15,14 @@ try {
     const escaped = stopMarked(marker)
     if (escaped.length > 0) core.warning(`post-run hygiene: ${describeEscaped(escaped)}`)
   }
-  const tempDir = core.getState('temp-dir')
-  if (tempDir !== '') {
-    const removed = [...cleanupLeftoverPackages(tempDir), ...cleanupLeftoverRestoreTests(tempDir)]
-    for (const dir of removed) core.info(`post-run hygiene: removed ${dir}`)
-  }
-  const snapshotDir = core.getState('snapshot-dir')
-  if (snapshotDir !== '' && removeDeadLock(snapshotDir)) {
-    core.info(`post-run hygiene: removed the lock a killed run left in ${snapshotDir}`)
-  }
+  const removed = sweepLeftovers({
+    tempDir: core.getState('temp-dir'),
+    snapshotDir: core.getState('snapshot-dir'),
+    manifestPath: core.getState('manifest-path'),
+    reportPath: core.getState('report-path'),
+    restoreTarget: core.getState('restore-target')
+  })
+  for (const thing of removed) core.info(`post-run hygiene: removed ${thing}`)
 } catch (error) {
   core.warning(`post-run hygiene failed: ${(error as Error).message}`)
 }

@@ -1,44 +1,54 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { lockSnapshotDir } from '../snapshot/snapshot-dir-lock.js'
-import { fsyncDir } from '../util/atomic-write.js'
+import { randomBytes } from 'node:crypto'
+import { fsyncDir, writerTag } from '../util/atomic-write.js'
+import { claimedFiles, restoreTombstone, sweepClaims } from './claims.js'
 import { readCatalogue, usable, type Catalogue, type CatalogueEntry } from './read-catalogue.js'
 
-/** One snapshot the prune removed (or, for a leftover manifest, finished removing). */
+/** One snapshot the prune removed. */
 export interface PrunedSnapshot {
   id: string
   file: string
   manifest: string
-  /** Bytes given back: the snapshot file (0 when a crash had removed it already) and its manifest. */
+  /** Bytes given back: the snapshot file and its manifest. */
   freedBytes: number
+}
+
+/** A snapshot keep-last would have removed, kept because a reader holds a claim on it. */
+export interface KeptSnapshot {
+  id: string
+  file: string
+  reason: 'claimed'
 }
 
 export interface PrunePlan {
   prune: CatalogueEntry[]
-  /** Manifests whose file is gone: what a prune killed between its two unlinks leaves. */
-  finish: CatalogueEntry[]
+  /** Beyond keep-last, but a live reader claims them (a rollback or restore-test reading). */
+  claimed: CatalogueEntry[]
 }
-
-const FILE_MISSING = /^snapshot file is missing/
 
 /**
  * Which entries go: usable snapshots beyond the newest keepLast, except the protected files (the
- * one just verified, the one latest-manifest names). Orphans and damaged entries always stay.
+ * one just verified, the one latest-manifest names) and the claimed ones (a reader is reading
+ * them). Orphans and damaged entries always stay; so does a manifest whose snapshot file is missing
+ * (moved away by hand, or by a prune killed between its two unlinks): only its owner knows which.
  */
 export function planPrune(
   catalogue: Catalogue,
   keepLast: number,
-  protectedFiles: ReadonlySet<string>
+  protectedFiles: ReadonlySet<string>,
+  claimed: ReadonlySet<string> = new Set()
 ): PrunePlan {
-  if (keepLast <= 0) return { prune: [], finish: [] }
-  const newestFirst = catalogue.entries.filter(usable)
-  const prune = newestFirst
+  if (keepLast <= 0) return { prune: [], claimed: [] }
+  const beyond = catalogue.entries
+    .filter(usable)
     .slice(keepLast)
     .filter((entry) => !entry.latest && !protectedFiles.has(entry.file))
-  const finish = catalogue.entries.filter(
-    (entry) => !entry.orphan && entry.file !== '' && FILE_MISSING.test(entry.problem ?? '')
-  )
-  return { prune, finish }
+  return {
+    prune: beyond.filter((entry) => !claimed.has(entry.file)),
+    claimed: beyond.filter((entry) => claimed.has(entry.file))
+  }
 }
 
 function sizeOf(file: string): number {
@@ -58,35 +68,66 @@ function unlinkIfThere(file: string): void {
 }
 
 /**
- * Applies the plan under the snapshot-dir lock, re-reading the catalogue there. For each entry the
- * snapshot file goes first and its manifest second, each unlink made durable before the next: a
- * crash in between leaves a manifest without its file, which list shows, snapshot: <id> refuses,
- * and the next prune finishes. Never a snapshot file without its manifest (an orphan).
+ * Removes one snapshot unless a reader claims it. The file is moved aside first, then the claims
+ * are read again: a reader claims before it looks for the file, so either this prune sees its
+ * claim (and puts the file back) or the reader finds the file aside and waits for the verdict.
+ * The file goes before its manifest, each unlink made durable before the next.
+ */
+function pruneOne(snapshotDir: string, entry: CatalogueEntry): 'pruned' | 'claimed' {
+  const file = path.join(snapshotDir, entry.file)
+  const tombstone = `.${entry.file}.pruning-${writerTag()}-${randomBytes(4).toString('hex')}`
+  if (claimedFiles(snapshotDir).has(entry.file)) return 'claimed'
+  fs.renameSync(file, path.join(snapshotDir, tombstone))
+  if (claimedFiles(snapshotDir).has(entry.file)) {
+    restoreTombstone(snapshotDir, tombstone, entry.file)
+    return 'claimed'
+  }
+  unlinkIfThere(path.join(snapshotDir, tombstone))
+  fsyncDir(snapshotDir)
+  unlinkIfThere(path.join(snapshotDir, entry.manifest))
+  fsyncDir(snapshotDir)
+  return 'pruned'
+}
+
+/**
+ * Applies the plan under the snapshot-dir lock, re-reading the catalogue and the claims there.
+ * Never a snapshot file without its manifest (an orphan), never a claimed snapshot, never a
+ * manifest whose file is missing.
  */
 export function pruneSnapshots(
   snapshotDir: string,
   latestManifestPath: string,
   keepLast: number,
   protectedFiles: ReadonlySet<string>
-): { pruned: PrunedSnapshot[]; catalogue: Catalogue } {
+): { pruned: PrunedSnapshot[]; kept: KeptSnapshot[]; catalogue: Catalogue } {
   if (keepLast <= 0)
-    return { pruned: [], catalogue: readCatalogue(snapshotDir, latestManifestPath) }
+    return { pruned: [], kept: [], catalogue: readCatalogue(snapshotDir, latestManifestPath) }
   const lock = lockSnapshotDir(snapshotDir)
   try {
-    const plan = planPrune(readCatalogue(snapshotDir, latestManifestPath), keepLast, protectedFiles)
+    sweepClaims(snapshotDir)
+    const plan = planPrune(
+      readCatalogue(snapshotDir, latestManifestPath),
+      keepLast,
+      protectedFiles,
+      claimedFiles(snapshotDir)
+    )
     const pruned: PrunedSnapshot[] = []
-    for (const entry of [...plan.finish, ...plan.prune]) {
-      const file = path.join(snapshotDir, entry.file)
-      const manifest = path.join(snapshotDir, entry.manifest)
-      const freedBytes = sizeOf(file) + sizeOf(manifest)
+    const kept: KeptSnapshot[] = plan.claimed.map((e) => ({
+      id: e.id,
+      file: e.file,
+      reason: 'claimed'
+    }))
+    for (const entry of plan.prune) {
+      const freedBytes =
+        sizeOf(path.join(snapshotDir, entry.file)) + sizeOf(path.join(snapshotDir, entry.manifest))
       lock.assertHeld()
-      unlinkIfThere(file)
-      fsyncDir(snapshotDir)
-      unlinkIfThere(manifest)
-      fsyncDir(snapshotDir)
-      pruned.push({ id: entry.id, file: entry.file, manifest: entry.manifest, freedBytes })
+      if (pruneOne(snapshotDir, entry) === 'claimed') {
+        kept.push({ id: entry.id, file: entry.file, reason: 'claimed' })
+      } else {
+        pruned.push({ id: entry.id, file: entry.file, manifest: entry.manifest, freedBytes })
+      }
     }
-    return { pruned, catalogue: readCatalogue(snapshotDir, latestManifestPath) }
+    return { pruned, kept, catalogue: readCatalogue(snapshotDir, latestManifestPath) }
   } finally {
     lock.release()
   }

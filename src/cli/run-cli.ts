@@ -19,6 +19,7 @@ import { TOOL } from '../version.js'
 import { parseArgs, USAGE } from './parse-args.js'
 import { promptPassphrase, PromptEnded } from './prompt-passphrase.js'
 import { stderrLogger } from './stderr-logger.js'
+import { sweepLeftovers } from '../runtime/sweep-leftovers.js'
 
 export const EXIT = { GO: 0, NO_GO: 1, USAGE: 2 } as const
 
@@ -81,6 +82,9 @@ export async function runCli(io: CliIO): Promise<number> {
     io.stderr.write(`cutover-gate: ${(error as Error).message}\n`)
     return error instanceof PromptEnded ? error.exitCode : EXIT.USAGE
   }
+  // what a killed earlier run left (the action's post step does this there)
+  for (const thing of sweepLeftovers(config))
+    io.stderr.write(`cutover-gate: removed ${thing}, left by a run that was killed\n`)
   let gate
   try {
     gate = await runGate(config, keys, stderrLogger(io.stderr), env, 'cli')

@@ -1,6 +1,5 @@
-import { mkdir, mkdtemp } from 'node:fs/promises'
-import path from 'node:path'
-import { claimFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
+import { mkdir } from 'node:fs/promises'
+import { makeMarkedFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
 
 /** Every package folder is `<tempDir>/cutover-gate-package-XXXXXX`. */
 export const PACKAGE_PREFIX = 'cutover-gate-package-'
@@ -13,9 +12,7 @@ export const PACKAGE_PREFIX = 'cutover-gate-package-'
 export async function createPackageDir(tempDir: string): Promise<string> {
   await mkdir(tempDir, { recursive: true })
   cleanupLeftoverPackages(tempDir)
-  const dir = await mkdtemp(path.join(tempDir, PACKAGE_PREFIX))
-  claimFolder(dir)
-  return dir
+  return makeMarkedFolder(tempDir, PACKAGE_PREFIX)
 }
 
 /** Removes a package folder and then its marker. */

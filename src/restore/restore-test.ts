@@ -1,6 +1,7 @@
 import fs from 'node:fs'
-import path from 'node:path'
-import { claimFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
+import { claimSnapshot } from '../catalogue/claims.js'
+import { readManifest, snapshotPathOf } from '../format/manifest.js'
+import { makeMarkedFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
 import type { KeySource } from '../format/snapshot-keys.js'
 import type { Logger } from '../util/logger.js'
 import {
@@ -23,13 +24,32 @@ export async function restoreTest(
 ): Promise<VerifiedSnapshot> {
   fs.mkdirSync(tempDir, { recursive: true })
   cleanupLeftoverRestoreTests(tempDir)
-  const dest = fs.mkdtempSync(path.join(tempDir, RESTORE_TEST_PREFIX))
-  claimFolder(dest)
+  // the snapshot is claimed before it is opened and until it is read: no prune deletes it meanwhile
+  const claimed = await claimedExpectation(manifestPath, expected)
   try {
-    return await verifyIntoFolder(manifestPath, keys, dest, logger, expected)
+    const dest = makeMarkedFolder(tempDir, RESTORE_TEST_PREFIX)
+    try {
+      return await verifyIntoFolder(manifestPath, keys, dest, logger, claimed.expected)
+    } finally {
+      releaseFolder(dest)
+    }
   } finally {
-    releaseFolder(dest)
+    claimed.release()
   }
+}
+
+/**
+ * Reads the manifest once (unless the lane passed what it wrote), claims the snapshot it names,
+ * and returns both, so the file verified is the one claimed. The caller releases the claim.
+ */
+export async function claimedExpectation(
+  manifestPath: string,
+  expected?: ExpectedSnapshot
+): Promise<{ expected: ExpectedSnapshot; release: () => void }> {
+  const manifest = expected?.manifest ?? readManifest(manifestPath)
+  const snapshotPath = expected?.snapshotPath ?? snapshotPathOf(manifestPath, manifest)
+  const claim = await claimSnapshot(snapshotPath)
+  return { expected: { manifest, snapshotPath }, release: () => claim.release() }
 }
 
 export const RESTORE_TEST_PREFIX = 'cutover-gate-restore-test-'

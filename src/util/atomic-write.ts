@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { bootPrefix, identityOf } from './process-identity.js'
+import { bootPrefix, identityOf, liveness, readBootId, selfIdentity } from './process-identity.js'
 
 /**
  * A temp name beside the target, so the final rename stays on one filesystem. It names its writer
@@ -18,10 +18,26 @@ export function tempNameFor(target: string): string {
 export const TEMP_NAME = /^\..+\.tmp-(\d+)-(?:(\d+)-([0-9a-f]{8})-)?[0-9a-f]{8}$/
 
 let tag: string | undefined
-function writerTag(): string {
+/** `<pid>-<start time>-<boot id prefix>`: what every name this tool makes carries of its maker. */
+export function writerTag(): string {
   const me = identityOf(process.pid)
   tag ??= me ? `${me.pid}-${me.startTime}-${bootPrefix(me.bootId)}` : `${process.pid}`
   return tag
+}
+
+/** The maker tag inside a name: pid, start time, boot id prefix. */
+export const MAKER_TAG = String.raw`(\d+)-(\d+)-([0-9a-f]{8})`
+
+/**
+ * Whether the maker a name's tag names is proven gone: another boot of this machine, or its pid
+ * free or held by a process started at another time. Names carry no host: the folders they live in
+ * (snapshot-dir, the runner's temp, a restore target) are judged by this machine's runs.
+ */
+export function makerIsDead(pid: string, startTime: string, boot: string): boolean {
+  const bootId = readBootId()
+  if (bootId === 'unknown') return false
+  if (boot !== bootPrefix(bootId)) return true
+  return liveness({ ...selfIdentity(), pid: Number(pid), startTime }) === 'dead'
 }
 
 /** Flushes a folder's entry table, so a rename inside it survives a crash. */
@@ -58,4 +74,27 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, mode 
     throw error
   }
   fsyncDir(path.dirname(target))
+}
+
+/**
+ * Removes the temp files of dir whose names prove their writer dead (a killed run's partial
+ * snapshot, manifest, report or journal); returns their names. A live writer's, and any name this
+ * tool does not write, stays.
+ */
+export function removeDeadTemps(dir: string): string[] {
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return []
+  }
+  const removed: string[] = []
+  for (const name of names) {
+    const match = TEMP_NAME.exec(name)
+    if (!match || match[2] === undefined) continue
+    if (!makerIsDead(match[1]!, match[2], match[3]!)) continue
+    fs.rmSync(path.join(dir, name), { force: true })
+    removed.push(name)
+  }
+  return removed
 }
