@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { gate } from '../__fixtures__/catalogue-helpers.js'
-import { makeRepo } from '../__fixtures__/trees.js'
+import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 
 const SNAPSHOTS = 'backup/snapshots'
 const MADE = ['logs', 'reports/private', 'state']
@@ -44,7 +44,8 @@ describe("restore-test holds the manifest's includes to the archive", () => {
     expect(made.report.decision).toBe('GO')
     forgeIncludes(repo, includes)
     for (const mode of ['restore-test', 'restore'] as const) {
-      const extra = mode === 'restore' ? { 'restore-target': `restored-${mode}` } : {}
+      const extra =
+        mode === 'restore' ? { 'restore-target': path.join(tempDir(), `restored-${mode}`) } : {}
       const result = await gate(repo, { mode, ...extra })
       expect(result.report.decision).toBe('NO-GO')
       expect(result.report.steps.at(-1)?.detail).toMatch(why)

@@ -57,7 +57,12 @@ describe('repository visibility from the event payload', () => {
 describe('the refusal, before the lane starts', () => {
   const configFor = (repo: string, raw: Record<string, string>) =>
     parseInputs(
-      { 'scrypt-work-factor': '10', 'upload-artifact': 'true', 'restore-target': 'out', ...raw },
+      {
+        'scrypt-work-factor': '10',
+        'upload-artifact': 'true',
+        'restore-target': path.join(tempDir('cg-rt-'), 'out'),
+        ...raw
+      },
       { cwd: repo, tempDir: tempDir('cg-rt-') }
     )
 

@@ -22,7 +22,10 @@ import { childEnv } from '../src/migration/child-env.js'
 const cwd = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cg-rcpt-inputs-')))
 execFileSync('git', ['init', '-q', cwd])
 const parse = (raw: Record<string, string>) =>
-  parseInputs({ 'restore-target': 'out', ...raw }, { cwd, tempDir: '/tmp/rt' })
+  parseInputs(
+    { 'restore-target': path.join(os.tmpdir(), 'cg-rcpt-out'), ...raw },
+    { cwd, tempDir: '/tmp/rt' }
+  )
 
 function inputError(run: () => unknown): string {
   try {

@@ -62,7 +62,7 @@ describe('a signal at any moment leaves nothing of ours behind, and exits the wa
       'during restore',
       'restore',
       (t) => ['--restore-target', path.join(t, 'target')],
-      /^\.target\.cutover-gate-restore-[^/]*\/./,
+      /^target\/\.cutover-gate-restore-[^/]*\/./,
       (t) => t
     ]
   ]

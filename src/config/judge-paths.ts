@@ -7,6 +7,7 @@ import { replaceProblem } from '../format/earlier-report.js'
 import { INDEX_PATH } from '../format/index-format.js'
 import { isGitWorkTree } from '../util/git-work-tree.js'
 import { isTrackedButAbsent } from '../paths/tracked-file.js'
+import { gitSync } from '../util/git-output.js'
 import { inGitFolder, isInside, realFolderOf, realPath } from '../paths/real-path.js'
 
 /** The user's path strings, as validated text. */
@@ -171,6 +172,31 @@ function judgeReport(paths: JudgedPaths, given: string): void {
 }
 
 /**
+ * Decrypted private state must not land untracked in a work tree about to be published: a target
+ * inside any git work tree is refused unless git ignores what would be restored into it.
+ */
+function judgeRestoreInWorkTree(target: string, given: string): void {
+  let dir = target
+  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir)
+  if (!isGitWorkTree(dir)) return
+  const top = gitSync(dir, ['rev-parse', '--show-toplevel'])?.trim()
+  const root = top ? realPath(top) : dir
+  const rel = path.relative(dir, target)
+  // a name inside the target stands for every restored file (a `restored/` rule matches folders only)
+  const probe = path.join(rel, '.cutover-gate-restore-probe')
+  const ignored =
+    isInside(target, root) &&
+    target !== root &&
+    gitSync(dir, ['check-ignore', '-q', '--', probe]) !== undefined
+  if (!ignored) {
+    fail(
+      'restore-target',
+      `${given} lies inside the git work tree ${root}, and git does not ignore it: restored private state would be published with the repository; add it to .gitignore, or restore outside the work tree`
+    )
+  }
+}
+
+/**
  * Resolves and judges every path the user gave, before anything is written: the repo must be a
  * folder (a git work tree in the modes that run the migration), every other path is judged where
  * it really is after symlinks. Throws InputError (one line) on the first bad one.
@@ -223,6 +249,8 @@ export function judgePaths(given: GivenPaths, cwd: string): JudgedPaths {
       )
     }
   }
+  if (given.mode === 'restore' && restoreTarget !== '')
+    judgeRestoreInWorkTree(restoreTarget, given.restoreTarget)
   // restored plaintext beside the encrypted snapshots would undo what the encryption is for
   if (
     restoreTarget !== '' &&
