@@ -53,7 +53,11 @@ export function sweepLeftovers(places: Partial<LeftoverPlaces>): string[] {
     [manifestPath, reportPath].filter((p): p is string => !!p).map((p) => path.dirname(p))
   )
   if (snapshotDir) folders.delete(snapshotDir)
-  for (const dir of folders) done.push(...removeDeadTemps(dir).map((n) => path.join(dir, n)))
+  for (const dir of folders) {
+    done.push(...removeDeadTemps(dir).map((n) => path.join(dir, n)))
+    // a restore-test of a snapshot kept beside its manifest (a downloaded artifact) claims it there
+    done.push(...quietly(() => sweepClaims(dir), []).map((n) => path.join(dir, n)))
+  }
   if (restoreTarget) {
     done.push(...quietly(() => cleanupLeftoverStaging(restoreTarget), []))
   }
