@@ -88,16 +88,19 @@ describe('a restore killed while moving its verified tree into the target', () =
 })
 
 describe('claims, prune tombstones and temps of dead makers', () => {
-  it('dead readers’ claims go, live ones stay; a dead prune’s tombstone is put back, never over a file', () => {
+  it('dead readers’ claims go, live ones stay; a dead prune’s tombstone is put back if its manifest is there (never over a file), removed if the prune had committed', () => {
     const dir = tempDir('cg-claims-')
     const file = 'snapshot-20261203T050000Z.tar.zst.age'
+    fs.writeFileSync(path.join(dir, 'snapshot-20261203T050000Z.json'), '{}')
     fs.writeFileSync(path.join(dir, 'snapshot-20261203T050001Z.tar.zst.age'), 'taken')
+    fs.writeFileSync(path.join(dir, 'snapshot-20261203T050001Z.json'), '{}')
     const names = {
       deadClaim: `.${file}.claim-${deadTag}-00000001`,
       liveClaim: `.${file}.claim-${liveTag}-00000002`,
       deadTomb: `.${file}.pruning-${deadTag}-00000003`,
       liveTomb: `.snapshot-20261203T050002Z.tar.zst.age.pruning-${liveTag}-00000004`,
       takenTomb: `.snapshot-20261203T050001Z.tar.zst.age.pruning-${deadTag}-00000005`,
+      committedTomb: `.snapshot-20261203T050003Z.tar.zst.age.pruning-${deadTag}-00000006`,
       foreign: `.${file}.claim-notatag`
     }
     for (const [kind, name] of Object.entries(names)) fs.writeFileSync(path.join(dir, name), kind)
@@ -105,7 +108,9 @@ describe('claims, prune tombstones and temps of dead makers', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(
       [
         file,
+        'snapshot-20261203T050000Z.json',
         'snapshot-20261203T050001Z.tar.zst.age',
+        'snapshot-20261203T050001Z.json',
         names.liveClaim,
         names.liveTomb,
         names.foreign
@@ -120,12 +125,22 @@ describe('claims, prune tombstones and temps of dead makers', () => {
   it('a reader that finds its snapshot held aside by a dead prune puts it back and reads it', async () => {
     const dir = tempDir('cg-claims-')
     const file = path.join(dir, 'snapshot-20261203T050000Z.tar.zst.age')
+    fs.writeFileSync(path.join(dir, 'snapshot-20261203T050000Z.json'), '{}')
     fs.writeFileSync(path.join(dir, `.${path.basename(file)}.pruning-${deadTag}-0000000a`), 'x')
     const claim = await claimSnapshot(file)
     expect(fs.readFileSync(file, 'utf8')).toBe('x')
     expect(fs.readdirSync(dir).filter((n) => n.includes('.claim-'))).toHaveLength(1)
     claim.release()
-    expect(fs.readdirSync(dir)).toEqual([path.basename(file)])
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      'snapshot-20261203T050000Z.json',
+      path.basename(file)
+    ])
+    // the prune had committed (its manifest is gone): the reader finds no file, and no tombstone stays
+    fs.rmSync(path.join(dir, 'snapshot-20261203T050000Z.json'))
+    fs.renameSync(file, path.join(dir, `.${path.basename(file)}.pruning-${deadTag}-0000000b`))
+    const late = await claimSnapshot(file)
+    late.release()
+    expect(fs.readdirSync(dir)).toEqual([])
   })
 
   it('the sweep removes temps whose writer is dead in every place, never a live writer’s or a foreign name', () => {

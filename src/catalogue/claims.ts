@@ -4,6 +4,7 @@ import path from 'node:path'
 import { NoGoError } from '../outcome/step-result.js'
 import { registerPath, unregisterPath } from '../runtime/cleanup-on-exit.js'
 import { fsyncDir, MAKER_TAG, makerIsDead, writerTag } from '../util/atomic-write.js'
+import { idOfSnapshotName, snapshotManifestName } from '../format/catalogue-names.js'
 
 /**
  * A reader's claim on a snapshot file: an empty file beside it, `.<file>.claim-<maker tag>-<random>`.
@@ -13,7 +14,8 @@ export const CLAIM_NAME = new RegExp(`^\\.(.+)\\.claim-${MAKER_TAG}-[0-9a-f]{8}$
 
 /**
  * A snapshot file a prune has moved aside while it checks for claims:
- * `.<file>.pruning-<maker tag>-<random>`. A prune that dies there leaves it, and it is put back.
+ * `.<file>.pruning-<maker tag>-<random>`. A prune that dies there leaves it; it is settled by
+ * whether the manifest is still there (see settleTombstone).
  */
 export const TOMBSTONE_NAME = new RegExp(`^\\.(.+)\\.pruning-${MAKER_TAG}-[0-9a-f]{8}$`)
 
@@ -61,7 +63,23 @@ export function tombstonesIn(dir: string): Tagged[] {
   return tagged(dir, TOMBSTONE_NAME)
 }
 
-/** Puts a dead prune's tombstone back under its name (never over a file that has it now). */
+/**
+ * Settles a dead prune's tombstone as that prune had got: its manifest still there means the prune
+ * had not committed, and the file goes back under its name (never over a file that has it now);
+ * the manifest gone means it had, and the tombstone goes too. Never an orphan, never a manifest
+ * without its file.
+ */
+export function settleTombstone(dir: string, tombstone: string, file: string): void {
+  const id = idOfSnapshotName(file)
+  if (id === undefined || !fs.existsSync(path.join(dir, snapshotManifestName(id)))) {
+    fs.rmSync(path.join(dir, tombstone), { force: true })
+    fsyncDir(dir)
+    return
+  }
+  restoreTombstone(dir, tombstone, file)
+}
+
+/** Puts a tombstone back under its name (never over a file that has it now). */
 export function restoreTombstone(dir: string, tombstone: string, file: string): void {
   try {
     fs.linkSync(path.join(dir, tombstone), path.join(dir, file))
@@ -72,7 +90,7 @@ export function restoreTombstone(dir: string, tombstone: string, file: string): 
   fsyncDir(dir)
 }
 
-/** Removes dead readers' claims and puts dead prunes' tombstones back; returns what it touched. */
+/** Removes dead readers' claims and settles dead prunes' tombstones; returns what it touched. */
 export function sweepClaims(dir: string): string[] {
   const touched: string[] = []
   for (const claim of claimsIn(dir)) {
@@ -82,7 +100,7 @@ export function sweepClaims(dir: string): string[] {
   }
   for (const tomb of tombstonesIn(dir)) {
     if (tomb.state !== 'dead') continue
-    restoreTombstone(dir, tomb.name, tomb.file)
+    settleTombstone(dir, tomb.name, tomb.file)
     touched.push(tomb.name)
   }
   return touched
@@ -127,7 +145,7 @@ export async function claimSnapshot(snapshotPath: string): Promise<SnapshotClaim
   for (;;) {
     const pending = tombstonesIn(dir).filter((t) => t.file === file)
     if (pending.length === 0) break
-    for (const t of pending) if (t.state === 'dead') restoreTombstone(dir, t.name, t.file)
+    for (const t of pending) if (t.state === 'dead') settleTombstone(dir, t.name, t.file)
     if (Date.now() > deadline) {
       release()
       throw new NoGoError(

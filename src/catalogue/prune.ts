@@ -71,20 +71,23 @@ function unlinkIfThere(file: string): void {
  * Removes one snapshot unless a reader claims it. The file is moved aside first, then the claims
  * are read again: a reader claims before it looks for the file, so either this prune sees its
  * claim (and puts the file back) or the reader finds the file aside and waits for the verdict.
- * The file goes before its manifest, each unlink made durable before the next.
+ * The manifest's unlink is the commit point; the file's bytes go last. A prune killed before it
+ * leaves the file aside with its manifest (put back), after it the file aside alone (removed):
+ * never an orphan, never a manifest without its file. Each step is made durable before the next.
  */
 function pruneOne(snapshotDir: string, entry: CatalogueEntry): 'pruned' | 'claimed' {
   const file = path.join(snapshotDir, entry.file)
   const tombstone = `.${entry.file}.pruning-${writerTag()}-${randomBytes(4).toString('hex')}`
   if (claimedFiles(snapshotDir).has(entry.file)) return 'claimed'
   fs.renameSync(file, path.join(snapshotDir, tombstone))
+  fsyncDir(snapshotDir)
   if (claimedFiles(snapshotDir).has(entry.file)) {
     restoreTombstone(snapshotDir, tombstone, entry.file)
     return 'claimed'
   }
-  unlinkIfThere(path.join(snapshotDir, tombstone))
-  fsyncDir(snapshotDir)
   unlinkIfThere(path.join(snapshotDir, entry.manifest))
+  fsyncDir(snapshotDir)
+  unlinkIfThere(path.join(snapshotDir, tombstone))
   fsyncDir(snapshotDir)
   return 'pruned'
 }
