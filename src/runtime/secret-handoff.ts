@@ -48,9 +48,10 @@ function terminalOnFd0(): string {
  * later deletes; so when a secret is in it, this process re-starts itself (same pid, same argv)
  * with the secrets removed, and hands them over in a pipe on fd 0 (execve keeps fds 0-2). Never
  * returns when there is a secret: it execs, or throws SecretHandoffError (never run on with them).
+ * `named`: the variables the door's reading of its inputs names as secrets (see secretNames).
  */
-export function handOffSecrets(argv: readonly string[] = process.argv.slice(2)): void {
-  const { secrets, rest } = splitSecrets(process.env, secretNames(process.env, argv))
+export function handOffSecrets(named: readonly string[] = []): void {
+  const { secrets, rest } = splitSecrets(process.env, secretNames(process.env, named))
   if (Object.keys(secrets).length === 0) return
   const frame = frameOf(secrets)
   if (frame.length > MAX_FRAME) {
