@@ -1,7 +1,9 @@
+import { MODE_NAMES, type Mode } from '../config/config.js'
+import { MODES } from '../config/modes.js'
 import { handOffSecrets, receiveSecrets } from './secret-handoff.js'
 
-/** The modes that run repository code (the migration commands). */
-const RUNS_REPOSITORY_CODE = new Set(['precutover', 'migration-dry-run'])
+const runsRepositoryCode = (mode: string | undefined): boolean =>
+  (MODE_NAMES as readonly string[]).includes(mode ?? '') && MODES[mode as Mode].runsRepositoryCode
 
 /**
  * What a door read from its inputs that the hand-off must know: the mode, and the variables the
@@ -26,7 +28,7 @@ export interface SecretPlan {
 export function prepareProcess(plan: SecretPlan | undefined): Record<string, string> {
   const received = receiveSecrets()
   if (Object.keys(received).length > 0) return received
-  if (plan === undefined || RUNS_REPOSITORY_CODE.has(plan.mode)) handOffSecrets(plan?.named)
+  if (plan === undefined || runsRepositoryCode(plan.mode)) handOffSecrets(plan?.named)
   return {}
 }
 
