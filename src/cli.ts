@@ -9,7 +9,7 @@ try {
   secrets = prepareProcess(secretPlan(process.argv.slice(2)))
 } catch (error) {
   process.stderr.write(`cutover-gate: ${(error as Error).message}\n`)
-  process.exitCode = 1
+  process.exitCode = (error as { inputError?: boolean }).inputError ? 2 : 1
 }
 if (secrets) {
   installExitCleanup()

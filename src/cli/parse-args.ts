@@ -180,7 +180,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
  * the flags) and the variables the flags name as holding secrets. undefined when argv does not
  * parse (the CLI then stops with exit 2 before any step runs).
  */
-export function secretPlan(argv: readonly string[]): { mode: string; named: string[] } | undefined {
+export function secretPlan(
+  argv: readonly string[]
+): { mode: string; named: string[]; files: { flag: string; file: string }[] } | undefined {
   let args
   try {
     args = parseArgs(argv)
@@ -191,7 +193,12 @@ export function secretPlan(argv: readonly string[]): { mode: string; named: stri
     mode: args.inputs.mode ?? INPUT_DEFAULTS.mode,
     named: [args.inputs['passphrase-env'], args.inputs['identity-env']].filter(
       (name): name is string => name !== undefined
-    )
+    ),
+    files: [
+      { flag: '--passphrase-file', file: args.passphraseFile },
+      { flag: '--identity-file', file: args.identityFile },
+      ...args.recipientsFiles.map((file) => ({ flag: '--recipients-file', file }))
+    ].filter((named): named is { flag: string; file: string } => named.file !== undefined)
   }
 }
 
@@ -211,6 +218,9 @@ Inputs (the action's names; see README): --repo, --include (repeat), --snapshot-
 Recipients (no passphrase then): --recipient age1... (repeat), --recipients-file F (age -R
   format). Identity for recipient snapshots: $CUTOVER_GATE_AGE_IDENTITY (or --identity-env NAME)
   or --identity-file F (age-keygen output). Never a flag.
+
+Each flag is given once (--include, --recipient, --recipients-file repeat); after -- none is.
+Files: regular, or a pipe with a writer (--identity-file <(pass show age-key)); never a link.
 
 Passphrase: from $GRAPHITI_SNAPSHOT_PASSPHRASE (or --passphrase-env NAME), --passphrase-file F,
   or a prompt without echo on a terminal (asked twice for a new snapshot). Never a flag.

@@ -14,6 +14,8 @@ const runsRepositoryCode = (mode: string | undefined): boolean =>
 export interface SecretPlan {
   mode: string
   named: readonly string[]
+  /** Files the door will read after the hand-off (the CLI's --identity-file and the like). */
+  files?: readonly { flag: string; file: string }[]
 }
 
 /**
@@ -28,7 +30,7 @@ export interface SecretPlan {
 export function prepareProcess(plan: SecretPlan | undefined): Record<string, string> {
   const received = receiveSecrets()
   if (Object.keys(received).length > 0) return received
-  if (plan === undefined || runsRepositoryCode(plan.mode)) handOffSecrets(plan?.named)
+  if (plan === undefined || runsRepositoryCode(plan.mode)) handOffSecrets(plan?.named, plan?.files)
   return {}
 }
 

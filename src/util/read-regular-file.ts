@@ -33,6 +33,13 @@ export const CAPS = {
 /** A pipe given by its descriptor's name (`<(cmd)` is /dev/fd/N): the operator's own, not a link. */
 const DESCRIPTOR_NAME = /^\/(?:dev\/fd|proc\/self\/fd)\/(\d+)$/
 
+/** The descriptor a name stands for (`/dev/fd/N`, `/proc/self/fd/N`, `/dev/stdin`), if it does. */
+export function descriptorOf(file: string): number | undefined {
+  if (file === '/dev/stdin') return 0
+  const n = DESCRIPTOR_NAME.exec(file)?.[1]
+  return n === undefined ? undefined : Number(n)
+}
+
 /** How long a fifo or pipe may have no writer before it is an input error. */
 export const NO_WRITER_MS = 1000
 const POLL_MS = 10
@@ -42,7 +49,8 @@ function readError(message: string, code: string): NodeJS.ErrnoException {
 }
 
 function capText(bytes: number): string {
-  return bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`
+  if (bytes % MiB === 0) return `${bytes / MiB} MiB`
+  return bytes % KiB === 0 ? `${bytes / KiB} KiB` : `${bytes} bytes`
 }
 
 function tooBig(file: string, cap: ReadCap, size?: number): NodeJS.ErrnoException {
@@ -107,7 +115,7 @@ export async function readNamedInput(
   cap: ReadCap,
   noWriterMs = NO_WRITER_MS
 ): Promise<{ text: string; stat: fs.Stats }> {
-  const descriptor = file === '/dev/stdin' ? '0' : DESCRIPTOR_NAME.exec(file)?.[1]
+  const descriptor = descriptorOf(file)
   // /proc/self/fd/N is a link the kernel makes to our own descriptor: open it as the pipe it is
   const fd =
     descriptor === undefined
