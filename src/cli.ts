@@ -1,13 +1,15 @@
 import './cli/check-node.js'
 import { installExitCleanup } from './runtime/cleanup-on-exit.js'
+import { secretPlan } from './cli/parse-args.js'
 import { prepareProcess } from './runtime/prepare-process.js'
 
 let secrets: Record<string, string> | undefined
 try {
-  secrets = prepareProcess(process.argv[2], process.argv.slice(2))
+  // the hand-off reads argv with the CLI's one parser: what it scrubs is what the lane will use
+  secrets = prepareProcess(secretPlan(process.argv.slice(2)))
 } catch (error) {
   process.stderr.write(`cutover-gate: ${(error as Error).message}\n`)
-  process.exitCode = 1
+  process.exitCode = (error as { inputError?: boolean }).inputError ? 2 : 1
 }
 if (secrets) {
   installExitCleanup()

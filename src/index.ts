@@ -1,10 +1,10 @@
 import { installExitCleanup } from './runtime/cleanup-on-exit.js'
-import { prepareProcess } from './runtime/prepare-process.js'
+import { actionSecretPlan, prepareProcess } from './runtime/prepare-process.js'
 
 let secrets: Record<string, string> | undefined
 try {
   // an invalid mode is reported by the action itself, after this
-  secrets = prepareProcess((process.env.INPUT_MODE ?? 'precutover').trim() || 'precutover', [])
+  secrets = prepareProcess(actionSecretPlan(process.env))
 } catch (error) {
   process.stdout.write(`::error::${(error as Error).message}\n`)
   process.exitCode = 1

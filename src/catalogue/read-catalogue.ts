@@ -6,7 +6,7 @@ import {
   idOfSnapshotName,
   snapshotManifestName
 } from '../format/catalogue-names.js'
-import { readRegularFile } from '../util/read-regular-file.js'
+import { CAPS, readRegularFile } from '../util/read-regular-file.js'
 
 /** One snapshot of snapshot-dir, as `list` shows it. */
 export interface CatalogueEntry {
@@ -43,9 +43,11 @@ function readSchemaManifest(file: string): ManifestRead {
   try {
     // a link under a manifest's name would vouch for a snapshot with words kept elsewhere
     if (!fs.lstatSync(file).isFile()) return { problem: 'manifest is not a regular file' }
-    value = JSON.parse(readRegularFile(file))
+    value = JSON.parse(readRegularFile(file, CAPS.manifest))
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
+    // a planted giant is listed, not read: its row names the file and the cap
+    if (code === 'ETOOBIG') return { problem: `manifest unreadable: ${(error as Error).message}` }
     return { problem: code ? `manifest unreadable (${code})` : 'manifest is not valid JSON' }
   }
   const parsed = ManifestSchema.safeParse(value)

@@ -1,6 +1,6 @@
 import { parseArgs as parseArgsOf, type ParseArgsConfig } from 'node:util'
 import { MODE_NAMES, type Mode } from '../config/config.js'
-import { INPUT_NAMES, type RawInputs } from '../config/input-names.js'
+import { INPUT_DEFAULTS, INPUT_NAMES, type RawInputs } from '../config/input-names.js'
 import { InputError } from '../config/input-error.js'
 
 export interface CliArgs {
@@ -55,6 +55,8 @@ function spellBooleans(argv: readonly string[]): string[] {
   const out: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
+    // after `--` nothing is a flag: the rest goes to parseArgs as it is, to be positionals there
+    if (arg === '--') return [...out, ...argv.slice(i)]
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
     const name = match?.[1]
     if (name && NO_FLAG[name]) throw new InputError(NO_FLAG[name]!)
@@ -83,9 +85,35 @@ function explain(error: NodeJS.ErrnoException): InputError {
 }
 
 /**
+ * A single-value flag given twice is refused, not resolved: parsers differ on which one wins
+ * (first, last), and a reader that picked another one than the lane (issue 22: the secret
+ * hand-off scrubbed the first --passphrase-env while the lane used the last) leaves a secret
+ * where repository code can read it. Refusing leaves no choice for any reader to get wrong.
+ */
+function refuseRepeats(tokens: readonly { kind: string; name?: string; rawName?: string }[]): void {
+  const seen = new Map<string, string>()
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue
+    const option = OPTIONS![token.name]
+    if (option?.multiple) continue
+    const earlier = seen.get(token.name)
+    if (earlier !== undefined) {
+      const both =
+        earlier === token.rawName ? `${earlier} is` : `${earlier} and ${token.rawName} are`
+      throw new InputError(
+        `${both} given more than once; give each flag once (only --include, --recipient and --recipients-file repeat)`
+      )
+    }
+    seen.set(token.name, token.rawName ?? `--${token.name}`)
+  }
+}
+
+/**
  * `cutover-gate <mode> [--input value ...]`: the action's input names as flags (node:util
- * parseArgs). `--include`, `--recipient` and `--recipients-file` repeat. Booleans take `--force`,
- * `--no-force`, `--force=false` or `--force false`. No flag carries a secret.
+ * parseArgs), the one reader of the command line: the secret hand-off asks it too (secretPlan).
+ * `--include`, `--recipient` and `--recipients-file` repeat; any other flag given twice is an
+ * input error. After `--` nothing is a flag. Booleans take `--force`, `--no-force`,
+ * `--force=false` or `--force false`. No flag carries a secret.
  */
 export function parseArgs(argv: readonly string[]): CliArgs {
   let parsed
@@ -95,12 +123,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       options: OPTIONS,
       allowPositionals: true,
       allowNegative: true,
-      strict: true
+      strict: true,
+      tokens: true
     })
   } catch (error) {
     if (error instanceof InputError) throw error
     throw explain(error as NodeJS.ErrnoException)
   }
+  refuseRepeats(parsed.tokens)
   const positionals = parsed.positionals
   // the options are built from INPUT_NAMES at run time, so their types are known only as a union
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>
@@ -144,6 +174,34 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
 }
 
+/**
+ * What the secret hand-off must know before the CLI's code loads, read by parseArgs itself so
+ * that it cannot disagree with the lane: the mode (default precutover, wherever it stands among
+ * the flags) and the variables the flags name as holding secrets. undefined when argv does not
+ * parse (the CLI then stops with exit 2 before any step runs).
+ */
+export function secretPlan(
+  argv: readonly string[]
+): { mode: string; named: string[]; files: { flag: string; file: string }[] } | undefined {
+  let args
+  try {
+    args = parseArgs(argv)
+  } catch {
+    return undefined
+  }
+  return {
+    mode: args.inputs.mode ?? INPUT_DEFAULTS.mode,
+    named: [args.inputs['passphrase-env'], args.inputs['identity-env']].filter(
+      (name): name is string => name !== undefined
+    ),
+    files: [
+      { flag: '--passphrase-file', file: args.passphraseFile },
+      { flag: '--identity-file', file: args.identityFile },
+      ...args.recipientsFiles.map((file) => ({ flag: '--recipients-file', file }))
+    ].filter((named): named is { flag: string; file: string } => named.file !== undefined)
+  }
+}
+
 export const USAGE = `Usage: cutover-gate <mode> [--input value ...]
 
 Modes: precutover (default): migration dry-run, snapshot, restore-test
@@ -160,6 +218,9 @@ Inputs (the action's names; see README): --repo, --include (repeat), --snapshot-
 Recipients (no passphrase then): --recipient age1... (repeat), --recipients-file F (age -R
   format). Identity for recipient snapshots: $CUTOVER_GATE_AGE_IDENTITY (or --identity-env NAME)
   or --identity-file F (age-keygen output). Never a flag.
+
+Each flag is given once (--include, --recipient, --recipients-file repeat); after -- none is.
+Files: regular, or a pipe with a writer (--identity-file <(pass show age-key)); never a link.
 
 Passphrase: from $GRAPHITI_SNAPSHOT_PASSPHRASE (or --passphrase-env NAME), --passphrase-file F,
   or a prompt without echo on a terminal (asked twice for a new snapshot). Never a flag.

@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import os from 'node:os'
 import type { Config } from '../config/config.js'
 import { MODES, needsKey } from '../config/modes.js'
@@ -21,6 +20,7 @@ import { parseArgs, USAGE } from './parse-args.js'
 import { promptPassphrase, PromptEnded } from './prompt-passphrase.js'
 import { stderrLogger } from './stderr-logger.js'
 import { sweepLeftovers } from '../runtime/sweep-leftovers.js'
+import { CAPS, readNamedInput, type ReadCap } from '../util/read-regular-file.js'
 
 export const EXIT = { GO: 0, NO_GO: 1, USAGE: 2 } as const
 
@@ -58,16 +58,16 @@ export async function runCli(io: CliIO): Promise<number> {
   let keys: SnapshotKeys
   const env = { ...io.env, ...io.secrets }
   try {
-    const inputs = withRecipientFlags(args.inputs, args.recipients, args.recipientsFiles)
+    const inputs = await withRecipientFlags(args.inputs, args.recipients, args.recipientsFiles)
     config = parseInputs(inputs, { cwd: io.cwd, tempDir: os.tmpdir() })
     let explicit = ''
     if (args.passphraseFile !== undefined) {
-      explicit = readPassphraseFile(args.passphraseFile, io.stderr)
+      explicit = await readPassphraseFile(args.passphraseFile, io.stderr)
     }
     const explicitIdentity =
       args.identityFile === undefined
         ? ''
-        : readSecretFile(args.identityFile, 'identity', io.stderr)
+        : await readSecretFile(args.identityFile, 'identity', io.stderr)
     const identity = resolvePassphrase(explicitIdentity, env, config.identityEnv)
     passphrase = resolvePassphrase(explicit, env, config.passphraseEnv)
     if (passphrase === '' && wantsPassphrase(config, identity) && io.stdinIsTTY) {
@@ -117,7 +117,11 @@ function wantsPassphrase(config: Config, identity: string): boolean {
  * `--recipient` and `--recipients-file` join the recipients input; each is checked on its own
  * first, so an error names the flag or the file's own line number.
  */
-function withRecipientFlags(inputs: RawInputs, flags: string[], files: string[]): RawInputs {
+async function withRecipientFlags(
+  inputs: RawInputs,
+  flags: string[],
+  files: string[]
+): Promise<RawInputs> {
   if (flags.length === 0 && files.length === 0) return inputs
   const texts = inputs.recipients ? [inputs.recipients] : []
   for (const flag of flags) {
@@ -131,14 +135,14 @@ function withRecipientFlags(inputs: RawInputs, flags: string[], files: string[])
     texts.push(flag.trim())
   }
   for (const file of files) {
-    let content: string
-    try {
-      content = fs.readFileSync(file, 'utf8')
-    } catch (error) {
-      throw new InputError(
-        `--recipients-file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); name a readable recipients file`
+    const content = (
+      await readFlagFile(
+        '--recipients-file',
+        file,
+        CAPS.recipientsFile,
+        'a readable recipients file'
       )
-    }
+    ).text
     try {
       parseRecipients(content, `--recipients-file ${file}`)
     } catch (error) {
@@ -150,26 +154,43 @@ function withRecipientFlags(inputs: RawInputs, flags: string[], files: string[])
   return { ...inputs, recipients: texts.join('\n') }
 }
 
-function readPassphraseFile(file: string, stderr: NodeJS.WritableStream): string {
-  return passphraseFromFileContent(readSecretFile(file, 'passphrase', stderr))
+async function readPassphraseFile(file: string, stderr: NodeJS.WritableStream): Promise<string> {
+  return passphraseFromFileContent(await readSecretFile(file, 'passphrase', stderr))
+}
+
+/**
+ * A file a flag names, through the one plant-safe reader: a regular file or a pipe with a writer
+ * (`<(cmd)`), never a link's target, never blocking, capped. Errors name the flag and the fix.
+ */
+async function readFlagFile(flag: string, file: string, cap: ReadCap, fix: string) {
+  try {
+    return await readNamedInput(file, cap)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ETOOBIG' || code === 'ENOWRITER' || code === 'ENOTREG')
+      throw new InputError(`${flag} ${(error as Error).message}`)
+    if (code === 'ELOOP')
+      throw new InputError(
+        `${flag} ${file} is a symlink, which is not followed (it could have been planted); name the file it points to`
+      )
+    throw new InputError(`${flag} ${file} cannot be read (${code ?? 'error'}); name ${fix}`)
+  }
 }
 
 /** A secret file's content; a file others can read gets a warning (it is a key on disk). */
-function readSecretFile(
+async function readSecretFile(
   file: string,
   what: 'passphrase' | 'identity',
   stderr: NodeJS.WritableStream
-): string {
-  let content: string
-  let mode: number
-  try {
-    content = fs.readFileSync(file, 'utf8')
-    mode = fs.statSync(file).mode
-  } catch (error) {
-    throw new InputError(
-      `--${what}-file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); name a readable file holding the ${what}`
-    )
-  }
+): Promise<string> {
+  const read = await readFlagFile(
+    `--${what}-file`,
+    file,
+    CAPS.secretFile,
+    `a readable file holding the ${what}`
+  )
+  const content = read.text
+  const mode = read.stat.mode
   const secret = normalizeSecret(content)
   if (secret === '')
     throw new InputError(`--${what}-file ${file} is empty; write the ${what} in it`)

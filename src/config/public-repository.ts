@@ -1,4 +1,4 @@
-import fs from 'node:fs'
+import { CAPS, readRegularFile } from '../util/read-regular-file.js'
 import { z } from 'zod'
 import type { Config } from './config.js'
 import { MODES, needsKey } from './modes.js'
@@ -24,7 +24,8 @@ export function repositoryVisibility(env: NodeJS.ProcessEnv): Visibility {
   if (!eventPath) return 'unknown'
   let payload: unknown
   try {
-    payload = JSON.parse(fs.readFileSync(eventPath, 'utf8'))
+    // a planted fifo, link or giant under the name is as good as no payload: 'unknown'
+    payload = JSON.parse(readRegularFile(eventPath, CAPS.eventPayload))
   } catch {
     return 'unknown'
   }

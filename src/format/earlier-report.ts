@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { z } from 'zod'
-import { readRegularFile } from '../util/read-regular-file.js'
+import { CAPS, readRegularFile } from '../util/read-regular-file.js'
 
 // The headline and footer render-markdown writes: together they mark a file as one of ours.
 const MARKDOWN_HEAD = /^# (✅ GO|⛔ NO-GO) — cutover-gate readiness\r?\n/
@@ -46,7 +46,8 @@ export function replaceProblem(target: string, kind: ReportKind): string | undef
     return `${target} is a symlink (to ${fs.readlinkSync(target)}); a report is never written through a link: remove it or choose another report-path`
   }
   if (!info.isFile()) return `${target} is not a regular file; choose another report-path`
-  const earlier = info.size <= MAX_REPORT_BYTES && looksLike(kind, readRegularFile(target))
+  const earlier =
+    info.size <= MAX_REPORT_BYTES && looksLike(kind, readRegularFile(target, CAPS.report))
   if (earlier) return undefined
   return `${target} exists and is not an earlier cutover-gate readiness report, so it is left untouched: choose another report-path or move that file away`
 }

@@ -5,7 +5,7 @@ import { NoGoError } from '../outcome/step-result.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import { EncryptionRecordSchema } from './encryption-record.js'
 import { SNAPSHOT_NAME } from './snapshot-name.js'
-import { readRegularFile } from '../util/read-regular-file.js'
+import { CAPS, readRegularFile } from '../util/read-regular-file.js'
 
 /** The manifest of SPEC.md. It names no path but the include roots: the file index is encrypted. */
 export const ManifestSchema = z.object({
@@ -33,7 +33,7 @@ export type Manifest = z.infer<typeof ManifestSchema>
 export function readManifest(manifestPath: string): Manifest {
   let text: string
   try {
-    text = readRegularFile(manifestPath)
+    text = readRegularFile(manifestPath, CAPS.manifest)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new NoGoError(

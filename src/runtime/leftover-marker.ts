@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { formatIdentity, liveness, parseIdentity, selfIdentity } from '../util/process-identity.js'
 import { removeTree } from '../util/remove-tree.js'
 import { registerPath, unregisterPath } from './cleanup-on-exit.js'
-import { readRegularFile } from '../util/read-regular-file.js'
+import { CAPS, readRegularFile } from '../util/read-regular-file.js'
 import { tempNameFor } from '../util/atomic-write.js'
 
 /** Beside each folder we create while it exists: `<folder>.cleanup`, holding its creator's identity. */
@@ -73,7 +73,7 @@ export function deadLeftovers(parent: string, prefix: string): string[] {
     if (!name.startsWith(prefix) || !name.endsWith(MARKER_SUFFIX)) continue
     let text: string
     try {
-      text = readRegularFile(path.join(parent, name))
+      text = readRegularFile(path.join(parent, name), CAPS.marker)
     } catch {
       continue
     }

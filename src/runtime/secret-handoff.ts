@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
+import { descriptorOf } from '../util/read-regular-file.js'
 import { secretNames, splitSecrets } from './secret-names.js'
 
 // The one re-execution of Node in the project, and it is for security, not speed: SPEC
@@ -18,9 +19,40 @@ export const HANDOFF_VAR = 'CUTOVER_GATE_SECRETS_ON_FD0'
 const MAX_FRAME = 60 * 1024
 
 export class SecretHandoffError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The user's input cannot be taken across the hand-off (exit 2), rather than the machine. */
+    readonly inputError = false
+  ) {
     super(message)
     this.name = 'SecretHandoffError'
+  }
+}
+
+const O_CLOEXEC = 0o2000000
+
+/**
+ * A file named by its descriptor (`--identity-file <(cmd)` is /dev/fd/63) must survive execve:
+ * fd 0 is the hand-off's own, and Node marks descriptors 0-15 close-on-exec when it starts
+ * (uv_disable_stdio_inheritance), so `3<file` would be gone, and its number another file's.
+ */
+function refuseLostDescriptors(files: readonly { flag: string; file: string }[]): void {
+  for (const { flag, file } of files) {
+    const fd = descriptorOf(file)
+    if (fd === undefined) continue
+    let flags = 0
+    try {
+      const info = fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8')
+      flags = parseInt(/^flags:\s*([0-7]+)/m.exec(info)?.[1] ?? '0', 8)
+    } catch {
+      continue // not open: the reader says so, after the hand-off
+    }
+    if (fd === 0 || (flags & O_CLOEXEC) !== 0) {
+      throw new SecretHandoffError(
+        `${flag} ${file} cannot be read after the secret hand-off (descriptor ${fd} does not survive the re-start); give it as a process substitution <(cmd), or a regular file`,
+        true
+      )
+    }
   }
 }
 
@@ -48,10 +80,16 @@ function terminalOnFd0(): string {
  * later deletes; so when a secret is in it, this process re-starts itself (same pid, same argv)
  * with the secrets removed, and hands them over in a pipe on fd 0 (execve keeps fds 0-2). Never
  * returns when there is a secret: it execs, or throws SecretHandoffError (never run on with them).
+ * `named`: the variables the door's reading of its inputs names as secrets (see secretNames);
+ * `files`: the files it names to read later (a descriptor among them must outlive the re-start).
  */
-export function handOffSecrets(argv: readonly string[] = process.argv.slice(2)): void {
-  const { secrets, rest } = splitSecrets(process.env, secretNames(process.env, argv))
+export function handOffSecrets(
+  named: readonly string[] = [],
+  files: readonly { flag: string; file: string }[] = []
+): void {
+  const { secrets, rest } = splitSecrets(process.env, secretNames(process.env, named))
   if (Object.keys(secrets).length === 0) return
+  refuseLostDescriptors(files)
   const frame = frameOf(secrets)
   if (frame.length > MAX_FRAME) {
     throw new SecretHandoffError(

@@ -16,35 +16,26 @@ export const RUNTIME_SECRETS = [
   'ACTIONS_RUNTIME_URL'
 ]
 
-const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
-
-/** `--passphrase-env NAME` / `--identity-env NAME` (or `=NAME`) from the CLI's arguments. */
-function flagValue(argv: readonly string[], flag: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === flag) return argv[i + 1]
-    if (argv[i]?.startsWith(`${flag}=`)) return argv[i]!.slice(flag.length + 1)
-  }
-  return undefined
-}
-
 /**
- * Names of every variable that holds a secret, for either door: the inputs, the variables that
- * passphrase-env and identity-env name (action input or CLI flag), and the runtime tokens.
+ * Names of every variable that holds a secret: the secret inputs, the runbook's and identity's
+ * default variables, the runtime tokens, the variables the action's passphrase-env and
+ * identity-env inputs name, and `named`: the variables the door's own reading of its inputs names
+ * (the CLI passes what its one parser, parseArgs, read from --passphrase-env / --identity-env;
+ * there is no second reading of argv here to disagree with it). A name is taken as given and
+ * trimmed: naming one variable too many scrubs a variable, naming one too few leaks a secret.
  */
-export function secretNames(env: NodeJS.ProcessEnv, argv: readonly string[] = []): Set<string> {
-  const named = [
-    env['INPUT_PASSPHRASE-ENV'],
-    env['INPUT_IDENTITY-ENV'],
-    flagValue(argv, '--passphrase-env'),
-    flagValue(argv, '--identity-env')
-  ].filter((name): name is string => name !== undefined && VAR_NAME.test(name.trim()))
+export function secretNames(env: NodeJS.ProcessEnv, named: readonly string[] = []): Set<string> {
+  const given = [env['INPUT_PASSPHRASE-ENV'], env['INPUT_IDENTITY-ENV'], ...named].filter(
+    (name): name is string => name !== undefined && name.trim() !== ''
+  )
   return new Set([
     'INPUT_PASSPHRASE',
     'INPUT_IDENTITY',
     RUNBOOK_PASSPHRASE_ENV,
     DEFAULT_IDENTITY_ENV,
     ...RUNTIME_SECRETS,
-    ...named.map((name) => name.trim())
+    ...given,
+    ...given.map((name) => name.trim())
   ])
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { NoGoError } from '../outcome/step-result.js'
 import { tempNameFor, TEMP_NAME } from '../util/atomic-write.js'
+import { CAPS, readRegularFileStat } from '../util/read-regular-file.js'
 import {
   bootPrefix,
   identityOf,
@@ -44,17 +45,12 @@ function unparsable(lockPath: string): NoGoError {
 
 /** The lock file as it is now: its inode, its text and the holder it names (or undefined). */
 function readLock(lockPath: string): { stat: fs.Stats; text: string } | undefined {
-  let fd: number
   try {
-    fd = fs.openSync(lockPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
+    // non-blocking and capped: a fifo or giant planted as the lock must not hang the run
+    return readRegularFileStat(lockPath, CAPS.lock)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new NoGoError(`cannot read snapshot-dir lock ${lockPath}: ${(error as Error).message}`)
-  }
-  try {
-    return { stat: fs.fstatSync(fd), text: fs.readFileSync(fd, 'utf8') }
-  } finally {
-    fs.closeSync(fd)
   }
 }
 

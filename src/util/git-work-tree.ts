@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { readRegularFile } from './read-regular-file.js'
+import { CAPS, readRegularFile } from './read-regular-file.js'
 
 function isGitMarker(candidate: string): boolean {
   let info
@@ -12,7 +12,11 @@ function isGitMarker(candidate: string): boolean {
   if (info.isDirectory()) return fs.existsSync(path.join(candidate, 'HEAD'))
   if (!info.isFile()) return false
   // a worktree or submodule: `.git` is a file naming the real git folder
-  return readRegularFile(candidate).startsWith('gitdir:')
+  try {
+    return readRegularFile(candidate, CAPS.gitfile).startsWith('gitdir:')
+  } catch {
+    return false
+  }
 }
 
 /**
