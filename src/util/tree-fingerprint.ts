@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { privateName } from '../privacy/private-name.js'
 
 /**
  * What the includes are, entry by entry, without reading a byte of data: type, mode, size, inode,
@@ -48,12 +49,20 @@ export function fingerprintIncludes(repo: string, includes: readonly string[]): 
   return out
 }
 
-/** Entries added, removed or changed between two fingerprints, sorted, shown as UTF-8. */
+/**
+ * Entries added, removed or changed between two fingerprints, sorted, each marked as a private
+ * name (shown as UTF-8 where names may show). An include root itself reads as itself.
+ */
 export function changedEntries(before: IncludeFingerprint, after: IncludeFingerprint): string[] {
   const changed = new Set<string>()
   for (const [rel, what] of before) if (after.get(rel) !== what) changed.add(rel)
   for (const rel of after.keys()) if (!before.has(rel)) changed.add(rel)
   return [...changed]
     .sort()
-    .map((rel) => JSON.stringify(Buffer.from(rel, 'latin1').toString('utf8')).slice(1, -1))
+    .map((rel) =>
+      privateName(
+        Buffer.from(rel, 'latin1'),
+        JSON.stringify(Buffer.from(rel, 'latin1').toString('utf8')).slice(1, -1)
+      )
+    )
 }

@@ -1,0 +1,17 @@
+import { privateName } from './private-name.js'
+
+/**
+ * An error's message for a report or log line, with the paths a system error carries (`path`,
+ * `dest`: often a file under an include, as absolute paths) marked as private names. Node puts
+ * them in the message too (`EACCES: permission denied, open '/repo/state/x'`).
+ */
+export function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const { path, dest } = error as NodeJS.ErrnoException & { dest?: unknown }
+  let message = error.message
+  for (const named of [path, dest]) {
+    if (typeof named !== 'string' || named === '') continue
+    message = message.split(named).join(privateName(named))
+  }
+  return message
+}
