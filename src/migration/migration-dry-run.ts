@@ -9,6 +9,7 @@ import type { Logger } from '../util/logger.js'
 import { childEnv } from './child-env.js'
 import { compareGitStates, readGitState, type GitState } from './git-drift.js'
 import { nameFew } from '../util/name-few.js'
+import { privateList } from '../privacy/private-name.js'
 import { missingScript, missingScriptInOutput } from './missing-script.js'
 import { createPackageDir, removePackageDir } from './package-folder.js'
 import { runCommand, type CommandRun } from './run-command.js'
@@ -205,7 +206,7 @@ function checkIncludes(
 ): void {
   const changed = changedEntries(before, fingerprintIncludes(options.repo, options.includes ?? []))
   if (changed.length === 0) return
-  const drifted = `the dry-run changed ${changed.length} entr${changed.length === 1 ? 'y' : 'ies'} of the includes: ${nameFew(changed)} — a dry-run must write nothing, and the snapshot would archive its writes (runbook decision point C)`
+  const drifted = `the dry-run changed ${privateList(changed, { noun: ['entry of the includes', 'entries of the includes'] })} — a dry-run must write nothing, and the snapshot would archive its writes (runbook decision point C)`
   last.detail = last.status === 'failed' ? `${last.detail}; and ${drifted}` : drifted
   last.status = 'failed'
   last.decisionPoint = 'C'

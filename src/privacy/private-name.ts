@@ -1,29 +1,24 @@
 import { createHash } from 'node:crypto'
 
 /**
- * A name under an include, inside a message. Messages stay strings all the way to the doors, so a
- * name travels in them as a marked value: OPEN id SEP hidden CLOSE, where `hidden` is what may be
- * shown anywhere (the include root and a fingerprint) and `id` finds the real name in this
- * process's table. The doors render each message for their sink (renderNames): the hidden form,
- * or the name where the door's policy lets it show. A message that reaches a sink unrendered, cut
- * in half, or from another thread (whose table this one lacks) still shows only the hidden form.
+ * Names under the includes are private (SPEC, Safety rules). A message that names one gets it
+ * through privateName(), which records the name as this process shows it, with its hidden form
+ * (include root + fingerprint), and returns the shown form: messages stay plain text for the
+ * engine and its tests. Every sink (job log, annotations, outputs, summary, report files, the
+ * CLI's streams) renders its text through renderNames() by the door's policy, which replaces each
+ * recorded name with its hidden form unless names may show there.
  */
-const OPEN = '\uE000'
-const SEP = '\uE001'
-const CLOSE = '\uE002'
-const MARKED = /\uE000(\d+)\uE001([^\uE000-\uE002]*)\uE002/g
-const STRAY = /[\uE000-\uE002]/g
-
-/** Past this many names a run's messages show only the hidden forms (a hostile archive is endless). */
-const MAX_REMEMBERED = 10_000
-const remembered = new Map<number, string>()
-let nextId = 0
+const recorded = new Map<string, string>()
+let pattern: RegExp | undefined
 
 /** Include roots this process knows (the config's and each manifest's): not private themselves. */
 const roots = new Set<string>()
 
 export function addIncludeRoots(includes: readonly string[]): void {
-  for (const root of includes) if (root !== '') roots.add(root.replace(/\/+$/, ''))
+  for (const root of includes) {
+    const clean = root.replace(/\/+$/, '')
+    if (clean !== '') roots.add(clean)
+  }
 }
 
 /** The include root a name lies under (the longest), or undefined. */
@@ -51,57 +46,70 @@ export function hiddenForm(name: string | Buffer): string {
   return `${root === undefined ? '' : `${root}/`}…#${nameFingerprint(name)}`
 }
 
+/** Shorter shown forms are not recorded: hiding them would eat ordinary words, and they tell little. */
+const MIN_RECORDED = 3
+
 /**
- * Marks a name for a message. `shown` is how the name reads where names may show (quoted,
- * escaped, cut); an include root itself is not private and comes back as `shown`.
+ * A name for a message: returns how it reads where names may show (`shown`, else the name) and
+ * records it for the sinks to hide. An include root is not private.
  */
 export function privateName(name: string | Buffer, shown?: string): string {
   const text = typeof name === 'string' ? name : name.toString('latin1')
   const display = shown ?? text
-  if (roots.has(text)) return display
-  const id = nextId++
-  if (remembered.size < MAX_REMEMBERED) remembered.set(id, display)
-  return `${OPEN}${id}${SEP}${hiddenForm(name)}${CLOSE}`
+  if (roots.has(text) || display.length < MIN_RECORDED) return display
+  if (!recorded.has(display)) {
+    recorded.set(display, hiddenForm(name))
+    pattern = undefined
+  }
+  return display
 }
 
 /**
- * A list of names for a one-line detail: how many, then a few of them, each marked
- * (`3 entries: a, b, c`, `12 entries: a, b, c, d, e and 7 more`).
+ * A path relative to the repository for a message: recorded when it lies under an include root,
+ * as itself otherwise (the repository's own files are not private).
+ */
+export function repoPathName(rel: string, shown = rel): string {
+  const root = rootOf(rel)
+  return root === undefined || root === rel ? shown : privateName(rel, shown)
+}
+
+/**
+ * A list of names for a one-line detail: how many, then a few of them, each recorded
+ * (`3 entries: a, b, c`, `12 entries: a, b, c, d, e and 7 more`). Only the few are recorded.
  */
 export function privateList(
   names: readonly string[],
-  options: { few?: number; noun?: [string, string] } = {}
+  options: { few?: number; noun?: [string, string]; mark?: (name: string) => string } = {}
 ): string {
   const few = options.few ?? 5
   const [one, many] = options.noun ?? ['entry', 'entries']
-  const shown = names
-    .slice(0, few)
-    .map((name) => privateName(name))
-    .join(', ')
+  const mark = options.mark ?? ((name: string) => privateName(name))
+  const shown = names.slice(0, few).map(mark).join(', ')
   const more = names.length > few ? ` and ${names.length - few} more` : ''
   return `${names.length} ${names.length === 1 ? one : many}: ${shown}${more}`
 }
 
-/** True when the text carries a marked name. */
-export function hasPrivateNames(text: string): boolean {
-  return text.includes(OPEN)
-}
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
- * A message as one sink may show it: every marked name as its hidden form, or, with `show`, as
- * the name itself. Stray marks (a marked name cut in half) are dropped.
+ * Text as one sink may show it: with `show`, as it is; else every recorded name (longest first,
+ * so a folder's name never leaves its file's tail behind) replaced by its hidden form.
  */
 export function renderNames(text: string, show: boolean): string {
-  if (!text.includes(OPEN) && !text.includes(CLOSE) && !text.includes(SEP)) return text
-  return text
-    .replace(MARKED, (_, id: string, hidden: string) =>
-      show ? (remembered.get(Number(id)) ?? hidden) : hidden
-    )
-    .replace(STRAY, '')
+  if (show || recorded.size === 0 || text === '') return text
+  pattern ??= new RegExp(
+    [...recorded.keys()]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|'),
+    'g'
+  )
+  return text.replace(pattern, (found) => recorded.get(found) ?? found)
 }
 
 /** renderNames over every string of a value (a report, the outputs), keys included. */
 export function renderNamesDeep<T>(value: T, show: boolean): T {
+  if (show) return value
   if (typeof value === 'string') return renderNames(value, show) as T
   if (Array.isArray(value)) return value.map((item) => renderNamesDeep(item, show)) as T
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
@@ -113,13 +121,4 @@ export function renderNamesDeep<T>(value: T, show: boolean): T {
     ) as T
   }
   return value
-}
-
-/**
- * A path relative to the repository for a message: marked when it lies under an include root,
- * as itself otherwise (the repository's own files are not private).
- */
-export function repoPathName(rel: string, shown = rel): string {
-  const root = rootOf(rel)
-  return root === undefined || root === rel ? shown : privateName(rel, shown)
 }

@@ -1,6 +1,5 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { privateName } from '../privacy/private-name.js'
 
 /**
  * What the includes are, entry by entry, without reading a byte of data: type, mode, size, inode,
@@ -50,8 +49,8 @@ export function fingerprintIncludes(repo: string, includes: readonly string[]): 
 }
 
 /**
- * Entries added, removed or changed between two fingerprints, sorted, each marked as a private
- * name (shown as UTF-8 where names may show). An include root itself reads as itself.
+ * Entries added, removed or changed between two fingerprints, sorted, shown as UTF-8. They are
+ * private names: a message lists them through privateList().
  */
 export function changedEntries(before: IncludeFingerprint, after: IncludeFingerprint): string[] {
   const changed = new Set<string>()
@@ -59,10 +58,5 @@ export function changedEntries(before: IncludeFingerprint, after: IncludeFingerp
   for (const rel of after.keys()) if (!before.has(rel)) changed.add(rel)
   return [...changed]
     .sort()
-    .map((rel) =>
-      privateName(
-        Buffer.from(rel, 'latin1'),
-        JSON.stringify(Buffer.from(rel, 'latin1').toString('utf8')).slice(1, -1)
-      )
-    )
+    .map((rel) => JSON.stringify(Buffer.from(rel, 'latin1').toString('utf8')).slice(1, -1))
 }
