@@ -13,6 +13,8 @@ export interface NamePolicy {
   log: boolean
   /** The CLI's stdout: names with the input, or on a terminal. */
   stdout: boolean
+  /** show-private-names was given: every sink that shows names says why they usually do not. */
+  asked?: boolean
 }
 
 const HIDE_ALL: NamePolicy = { report: false, log: false, stdout: false }
@@ -33,7 +35,12 @@ export function namePolicy(): NamePolicy {
 
 /** The action: every sink is public-to-be, so names show only with show-private-names. */
 export function actionNamePolicy(showPrivateNames: boolean): NamePolicy {
-  return { report: showPrivateNames, log: showPrivateNames, stdout: showPrivateNames }
+  return {
+    report: showPrivateNames,
+    log: showPrivateNames,
+    stdout: showPrivateNames,
+    asked: showPrivateNames
+  }
 }
 
 /** The CLI: a person at a terminal may see names there; the report files never, unless asked. */
@@ -44,11 +51,12 @@ export function cliNamePolicy(
   return {
     report: showPrivateNames,
     log: showPrivateNames || terminal.stderr,
-    stdout: showPrivateNames || terminal.stdout
+    stdout: showPrivateNames || terminal.stdout,
+    asked: showPrivateNames
   }
 }
 
-export type NameSink = keyof NamePolicy
+export type NameSink = 'report' | 'log' | 'stdout'
 
 /** A message as `sink` may show it under the door's policy. */
 export function forSink(sink: NameSink, text: string): string {
@@ -71,7 +79,7 @@ export function resetNamePolicy(): void {
  */
 export function reportForSink<T extends { warnings: string[] }>(sink: NameSink, report: T): T {
   const rendered = forSinkDeep(sink, report)
-  return current[sink]
+  return current[sink] && current.asked === true
     ? { ...rendered, warnings: [SHOW_NAMES_WARNING, ...rendered.warnings] }
     : rendered
 }
