@@ -6,9 +6,11 @@ import { privateName } from './private-name.js'
  * them in the message too (`EACCES: permission denied, open '/repo/state/x'`).
  */
 export function errorText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error)
+  // not instanceof: errors thrown by node's own modules may come from another realm (vm, jest)
+  const message0 = (error as { message?: unknown } | null)?.message
+  if (typeof message0 !== 'string') return String(error)
   const { path, dest } = error as NodeJS.ErrnoException & { dest?: unknown }
-  let message = error.message
+  let message = message0
   for (const named of [path, dest]) {
     if (typeof named !== 'string' || named === '') continue
     message = message.split(named).join(privateName(named))
