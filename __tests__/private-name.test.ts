@@ -77,4 +77,26 @@ describe('private names: recorded where a message names them, hidden by every si
     expect(renderNames(text, false)).not.toContain('qsecretfile')
     expect(renderNames(text, true)).toContain('qsecretfile')
   })
+
+  it('only the doors speak to the world: every other module hands its words to them', () => {
+    const src = path.join(import.meta.dirname, '..', 'src')
+    const files = fs
+      .readdirSync(src, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.ts'))
+    const using = (pattern: RegExp) =>
+      files.filter((f) => pattern.test(fs.readFileSync(path.join(src, f), 'utf8'))).sort()
+    // each of these renders what it emits through src/privacy/name-policy.ts
+    expect(using(/from '@actions\/core'/)).toEqual([
+      'action/core-logger.ts',
+      'action/read-inputs.ts',
+      'main.ts',
+      'post.ts'
+    ])
+    expect(using(/process\.(stdout|stderr)\.write/)).toEqual([
+      'cli.ts',
+      'cli/check-node.ts',
+      'index.ts'
+    ])
+  })
 })

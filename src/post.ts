@@ -3,6 +3,8 @@ import { cleanupLeftoverPackages } from './migration/package-folder.js'
 import { cleanupLeftoverRestoreTests } from './restore/restore-test.js'
 import { describeEscaped, stopMarked } from './runtime/escaped-processes.js'
 import { removeDeadLock } from './snapshot/snapshot-dir-lock.js'
+import { errorText } from './privacy/error-text.js'
+import { forSink } from './privacy/name-policy.js'
 
 /**
  * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled
@@ -26,5 +28,6 @@ try {
     core.info(`post-run hygiene: removed the lock a killed run left in ${snapshotDir}`)
   }
 } catch (error) {
-  core.warning(`post-run hygiene failed: ${(error as Error).message}`)
+  // the folders it removes hold restored files: a path in the error is hidden (the default policy)
+  core.warning(forSink('log', `post-run hygiene failed: ${errorText(error)}`))
 }
