@@ -221,6 +221,32 @@ const KINDS: Record<string, Kind> = {
       names: [`state/${a}/${b}`, `state/${d}/${e}`]
     }
   },
+  'a migration whose output names paths under the includes': (c, [a, b, d, e]) => {
+    write(path.join(c.repo, 'state', a!, b!), 'tracked\n')
+    write(path.join(c.repo, 'README.md'), 'repo\n')
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: c.repo, stdio: 'ignore' })
+    git('init', '-q', '-b', 'main')
+    git('add', '-A')
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'init')
+    const plan = path.join(c.work, 'plan.json')
+    fs.writeFileSync(
+      plan,
+      JSON.stringify([
+        `would update: state/${a}/${b}`,
+        `would add: ${path.join(c.repo, 'state', d!, e!)}`
+      ])
+    )
+    c.inputs['migration-export'] = nodeCommand(
+      "for(const l of JSON.parse(require('fs').readFileSync(process.argv[1],'utf8')))console.log(l)",
+      plan
+    )
+    return {
+      mode: 'precutover',
+      expect: /would add: /,
+      decision: 'GO',
+      names: [`state/${a}/${b}`, `state/${d}/${e}`]
+    }
+  },
   'restore-test with too little temp space for an entry': (c, [a, b]) => {
     for (let i = 0; i < 400; i++) write(path.join(c.repo, 'state', a!, `${b}${i}`), 'x'.repeat(100))
     snapshotFirst(c)
