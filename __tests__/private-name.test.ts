@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import fc from 'fast-check'
 import { errorText } from '../src/privacy/error-text.js'
+import { markOutputNames } from '../src/privacy/command-output.js'
 import {
   addIncludeRoots,
   hiddenForm,
@@ -98,5 +99,24 @@ describe('private names: recorded where a message names them, hidden by every si
       'cli/check-node.ts',
       'index.ts'
     ])
+  })
+
+  it("paths under the includes in a command's output are recorded, relative or absolute, quoted or not", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(part, { minLength: 3, maxLength: 3 }), ([a, b, c]) => {
+        const line = markOutputNames(
+          `would add: state/${a}/x.json, '/work/repo/reports/private/${b}' (state) [${c}]`,
+          ['state', 'reports/private']
+        )
+        const hidden = renderNames(line, false)
+        expect(hidden).not.toContain(a)
+        expect(hidden).not.toContain(b)
+        expect(hidden).toContain(c) // not under an include: the repository's own words
+        expect(hidden).toMatch(
+          /^would add: state\/…#[0-9a-f]{10}, '\/work\/repo\/reports\/private\/…#/
+        )
+        expect(hidden).toContain('(state)')
+      })
+    )
   })
 })
