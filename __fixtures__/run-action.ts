@@ -51,9 +51,21 @@ export interface ActionRun {
   env: Record<string, string>
 }
 
-function runNode(script: string, env: Record<string, string>, cwd: string) {
+/** Run as another user (root reads every file: an EACCES needs an unprivileged runner). */
+export interface RunAs {
+  uid?: number
+  gid?: number
+}
+
+function runNode(script: string, env: Record<string, string>, cwd: string, as: RunAs = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [script], {
+      env,
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      uid: as.uid,
+      gid: as.gid
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -71,7 +83,8 @@ function runNode(script: string, env: Record<string, string>, cwd: string) {
 export async function runAction(
   workspace: string,
   inputs: Record<string, string>,
-  extraEnv: Record<string, string> = {}
+  extraEnv: Record<string, string> = {},
+  as: RunAs = {}
 ): Promise<ActionRun> {
   const files = tempDir('cg-runner-')
   const runnerTemp = path.join(files, 'temp')
@@ -80,6 +93,11 @@ export async function runAction(
   const summaryFile = path.join(files, 'summary')
   const stateFile = path.join(files, 'state')
   for (const f of [outputFile, summaryFile, stateFile]) fs.writeFileSync(f, '')
+  if (as.uid !== undefined) {
+    // the runner's files belong to the user the step runs as
+    for (const f of [files, runnerTemp, outputFile, summaryFile, stateFile])
+      fs.chownSync(f, as.uid, as.gid ?? as.uid)
+  }
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/root',
@@ -93,11 +111,11 @@ export async function runAction(
     ...extraEnv
   }
   for (const [name, value] of Object.entries(inputs)) env[inputVar(name)] = value
-  const main = await runNode(path.join(ROOT, 'dist/index.js'), env, workspace)
+  const main = await runNode(path.join(ROOT, 'dist/index.js'), env, workspace, as)
   const state = parseCommandFile(fs.readFileSync(stateFile, 'utf8'))
   const postEnv = { ...env }
   for (const [name, value] of Object.entries(state)) postEnv[`STATE_${name}`] = value
-  const post = await runNode(path.join(ROOT, 'dist/post.js'), postEnv, workspace)
+  const post = await runNode(path.join(ROOT, 'dist/post.js'), postEnv, workspace, as)
   return {
     code: main.code,
     stdout: main.stdout + post.stdout,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { OUTPUT_NAMES } from '../src/config/input-names.js'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -127,7 +128,13 @@ describe('the precutover lane through the bundled action, on the example reposit
       ...FAST,
       'migration-export': 'python3 scripts/state_migration_export.py --out {package}'
     })
-    expectStoppedAt(run, repo, 'migration-import', /exports\/export-log\.jsonl/)
+    // a tracked file under an include: named by root and fingerprint (SPEC, Safety rules)
+    const fingerprint = createHash('sha256')
+      .update('exports/export-log.jsonl')
+      .digest('hex')
+      .slice(0, 10)
+    expectStoppedAt(run, repo, 'migration-import', new RegExp(`exports/…#${fingerprint}`))
+    expect(reportOf(run).md + run.stdout + run.summary).not.toContain('export-log')
     expect(reportOf(run).md).toMatch(/git restore/)
   })
 })

@@ -7,7 +7,8 @@ const BOOLEANS = [
   'upload-artifact',
   'fail-on-no-go',
   'allow-weak-passphrase',
-  'allow-public-artifact'
+  'allow-public-artifact',
+  'show-private-names'
 ]
 const STRINGS = INPUT_NAMES.filter(
   (n) => !BOOLEANS.includes(n) && !['passphrase', 'identity', 'mode', 'include'].includes(n)

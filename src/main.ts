@@ -8,6 +8,13 @@ import { runGate } from './gate.js'
 import { MODES } from './config/modes.js'
 import { renderTerminal } from './report/render-terminal.js'
 import { runMarker } from './runtime/escaped-processes.js'
+import {
+  actionNamePolicy,
+  forSink,
+  loggerForSink,
+  setNamePolicy,
+  SHOW_NAMES_WARNING
+} from './privacy/name-policy.js'
 
 /** The action: inputs → one validated config → the lane → outputs, job summary, pass or fail. */
 export async function run(secrets: Record<string, string> = {}): Promise<void> {
@@ -19,6 +26,9 @@ export async function run(secrets: Record<string, string> = {}): Promise<void> {
     const given = read.passphrase || (secrets.INPUT_PASSPHRASE ?? '')
     const givenIdentity = read.identity || (secrets.INPUT_IDENTITY ?? '')
     const config = parseInputs(read.raw, { cwd: process.cwd(), tempDir: process.env.RUNNER_TEMP })
+    // everything this door prints, sets or writes renders names under the includes by this
+    setNamePolicy(actionNamePolicy(config.showPrivateNames === true), config.includes)
+    if (config.showPrivateNames === true) core.warning(SHOW_NAMES_WARNING)
     const passphrase = resolvePassphrase(given, env, config.passphraseEnv)
     const identity = resolvePassphrase(givenIdentity, env, config.identityEnv)
     // the values in use are the normalized ones: mask them as such too
@@ -35,17 +45,22 @@ export async function run(secrets: Record<string, string> = {}): Promise<void> {
     // the post step stops what a migration left running if this process is killed
     core.saveState('run-marker', runMarker())
 
-    const { report, markdown, outputs } = await runGate(config, keys, coreLogger, env)
-    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+    const { report, markdown, outputs } = await runGate(
+      config,
+      keys,
+      loggerForSink(coreLogger, 'log'),
+      env
+    )
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, forSink('log', value))
     try {
       await core.summary.addRaw(markdown, true).write()
     } catch (error) {
-      core.warning(`job summary not written: ${(error as Error).message}`)
+      core.warning(forSink('log', `job summary not written: ${(error as Error).message}`))
     }
 
     if (report.decision === 'GO' && !MODES[config.mode].writesReport) {
       // list writes no report file: the log and the summary show the catalogue
-      core.info(renderTerminal(report, { color: false }))
+      core.info(renderTerminal(report, { color: false, sink: 'log' }))
       return
     }
     if (report.decision === 'GO') {
@@ -53,10 +68,10 @@ export async function run(secrets: Record<string, string> = {}): Promise<void> {
       return
     }
     const where = report.failedStep ? ` at ${report.failedStep}` : ''
-    const message = `NO-GO${where}: ${report.reason ?? 'see the readiness report'}`
+    const message = forSink('log', `NO-GO${where}: ${report.reason ?? 'see the readiness report'}`)
     if (config.failOnNoGo) core.setFailed(message)
     else core.warning(`${message} (fail-on-no-go is false)`)
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    core.setFailed(forSink('log', error instanceof Error ? error.message : String(error)))
   }
 }

@@ -1,6 +1,8 @@
 import * as core from '@actions/core'
 import { describeEscaped, stopMarked } from './runtime/escaped-processes.js'
 import { sweepLeftovers } from './runtime/sweep-leftovers.js'
+import { errorText } from './privacy/error-text.js'
+import { forSink } from './privacy/name-policy.js'
 
 /**
  * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled
@@ -24,5 +26,6 @@ try {
   })
   for (const thing of removed) core.info(`post-run hygiene: removed ${thing}`)
 } catch (error) {
-  core.warning(`post-run hygiene failed: ${(error as Error).message}`)
+  // the folders it removes hold restored files: a path in the error is hidden (the default policy)
+  core.warning(forSink('log', `post-run hygiene failed: ${errorText(error)}`))
 }

@@ -19,7 +19,8 @@ const BOOLEAN_INPUTS = new Set<string>([
   'upload-artifact',
   'fail-on-no-go',
   'allow-weak-passphrase',
-  'allow-public-artifact'
+  'allow-public-artifact',
+  'show-private-names'
 ])
 /** Inputs that are secrets have no flag: argv is visible to every process on the machine. */
 const NO_FLAG: Record<string, string> = {
@@ -213,7 +214,8 @@ Inputs (the action's names; see README): --repo, --include (repeat), --snapshot-
   --migration-export/-check/-import CMD, --migration-timeout S, --report-path,
   --restore-target DIR, --snapshot latest|ID, --keep-last N, --passphrase-env NAME,
   --upload-artifact, --artifact-name, --retention-days, --fail-on-no-go,
-  --allow-weak-passphrase, --allow-public-artifact
+  --allow-weak-passphrase, --allow-public-artifact, --show-private-names (names under the
+  includes in the report files too; a terminal shows them anyway)
 
 Recipients (no passphrase then): --recipient age1... (repeat), --recipients-file F (age -R
   format). Identity for recipient snapshots: $CUTOVER_GATE_AGE_IDENTITY (or --identity-env NAME)

@@ -21,6 +21,13 @@ import { promptPassphrase, PromptEnded } from './prompt-passphrase.js'
 import { stderrLogger } from './stderr-logger.js'
 import { sweepLeftovers } from '../runtime/sweep-leftovers.js'
 import { CAPS, readNamedInput, type ReadCap } from '../util/read-regular-file.js'
+import {
+  cliNamePolicy,
+  forSink,
+  resetNamePolicy,
+  setNamePolicy,
+  SHOW_NAMES_WARNING
+} from '../privacy/name-policy.js'
 
 export const EXIT = { GO: 0, NO_GO: 1, USAGE: 2 } as const
 
@@ -34,10 +41,15 @@ export interface CliIO {
   stderr: NodeJS.WritableStream
   stdinIsTTY: boolean
   stdoutIsTTY: boolean
+  /** A person reads stderr: names under the includes may show there (never in the report files). */
+  stderrIsTTY?: boolean
 }
 
 /** The CLI door: flags → the same validated config as the action → the lane → exit 0/1/2. */
-export async function runCli(io: CliIO): Promise<number> {
+export async function runCli(given: CliIO): Promise<number> {
+  resetNamePolicy()
+  // every line to stderr renders names under the includes by the policy set below
+  const io = { ...given, stderr: renderingStream(given.stderr) }
   let args
   try {
     args = parseArgs(io.argv)
@@ -60,6 +72,15 @@ export async function runCli(io: CliIO): Promise<number> {
   try {
     const inputs = await withRecipientFlags(args.inputs, args.recipients, args.recipientsFiles)
     config = parseInputs(inputs, { cwd: io.cwd, tempDir: os.tmpdir() })
+    setNamePolicy(
+      cliNamePolicy(config.showPrivateNames === true, {
+        stdout: io.stdoutIsTTY,
+        stderr: io.stderrIsTTY === true
+      }),
+      config.includes
+    )
+    if (config.showPrivateNames === true)
+      io.stderr.write(`cutover-gate: warning: ${SHOW_NAMES_WARNING}\n`)
     let explicit = ''
     if (args.passphraseFile !== undefined) {
       explicit = await readPassphraseFile(args.passphraseFile, io.stderr)
@@ -104,6 +125,17 @@ export async function runCli(io: CliIO): Promise<number> {
         : `report: not written (see the NO-GO reason above)\n`
     )
   return report.decision === 'GO' ? EXIT.GO : EXIT.NO_GO
+}
+
+/** stderr as the CLI writes it: each line rendered for the log sink before it goes out. */
+function renderingStream(stream: NodeJS.WritableStream): NodeJS.WritableStream {
+  return {
+    write: (chunk: string | Uint8Array, ...rest: unknown[]) =>
+      (stream.write as (...args: unknown[]) => boolean)(
+        typeof chunk === 'string' ? forSink('log', chunk) : chunk,
+        ...rest
+      )
+  } as NodeJS.WritableStream
 }
 
 /** The prompt asks only when the passphrase is the key this run needs (not recipients, not an identity). */

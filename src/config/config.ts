@@ -40,6 +40,8 @@ export interface Config {
   artifactName: string
   retentionDays: number
   failOnNoGo: boolean
+  /** Let logs, summary, report and outputs name paths under the includes (SPEC, Safety rules); absent: no. */
+  showPrivateNames?: boolean
   /** Accept a passphrase rated weak for a new snapshot. */
   allowWeakPassphrase: boolean
   /** Upload a passphrase snapshot as an artifact even of a public repository. */

@@ -30,7 +30,8 @@ export const INPUT_DEFAULTS = {
   'retention-days': '0',
   'allow-weak-passphrase': 'false',
   'allow-public-artifact': 'false',
-  'fail-on-no-go': 'true'
+  'fail-on-no-go': 'true',
+  'show-private-names': 'false'
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS

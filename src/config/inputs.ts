@@ -81,7 +81,8 @@ const RawSchema = z.object({
   'retention-days': integer(0, 90),
   'allow-weak-passphrase': boolean,
   'allow-public-artifact': boolean,
-  'fail-on-no-go': boolean
+  'fail-on-no-go': boolean,
+  'show-private-names': boolean
 })
 
 const QUIET_INPUTS = new Set<InputName>(['passphrase', 'identity', 'recipients'])
@@ -170,6 +171,7 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
     artifactName: v['artifact-name'],
     retentionDays: v['retention-days'],
     failOnNoGo: v['fail-on-no-go'],
+    showPrivateNames: v['show-private-names'],
     allowWeakPassphrase: v['allow-weak-passphrase'],
     allowPublicArtifact: v['allow-public-artifact'],
     passphraseEnv: v['passphrase-env'],

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import { git as runGit } from '../util/git-output.js'
+import { repoPathName } from '../privacy/private-name.js'
 
 /**
  * The tracked files under repo as git's index lists them and as they are on disk, judged by us:
@@ -88,8 +89,14 @@ function splitZ(out: string): string[] {
 const onDisk = (repo: string, name: string): Buffer =>
   Buffer.concat([Buffer.from(`${repo}/`), Buffer.from(name, 'latin1')])
 
-/** A latin1 name from git as the report shows it (UTF-8, invalid bytes as U+FFFD). */
-const shown = (name: string): string => Buffer.from(name, 'latin1').toString('utf8')
+/**
+ * A latin1 name from git as the report shows it (UTF-8, invalid bytes as U+FFFD); one under an
+ * include is private, marked for the doors to render.
+ */
+const shown = (name: string): string => {
+  const text = Buffer.from(name, 'latin1').toString('utf8')
+  return repoPathName(text)
+}
 
 /**
  * The first folder between repo and file that is a symlink, with its target, or undefined: a

@@ -9,6 +9,8 @@ import type { Logger } from '../util/logger.js'
 import { childEnv } from './child-env.js'
 import { compareGitStates, readGitState, type GitState } from './git-drift.js'
 import { nameFew } from '../util/name-few.js'
+import { privateList } from '../privacy/private-name.js'
+import { markOutputNames } from '../privacy/command-output.js'
 import { missingScript, missingScriptInOutput } from './missing-script.js'
 import { createPackageDir, removePackageDir } from './package-folder.js'
 import { runCommand, type CommandRun } from './run-command.js'
@@ -146,16 +148,19 @@ async function runStep(
   const script = await missingScript(argv, options.repo)
   if (script) return result(name, 'failed', notThere(name, command, script))
 
-  const run = await options.logger.group(`${name}: ${oneLine(command, 200)}`, () =>
+  const includes = options.includes ?? []
+  const ran = await options.logger.group(`${name}: ${oneLine(command, 200)}`, () =>
     runCommand(argv, {
       cwd: options.repo,
       env: childEnv(options.env ?? process.env, options.passphraseEnv, options.identityEnv),
       timeoutMs: options.timeoutSeconds * 1000,
       killGraceMs: options.killGraceMs,
       // A prefix so that output never starts with `::` and cannot issue workflow commands.
-      onLine: (line) => options.logger.info(`| ${line}`)
+      // paths under the includes that the command prints are private names, as ours are
+      onLine: (line) => options.logger.info(`| ${markOutputNames(line, includes)}`)
     })
   )
+  const run = { ...ran, output: markOutputNames(ran.output, includes) }
   return judge(name, command, run, options.timeoutSeconds)
 }
 
@@ -205,7 +210,7 @@ function checkIncludes(
 ): void {
   const changed = changedEntries(before, fingerprintIncludes(options.repo, options.includes ?? []))
   if (changed.length === 0) return
-  const drifted = `the dry-run changed ${changed.length} entr${changed.length === 1 ? 'y' : 'ies'} of the includes: ${nameFew(changed)} — a dry-run must write nothing, and the snapshot would archive its writes (runbook decision point C)`
+  const drifted = `the dry-run changed ${privateList(changed, { noun: ['entry of the includes', 'entries of the includes'] })} — a dry-run must write nothing, and the snapshot would archive its writes (runbook decision point C)`
   last.detail = last.status === 'failed' ? `${last.detail}; and ${drifted}` : drifted
   last.status = 'failed'
   last.decisionPoint = 'C'

@@ -1,6 +1,7 @@
 import { decisionPointOf, REPORT_VERSION, type ReadinessReport } from './report-model.js'
 import { encryptionRecordJson } from '../format/encryption-record.js'
 import { guidanceText, rollbackGuidance } from './rollback-guidance.js'
+import { reportForSink } from '../privacy/name-policy.js'
 
 /**
  * The JSON twin: the same facts as the Markdown for programs. Field names are stable; a field
@@ -81,5 +82,5 @@ export function reportJson(report: ReadinessReport): Record<string, unknown> {
 
 /** The JSON twin as text: two-space indented, with a final newline. */
 export function renderJson(report: ReadinessReport): string {
-  return `${JSON.stringify(reportJson(report), null, 2)}\n`
+  return `${JSON.stringify(reportJson(reportForSink('report', report)), null, 2)}\n`
 }

@@ -5,6 +5,7 @@ import { bytesBoth, groupDigits, humanDuration, plural } from './format.js'
 import { decisionPointOf, REPORT_VERSION, type ReadinessReport } from './report-model.js'
 import { rollbackGuidance, type Part } from './rollback-guidance.js'
 import { CATALOGUE_COLUMNS, catalogueCells } from './catalogue-rows.js'
+import { reportForSink } from '../privacy/name-policy.js'
 
 /** GitHub's limit for one step's job summary. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024
@@ -210,7 +211,9 @@ function share(sizes: number[], budget: number): number[] {
 }
 
 /** The readiness report as GitHub-flavoured Markdown, for the job summary and `report-path`. */
-export function renderMarkdown(report: ReadinessReport, options: MarkdownOptions = {}): string {
+export function renderMarkdown(given: ReadinessReport, options: MarkdownOptions = {}): string {
+  // the summary and the report files name no path under an include unless the door allows it
+  const report = reportForSink('report', given)
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
   const fixed = [
     headline(report),

@@ -5,6 +5,7 @@ import { bytesBoth, groupDigits, humanDuration } from './format.js'
 import { decisionPointOf, type ReadinessReport } from './report-model.js'
 import { guidanceText, rollbackGuidance } from './rollback-guidance.js'
 import { CATALOGUE_COLUMNS, catalogueCells } from './catalogue-rows.js'
+import { reportForSink, type NameSink } from '../privacy/name-policy.js'
 
 export interface TerminalOptions {
   color: boolean
@@ -12,6 +13,8 @@ export interface TerminalOptions {
   width?: number
   /** Lines of the failed step's output to show; 20 by default. */
   outputLines?: number
+  /** Where the text goes, for the names under the includes: the CLI's stdout by default. */
+  sink?: NameSink
 }
 
 type Paint = (text: string) => string
@@ -58,7 +61,8 @@ function wrap(text: string, width: number, indent: number, firstUsed = 0): strin
 }
 
 /** The readiness report for a person at an 80-column terminal. */
-export function renderTerminal(report: ReadinessReport, options: TerminalOptions): string {
+export function renderTerminal(given: ReadinessReport, options: TerminalOptions): string {
+  const report = reportForSink(options.sink ?? 'stdout', given)
   const width = options.width ?? 80
   const p = painter(options.color)
   const out: string[] = []

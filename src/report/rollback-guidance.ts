@@ -92,7 +92,9 @@ export function rollbackGuidance(
             { code: 'git restore --staged --worktree -- <files>' },
             ' (or ',
             { code: 'git checkout -- <files>' },
-            ').'
+            '); files under an include are named by root and fingerprint: ',
+            { code: 'git status' },
+            ', or the CLI on a terminal, names them.'
           ],
           [
             'If committed: revert the import commit (',

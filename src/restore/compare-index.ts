@@ -3,6 +3,9 @@ import { showPath } from '../tar/entry-path.js'
 
 const MAX_NAMED = 10
 
+/** A problem is put in words only if it is among the few named: each names private entries. */
+type Problem = () => string
+
 interface Listed {
   entry: IndexEntry
   line: string
@@ -33,12 +36,13 @@ function pathHint(line: string): string | undefined {
   }
 }
 
-function readArchived(archived: Buffer, problems: string[]): ReadIndex {
+function readArchived(archived: Buffer, problems: Problem[]): ReadIndex {
   const read: ReadIndex = { byPath: new Map(), order: [], unreadable: new Set() }
   const text = archived.toString('utf8')
-  if (!Buffer.from(text, 'utf8').equals(archived)) problems.push('archive index is not valid UTF-8')
+  if (!Buffer.from(text, 'utf8').equals(archived))
+    problems.push(() => 'archive index is not valid UTF-8')
   if (text !== '' && !text.endsWith('\n'))
-    problems.push('archive index does not end with a newline')
+    problems.push(() => 'archive index does not end with a newline')
   const lines = splitLines(text.endsWith('\n') || text === '' ? text : `${text}\n`)
   lines.forEach((line, i) => {
     const lineNumber = i + 1
@@ -46,7 +50,7 @@ function readArchived(archived: Buffer, problems: string[]): ReadIndex {
     try {
       entry = parseIndexLine(line, lineNumber)
     } catch (error) {
-      problems.push((error as Error).message)
+      problems.push(() => (error as Error).message)
       const hint = pathHint(line)
       if (hint !== undefined) read.unreadable.add(hint)
       return
@@ -54,7 +58,8 @@ function readArchived(archived: Buffer, problems: string[]): ReadIndex {
     const earlier = read.byPath.get(entry.path)
     if (earlier) {
       problems.push(
-        `archive index lists ${showPath(entry.path)} twice (lines ${earlier.lineNumber} and ${lineNumber})`
+        () =>
+          `archive index lists ${showPath(entry.path)} twice (lines ${earlier.lineNumber} and ${lineNumber})`
       )
       return
     }
@@ -119,7 +124,7 @@ function orderProblem(index: ReadIndex, found: ReadIndex): string | undefined {
 export function compareIndexes(archived: Buffer, observed: Buffer): string[] {
   // observed lines come from indexLine() on checked entries, so equal bytes are valid bytes too
   if (archived.equals(observed)) return []
-  const problems: string[] = []
+  const problems: Problem[] = []
   const index = readArchived(archived, problems)
   const found = readObserved(observed)
   for (const path of found.order) {
@@ -127,17 +132,18 @@ export function compareIndexes(archived: Buffer, observed: Buffer): string[] {
     const seen = found.byPath.get(path)!
     if (!listed) {
       if (!index.unreadable.has(path))
-        problems.push(`entry ${showPath(path)} is in the archive but not in its index`)
+        problems.push(() => `entry ${showPath(path)} is in the archive but not in its index`)
     } else if (listed.line !== seen.line) {
-      problems.push(difference(path, listed.entry, seen.entry))
+      problems.push(() => difference(path, listed.entry, seen.entry))
     }
   }
   for (const path of index.order) {
     if (!found.byPath.has(path))
-      problems.push(`entry ${showPath(path)} is in the index but missing from the archive`)
+      problems.push(() => `entry ${showPath(path)} is in the index but missing from the archive`)
   }
   const order = orderProblem(index, found)
-  if (order) problems.push(order)
-  if (problems.length <= MAX_NAMED) return problems
-  return [...problems.slice(0, MAX_NAMED), `and ${problems.length - MAX_NAMED} more`]
+  if (order) problems.push(() => order)
+  const named = problems.slice(0, MAX_NAMED).map((problem) => problem())
+  if (problems.length <= MAX_NAMED) return named
+  return [...named, `and ${problems.length - MAX_NAMED} more`]
 }

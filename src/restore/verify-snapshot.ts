@@ -26,6 +26,8 @@ import { includeRootsProblem } from './include-roots.js'
 import { createDecompressStream } from '../compression/decompress.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
 import { FileWriters } from './file-writers.js'
+import { errorText } from '../privacy/error-text.js'
+import { addIncludeRoots } from '../privacy/private-name.js'
 
 const READ_SIZE = 1 << 20
 
@@ -55,7 +57,7 @@ function explain(snapshotPath: string, error: unknown): NoGoError {
       `snapshot ${snapshotPath} does not decompress (${code}): the archive inside the encryption is corrupt`
     )
   }
-  return new NoGoError(`snapshot ${snapshotPath}: ${(error as Error).message}`)
+  return new NoGoError(`snapshot ${snapshotPath}: ${errorText(error)}`)
 }
 
 /** What this run wrote: restore-test in a lane verifies exactly it, whatever the files say now. */
@@ -78,6 +80,8 @@ export async function verifyIntoFolder(
   expected?: ExpectedSnapshot
 ): Promise<VerifiedSnapshot> {
   const manifest = expected?.manifest ?? readManifest(manifestPath)
+  // its include roots are not private: messages about its entries name them
+  addIncludeRoots(manifest.includes)
   const snapshotPath = expected?.snapshotPath ?? snapshotPathOf(manifestPath, manifest)
   // the manifest says which secret opens the snapshot: a missing one is said before any work
   const key = decryptionKeyFor(keys, manifest.encryption, snapshotPath)

@@ -99,7 +99,7 @@ function rollBackMove(dir: string): void {
   const journal = dir + MOVE_JOURNAL_SUFFIX
   let names: string[]
   try {
-    const parsed = JournalSchema.safeParse(JSON.parse(readRegularFile(journal)))
+    const parsed = JournalSchema.safeParse(JSON.parse(readRegularFile(journal, CAPS.marker)))
     if (!parsed.success) return
     names = parsed.data
   } catch {

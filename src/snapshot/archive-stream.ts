@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import { NoGoError } from '../outcome/step-result.js'
+import { privateName } from '../privacy/private-name.js'
 import { INDEX_PATH, IndexBuilder, MODE_MASK } from '../format/index-format.js'
 import { END_OF_ARCHIVE, encodeTarHeader, paddingFor } from '../tar/encode-header.js'
 import type { LiveWriterWatch } from './live-writers.js'
@@ -66,7 +67,8 @@ export interface ArchiveProgress {
   bytes: number
 }
 
-function cannotRead(rel: string, error: unknown): NoGoError {
+function cannotRead(name: string, error: unknown): NoGoError {
+  const rel = privateName(name)
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'EACCES' || code === 'EPERM') {
     return new NoGoError(`cannot read ${rel}: permission denied; give the runner read access to it`)
@@ -76,12 +78,12 @@ function cannotRead(rel: string, error: unknown): NoGoError {
       `${rel} vanished while the snapshot was being taken; stop writes to the repository and rerun`
     )
   }
-  return new NoGoError(`cannot read ${rel}: ${code ?? String(error)}`)
+  return new NoGoError(`cannot read ${rel}: ${code ?? 'error'}`)
 }
 
 function changed(rel: string, how: string): NoGoError {
   return new NoGoError(
-    `${rel} changed while the snapshot was being taken (${how}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`,
+    `${privateName(rel)} changed while the snapshot was being taken (${how}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`,
     'B'
   )
 }

@@ -25,7 +25,8 @@ import {
   fingerprintIncludes,
   type IncludeFingerprint
 } from '../util/tree-fingerprint.js'
-import { nameFew } from '../util/name-few.js'
+import { privateList } from '../privacy/private-name.js'
+import { errorText } from '../privacy/error-text.js'
 import { TOOL } from '../version.js'
 import { encryptionKeyOf, encryptionRecordOf, type KeySource } from '../format/snapshot-keys.js'
 
@@ -232,7 +233,7 @@ function assertUnchanged(config: SnapshotConfig, since: IncludeFingerprint): voi
   const changed = changedEntries(since, fingerprintIncludes(config.repo, config.includes))
   if (changed.length === 0) return
   throw new NoGoError(
-    `the includes changed after the migration dry-run, before the snapshot was complete: ${nameFew(changed)}; a process is still writing them (runbook decision point B: pause and isolate writes, stop what the dry-run left running, then rerun)`
+    `the includes changed after the migration dry-run, before the snapshot was complete: ${privateList(changed)}; a process is still writing them (runbook decision point B: pause and isolate writes, stop what the dry-run left running, then rerun)`
   )
 }
 
@@ -250,5 +251,5 @@ function describeWriteError(error: unknown): string {
     return 'the disk is full (ENOSPC); free space or choose another snapshot-dir'
   if (code === 'EACCES' || code === 'EPERM')
     return 'permission denied; give the runner write access'
-  return (error as Error).message
+  return errorText(error)
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { NoGoError } from '../outcome/step-result.js'
+import { privateName } from '../privacy/private-name.js'
 
 /** A process that can change a file's bytes: it holds it open for writing, or maps it shared and writable. */
 export interface Holder {
@@ -145,7 +146,7 @@ const describe = (holders: Holder[]): string =>
 function liveWriter(rel: string, holders: Holder[], when: string): NoGoError {
   const who = describe(holders)
   return new NoGoError(
-    `${rel} is being written by another process ${when} (${who}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`,
+    `${privateName(rel)} is being written by another process ${when} (${who}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`,
     'B'
   )
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { NoGoError } from '../outcome/step-result.js'
+import { privateName } from '../privacy/private-name.js'
 
 export type WalkKind = 'file' | 'dir' | 'symlink'
 
@@ -48,7 +49,7 @@ function describeSpecial(stat: fs.Stats): string {
 function checkLinkTarget(repo: string, rel: string, target: string): void {
   if (path.isAbsolute(target)) {
     throw new NoGoError(
-      `symlink ${rel} has an absolute target (${target}); a snapshot keeps only relative links inside the repository: make it relative or remove it`
+      `symlink ${privateName(rel)} has an absolute target (${privateName(target)}); a snapshot keeps only relative links inside the repository: make it relative or remove it`
     )
   }
   const outside = (from: string, to: string) => {
@@ -68,7 +69,7 @@ function checkLinkTarget(repo: string, rel: string, target: string): void {
     (real !== undefined && outside(fs.realpathSync(repo), real))
   ) {
     throw new NoGoError(
-      `symlink ${rel} points outside the repository (-> ${target}); remove it or point it inside before taking the snapshot`
+      `symlink ${privateName(rel)} points outside the repository (-> ${privateName(target)}); remove it or point it inside before taking the snapshot`
     )
   }
 }
@@ -112,7 +113,7 @@ function* visit(
     // a target decoded with U+FFFD in it would restore as a different link
     if (!Buffer.from(target, 'utf8').equals(raw)) {
       throw new NoGoError(
-        `symlink ${rel} has a target that is not UTF-8 (${showNameBytes(raw)}, shown with \\x escapes): point it at a UTF-8 name and rerun`
+        `symlink ${privateName(rel)} has a target that is not UTF-8 (${privateName(raw, showNameBytes(raw))}, shown with \\x escapes): point it at a UTF-8 name and rerun`
       )
     }
     checkLinkTarget(repo, rel, target)
@@ -125,7 +126,7 @@ function* visit(
   }
   if (!stat.isDirectory()) {
     onSkip(
-      `left out ${rel}: it is a ${describeSpecial(stat)}; a snapshot keeps only files, folders and symlinks`
+      `left out ${privateName(rel)}: it is a ${describeSpecial(stat)}; a snapshot keeps only files, folders and symlinks`
     )
     return
   }
@@ -135,14 +136,15 @@ function* visit(
     raw = fs.readdirSync(abs, { encoding: 'buffer' })
   } catch (error) {
     throw new NoGoError(
-      `cannot list folder ${rel}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; give the runner read access to it`
+      `cannot list folder ${privateName(rel)}: ${(error as NodeJS.ErrnoException).code ?? 'error'}; give the runner read access to it`
     )
   }
   // names travel as text (tar, index, report): one that does not survive utf8 would be merged or lost
   for (const name of raw) {
     if (!Buffer.from(name.toString('utf8'), 'utf8').equals(name)) {
+      const full = Buffer.concat([Buffer.from(`${rel}/`), name])
       throw new NoGoError(
-        `folder ${rel} holds a name that is not UTF-8 (${showNameBytes(name)}, shown with \\x escapes): rename it to UTF-8 and rerun`
+        `folder ${privateName(rel)} holds a name that is not UTF-8 (${privateName(full, showNameBytes(name))}, shown with \\x escapes): rename it to UTF-8 and rerun`
       )
     }
   }
@@ -154,12 +156,15 @@ function* visit(
     try {
       childStat = fs.lstatSync(childAbs)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') {
         throw new NoGoError(
-          `${childRel} vanished while the snapshot was being taken; stop writes to the repository and rerun`
+          `${privateName(childRel)} vanished while the snapshot was being taken; stop writes to the repository and rerun`
         )
       }
-      throw error
+      throw new NoGoError(
+        `cannot look at ${privateName(childRel)}: ${code ?? 'error'}; give the runner read access to it`
+      )
     }
     yield* visit(repo, childRel, childAbs, childStat, onSkip)
   }

@@ -6,6 +6,7 @@ import type { ExpectedSnapshot } from '../restore/verify-snapshot.js'
 import type { IncludeFingerprint } from '../util/tree-fingerprint.js'
 import type { Logger } from '../util/logger.js'
 import type { StepId } from '../config/modes.js'
+import { errorText } from '../privacy/error-text.js'
 
 /**
  * What the steps of one lane share. Each step reads what an earlier one left and leaves what a
@@ -73,7 +74,8 @@ export async function timedRow(
     return { name, status: 'passed', durationMs: performance.now() - started, detail, warnings }
   } catch (error) {
     const nogo = error instanceof NoGoError
-    const message = error instanceof Error ? error.message : String(error)
+    // a system error's message holds its path, often a file under an include: marked private
+    const message = errorText(error)
     return {
       name,
       status: 'failed',

@@ -1,10 +1,19 @@
 import { posix } from 'node:path'
+import { privateName } from '../privacy/private-name.js'
 
 const SHOWN_HEAD = 80
 const SHOWN_TAIL = 60
 
-/** A path quoted for a one-line message: JSON escapes newlines and controls, long names are cut. */
+/**
+ * An archive name (or link target) for a one-line message. It is private (SPEC, Safety rules): the
+ * message carries it marked, and each door shows its root and fingerprint, or, where names may
+ * show, the name quoted: JSON escapes newlines and controls, long names are cut.
+ */
 export function showPath(value: string): string {
+  return privateName(value, quotePath(value))
+}
+
+function quotePath(value: string): string {
   const cut =
     value.length > SHOWN_HEAD + SHOWN_TAIL + 10
       ? `${value.slice(0, SHOWN_HEAD)}…${value.slice(-SHOWN_TAIL)}`

@@ -48,7 +48,10 @@ export function fingerprintIncludes(repo: string, includes: readonly string[]): 
   return out
 }
 
-/** Entries added, removed or changed between two fingerprints, sorted, shown as UTF-8. */
+/**
+ * Entries added, removed or changed between two fingerprints, sorted, shown as UTF-8. They are
+ * private names: a message lists them through privateList().
+ */
 export function changedEntries(before: IncludeFingerprint, after: IncludeFingerprint): string[] {
   const changed = new Set<string>()
   for (const [rel, what] of before) if (after.get(rel) !== what) changed.add(rel)
