@@ -1,4 +1,5 @@
 import './cli/check-node.js'
+import './cli/check-platform.js'
 import { installExitCleanup } from './runtime/cleanup-on-exit.js'
 import { prepareProcess } from './runtime/prepare-process.js'
 
