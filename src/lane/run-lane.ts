@@ -113,8 +113,9 @@ export async function runLane(
           detail: `restored and verified ${verified.extracted.entries} entries into ${config.restoreTarget}`
         }
       })
+      // a failure's reason is the report's headline (and the action's error): said once, there
       logger.info(
-        `${name}: ${step.status} in ${((performance.now() - started) / 1000).toFixed(1)} s — ${step.detail}`
+        `${name}: ${step.status} in ${((performance.now() - started) / 1000).toFixed(1)} s${step.status === 'failed' ? '' : ` — ${step.detail}`}`
       )
       return step
     })
