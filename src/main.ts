@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { annotatingLogger } from './action/annotate-warnings.js'
 import { coreLogger } from './action/core-logger.js'
 import { parseInputs } from './config/inputs.js'
 import { refuseWeakPassphrase, resolvePassphrase } from './config/passphrase.js'
@@ -30,7 +31,9 @@ export async function run(secrets: Record<string, string> = {}): Promise<void> {
     // the post step stops what a migration left running if this process is killed
     core.saveState('run-marker', runMarker())
 
-    const { report, markdown, outputs } = await runGate(config, keys, coreLogger, env)
+    const annotations = annotatingLogger(coreLogger)
+    const { report, markdown, outputs } = await runGate(config, keys, annotations.logger, env)
+    annotations.annotateRest(report.warnings)
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
     try {
       await core.summary.addRaw(markdown, true).write()
