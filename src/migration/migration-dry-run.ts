@@ -1,3 +1,4 @@
+import { showCommand } from './show-command.js'
 import fs from 'node:fs'
 import { describeEscaped } from '../runtime/escaped-processes.js'
 import {
@@ -67,7 +68,7 @@ function result(
 
 function notThere(name: MigrationStep, command: string, script: string): string {
   return (
-    `script \`${script}\` not found (command \`${oneLine(command, 200)}\`): ` +
+    `script \`${script}\` not found (command \`${showCommand(command)}\`): ` +
     `set the \`${name}\` input to your repository's own ${name.slice('migration-'.length)} command`
   )
 }
@@ -112,7 +113,7 @@ function judge(
     return result(
       name,
       'failed',
-      `\`${oneLine(command, 200)}\` ${how}${last ? `: ${last}` : ''}`,
+      `\`${showCommand(command)}\` ${how}${last ? `: ${last}` : ''}`,
       base
     )
   }
@@ -120,7 +121,7 @@ function judge(
   return result(
     name,
     'passed',
-    `\`${oneLine(command, 200)}\` exited 0${last ? `: ${last}` : ''}`,
+    `\`${showCommand(command)}\` exited 0${last ? `: ${last}` : ''}`,
     base
   )
 }
@@ -146,7 +147,7 @@ async function runStep(
   const script = await missingScript(argv, options.repo)
   if (script) return result(name, 'failed', notThere(name, command, script))
 
-  const run = await options.logger.group(`${name}: ${oneLine(command, 200)}`, () =>
+  const run = await options.logger.group(`${name}: ${showCommand(command)}`, () =>
     runCommand(argv, {
       cwd: options.repo,
       env: childEnv(options.env ?? process.env, options.passphraseEnv, options.identityEnv),
