@@ -47,11 +47,6 @@ export async function through(chunks: Buffer[], ...transforms: Transform[]): Pro
   return Buffer.concat(out)
 }
 
-/** Whether a stock binary is on PATH; tests that need it say why they skip. */
-export function hasBinary(name: string): boolean {
-  return spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0
-}
-
 /** Runs a stock binary with `input` on stdin and returns stdout; throws on a non-zero exit. */
 export function runStock(command: string, args: string[], input: Buffer): Buffer {
   const result = spawnSync(command, args, { input, maxBuffer: 1 << 30 })

@@ -12,6 +12,7 @@ import {
   identityToRecipient as typageRecipient
 } from 'age-encryption'
 import { runThrough, through } from '../__fixtures__/age-streams.js'
+import { ageKeygen, withTools } from '../__fixtures__/stock-tools.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 import { createDecryptStream } from '../src/age/decrypt.js'
 import { encryptStream } from '../src/age/encrypt.js'
@@ -44,6 +45,8 @@ async function writeSnapshot(repo: string, key: EncryptionKey, file: string): Pr
   )
 }
 
+const withAge = withTools('age', 'age-keygen')
+
 /** A key made by the real age-keygen: the key file's path and its recipient. */
 function keygen(dir: string, name: string): { keyFile: string; recipient: string } {
   const keyFile = path.join(dir, name)
@@ -71,12 +74,14 @@ function expectRestored(tarZst: Buffer, repo: string): void {
   expect(fs.existsSync(path.join(out, '.cutover-gate/index.jsonl'))).toBe(true)
 }
 
-describe('X25519 recipients with stock age and tar', () => {
-  const dir = tempDir('cg-rcpt-')
+// keys for stock age made by typage, so that collecting the tests needs no age-keygen
+const dir = tempDir('cg-rcpt-')
+const alice = await ageKeygen(dir, 'alice.txt')
+const bob = await ageKeygen(dir, 'bob.txt')
+const eve = await ageKeygen(dir, 'eve.txt')
+
+withAge.describe('X25519 recipients with stock age and tar', () => {
   const repo = makeRepo()
-  const alice = keygen(dir, 'alice.txt')
-  const bob = keygen(dir, 'bob.txt')
-  const eve = keygen(dir, 'eve.txt')
   const recipientsFile = path.join(dir, 'recipients.txt')
   fs.writeFileSync(
     recipientsFile,

@@ -3,7 +3,8 @@ import { pipeline } from 'node:stream/promises'
 import { BlockTransform } from '../src/compression/block-transform.js'
 import { createCompressStream } from '../src/compression/compress.js'
 import { createDecompressStream } from '../src/compression/decompress.js'
-import { hasBinary, mixedData, through } from '../__fixtures__/compression-helpers.js'
+import { mixedData, through } from '../__fixtures__/compression-helpers.js'
+import { withTools } from '../__fixtures__/stock-tools.js'
 
 const data = mixedData(600_000, 5)
 const small = { blockSize: 100_000, inFlight: 3 }
@@ -55,7 +56,7 @@ describe('zstd specifics', () => {
     await expect(plain).rejects.toMatchObject({ code: 'ZSTD_error_prefix_unknown' })
   })
 
-  const withZstd = hasBinary('zstd') ? it : it.skip
+  const withZstd = withTools('zstd').it
   withZstd(
     'stock zstd -d also detects corruption of incompressible data (frame checksum)',
     async () => {

@@ -5,24 +5,15 @@ import { join } from 'node:path'
 import zlib from 'node:zlib'
 import { createCompressStream, DEFAULT_BLOCKS } from '../src/compression/compress.js'
 import { createDecompressStream } from '../src/compression/decompress.js'
-import {
-  hasBinary,
-  mixedData,
-  oddChunks,
-  runStock,
-  through
-} from '../__fixtures__/compression-helpers.js'
+import { mixedData, oddChunks, runStock, through } from '../__fixtures__/compression-helpers.js'
+import { withTools } from '../__fixtures__/stock-tools.js'
 
 const data = mixedData(2 * DEFAULT_BLOCKS.blockSize + 4321, 11)
 
-// The CI installs zstd and gzip; a machine without them skips, saying so in the test name.
-// In CI (CI=true) nothing is skipped: a missing tool fails the run instead.
-const withZstd = hasBinary('zstd') || process.env.CI ? describe : describe.skip
-const withGzip = hasBinary('gzip') || process.env.CI ? describe : describe.skip
-if (!hasBinary('zstd'))
-  console.warn('compression-stock: zstd binary absent, stock zstd tests skipped')
-if (!hasBinary('gzip'))
-  console.warn('compression-stock: gzip binary absent, stock gzip tests skipped')
+// A machine without stock zstd or gzip skips their tests (global-setup.ts says so once); CI
+// skips nothing.
+const withZstd = withTools('zstd').describe
+const withGzip = withTools('gzip').describe
 
 withZstd('stock zstd (skipped when the zstd binary is absent)', () => {
   it('decompresses our multi-frame output, checksums verified', async () => {

@@ -216,43 +216,79 @@ describe('live writers: a file another process writes while the snapshot reads i
     fs.closeSync(mine)
   })
 
-  it("as another user: root's processes cannot be inspected, and the warning counts and names them", async () => {
-    const { file } = repoWith('live.db')
-    const writer = await startWriter(file, `fd = os.open(p, os.O_RDWR)\n${NOOP}`)
-    const dir = tempDir()
-    fs.chmodSync(dir, 0o755)
-    // the TypeScript source, run by Node as uid 65534: '.js' imports resolve to the '.ts' files
-    const hook = path.join(dir, 'hook.mjs')
-    fs.writeFileSync(
-      hook,
-      `import { registerHooks } from 'node:module'\nregisterHooks({ resolve(s, c, next) { try { return next(s, c) } catch (e) { if (s.endsWith('.js')) return next(s.slice(0, -3) + '.ts', c); throw e } } })\n`
-    )
-    const script = `const { LiveWriterWatch, scanWriters } = await import(${JSON.stringify(path.resolve('src/snapshot/live-writers.ts'))})\nconsole.log(JSON.stringify({ warnings: new LiveWriterWatch().warnings(), hidden: scanWriters().hidden.map((h) => h.pid) }))`
-    const out = execFileSync(
-      'setpriv',
-      [
-        '--reuid=65534',
-        '--regid=65534',
-        '--clear-groups',
-        process.execPath,
-        '--no-warnings',
-        '--experimental-transform-types',
-        '--import',
-        hook,
-        '--input-type=module',
-        '-e',
-        script
-      ],
-      { cwd: dir, encoding: 'utf8' }
-    )
-    const { warnings, hidden } = JSON.parse(out) as { warnings: string[]; hidden: number[] }
-    expect(hidden).toContain(writer.child.pid)
-    expect(hidden).not.toContain(2) // kthreadd: kernel threads hold no user files
-    expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toMatch(
-      new RegExp(
-        `^could not inspect \\d+ processes for writers of the includes \\(their /proc entries are not readable: EACCES\\), e\\.g\\. \\d+ \\([^)]+\\)`
+  describe('as another user: processes that cannot be inspected are counted when they could write', () => {
+    // a process of uid 65533 (in group 65530), which uid 65534 cannot look into; root's are
+    // hidden from 65534 too and never counted (root can write and hide anything)
+    let sleeper: ReturnType<typeof spawn>
+    beforeAll(async () => {
+      sleeper = spawn(
+        'setpriv',
+        ['--reuid=65533', '--regid=65533', '--groups=65530', 'sleep', '60'],
+        {
+          stdio: 'ignore'
+        }
       )
-    )
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    })
+    afterAll(() => sleeper.kill('SIGKILL'))
+
+    function watchAsNobody(files: string[]): { warnings: string[]; hidden: number[] } {
+      const dir = tempDir()
+      fs.chmodSync(dir, 0o755)
+      // the TypeScript source, run by Node as uid 65534: '.js' imports resolve to the '.ts' files
+      const hook = path.join(dir, 'hook.mjs')
+      fs.writeFileSync(
+        hook,
+        `import { registerHooks } from 'node:module'\nregisterHooks({ resolve(s, c, next) { try { return next(s, c) } catch (e) { if (s.endsWith('.js')) return next(s.slice(0, -3) + '.ts', c); throw e } } })\n`
+      )
+      const script = `import fs from 'node:fs'\nconst { LiveWriterWatch, scanWriters } = await import(${JSON.stringify(path.resolve('src/snapshot/live-writers.ts'))})\nconst watch = new LiveWriterWatch()\nfor (const f of ${JSON.stringify(files)}) watch.admit(f, fs.statSync(f, { bigint: true }))\nconsole.log(JSON.stringify({ warnings: watch.warnings(), hidden: scanWriters().hidden.map((h) => h.pid) }))`
+      const out = execFileSync(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          process.execPath,
+          '--no-warnings',
+          '--experimental-transform-types',
+          '--import',
+          hook,
+          '--input-type=module',
+          '-e',
+          script
+        ],
+        { cwd: dir, encoding: 'utf8' }
+      )
+      return JSON.parse(out) as { warnings: string[]; hidden: number[] }
+    }
+
+    it.each([
+      ['owned by the watcher, 0644', 65534, 65534, 0o644, false],
+      ['owned by the watcher, 0666 (anyone can write)', 65534, 65534, 0o666, true],
+      ["group-writable by the other process's group", 65534, 65530, 0o664, true],
+      ['group-writable by a group it is not in', 65534, 65529, 0o664, false],
+      ['owned by the other process, 0644', 65533, 65533, 0o644, true],
+      ['owned by the other process, 0444', 65533, 65533, 0o444, true]
+    ])('a file %s: warned %s', (_name, uid, gid, mode, warned) => {
+      const { file } = repoWith('live.db')
+      fs.chmodSync(path.dirname(path.dirname(file)), 0o755)
+      fs.chmodSync(path.dirname(file), 0o755)
+      fs.chownSync(file, uid, gid)
+      fs.chmodSync(file, mode)
+      const { warnings, hidden } = watchAsNobody([file])
+      expect(hidden).toContain(sleeper.pid)
+      expect(hidden).not.toContain(2) // kthreadd: kernel threads hold no user files
+      expect(warnings).toEqual(
+        warned
+          ? [
+              expect.stringMatching(
+                new RegExp(
+                  `^could not inspect 1 processes that could write the included files \\(their /proc entries are not readable: EACCES\\), e\\.g\\. ${sleeper.pid} \\(sleep, uid 65533\\)`
+                )
+              )
+            ]
+          : []
+      )
+    })
   })
 })

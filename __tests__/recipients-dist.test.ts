@@ -20,18 +20,17 @@ import {
 import { commitAll } from '../__fixtures__/example-repo.js'
 import { runAction, type ActionRun } from '../__fixtures__/run-action.js'
 import { cliSync } from '../__fixtures__/run-cli.js'
+import { ageKeygen, withTools } from '../__fixtures__/stock-tools.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 
 const INCLUDES = 'state\nexports\nlogs'
 
-function keygen(dir: string, name: string): { keyFile: string; recipient: string } {
-  const keyFile = path.join(dir, name)
-  execFileSync('age-keygen', ['-o', keyFile], { stdio: 'ignore' })
-  return {
-    keyFile,
-    recipient: execFileSync('age-keygen', ['-y', keyFile], { encoding: 'utf8' }).trim()
-  }
-}
+const withAge = withTools('age')
+// X25519 key files in age-keygen's format, made by typage: stock age is needed only to open
+const keys = tempDir('cg-keys-')
+const alice = await ageKeygen(keys, 'alice.txt')
+const bob = await ageKeygen(keys, 'bob.txt')
+const eve = await ageKeygen(keys, 'eve.txt')
 
 function publicEvent(): string {
   const file = path.join(tempDir('cg-event-'), 'event.json')
@@ -88,11 +87,6 @@ function restoreTest(dir: string, identityArgs: string[], env: Record<string, st
 }
 
 describe('X25519 recipients: a snapshot job with no secret, a restore-test job with the identity', () => {
-  const keys = tempDir('cg-keys-')
-  const alice = keygen(keys, 'alice.txt')
-  const bob = keygen(keys, 'bob.txt')
-  const eve = keygen(keys, 'eve.txt')
-  for (const k of [alice, bob, eve]) fs.chmodSync(k.keyFile, 0o600)
   const repo = commitAll(makeRepo())
   let fake: FakeResultsService
   let snapshot: ActionRun
@@ -133,23 +127,26 @@ describe('X25519 recipients: a snapshot job with no secret, a restore-test job w
     expect(snapshot.outputs['artifact-id']).toMatch(/^\d+$/)
   })
 
-  it('opens with stock age -d -i for each recipient and extracts with GNU tar; not for another key', () => {
-    for (const { keyFile } of [alice, bob]) {
-      const tarZst = execFileSync(
-        '/usr/bin/age',
-        ['-d', '-i', keyFile, snapshot.outputs['snapshot-path']!],
-        {
-          maxBuffer: 1 << 28
-        }
-      )
-      expectSameTree(tarZst, repo)
+  withAge.it(
+    'opens with stock age -d -i for each recipient and extracts with GNU tar; not for another key',
+    () => {
+      for (const { keyFile } of [alice, bob]) {
+        const tarZst = execFileSync(
+          'age',
+          ['-d', '-i', keyFile, snapshot.outputs['snapshot-path']!],
+          {
+            maxBuffer: 1 << 28
+          }
+        )
+        expectSameTree(tarZst, repo)
+      }
+      expect(() =>
+        execFileSync('age', ['-d', '-i', eve.keyFile, snapshot.outputs['snapshot-path']!], {
+          stdio: 'pipe'
+        })
+      ).toThrow(/no identity matched/)
     }
-    expect(() =>
-      execFileSync('/usr/bin/age', ['-d', '-i', eve.keyFile, snapshot.outputs['snapshot-path']!], {
-        stdio: 'pipe'
-      })
-    ).toThrow(/no identity matched/)
-  })
+  )
 
   it.each([
     ['alice via --identity-file', () => ['--identity-file', alice.keyFile], {}],
@@ -316,8 +313,6 @@ describe('ML-KEM-768 + X25519 hybrid recipients: typage is the oracle', () => {
 })
 
 describe('refused before anything runs, through both doors', () => {
-  const keys = tempDir('cg-keys-refused-')
-  const alice = keygen(keys, 'alice.txt')
   const passphrase = 'correct horse battery staple 42!'
 
   it.each([

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { runAction, type ActionRun } from '../__fixtures__/run-action.js'
 import { commitAll } from '../__fixtures__/example-repo.js'
+import { ageKeygen } from '../__fixtures__/stock-tools.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 import { decodeBech32 } from '../src/age/bech32.js'
 
@@ -99,16 +99,17 @@ describe('secrets: no mode, passing or failing, lets the passphrase out', () => 
   })
 })
 
+// a key file in age-keygen's format, made by typage (no stock age needed)
+const key = await ageKeygen(tempDir('cg-identity-'), 'key.txt')
+
 describe('secrets: no mode lets an age identity out', () => {
   const repo = commitAll(makeRepo())
   const seen = tempDir('cg-seen-identity-')
-  const keyFile = path.join(tempDir('cg-identity-'), 'key.txt')
-  execFileSync('age-keygen', ['-o', keyFile], { stdio: 'ignore' })
-  const recipient = execFileSync('age-keygen', ['-y', keyFile], { encoding: 'utf8' }).trim()
+  const { keyFile, recipient } = key
   const keyText = fs.readFileSync(keyFile, 'utf8')
   const identity = /AGE-SECRET-KEY-1\S+/.exec(keyText)![0]
   const scalar = decodeBech32(identity).bytes
-  // the key as age-keygen wrote it, in the forms a leak would take, and its raw scalar
+  // the key as its file holds it, in the forms a leak would take, and its raw scalar
   const forms = [
     identity,
     identity.toLowerCase(),

@@ -14,6 +14,7 @@ if (!fs.existsSync(cli)) {
   process.exit(2)
 }
 
+const keep = process.argv.includes('--keep')
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-gate-demo-'))
 const repo = path.join(work, 'graphiti-repo')
 fs.cpSync(path.join(root, 'examples', 'graphiti-repo'), repo, {
@@ -39,11 +40,18 @@ git('commit', '-qm', 'example state')
 console.log(`cutover-gate demo: precutover lane on a copy of examples/graphiti-repo in ${repo}\n`)
 // A throwaway passphrase in the environment, the way an operator exports it (never a flag).
 const env = { ...process.env, GRAPHITI_SNAPSHOT_PASSPHRASE: randomBytes(18).toString('base64url') }
+// Ctrl-C reaches the CLI too, which cleans up and exits 130; the demo then removes its copy
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => {})
 const result = spawnSync(process.execPath, [cli, 'precutover', '--repo', repo], {
   env,
   stdio: 'inherit'
 })
-const report = path.join(repo, 'reports/publicization/backup-readiness.md')
-if (fs.existsSync(report)) console.log(`\nMarkdown report: ${report}`)
-console.log(`demo files are in ${work} (remove it when done)`)
+// the CLI has named the report; the copy, its snapshot and report go unless asked to stay
+if (keep) console.log(`\ndemo files kept in ${work} (remove it when done)`)
+else {
+  fs.rmSync(work, { recursive: true, force: true })
+  console.log(
+    '\ndemo folder removed (npm run demo -- --keep keeps the copy, its snapshot and report)'
+  )
+}
 process.exit(result.status ?? 1)

@@ -1,4 +1,5 @@
 import './cli/check-node.js'
+import './cli/check-platform.js'
 import { installExitCleanup } from './runtime/cleanup-on-exit.js'
 import { secretPlan } from './cli/parse-args.js'
 import { prepareProcess } from './runtime/prepare-process.js'

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { annotatingLogger } from './action/annotate-warnings.js'
 import { coreLogger } from './action/core-logger.js'
 import { parseInputs } from './config/inputs.js'
 import { refuseWeakPassphrase, resolvePassphrase } from './config/passphrase.js'
@@ -45,12 +46,10 @@ export async function run(secrets: Record<string, string> = {}): Promise<void> {
     // the post step stops what a migration left running if this process is killed
     core.saveState('run-marker', runMarker())
 
-    const { report, markdown, outputs } = await runGate(
-      config,
-      keys,
-      loggerForSink(coreLogger, 'log'),
-      env
-    )
+    // every line the lane logs, and every warning annotated, is shown by the log's name policy
+    const annotations = annotatingLogger(loggerForSink(coreLogger, 'log'))
+    const { report, markdown, outputs } = await runGate(config, keys, annotations.logger, env)
+    annotations.annotateRest(report.warnings)
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, forSink('log', value))
     try {
       await core.summary.addRaw(markdown, true).write()

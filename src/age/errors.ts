@@ -98,3 +98,25 @@ export function passphraseFile(): AgeError {
 export function badKey(what: string): AgeError {
   return new AgeError('BAD_KEY', what)
 }
+
+/** How a NO-GO says the run holds no key of the kind a snapshot needs (src/format/snapshot-keys.ts). */
+export const NO_PASSPHRASE_GIVEN = 'and no passphrase was given'
+export const NO_IDENTITY_GIVEN = 'and no identity was given'
+
+/**
+ * Whether a reason says the key is missing or does not open the snapshot (a wrong passphrase,
+ * an identity for other recipients, a passphrase for a recipient file or the reverse): then the
+ * snapshot is not suspect, the key is. Matched on the messages above, their one source.
+ */
+export function isKeyProblem(reason: string): boolean {
+  const recipientFile = unsupportedRecipient([]).message
+  const fragments = [
+    wrongPassphrase().message,
+    noIdentityMatch().message,
+    passphraseFile().message,
+    recipientFile.slice(0, recipientFile.indexOf('(')),
+    NO_PASSPHRASE_GIVEN,
+    NO_IDENTITY_GIVEN
+  ]
+  return fragments.some((fragment) => reason.includes(fragment))
+}

@@ -5,5 +5,5 @@ export const MIN_NODE_MAJOR = 24
 export function nodeTooOld(version: string): string | undefined {
   const major = Number(/^v?(\d+)\./.exec(version)?.[1])
   if (major >= MIN_NODE_MAJOR) return undefined
-  return `cutover-gate needs Node.js ${MIN_NODE_MAJOR} or later (this is ${version}): install Node ${MIN_NODE_MAJOR}, or run it through npx from a project whose node_modules has node@${MIN_NODE_MAJOR}`
+  return `cutover-gate needs Node.js ${MIN_NODE_MAJOR} or later (this is ${version}): install Node ${MIN_NODE_MAJOR}, or run npx cutover-gate from a checkout after npm ci (it brings Node ${MIN_NODE_MAJOR} in node_modules)`
 }

@@ -46,11 +46,11 @@ export function requirePassphrase(
   if (!needsKey(mode) || passphrase !== '') return
   if (door === 'cli') {
     throw new InputError(
-      `mode ${mode} needs a passphrase: use --passphrase-file FILE or the ${envName} variable, or run on a terminal to be asked`
+      `mode ${mode} needs a passphrase: use --passphrase-file FILE or the ${envName} variable, or run on a terminal to be asked; or encrypt to age recipients: --recipient R or --recipients-file F`
     )
   }
   throw new InputError(
-    `input passphrase: mode ${mode} needs a passphrase, but neither the passphrase input nor ${envName} is set; pass a secret (secrets are not given to workflows triggered from forks: use mode migration-dry-run there)`
+    `input passphrase: mode ${mode} needs a passphrase, but neither the passphrase input nor ${envName} is set, and the recipients input is empty too (a \${{ vars.NAME }} or \${{ secrets.NAME }} that is not set gives ''); pass a secret, or set the recipients (secrets are not given to workflows triggered from forks: use mode migration-dry-run there)`
   )
 }
 

@@ -1,5 +1,6 @@
 import type { DecryptionKey, EncryptionKey } from '../age/key-source.js'
 import type { Identity, Recipient } from '../age/recipients.js'
+import { NO_IDENTITY_GIVEN, NO_PASSPHRASE_GIVEN } from '../age/errors.js'
 import { NoGoError } from '../outcome/step-result.js'
 import type { EncryptionRecord } from './encryption-record.js'
 
@@ -59,14 +60,14 @@ export function decryptionKeyFor(
   if (record.recipient === 'scrypt') {
     if (keys.passphrase === '') {
       throw new NoGoError(
-        `snapshot ${snapshotPath} is passphrase-encrypted (scrypt) and no passphrase was given: give ${keys.passphraseSource}`
+        `snapshot ${snapshotPath} is passphrase-encrypted (scrypt) ${NO_PASSPHRASE_GIVEN}: give ${keys.passphraseSource}`
       )
     }
     return { kind: 'passphrase', passphrase: Buffer.from(keys.passphrase, 'utf8') }
   }
   if (keys.identities.length === 0) {
     throw new NoGoError(
-      `snapshot ${snapshotPath} is encrypted to age recipients (${record.recipient}) and no identity was given: give ${keys.identitySource}`
+      `snapshot ${snapshotPath} is encrypted to age recipients (${record.recipient}) ${NO_IDENTITY_GIVEN}: give ${keys.identitySource}`
     )
   }
   return { kind: 'identities', identities: keys.identities }

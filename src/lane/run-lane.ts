@@ -45,7 +45,10 @@ export async function runLane(
       }
       for (const row of await step.run(ctx)) {
         const seconds = (row.durationMs / 1000).toFixed(1)
-        logger.info(`${row.name}: ${row.status} in ${seconds} s — ${row.detail}`)
+        // a failure's reason is the report's headline (and the action's error): said once, there
+        logger.info(
+          `${row.name}: ${row.status} in ${seconds} s${row.status === 'failed' ? '' : ` — ${row.detail}`}`
+        )
         rows.push(row)
       }
     }

@@ -1,3 +1,4 @@
+import { showCommand } from './show-command.js'
 import fs from 'node:fs'
 import { describeEscaped } from '../runtime/escaped-processes.js'
 import {
@@ -69,7 +70,7 @@ function result(
 
 function notThere(name: MigrationStep, command: string, script: string): string {
   return (
-    `script \`${script}\` not found (command \`${oneLine(command, 200)}\`): ` +
+    `script \`${script}\` not found (command \`${showCommand(command)}\`): ` +
     `set the \`${name}\` input to your repository's own ${name.slice('migration-'.length)} command`
   )
 }
@@ -114,7 +115,7 @@ function judge(
     return result(
       name,
       'failed',
-      `\`${oneLine(command, 200)}\` ${how}${last ? `: ${last}` : ''}`,
+      `\`${showCommand(command)}\` ${how}${last ? `: ${last}` : ''}`,
       base
     )
   }
@@ -122,7 +123,7 @@ function judge(
   return result(
     name,
     'passed',
-    `\`${oneLine(command, 200)}\` exited 0${last ? `: ${last}` : ''}`,
+    `\`${showCommand(command)}\` exited 0${last ? `: ${last}` : ''}`,
     base
   )
 }
@@ -149,7 +150,7 @@ async function runStep(
   if (script) return result(name, 'failed', notThere(name, command, script))
 
   const includes = options.includes ?? []
-  const ran = await options.logger.group(`${name}: ${oneLine(command, 200)}`, () =>
+  const ran = await options.logger.group(`${name}: ${showCommand(command)}`, () =>
     runCommand(argv, {
       cwd: options.repo,
       env: childEnv(options.env ?? process.env, options.passphraseEnv, options.identityEnv),

@@ -14,6 +14,7 @@ export function reportJson(report: ReadinessReport): Record<string, unknown> {
   const guidance = point
     ? rollbackGuidance(point, {
         failedStep: report.failedStep,
+        reason: report.reason,
         manifestPath: e?.manifestPath ?? report.manifestPath
       })
     : undefined

@@ -82,6 +82,7 @@ function guidanceSection(report: ReadinessReport): string | undefined {
   if (!point) return undefined
   const guidance = rollbackGuidance(point, {
     failedStep: report.failedStep,
+    reason: report.reason,
     manifestPath: report.evidence?.manifestPath ?? report.manifestPath
   })
   const steps = guidance.steps.map((parts, i) => `${i + 1}. ${parts.map(guidancePart).join('')}`)

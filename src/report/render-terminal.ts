@@ -4,8 +4,9 @@ import { stripControl } from './escape.js'
 import { bytesBoth, groupDigits, humanDuration } from './format.js'
 import { decisionPointOf, type ReadinessReport } from './report-model.js'
 import { guidanceText, rollbackGuidance } from './rollback-guidance.js'
-import { CATALOGUE_COLUMNS, catalogueCells } from './catalogue-rows.js'
+import { catalogueCells } from './catalogue-rows.js'
 import { reportForSink, type NameSink } from '../privacy/name-policy.js'
+import type { CatalogueEntry } from '../catalogue/read-catalogue.js'
 
 export interface TerminalOptions {
   color: boolean
@@ -67,9 +68,12 @@ export function renderTerminal(given: ReadinessReport, options: TerminalOptions)
   const p = painter(options.color)
   const out: string[] = []
   const go = report.decision === 'GO'
-  out.push(
-    `${go ? p.bold(p.green('GO')) : p.bold(p.red('NO-GO'))}  cutover-gate readiness · ${report.mode}`
-  )
+  // list decides nothing: it lists, so a listing that worked carries no GO
+  if (go && report.mode === 'list') out.push(p.bold('cutover-gate catalogue · list'))
+  else
+    out.push(
+      `${go ? p.bold(p.green('GO')) : p.bold(p.red('NO-GO'))}  cutover-gate readiness · ${report.mode}`
+    )
   if (!go) {
     const head = report.failedStep ? `${report.failedStep}: ` : ''
     out.push(`${p.red('✖')} ${wrap(head + clean(report.reason ?? 'no reason given'), width, 2, 2)}`)
@@ -86,7 +90,9 @@ export function renderTerminal(given: ReadinessReport, options: TerminalOptions)
     const time = step.status === 'skipped' ? '' : humanDuration(step.durationMs)
     const head = `${step.name.padEnd(nameWidth)}  ${step.status.padEnd(7)}  ${time.padStart(8)}`
     out.push(`  ${mark[step.status]} ${head}`.trimEnd())
-    if (step.status !== 'skipped' && step.detail)
+    // the failed step's reason is the headline above: said once
+    const headline = step.status === 'failed' && clean(step.detail) === clean(report.reason ?? '')
+    if (step.status !== 'skipped' && step.detail && !headline)
       out.push(`      ${p.dim(wrap(clean(step.detail), width, 6, 6))}`)
   }
 
@@ -108,17 +114,9 @@ export function renderTerminal(given: ReadinessReport, options: TerminalOptions)
   }
 
   if (report.catalogue) {
-    out.push('', p.bold(`catalogue (${report.catalogue.length})`))
-    // one line per snapshot, columns padded: the state (problem) column goes last, unpadded
-    const rows = [
-      [...CATALOGUE_COLUMNS],
-      ...report.catalogue.map((entry) => catalogueCells(entry).map(clean))
-    ]
-    const widths = CATALOGUE_COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-    for (const row of rows)
-      out.push(
-        `  ${row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]!) : cell)).join('  ')}`.trimEnd()
-      )
+    const n = report.catalogue.length
+    out.push('', p.bold(`catalogue: ${n} snapshot${n === 1 ? '' : 's'}`))
+    out.push(...catalogueTable(report.catalogue, width))
   }
   if (report.pruned) {
     const freed = report.pruned.reduce((sum, pr) => sum + pr.freedBytes, 0)
@@ -131,6 +129,7 @@ export function renderTerminal(given: ReadinessReport, options: TerminalOptions)
   if (point) {
     const guidance = rollbackGuidance(point, {
       failedStep: report.failedStep,
+      reason: report.reason,
       manifestPath: e?.manifestPath ?? report.manifestPath
     })
     out.push('', p.bold(wrap(`rollback — decision point ${point}: ${guidance.title}`, width, 2)))
@@ -164,4 +163,33 @@ export function renderTerminal(given: ReadinessReport, options: TerminalOptions)
     if (c.runUrl) out.push(p.dim(clean(c.runUrl)))
   }
   return `${out.join('\n')}\n`
+}
+
+/** "age-v1 scrypt (work factor 18)" → "scrypt 18", "age-v1 x25519 (2 recipients)" → "x25519 ×2". */
+function shortKey(encryption: string): string {
+  const m = /^\S+ (\S+)(?: \(work factor (\d+)\))?(?: \((\d+) recipients\))?$/.exec(encryption)
+  if (!m) return encryption
+  return m[2] ? `${m[1]} ${m[2]}` : m[3] ? `${m[1]} ×${m[3]}` : m[1]!
+}
+
+/**
+ * The catalogue in 80 columns: the id is the creation time (UTC), so no created column; the
+ * encryption in short; "latest" is the state of the newest good snapshot. A long state (an
+ * orphan's problem) wraps under its row.
+ */
+function catalogueTable(entries: CatalogueEntry[], width: number): string[] {
+  const rows = [
+    ['id (UTC)', 'size', 'files', 'bytes', 'key', 'state'],
+    ...entries.map((entry) => {
+      const [id, , size, files, bytes, encryption, latest, state] = catalogueCells(entry).map(clean)
+      const key = encryption === '—' ? '—' : shortKey(encryption!)
+      return [id!, size!, files!, bytes!, key, latest && state === 'ok' ? latest : state!]
+    })
+  ]
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+  const left = 2 + widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0)
+  return rows.map((row) => {
+    const head = row.slice(0, -1).map((cell, i) => cell.padEnd(widths[i]!))
+    return `  ${[...head, wrap(row.at(-1)!, width, left, left)].join('  ')}`.trimEnd()
+  })
 }

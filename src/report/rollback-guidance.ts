@@ -1,3 +1,4 @@
+import { isKeyProblem } from '../age/errors.js'
 import type { DecisionPoint, StepName } from '../outcome/step-names.js'
 
 /** A piece of guidance text: plain words, or a command / path to show as code. */
@@ -13,6 +14,8 @@ export interface GuidanceFacts {
   failedStep?: StepName
   /** Manifest of the snapshot to restore from (decision point B). */
   manifestPath?: string
+  /** The NO-GO reason: a missing key, or one that does not open the snapshot, gets its own advice. */
+  reason?: string
 }
 
 const DEFAULT_MANIFEST = 'backup/snapshots/latest-manifest.json'
@@ -41,11 +44,29 @@ function fixFor(step: StepName | undefined): Part[] {
   }
 }
 
-/** The runbook's rollback guidance for a decision point, with this run's real names. */
+/**
+ * The runbook's rollback guidance for a decision point, with this run's real names. When the
+ * key is the problem, the snapshot is not: the point's first step stands, then the key's advice.
+ */
 export function rollbackGuidance(
   point: DecisionPoint,
   facts: GuidanceFacts = {}
 ): RollbackGuidance {
+  const guidance = pointGuidance(point, facts)
+  if (facts.reason === undefined || !isKeyProblem(facts.reason)) return guidance
+  return {
+    ...guidance,
+    steps: [
+      guidance.steps[0]!,
+      [
+        'Check the passphrase or identity: this run has none of the kind the snapshot needs, or not the one it was made with (whitespace around it does not count). The snapshot itself is not suspect.'
+      ],
+      ['Rerun this mode with the right passphrase or identity.']
+    ]
+  }
+}
+
+function pointGuidance(point: DecisionPoint, facts: GuidanceFacts): RollbackGuidance {
   const manifest = facts.manifestPath ?? DEFAULT_MANIFEST
   switch (point) {
     case 'A':

@@ -13,7 +13,7 @@ import { decryptionKeyFor, type KeySource } from '../format/snapshot-keys.js'
 import type { DecryptionKey } from '../age/key-source.js'
 import type { Logger } from '../util/logger.js'
 import { BufferPool } from '../util/buffer-pool.js'
-import { ProgressReporter } from '../util/progress.js'
+import { keyDerivationLine, ProgressReporter } from '../util/progress.js'
 import {
   assertCiphertextUnchanged,
   HashedCiphertext,
@@ -158,6 +158,8 @@ async function decryptFrom(
 ): Promise<ExtractResult> {
   // scrypt (over a second at the default work factor) starts before the first payload read;
   // identities unwrap in microseconds and need no head start
+  if (manifest.encryption.recipient === 'scrypt' && key.kind === 'passphrase')
+    logger.info(keyDerivationLine(manifest.encryption.workFactor))
   const ahead =
     manifest.encryption.recipient === 'scrypt' && key.kind === 'passphrase'
       ? unwrapAhead(
@@ -168,7 +170,10 @@ async function decryptFrom(
         )
       : undefined
   checkFreeSpace(dest, manifest.content.bytes)
-  const progress = new ProgressReporter(logger, 'restore', 'entries')
+  // the manifest totals the bytes (and files, not the entries counted here)
+  const progress = new ProgressReporter(logger, 'restore', 'entries', {
+    bytes: manifest.content.bytes
+  })
   let extracted: ExtractResult | undefined
   const ciphertext = new HashedCiphertext(ct)
   try {

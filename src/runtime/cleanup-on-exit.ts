@@ -25,8 +25,12 @@ export function registerStopper(stop: () => void): () => void {
   return () => stoppers.delete(stop)
 }
 
-/** Stops our processes, then removes every registered path; synchronous, so it runs in 'exit'. */
-export function cleanupNow(): void {
+/**
+ * Stops our processes, then removes every registered path; synchronous, so it runs in 'exit'.
+ * Returns what it removed (the tool's own temp folders and partial files, never private names).
+ */
+export function cleanupNow(): string[] {
+  const removed: string[] = []
   for (const stop of stoppers) {
     try {
       stop()
@@ -38,14 +42,29 @@ export function cleanupNow(): void {
     try {
       removeTree(p)
       paths.delete(p)
+      removed.push(p)
     } catch {
       // nothing more can be done while exiting; the next run's sweep proves us dead and removes it
     }
   }
+  return removed
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  cleanupNow()
+  const stopped = stoppers.size
+  const removed = cleanupNow()
+  // one line on stderr: what an interrupted run took back, so nobody goes looking for it
+  const what = [
+    ...(stopped > 0 ? [`stopped ${stopped} process group(s) it started`] : []),
+    removed.length > 0
+      ? `removed ${removed.length} temp item(s) it made: ${removed.join(', ')}`
+      : 'nothing of its own was left to remove'
+  ]
+  try {
+    process.stderr.write(`cutover-gate: interrupted (${signal}): ${what.join('; ')}\n`)
+  } catch {
+    // a closed stderr must not keep the exit code from saying what ended the run
+  }
   process.exit(SIGNAL_EXIT[signal] ?? 1)
 }
 

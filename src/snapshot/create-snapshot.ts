@@ -8,7 +8,7 @@ import { NoGoError, type SnapshotEvidence } from '../outcome/step-result.js'
 import { fsyncDir, tempNameFor } from '../util/atomic-write.js'
 import { HashedFileWriter } from '../util/hashed-file-writer.js'
 import type { Logger } from '../util/logger.js'
-import { ProgressReporter } from '../util/progress.js'
+import { keyDerivationLine, ProgressReporter } from '../util/progress.js'
 import { archiveStream, BATCH } from './archive-stream.js'
 import { createCompressStream, DEFAULT_BLOCKS } from '../compression/compress.js'
 import { BufferPool } from '../util/buffer-pool.js'
@@ -23,6 +23,7 @@ import { walkIncludes } from './walk.js'
 import {
   changedEntries,
   fingerprintIncludes,
+  fingerprintTotals,
   type IncludeFingerprint
 } from '../util/tree-fingerprint.js'
 import { privateList } from '../privacy/private-name.js'
@@ -102,9 +103,12 @@ export async function createSnapshot(
     // header first, then the payload: scrypt (or the recipients) wrap the key while the first
     // chunks are compressed and encrypted, and the file is hashed as it is written
     const key = encryptionKeyOf(keys, config.workFactor)
+    if (key.kind === 'passphrase') logger.info(keyDerivationLine(config.workFactor))
     const age = encryptStream(key)
     const output = new HashedFileWriter(tempPath)
-    const progress = new ProgressReporter(logger, 'snapshot')
+    // totals from the walk made before the migration ran (precutover); none in snapshot mode
+    const totals = options.unchangedSince && fingerprintTotals(options.unchangedSince)
+    const progress = new ProgressReporter(logger, 'snapshot', 'files', totals)
     // the batches cycle: read into, compressed from, given back once their block is encoded
     const batches = new BufferPool(BATCH, 16)
     // other processes writing the includes, seen once before reading and once after (runbook B)

@@ -13,7 +13,16 @@ export interface Holder {
 export interface WriterScan {
   holders: Map<string, Holder[]>
   /** Processes whose fds or maps could not be read (another user's, without privilege). */
-  hidden: { pid: number; command: string }[]
+  hidden: Hidden[]
+}
+
+/** A process we could not look into, with the ids its file access is checked against. */
+export interface Hidden {
+  pid: number
+  command: string
+  /** The filesystem uid and gids (/proc/<pid>/status, readable by all); undefined if gone. */
+  uid?: number
+  gids?: number[]
 }
 
 const O_ACCMODE = 0o3
@@ -56,6 +65,21 @@ function isKernelThread(dir: string): boolean {
     return fs.readFileSync(`${dir}/cmdline`).length === 0
   } catch {
     return true // gone
+  }
+}
+
+/** Filesystem uid, gid and supplementary groups from /proc/<pid>/status (world-readable). */
+function idsOf(dir: string): { uid?: number; gids?: number[] } {
+  try {
+    const status = fs.readFileSync(`${dir}/status`, 'utf8')
+    // Uid:/Gid: real, effective, saved, filesystem: file access checks the last
+    const uid = Number(/^Uid:\s+\d+\s+\d+\s+\d+\s+(\d+)/m.exec(status)?.[1])
+    const gid = Number(/^Gid:\s+\d+\s+\d+\s+\d+\s+(\d+)/m.exec(status)?.[1])
+    const groups = (/^Groups:(.*)$/m.exec(status)?.[1] ?? '').trim().split(/\s+/).filter(Boolean)
+    if (!Number.isInteger(uid) || !Number.isInteger(gid)) return {}
+    return { uid, gids: [gid, ...groups.map(Number)] }
+  } catch {
+    return {} // gone
   }
 }
 
@@ -132,7 +156,7 @@ export function scanWriters(proc = '/proc'): WriterScan {
       })
     }
     if (denied && !isKernelThread(`${proc}/${pid}`))
-      hidden.push({ pid: Number(pid), command: name() })
+      hidden.push({ pid: Number(pid), command: name(), ...idsOf(`${proc}/${pid}`) })
   }
   return { holders, hidden }
 }
@@ -158,7 +182,11 @@ function liveWriter(rel: string, holders: Holder[], when: string): NoGoError {
 export class LiveWriterWatch {
   private readonly before: WriterScan
   private readonly archived = new Map<string, string>()
-  private readonly hidden = new Map<number, string>()
+  private readonly hidden = new Map<number, Hidden>()
+  /** Who could write an archived file by its permission bits. */
+  private readonly owners = new Set<number>()
+  private readonly groupWritable = new Set<number>()
+  private worldWritable = false
 
   constructor() {
     this.before = this.noteHidden(scanWriters())
@@ -168,6 +196,9 @@ export class LiveWriterWatch {
   admit(rel: string, stat: fs.BigIntStats): void {
     const key = fileKey(stat.dev, stat.ino)
     this.archived.set(key, rel)
+    this.owners.add(Number(stat.uid))
+    if (stat.mode & 0o020n) this.groupWritable.add(Number(stat.gid))
+    if (stat.mode & 0o002n) this.worldWritable = true
     const holders = this.before.holders.get(key)
     if (holders) throw liveWriter(rel, holders, 'as the snapshot starts')
   }
@@ -187,20 +218,33 @@ export class LiveWriterWatch {
     return holders ? `; held by ${describe(holders)}` : ''
   }
 
-  /** One line on the processes we could not look into: a writer among them would go unseen. */
+  /**
+   * One line on the processes we could not look into that could write an archived file by its
+   * permission bits (its owner, a group it is writable by, or any user): a writer among them
+   * would go unseen. Root's processes are not counted: root can write and hide anything, which
+   * no check of ours can stop (README, Security model); one that has gone is not counted either.
+   */
   warnings(): string[] {
-    if (this.hidden.size === 0) return []
-    const few = [...this.hidden]
+    const could = [...this.hidden.values()].filter(
+      (h) =>
+        h.uid !== undefined &&
+        h.uid !== 0 &&
+        (this.worldWritable ||
+          this.owners.has(h.uid) ||
+          (h.gids ?? []).some((gid) => this.groupWritable.has(gid)))
+    )
+    if (could.length === 0) return []
+    const few = could
       .slice(0, 5)
-      .map(([pid, command]) => `${pid} (${command})`)
+      .map((h) => `${h.pid} (${h.command}, uid ${h.uid})`)
       .join(', ')
     return [
-      `could not inspect ${this.hidden.size} processes for writers of the includes (their /proc entries are not readable: EACCES), e.g. ${few}; run as their user or make sure none of them writes the repository`
+      `could not inspect ${could.length} processes that could write the included files (their /proc entries are not readable: EACCES), e.g. ${few}; run as their user or make sure none of them writes the repository`
     ]
   }
 
   private noteHidden(scan: WriterScan): WriterScan {
-    for (const { pid, command } of scan.hidden) this.hidden.set(pid, command)
+    for (const hidden of scan.hidden) this.hidden.set(hidden.pid, hidden)
     return scan
   }
 }

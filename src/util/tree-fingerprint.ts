@@ -60,3 +60,19 @@ export function changedEntries(before: IncludeFingerprint, after: IncludeFingerp
     .sort()
     .map((rel) => JSON.stringify(Buffer.from(rel, 'latin1').toString('utf8')).slice(1, -1))
 }
+
+/** The regular files of a fingerprint and their bytes: the totals a snapshot's progress counts to. */
+export function fingerprintTotals(fingerprint: IncludeFingerprint): {
+  count: number
+  bytes: number
+} {
+  let count = 0
+  let bytes = 0
+  for (const entry of fingerprint.values()) {
+    const [kind, , size] = entry.split(' ')
+    if (kind !== 'file') continue
+    count++
+    bytes += Number(size)
+  }
+  return { count, bytes }
+}
