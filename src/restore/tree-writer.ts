@@ -2,11 +2,11 @@ import { createHash, hash, type Hash } from 'node:crypto'
 import { INDEX_PATH, indexLine } from '../format/index-format.js'
 import { showPath } from '../tar/entry-path.js'
 import { findLinkEscape, MAX_STEPS } from './link-escape.js'
-import { TextLog } from '../util/text-log.js'
+import { SpillFile } from '../util/spill-file.js'
 import type { TarEntry, TarSink } from '../tar/tar-reader.js'
 import type { FileWriters } from './file-writers.js'
 
-/** The index is read into memory to be compared; a real one is ~150 bytes per entry. */
+/** A real index is ~150 bytes per entry; on a mismatch both are read into memory to be described. */
 export const MAX_INDEX_SIZE = 512 * 1024 * 1024
 
 const RESERVED = INDEX_PATH.slice(0, INDEX_PATH.indexOf('/'))
@@ -31,6 +31,16 @@ export interface WriteLimits {
   room?: { bytes: number; free: number; block: number }
 }
 
+/** Both indexes, on disk: the caller removes them once it has checked them. */
+export interface WrittenIndexes {
+  /** indexLine() + '\n' for each entry as written, in archive order; INDEX_PATH excluded. */
+  observedIndex: SpillFile
+  /** The archive's own INDEX_PATH entry, byte for byte (not written to dest). */
+  archivedIndex: SpillFile
+  /** The two are the same bytes (compared as the archive's index arrived). */
+  indexesMatch: boolean
+}
+
 interface Folder {
   path: string
   mode: number
@@ -49,9 +59,12 @@ export class TreeWriter implements TarSink {
   private readonly folders: Folder[] = []
   private readonly implied = new Map<string, Folder>()
   private readonly links = new Map<string, string>()
-  private readonly lines = new TextLog()
+  /** The index of what was written, on disk as it grows. */
+  private readonly observed = new SpillFile()
   private file: OpenFile | undefined
-  private index: Buffer[] | undefined
+  /** The archive's own index, compared with `observed` piece by piece as it arrives. */
+  private index: SpillFile | undefined
+  private indexMatches = true
   private indexDone = false
   entries = 0
   files = 0
@@ -111,8 +124,9 @@ export class TreeWriter implements TarSink {
 
   data(piece: Buffer): void {
     if (this.index) {
-      // copied piece by piece, so a hostile declared size costs nothing until bytes arrive
-      this.index.push(Buffer.from(piece))
+      // piece by piece, so a hostile declared size costs nothing until bytes arrive
+      this.indexMatches &&= this.observed.equalsAt(this.index.size, piece)
+      this.index.append(piece)
       return
     }
     const file = this.file!
@@ -162,7 +176,7 @@ export class TreeWriter implements TarSink {
   /** After the last entry: the index must have been read, no link chain may climb out, and
    * folder modes and times are queued children first (reverse creation order), so a read-only
    * folder never blocks its own contents. The caller then settles the writers. */
-  finish(): { observedIndex: Buffer; archivedIndex: Buffer } {
+  finish(): WrittenIndexes {
     if (!this.indexDone || !this.index) {
       throw new Error(
         `archive has no index entry ${INDEX_PATH}: it is incomplete or not a cutover-gate snapshot`
@@ -184,9 +198,16 @@ export class TreeWriter implements TarSink {
       this.writers.chmod(path, mode, mtime)
     }
     return {
-      observedIndex: this.lines.bytes(),
-      archivedIndex: Buffer.concat(this.index)
+      observedIndex: this.observed,
+      archivedIndex: this.index,
+      indexesMatch: this.indexMatches && this.index.size === this.observed.size
     }
+  }
+
+  /** Deletes both indexes' spill files (after a failure: finish() hands them over instead). */
+  discard(): void {
+    this.observed.remove()
+    this.index?.remove()
   }
 
   /** A file past content.files stops at its header, before it is created. */
@@ -221,7 +242,7 @@ export class TreeWriter implements TarSink {
   }
 
   private addLine(line: string): void {
-    this.lines.append(`${line}\n`)
+    this.observed.append(`${line}\n`)
     this.entries++
   }
 
@@ -236,7 +257,7 @@ export class TreeWriter implements TarSink {
         `entry ${showPath(entry.path)} declares ${entry.size} bytes, more than the ${MAX_INDEX_SIZE}-byte limit for an index`
       )
     }
-    this.index = []
+    this.index = new SpillFile()
   }
 
   /** A folder first created as an implied parent, then listed itself: give it its own mode. */

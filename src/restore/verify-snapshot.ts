@@ -7,7 +7,6 @@ import { MAX_HEADER_SIZE } from '../age/header.js'
 import { DEFAULT_MAX_WORK_FACTOR } from '../age/scrypt.js'
 import { AgeError } from '../age/errors.js'
 import { NoGoError, type SnapshotEvidence } from '../outcome/step-result.js'
-import { digestOfIndex } from '../format/index-format.js'
 import { readManifest, snapshotPathOf, type Manifest } from '../format/manifest.js'
 import { decryptionKeyFor, type KeySource } from '../format/snapshot-keys.js'
 import type { DecryptionKey } from '../age/key-source.js'
@@ -32,7 +31,33 @@ const READ_SIZE = 1 << 20
 export interface VerifiedSnapshot {
   manifest: Manifest
   evidence: SnapshotEvidence
-  extracted: ExtractResult
+  extracted: Pick<ExtractResult, 'entries' | 'files' | 'bytes'>
+}
+
+/**
+ * The archive's index against what was written (read into memory only when they differ, to name
+ * the differences), against content.digest and the includes, and the counts against the manifest.
+ */
+function checkIndexes(result: ExtractResult, manifest: Manifest): void {
+  const problems = result.indexesMatch
+    ? []
+    : compareIndexes(result.archivedIndex.bytes(), result.observedIndex.bytes())
+  if (problems.length > 0) {
+    throw new NoGoError(`restored tree differs from the archive's index: ${problems.join('; ')}`)
+  }
+  const digest = result.archivedIndex.digest()
+  if (digest !== manifest.content.digest) {
+    throw new NoGoError(
+      `archive index digest ${digest} differs from the manifest's content.digest ${manifest.content.digest}: the manifest does not describe this snapshot`
+    )
+  }
+  const roots = includeRootsProblem(result.archivedIndex.lines(), manifest.includes)
+  if (roots) throw new NoGoError(roots)
+  if (result.files !== manifest.content.files || result.bytes !== manifest.content.bytes) {
+    throw new NoGoError(
+      `snapshot holds ${result.files} files / ${result.bytes} bytes but the manifest says ${manifest.content.files} / ${manifest.content.bytes}`
+    )
+  }
 }
 
 /** A restore that would fill the disk is refused up front, with the numbers. */
@@ -89,26 +114,15 @@ export async function verifyIntoFolder(
   } finally {
     await writers.stop()
   }
-  const problems = compareIndexes(result.archivedIndex, result.observedIndex)
-  if (problems.length > 0) {
-    throw new NoGoError(`restored tree differs from the archive's index: ${problems.join('; ')}`)
-  }
-  const digest = digestOfIndex(result.archivedIndex)
-  if (digest !== manifest.content.digest) {
-    throw new NoGoError(
-      `archive index digest ${digest} differs from the manifest's content.digest ${manifest.content.digest}: the manifest does not describe this snapshot`
-    )
-  }
-  const roots = includeRootsProblem(result.archivedIndex, manifest.includes)
-  if (roots) throw new NoGoError(roots)
-  if (result.files !== manifest.content.files || result.bytes !== manifest.content.bytes) {
-    throw new NoGoError(
-      `snapshot holds ${result.files} files / ${result.bytes} bytes but the manifest says ${manifest.content.files} / ${manifest.content.bytes}`
-    )
+  try {
+    checkIndexes(result, manifest)
+  } finally {
+    result.archivedIndex.remove()
+    result.observedIndex.remove()
   }
   return {
     manifest,
-    extracted: result,
+    extracted: { entries: result.entries, files: result.files, bytes: result.bytes },
     evidence: {
       snapshotPath,
       manifestPath,
@@ -202,10 +216,16 @@ async function decryptFrom(
     })
     throw explain(snapshotPath, error)
   }
-  await ciphertext.check(manifest)
+  try {
+    await ciphertext.check(manifest)
+    await assertCiphertextUnchanged(ct)
+  } catch (error) {
+    extracted?.archivedIndex.remove()
+    extracted?.observedIndex.remove()
+    throw error
+  }
   logger.info(
     `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
   )
-  await assertCiphertextUnchanged(ct)
   return extracted!
 }
