@@ -3,6 +3,7 @@ import { INDEX_PATH, indexLine } from '../format/index-format.js'
 import { showPath } from '../tar/entry-path.js'
 import { findLinkEscape, MAX_STEPS } from './link-escape.js'
 import { SpillFile } from '../util/spill-file.js'
+import { NameSet } from './name-set.js'
 import type { TarEntry, TarSink } from '../tar/tar-reader.js'
 import type { FileWriters } from './file-writers.js'
 
@@ -55,7 +56,10 @@ interface Folder {
  * finish(), and the tree is complete once the writers have settled.
  */
 export class TreeWriter implements TarSink {
+  /** Folders and links by name: few, and what a path must never pass through unseen. */
   private readonly kinds = new Map<string, Kind>()
+  /** Files, by hash: the many; a name in it is refused as a parent and as a second entry. */
+  private readonly fileNames = new NameSet()
   private readonly folders: Folder[] = []
   private readonly implied = new Map<string, Folder>()
   private readonly links = new Map<string, string>()
@@ -93,7 +97,7 @@ export class TreeWriter implements TarSink {
         `entry ${showPath(path)} is inside ${RESERVED}/, which only the index may use`
       )
     }
-    const existing = this.kinds.get(path)
+    const existing = this.kindOf(path)
     if (existing === 'implied' && entry.type === 'dir') return this.declareImplied(entry)
     if (existing === 'implied') {
       throw new Error(
@@ -117,7 +121,7 @@ export class TreeWriter implements TarSink {
       this.addLine(indexLine({ path, type: 'symlink', mode: 0o777, target: entry.target }))
     } else {
       this.writers.open(path)
-      this.kinds.set(path, 'file')
+      this.fileNames.add(path)
       this.file = { entry, written: 0, hash: undefined, sha256: undefined }
     }
   }
@@ -241,6 +245,10 @@ export class TreeWriter implements TarSink {
     if (entries > 0) this.used += need
   }
 
+  private kindOf(path: string): Kind | undefined {
+    return this.kinds.get(path) ?? (this.fileNames.has(path) ? 'file' : undefined)
+  }
+
   private addLine(line: string): void {
     this.observed.append(`${line}\n`)
     this.entries++
@@ -278,7 +286,7 @@ export class TreeWriter implements TarSink {
       const slash = parent.lastIndexOf('/')
       if (slash < 0) break
       parent = parent.slice(0, slash)
-      const kind = this.kinds.get(parent)
+      const kind = this.kindOf(parent)
       if (kind === 'dir' || kind === 'implied') break
       if (kind) {
         throw new Error(
