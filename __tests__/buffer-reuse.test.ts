@@ -5,12 +5,11 @@ import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { pieces } from '../__fixtures__/age-streams.js'
 import { createDecryptStream } from '../src/age/decrypt.js'
-import { createEncryptStream } from '../src/age/encrypt.js'
+import { encryptStream } from '../src/age/encrypt.js'
 import { BlockTransform, type BlockCodec } from '../src/compression/block-transform.js'
 import { restoreIntoTarget } from '../src/restore/restore-into-target.js'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
 import { BufferPool } from '../src/util/buffer-pool.js'
-import { readPooled } from '../src/util/pooled-read.js'
 import { sha256OfFile } from '../__fixtures__/sha256-file.js'
 import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import { tempDir } from '../__fixtures__/trees.js'
@@ -167,32 +166,6 @@ describe('snapshots that cycle their read buffers many times', () => {
   }, 120_000)
 })
 
-describe('readPooled', () => {
-  const openFds = () => fs.readdirSync('/proc/self/fd').length
-
-  it('yields the file in order through reused buffers, and closes it when stopped early', async () => {
-    const file = path.join(tempDir('cg-pooled-'), 'data')
-    const data = randomBytes(10 * 1024 + 7)
-    fs.writeFileSync(file, data)
-    const pool = new BufferPool(1024, 4)
-    const got: Buffer[] = []
-    for await (const chunk of readPooled(file, pool)) {
-      got.push(Buffer.from(chunk))
-      pool.release(chunk)
-    }
-    expect(Buffer.concat(got)).toEqual(data)
-    // eleven reads, two buffers: one with the consumer, one being read into (4 if never reused)
-    expect(pool.available).toBe(2)
-
-    const before = openFds()
-    for await (const chunk of readPooled(file, pool)) {
-      expect(chunk.length).toBe(1024)
-      break
-    }
-    expect(openFds()).toBe(before)
-  })
-})
-
 describe('sha256OfFile', () => {
   it('matches a one-shot hash for empty, small and multi-buffer files', async () => {
     const dir = tempDir('cg-sha-')
@@ -220,7 +193,7 @@ describe('age decryption gives its input chunks back', () => {
       const encrypted: Buffer[] = []
       await pipeline(
         Readable.from([plaintext]),
-        await createEncryptStream(passphrase, 10),
+        encryptStream({ kind: 'passphrase', passphrase: passphrase, workFactor: 10 }),
         new Writable({
           write(chunk: Buffer, _e, cb) {
             encrypted.push(chunk)
