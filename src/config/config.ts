@@ -4,7 +4,7 @@ import { COMPRESSIONS, type Compression } from '../format/compression.js'
 export { COMPRESSIONS, type Compression }
 import type { Recipient } from '../age/recipients.js'
 
-export const MODES = [
+export const MODE_NAMES = [
   'precutover',
   'migration-dry-run',
   'snapshot',
@@ -12,7 +12,7 @@ export const MODES = [
   'restore',
   'list'
 ] as const
-export type Mode = (typeof MODES)[number]
+export type Mode = (typeof MODE_NAMES)[number]
 
 /** The validated configuration both doors (action and CLI) hand to the lane. Paths are absolute. */
 export interface Config {
@@ -56,18 +56,4 @@ export interface Config {
   keepLast: number
   /** Scratch space: RUNNER_TEMP for the action, the OS temp folder for the CLI. */
   tempDir: string
-}
-
-/** The modes that make a new snapshot: the only ones that judge a passphrase's strength. */
-export function modeCreatesSnapshot(mode: Mode): boolean {
-  return mode === 'precutover' || mode === 'snapshot'
-}
-
-/** The modes that open an existing snapshot, so need its passphrase or identity. */
-export function modeOpensSnapshot(mode: Mode): boolean {
-  return mode === 'precutover' || mode === 'restore-test' || mode === 'restore'
-}
-
-export function modeNeedsPassphrase(mode: Mode): boolean {
-  return mode !== 'migration-dry-run' && mode !== 'list'
 }
