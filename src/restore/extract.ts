@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { TarReader } from '../tar/tar-reader.js'
 import { TreeWriter, type WriteLimits, type WrittenIndexes } from './tree-writer.js'
-import { FileWriters } from './file-writers.js'
+import { PlainWriters } from './plain-writers.js'
 
 export interface ExtractResult extends WrittenIndexes {
   entries: number
@@ -17,11 +17,6 @@ export interface ExtractOptions {
   maxBytes?: number
   /** Files the archive may hold (the manifest's content.files). */
   maxFiles?: number
-  /**
-   * Writing threads already started for dest (their start-up then overlaps the caller's own
-   * work); they are started here otherwise. Stopped before this returns, either way.
-   */
-  writers?: FileWriters
 }
 
 /** The writer trusts only what it created, so dest must start as a real, empty folder. */
@@ -66,10 +61,8 @@ export async function extractSnapshotTar(
   options: ExtractOptions = {}
 ): Promise<ExtractResult> {
   const root = path.resolve(dest)
-  const writers = options.writers ?? new FileWriters(root)
+  const writers = new PlainWriters(root)
   try {
-    if (writers.root !== root)
-      throw new Error(`the writing threads were started for ${writers.root}`)
     checkDest(root)
     const writer = new TreeWriter(writers, {
       maxBytes: options.maxBytes,

@@ -5,7 +5,7 @@ import { findLinkEscape, MAX_STEPS } from './link-escape.js'
 import { SpillFile } from '../util/spill-file.js'
 import { NameSet } from './name-set.js'
 import type { TarEntry, TarSink } from '../tar/tar-reader.js'
-import type { FileWriters } from './file-writers.js'
+import type { PlainWriters } from './plain-writers.js'
 
 /** A real index is ~150 bytes per entry; on a mismatch both are read into memory to be described. */
 export const MAX_INDEX_SIZE = 512 * 1024 * 1024
@@ -52,8 +52,8 @@ interface Folder {
  * Writes admitted entries under the writers' root without ever following a link: it trusts only
  * its own map of what it created (parents must be folders it made), creates with
  * O_EXCL|O_NOFOLLOW and non-recursive mkdir, and hashes file data as it hands it over. The
- * folders and links are made at once, file writes queued on `writers`' threads; folder modes wait for
- * finish(), and the tree is complete once the writers have settled.
+ * folders, links and files are made at once, in archive order; folder modes wait for finish(),
+ * and the tree is complete once the writers have settled.
  */
 export class TreeWriter implements TarSink {
   /** Folders and links by name: few, and what a path must never pass through unseen. */
@@ -80,7 +80,7 @@ export class TreeWriter implements TarSink {
   private used = 0
 
   constructor(
-    private readonly writers: FileWriters,
+    private readonly writers: PlainWriters,
     private readonly limits: WriteLimits = {}
   ) {}
 

@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createDecryptStream, unwrapAhead } from '../age/decrypt.js'
@@ -24,7 +23,6 @@ import { compareIndexes } from './compare-index.js'
 import { includeRootsProblem } from './include-roots.js'
 import { createDecompressStream } from '../compression/decompress.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
-import { FileWriters } from './file-writers.js'
 
 const READ_SIZE = 1 << 20
 
@@ -106,14 +104,7 @@ export async function verifyIntoFolder(
   const snapshotPath = expected?.snapshotPath ?? snapshotPathOf(manifestPath, manifest)
   // the manifest says which secret opens the snapshot: a missing one is said before any work
   const key = decryptionKeyFor(keys, manifest.encryption, snapshotPath)
-  // the writing threads start up (~0.1 s) while the key is derived and the ciphertext hashed
-  const writers = new FileWriters(path.resolve(dest))
-  let result: ExtractResult
-  try {
-    result = await decryptInto({ manifest, snapshotPath, key, dest, writers, logger })
-  } finally {
-    await writers.stop()
-  }
+  const result = await decryptInto({ manifest, snapshotPath, key, dest, logger })
   try {
     checkIndexes(result, manifest)
   } finally {
@@ -143,7 +134,6 @@ interface DecryptJob {
   snapshotPath: string
   key: DecryptionKey
   dest: string
-  writers: FileWriters
   logger: Logger
 }
 
@@ -164,7 +154,7 @@ async function decryptInto(job: DecryptJob): Promise<ExtractResult> {
  */
 async function decryptFrom(
   ct: Ciphertext,
-  { manifest, snapshotPath, key, dest, writers, logger }: DecryptJob
+  { manifest, snapshotPath, key, dest, logger }: DecryptJob
 ): Promise<ExtractResult> {
   // scrypt (over a second at the default work factor) starts before the first payload read;
   // identities unwrap in microseconds and need no head start
@@ -204,8 +194,7 @@ async function decryptFrom(
         extracted = await extractSnapshotTar(source, dest, {
           onProgress: (p) => progress.update(p.entries, p.bytes),
           maxBytes: manifest.content.bytes,
-          maxFiles: manifest.content.files,
-          writers
+          maxFiles: manifest.content.files
         })
       }
     )
