@@ -207,14 +207,14 @@ async function decryptFrom(
   }
   try {
     await ciphertext.check(manifest)
+    logger.info(
+      `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
+    )
     await assertCiphertextUnchanged(ct)
   } catch (error) {
     extracted?.archivedIndex.remove()
     extracted?.observedIndex.remove()
     throw error
   }
-  logger.info(
-    `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
-  )
   return extracted!
 }
