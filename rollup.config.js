@@ -48,9 +48,7 @@ export default {
   input: {
     index: 'src/index.ts',
     post: 'src/post.ts',
-    cli: 'src/cli.ts',
-    // the restore's writing threads, started by file name (src/restore/file-writers.ts)
-    'write-worker': 'src/restore/write-worker.ts'
+    cli: 'src/cli.ts'
   },
   output: {
     dir: 'dist',

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { createEncryptStream } from '../src/age/encrypt.js'
+import { encryptStream } from '../src/age/encrypt.js'
 import { createCompressStream } from '../src/compression/compress.js'
 import { digestOfIndex } from '../src/format/index-format.js'
 import type { Manifest } from '../src/format/manifest.js'
@@ -24,7 +24,11 @@ export async function writeEncryptedSnapshot(
   await pipeline(
     Readable.from([tar]),
     createCompressStream('zstd'),
-    await createEncryptStream(Buffer.from(passphrase, 'utf8'), 10),
+    encryptStream({
+      kind: 'passphrase',
+      passphrase: Buffer.from(passphrase, 'utf8'),
+      workFactor: 10
+    }),
     fs.createWriteStream(file)
   )
   const bytes = fs.readFileSync(file)

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { through } from '../__fixtures__/age-streams.js'
 import { withTools } from '../__fixtures__/stock-tools.js'
 import { createDecryptStream } from '../src/age/decrypt.js'
-import { createEncryptStream } from '../src/age/encrypt.js'
+import { encryptStream } from '../src/age/encrypt.js'
 
 // found on PATH, as a user runs them; a machine without them skips (global-setup says so)
 const AGE = 'age'
@@ -47,7 +47,10 @@ withTools(AGE, SCRIPT).describe('stock age CLI interop', () => {
 
   test.each([0, 65536, 200_003])('our encrypt, age -d: %i bytes', async (size) => {
     const plaintext = randomBytes(size)
-    const file = await through(await createEncryptStream(Buffer.from(PASSPHRASE), 10), plaintext)
+    const file = await through(
+      encryptStream({ kind: 'passphrase', passphrase: Buffer.from(PASSPHRASE), workFactor: 10 }),
+      plaintext
+    )
     const input = join(dir, `ours-${size}.age`)
     const output = join(dir, `ours-${size}.out`)
     await writeFile(input, file)
@@ -60,7 +63,7 @@ withTools(AGE, SCRIPT).describe('stock age CLI interop', () => {
 
   test('age -d refuses our file with a flipped payload byte', async () => {
     const file = await through(
-      await createEncryptStream(Buffer.from(PASSPHRASE), 10),
+      encryptStream({ kind: 'passphrase', passphrase: Buffer.from(PASSPHRASE), workFactor: 10 }),
       randomBytes(1000)
     )
     file[file.length - 100] = (file[file.length - 100] as number) ^ 1

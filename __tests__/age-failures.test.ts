@@ -5,7 +5,7 @@ import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { parseHeader, runThrough, through } from '../__fixtures__/age-streams.js'
 import { createDecryptStream } from '../src/age/decrypt.js'
-import { HEADER_WAIT_BUFFER, createEncryptStream } from '../src/age/encrypt.js'
+import { HEADER_WAIT_BUFFER, encryptStream } from '../src/age/encrypt.js'
 import { AgeError, type AgeErrorCode } from '../src/age/errors.js'
 import { MAX_HEADER_SIZE } from '../src/age/header.js'
 import { CHUNK_SIZE, FRAME_SIZE, TAG_SIZE } from '../src/age/payload-chunks.js'
@@ -14,7 +14,10 @@ const PASSPHRASE = Buffer.from('tr0ub4dor&3', 'utf8')
 const NONCE = 16
 
 async function encrypt(plaintext: Buffer, workFactor = 10): Promise<Buffer> {
-  return through(await createEncryptStream(PASSPHRASE, workFactor), plaintext)
+  return through(
+    encryptStream({ kind: 'passphrase', passphrase: PASSPHRASE, workFactor: workFactor }),
+    plaintext
+  )
 }
 
 /** Decrypts with PASSPHRASE; returns the released plaintext and the AgeError, if any. */
@@ -184,7 +187,11 @@ describe('trailing data', () => {
 describe('chunking of the input', () => {
   test('1 byte at a time, across a chunk boundary, both ways', async () => {
     const small = randomBytes(CHUNK_SIZE + 300)
-    const encrypted = await through(await createEncryptStream(PASSPHRASE, 10), small, 1)
+    const encrypted = await through(
+      encryptStream({ kind: 'passphrase', passphrase: PASSPHRASE, workFactor: 10 }),
+      small,
+      1
+    )
     const back = await through(createDecryptStream(PASSPHRASE), encrypted, 1)
     expect(back.equals(small)).toBe(true)
   })
@@ -192,7 +199,11 @@ describe('chunking of the input', () => {
   test.each([7, TAG_SIZE, TAG_SIZE + 1, 4096, CHUNK_SIZE, FRAME_SIZE, FRAME_SIZE + 1, 100 * 1024])(
     'pieces of %i bytes give the same plaintext',
     async (size) => {
-      const encrypted = await through(await createEncryptStream(PASSPHRASE, 10), plaintext, size)
+      const encrypted = await through(
+        encryptStream({ kind: 'passphrase', passphrase: PASSPHRASE, workFactor: 10 }),
+        plaintext,
+        size
+      )
       const back = await through(createDecryptStream(PASSPHRASE), encrypted, size)
       expect(back.equals(plaintext)).toBe(true)
     }
@@ -204,7 +215,7 @@ describe('streams', () => {
     const out: Buffer[] = []
     await pipeline(
       Readable.from([plaintext.subarray(0, 1000), plaintext.subarray(1000)]),
-      await createEncryptStream(PASSPHRASE, 10),
+      encryptStream({ kind: 'passphrase', passphrase: PASSPHRASE, workFactor: 10 }),
       createDecryptStream(PASSPHRASE),
       new Writable({
         write(chunk: Buffer, _encoding, callback) {
@@ -228,7 +239,7 @@ describe('streams', () => {
   })
 
   test('encrypt applies backpressure when nobody reads', async () => {
-    const stream = await createEncryptStream(PASSPHRASE, 10)
+    const stream = encryptStream({ kind: 'passphrase', passphrase: PASSPHRASE, workFactor: 10 })
     let writes = 0
     // while scrypt still runs the payload is held, up to HEADER_WAIT_BUFFER; past it, refused
     const bound = HEADER_WAIT_BUFFER / CHUNK_SIZE + 64

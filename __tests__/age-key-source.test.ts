@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { Decrypter, generateIdentity } from 'age-encryption'
 import { parseHeader, through } from '../__fixtures__/age-streams.js'
 import { createDecryptStream, unwrapAhead } from '../src/age/decrypt.js'
-import { createEncryptStream, encryptStream } from '../src/age/encrypt.js'
+import { encryptStream } from '../src/age/encrypt.js'
 import { parseIdentities } from '../src/age/recipients.js'
 
 const PASSPHRASE = 'key source passphrase'
@@ -16,7 +16,7 @@ describe('key sources', () => {
     async (workFactor) => {
       const plaintext = randomBytes(70_000)
       const key = { kind: 'passphrase', passphrase: secret, workFactor } as const
-      const whole = await through(await createEncryptStream(key), plaintext)
+      const whole = await through(encryptStream(key), plaintext)
       const streamed = await through(encryptStream(key), plaintext)
       for (const file of [whole, streamed]) {
         expect(parseHeader(file).stanzas[0]!.args).toEqual([
@@ -37,7 +37,10 @@ describe('key sources', () => {
   )
 
   test('unwrapAhead starts scrypt for a passphrase key, and nothing for identities', async () => {
-    const file = await through(await createEncryptStream(secret, 10), Buffer.from('x'))
+    const file = await through(
+      encryptStream({ kind: 'passphrase', passphrase: secret, workFactor: 10 }),
+      Buffer.from('x')
+    )
     const ahead = unwrapAhead(file, { kind: 'passphrase', passphrase: secret }, 10)
     expect(ahead).toBeDefined()
     await expect(ahead!.fileKey).resolves.toHaveLength(16)

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { Decrypter, Encrypter } from 'age-encryption'
 import { through } from '../__fixtures__/age-streams.js'
 import { createDecryptStream } from '../src/age/decrypt.js'
-import { createEncryptStream } from '../src/age/encrypt.js'
+import { encryptStream } from '../src/age/encrypt.js'
 
 const PASSPHRASE = 'correct horse battery staple'
 const secret = Buffer.from(PASSPHRASE, 'utf8')
@@ -13,7 +13,11 @@ const SIZES = [0, 1, 65535, 65536, 65537, 3 * 65536, 400_009] // the last: a few
 describe('age-encryption (typage) as oracle', () => {
   test.each(SIZES)('our encrypt, typage decrypt: %i bytes', async (size) => {
     const plaintext = randomBytes(size)
-    const file = await through(await createEncryptStream(secret, 10), plaintext, 8192)
+    const file = await through(
+      encryptStream({ kind: 'passphrase', passphrase: secret, workFactor: 10 }),
+      plaintext,
+      8192
+    )
     const decrypter = new Decrypter()
     decrypter.addPassphrase(PASSPHRASE)
     const back = await decrypter.decrypt(file)
@@ -31,7 +35,10 @@ describe('age-encryption (typage) as oracle', () => {
   })
 
   test('typage refuses our file under a wrong passphrase, and we refuse theirs', async () => {
-    const file = await through(await createEncryptStream(secret, 10), Buffer.from('x'))
+    const file = await through(
+      encryptStream({ kind: 'passphrase', passphrase: secret, workFactor: 10 }),
+      Buffer.from('x')
+    )
     const decrypter = new Decrypter()
     decrypter.addPassphrase('wrong')
     await expect(decrypter.decrypt(file)).rejects.toThrow()

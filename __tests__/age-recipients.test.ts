@@ -13,7 +13,7 @@ import { badVariants } from '../__fixtures__/age-keys.js'
 import { decodeBech32, encodeBech32 } from '../src/age/bech32.js'
 import { parseHeader, runThrough, through } from '../__fixtures__/age-streams.js'
 import { createDecryptStream } from '../src/age/decrypt.js'
-import { createEncryptStream } from '../src/age/encrypt.js'
+import { encryptStream } from '../src/age/encrypt.js'
 import { AgeError } from '../src/age/errors.js'
 import { encodeHeader } from '../src/age/header.js'
 import { FILE_KEY_SIZE } from '../src/age/keys.js'
@@ -178,11 +178,7 @@ describe.each(KINDS)('%s recipients against typage', (_kind, pair) => {
       const pairs = [await pair(), await pair(), await pair()]
       const recipients = parseRecipients(pairs.map((p) => p.recipient).join('\n'))
       const plaintext = randomBytes(size)
-      const file = await through(
-        await createEncryptStream({ kind: 'recipients', recipients }),
-        plaintext,
-        8192
-      )
+      const file = await through(encryptStream({ kind: 'recipients', recipients }), plaintext, 8192)
       expect(parseHeader(file).stanzas).toHaveLength(3)
       for (const { identity } of pairs) {
         const decrypter = new Decrypter()
@@ -215,7 +211,7 @@ describe.each(KINDS)('%s recipients against typage', (_kind, pair) => {
   test('a wrong identity, of either kind, is exactly "no identity matches this snapshot"', async () => {
     const p = await pair()
     const file = await through(
-      await createEncryptStream({ kind: 'recipients', recipients: parseRecipients(p.recipient) }),
+      encryptStream({ kind: 'recipients', recipients: parseRecipients(p.recipient) }),
       randomBytes(1000)
     )
     const others = [await x25519Pair(), await hybridPair(), await pair()]
@@ -243,7 +239,7 @@ describe.each(KINDS)('%s recipients against typage', (_kind, pair) => {
     const p = await pair()
     const identities = parseIdentities(p.identity)
     const scryptFile = await through(
-      await createEncryptStream(Buffer.from('pw'), 10),
+      encryptStream({ kind: 'passphrase', passphrase: Buffer.from('pw'), workFactor: 10 }),
       Buffer.from('x')
     )
     const viaIdentity = await runThrough(
@@ -252,7 +248,7 @@ describe.each(KINDS)('%s recipients against typage', (_kind, pair) => {
     )
     expect((viaIdentity.error as AgeError).code).toBe('PASSPHRASE_FILE')
     const recipientFile = await through(
-      await createEncryptStream({ kind: 'recipients', recipients: parseRecipients(p.recipient) }),
+      encryptStream({ kind: 'recipients', recipients: parseRecipients(p.recipient) }),
       Buffer.from('x')
     )
     const viaPassphrase = await runThrough(

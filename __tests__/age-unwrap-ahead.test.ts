@@ -12,7 +12,7 @@ const scrypt = jest.fn(realCrypto.scrypt)
 jest.unstable_mockModule('node:crypto', () => ({ ...realCrypto, default: realCrypto, scrypt }))
 
 const { createDecryptStream, unwrapAhead } = await import('../src/age/decrypt.js')
-const { createEncryptStream } = await import('../src/age/encrypt.js')
+const { encryptStream } = await import('../src/age/encrypt.js')
 const { runThrough, through } = await import('../__fixtures__/age-streams.js')
 const { verifyIntoFolder } = await import('../src/restore/verify-snapshot.js')
 const { createSnapshot } = await import('../src/snapshot/create-snapshot.js')
@@ -23,8 +23,14 @@ const plaintext = randomBytes(100_000)
 let file: Buffer
 let other: Buffer
 beforeAll(async () => {
-  file = await through(await createEncryptStream(PASSPHRASE, 10), plaintext)
-  other = await through(await createEncryptStream(PASSPHRASE, 10), plaintext)
+  file = await through(
+    encryptStream({ kind: 'passphrase', passphrase: PASSPHRASE, workFactor: 10 }),
+    plaintext
+  )
+  other = await through(
+    encryptStream({ kind: 'passphrase', passphrase: PASSPHRASE, workFactor: 10 }),
+    plaintext
+  )
 })
 beforeEach(() => scrypt.mockClear())
 

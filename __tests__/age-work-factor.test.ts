@@ -8,7 +8,7 @@ const scrypt = jest.fn(realCrypto.scrypt)
 jest.unstable_mockModule('node:crypto', () => ({ ...realCrypto, default: realCrypto, scrypt }))
 
 const { createDecryptStream } = await import('../src/age/decrypt.js')
-const { createEncryptStream } = await import('../src/age/encrypt.js')
+const { encryptStream } = await import('../src/age/encrypt.js')
 const { through, runThrough } = await import('../__fixtures__/age-streams.js')
 
 const PASSPHRASE = Buffer.from('pw')
@@ -23,7 +23,10 @@ function withWorkFactor(source: Buffer, logN: number): Buffer {
 
 let file: Buffer
 beforeAll(async () => {
-  file = await through(await createEncryptStream(PASSPHRASE, 10), Buffer.from('payload'))
+  file = await through(
+    encryptStream({ kind: 'passphrase', passphrase: PASSPHRASE, workFactor: 10 }),
+    Buffer.from('payload')
+  )
 })
 beforeEach(() => scrypt.mockClear())
 
@@ -58,7 +61,9 @@ test('an allowed work factor runs scrypt once, with N = 2^logN, r = 8, p = 1', a
 
 test('encrypt accepts 10..20 only; bad options are RangeErrors', async () => {
   for (const bad of [9, 21, 10.5, Number.NaN]) {
-    await expect(createEncryptStream(PASSPHRASE, bad)).rejects.toThrow(RangeError)
+    expect(() =>
+      encryptStream({ kind: 'passphrase', passphrase: PASSPHRASE, workFactor: bad })
+    ).toThrow(RangeError)
   }
   for (const bad of [0, 31, 1.5]) {
     expect(() => createDecryptStream(PASSPHRASE, { maxWorkFactor: bad })).toThrow(RangeError)

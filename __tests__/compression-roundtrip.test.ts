@@ -1,5 +1,5 @@
 import { COMPRESSIONS } from '../src/config/config.js'
-import { createCompressStream, DEFAULT_BLOCKS } from '../src/compression/compress.js'
+import { createCompressStream } from '../src/compression/compress.js'
 import { createDecompressStream } from '../src/compression/decompress.js'
 import {
   mixedData,
@@ -8,7 +8,8 @@ import {
   zstdDescriptors
 } from '../__fixtures__/compression-helpers.js'
 
-const B = DEFAULT_BLOCKS.blockSize
+/** The snapshot archive's chunk, so one block: sizes around it. */
+const B = 1 << 20
 const SIZES: [string, number][] = [
   ['0', 0],
   ['1', 1],
@@ -30,10 +31,7 @@ describe.each(COMPRESSIONS)('%s round trip', (kind) => {
   it('keeps block order with many small blocks in flight', async () => {
     const data = mixedData(300_001, 7)
     for (const inFlight of [1, 2, 4]) {
-      const packed = await through(
-        oddChunks(data),
-        createCompressStream(kind, { blockSize: 1000, inFlight })
-      )
+      const packed = await through(oddChunks(data), createCompressStream(kind, { inFlight }))
       const restored = await through([packed], createDecompressStream(kind))
       expect(restored.equals(data)).toBe(true)
     }
@@ -44,10 +42,8 @@ describe('zstd frames', () => {
   it('every frame carries a checksum and its content size', async () => {
     const data = mixedData(10 * 1000 + 1, 4)
     const chunks = Array.from({ length: 11 }, (_, i) => data.subarray(i * 1000, (i + 1) * 1000))
-    const packed = await through(
-      chunks,
-      createCompressStream('zstd', { blockSize: 1000, inFlight: 3 })
-    )
+    // one chunk, one block, one frame
+    const packed = await through(chunks, createCompressStream('zstd', { inFlight: 3 }))
     const descriptors = zstdDescriptors(packed)
     expect(descriptors).toHaveLength(11)
     for (const fhd of descriptors) {
@@ -58,31 +54,30 @@ describe('zstd frames', () => {
   })
 })
 
-describe('block cutting', () => {
-  const blocks = { blockSize: 1000, inFlight: 2 }
+describe('one upstream chunk, one block', () => {
   const frames = async (chunks: Buffer[]): Promise<number> =>
-    zstdDescriptors(await through(chunks, createCompressStream('zstd', blocks))).length
+    zstdDescriptors(await through(chunks, createCompressStream('zstd', { inFlight: 2 }))).length
 
-  it('takes an upstream chunk of one to two blocks whole, and cuts bigger ones', async () => {
+  it('makes one frame of each chunk, whatever its size, and none of an empty one', async () => {
     const data = mixedData(30_000, 8)
     const chunksOf = (n: number): Buffer[] =>
       Array.from({ length: Math.ceil(data.length / n) }, (_, i) =>
         data.subarray(i * n, (i + 1) * n)
       )
     expect(await frames(chunksOf(1500))).toBe(20)
-    // cut in block-size slices until at most two blocks are left, which go whole
-    expect(await frames([data])).toBe(29)
-    expect(await frames(chunksOf(300))).toBe(30)
+    expect(await frames([data])).toBe(1)
+    expect(await frames(chunksOf(300))).toBe(100)
+    expect(await frames([data, Buffer.alloc(0), data])).toBe(2)
+    // an empty input is one empty frame: stock tools reject a zero-byte file
+    expect(await frames([])).toBe(1)
   })
 })
 
 describe('decompression with frame and member headers split across chunks', () => {
   it.each(['zstd', 'gzip'] as const)('%s, fed 1 to 5 bytes at a time', async (kind) => {
     const data = mixedData(20_000, 6)
-    const packed = await through(
-      [data],
-      createCompressStream(kind, { blockSize: 1000, inFlight: 2 })
-    )
+    const blocks = Array.from({ length: 20 }, (_, i) => data.subarray(i * 1000, (i + 1) * 1000))
+    const packed = await through(blocks, createCompressStream(kind, { inFlight: 2 }))
     for (const step of [1, 2, 3, 5]) {
       const chunks = Array.from({ length: Math.ceil(packed.length / step) }, (_, i) =>
         packed.subarray(i * step, (i + 1) * step)

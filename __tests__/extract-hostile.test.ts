@@ -61,7 +61,7 @@ describe('extractSnapshotTar refuses hostile archives', () => {
     const dest = fs.mkdtempSync(path.join(base, 'dest-'))
     const result = await extractSnapshotTar(pieces(bytes, 1000), dest)
     expect(fs.readdirSync(path.join(dest, 'state'))).toEqual(['a'])
-    expect(result.observedIndex.toString()).toContain('"path":"state/a"')
+    expect(result.observedIndex.bytes().toString()).toContain('"path":"state/a"')
     removeTree(dest)
     expectNothingOutside()
   })

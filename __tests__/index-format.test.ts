@@ -1,9 +1,5 @@
-import {
-  IndexBuilder,
-  digestOfIndex,
-  indexLine,
-  parseIndexLine
-} from '../src/format/index-format.js'
+import { digestOfIndex, indexLine, parseIndexLine } from '../src/format/index-format.js'
+import { IndexBuilder } from '../src/snapshot/index-builder.js'
 
 describe('index format', () => {
   it('writes fields in a fixed order whatever the object order', () => {
@@ -31,6 +27,8 @@ describe('index format', () => {
     expect(digestOfIndex(one.bytesOfIndex())).toBe(one.digest())
     expect(one.files).toBe(1)
     expect(one.entries).toBe(3)
+    one.remove()
+    two.remove()
   })
 
   it('refuses a line that is not canonical or not in the schema', () => {

@@ -5,7 +5,7 @@ import fc from 'fast-check'
 import { NoGoError } from '../src/outcome/step-result.js'
 import { extractSnapshotTar } from '../src/restore/extract.js'
 import { archiveStream } from '../src/snapshot/archive-stream.js'
-import { IndexBuilder } from '../src/format/index-format.js'
+import { IndexBuilder } from '../src/snapshot/index-builder.js'
 import { walkIncludes } from '../src/snapshot/walk.js'
 import { END, header, paxRecord, rawPax } from '../__fixtures__/tar-hostile.js'
 import { tempDir } from '../__fixtures__/trees.js'
@@ -48,9 +48,11 @@ async function snapshotOf(repo: string): Promise<{ files: Set<string>; error?: E
     ))
       void _
   } catch (error) {
+    index.remove()
     return { files: new Set(), error: error as Error }
   }
   const lines = index.bytesOfIndex().toString('utf8').trim().split('\n')
+  index.remove()
   return { files: new Set(lines.map((l) => JSON.parse(l).path as string)) }
 }
 

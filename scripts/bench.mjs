@@ -7,10 +7,17 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readArgs, USAGE } from './bench/args.mjs'
+import { describeFs } from './bench/fresh-fs.mjs'
 import { RSS_METHOD } from './bench/child.mjs'
-import { buildBigFile, buildManyFiles, buildMixed } from './bench/dataset.mjs'
+import { buildBigFile, buildEmptyFiles, buildManyFiles, buildMixed } from './bench/dataset.mjs'
 import { cliPath } from './bench/ours.mjs'
-import { runBigFileCase, runFilesCase, runMainCase, runScaling } from './bench/cases.mjs'
+import {
+  runBigFileCase,
+  runEmptyFilesCase,
+  runFilesCase,
+  runMainCase,
+  runScaling
+} from './bench/cases.mjs'
 import { writeMarkdown } from './bench/markdown.mjs'
 import { runPrecutoverCase } from './bench/precutover-case.mjs'
 import { HASH_TOOL, missingShellTools } from './bench/shell.mjs'
@@ -44,7 +51,9 @@ async function main() {
     `cutover-gate bench: node ${process.version}, ${args.compression}, work factor ${args.workFactor}`
   )
   if (cli) log(`cli ${cli}`)
-  log(`data and outputs in ${work}`)
+  log(
+    `data in ${work} on ${describeFs(work)}; command: npm run bench -- ${process.argv.slice(2).join(' ')}`
+  )
   log(`peak RSS: ${RSS_METHOD}; shell hashing: ${HASH_TOOL}`)
   const startLoad = load()
   log(`load average ${startLoad} on ${availableParallelism()} cores (a busy machine skews times)`)
@@ -56,9 +65,12 @@ async function main() {
         2 * 1024 ** 3
       ])
     } else {
-      log(`\ngenerating ${size(args.size)} of mixed data ...`)
-      const dataset = buildMixed(join(work, 'repo'), args.size)
-      log(`${dataset.files} files, ${size(dataset.bytes)}`)
+      if (args.cases.length > 0) {
+        log(`\ngenerating ${size(args.size)} of mixed data ...`)
+        context.dataset = buildMixed(join(work, 'repo'), args.size)
+        log(`${context.dataset.files} files, ${size(context.dataset.bytes)}`)
+      }
+      const dataset = context.dataset
       if (args.cases.includes('main')) await runMainCase(context, dataset)
       if (args.cases.includes('precutover')) {
         if (context.shell || !cli) await runPrecutoverCase(context, dataset)
@@ -69,6 +81,12 @@ async function main() {
         const many = buildManyFiles(join(work, 'many'), args.files)
         await runFilesCase(context, many)
         rmSync(many.root, { recursive: true, force: true })
+      }
+      if (args.emptyFiles > 0) {
+        log(`\ngenerating ${args.emptyFiles} empty files ...`)
+        const empty = buildEmptyFiles(join(work, 'empty'), args.emptyFiles)
+        await runEmptyFilesCase(context, empty)
+        rmSync(empty.root, { recursive: true, force: true })
       }
       if (args.bigFile > 0) await runBigFileCase(context, args.bigFile, buildBigFile)
     }
@@ -90,7 +108,8 @@ async function main() {
       budgets,
       rssMethod: RSS_METHOD,
       hashTool: HASH_TOOL,
-      load: { start: startLoad, end: endLoad }
+      load: { start: startLoad, end: endLoad },
+      dataFs: describeFs(work)
     })
     log(`figures written to ${file}`)
   }

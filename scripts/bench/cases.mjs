@@ -3,6 +3,7 @@
 import { rmSync, statfsSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildBigFile } from './dataset.mjs'
+import { freshFs } from './fresh-fs.mjs'
 import { oursRestoreTest, oursSnapshot } from './ours.mjs'
 import { ageKdfCost, shellRestore, shellSnapshot, tarOnly } from './shell.mjs'
 import { max, median, mib, rate, ratio, seconds, size, step } from './summary.mjs'
@@ -277,4 +278,53 @@ export async function runBigFileCase(ctx, bytes, build) {
   rmSync(dataset.root, { recursive: true, force: true })
   const peak = max([run.snapshot.peakMiB, run.restore.peakMiB])
   ctx.budgets.check(name, peak < RSS_BUDGET_MIB, `${peak.toFixed(0)} MiB`)
+}
+
+/**
+ * Many empty files (issue 23: 1,000,000): what grows with the entry count and not the bytes.
+ * One snapshot and one restore-test, outputs on a fresh file system with inodes enough; the
+ * figure is each one's peak RSS, which must stay under the budget (memory flat in the count).
+ */
+export async function runEmptyFilesCase(ctx, dataset) {
+  const name = (step) => `${dataset.files} empty files: ${step} peak RSS <= ${RSS_BUDGET_MIB} MiB`
+  if (!ctx.cli) {
+    ctx.budgets.skip(name('snapshot'), '--shell-only')
+    return ctx.budgets.skip(name('restore-test'), '--shell-only')
+  }
+  const fs = freshFs(ctx.work, { inodes: Math.ceil(dataset.files * 1.1) + 65536 })
+  ctx.log(`outputs on ${fs.description}`)
+  let run
+  try {
+    const snapshot = await oursSnapshot(ctx.cli, dataset, fs.dir, options(ctx))
+    const restore = await oursRestoreTest(ctx.cli, dataset, fs.dir, options(ctx))
+    run = { snapshot, restore, total: snapshot.seconds + restore.seconds }
+  } finally {
+    fs.release()
+  }
+  ctx.log(
+    `empty files    snapshot ${seconds(run.snapshot.seconds)} ${mib(run.snapshot.peakMiB)} | restore-test ${seconds(run.restore.seconds)} ${mib(run.restore.peakMiB)}`
+  )
+  ctx.figures.push({
+    title: `${dataset.files} empty files: snapshot and restore-test, one run each`,
+    rows: [
+      ['outputs on', fs.description],
+      [
+        'snapshot: wall time, peak RSS',
+        `${run.snapshot.seconds.toFixed(1)} s, ${run.snapshot.peakMiB.toFixed(0)} MiB`
+      ],
+      [
+        'restore-test: wall time, peak RSS',
+        `${run.restore.seconds.toFixed(1)} s, ${run.restore.peakMiB.toFixed(0)} MiB`
+      ]
+    ]
+  })
+  for (const [step, result] of [
+    ['snapshot', run.snapshot],
+    ['restore-test', run.restore]
+  ])
+    ctx.budgets.check(
+      name(step),
+      result.peakMiB <= RSS_BUDGET_MIB,
+      `${result.peakMiB.toFixed(0)} MiB`
+    )
 }

@@ -116,3 +116,16 @@ export function buildBigFile(root, size, seed = 3) {
   for (const include of INCLUDES.slice(1)) tree.small(`${include}/README.json`, '{}\n')
   return { root, bytes: tree.bytes, files: tree.files }
 }
+
+/** `count` empty files under state/empty-files (1,000 per folder), and a file in each other include. */
+export function buildEmptyFiles(root, count) {
+  const tree = new Tree(root)
+  for (let i = 0; i < count; i += 1000) {
+    const dir = join(root, 'state/empty-files', String(i / 1000).padStart(4, '0'))
+    mkdirSync(dir, { recursive: true })
+    for (let j = i; j < Math.min(count, i + 1000); j++) closeSync(openSync(join(dir, `f${j}`), 'w'))
+  }
+  tree.files += count
+  for (const include of INCLUDES.slice(1)) tree.small(`${include}/README.json`, '{}\n')
+  return { root, bytes: tree.bytes, files: tree.files }
+}

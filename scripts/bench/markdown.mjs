@@ -1,11 +1,14 @@
 // Writes the bench's figures as docs/performance.md: what was measured, on what, and the numbers.
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, totalmem } from 'node:os'
 
 const cell = (text) => String(text).replaceAll('|', '\\|')
 
 /** `figures`: [{ title, rows: [[label, value]] }], in the order the cases ran. */
-export function writeMarkdown(file, { args, argv, figures, budgets, rssMethod, hashTool, load }) {
+export function writeMarkdown(
+  file,
+  { args, argv, figures, budgets, rssMethod, hashTool, load, dataFs }
+) {
   const shown = []
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--cli') i++
@@ -33,7 +36,8 @@ export function writeMarkdown(file, { args, argv, figures, budgets, rssMethod, h
     `| load average at start / end | ${load.start} / ${load.end} |`,
     `| runs per side | ${args.runs} |`,
     `| compression | ${args.compression} |`,
-    `| data and outputs | ${args.dir ? cell(args.dir) : 'the OS temp folder'} |`,
+    `| data | ${args.dir ? cell(args.dir) : 'the OS temp folder'}, on ${cell(dataFs)} |`,
+    '| outputs | see each case: a fresh journaled ext4 per run when run as root |',
     `| peak RSS | ${cell(rssMethod)} |`,
     `| stock hashing | \`${hashTool}\` |`
   ]
@@ -44,5 +48,26 @@ export function writeMarkdown(file, { args, argv, figures, budgets, rssMethod, h
   lines.push('', '## Budgets', '', '| verdict | budget | figure |', '|---|---|---|')
   for (const row of budgets.rows)
     lines.push(`| ${row.verdict} | ${cell(row.name)} | ${cell(row.detail)} |`)
-  writeFileSync(file, `${lines.join('\n')}\n`)
+  const kept = keptSections(file)
+  writeFileSync(file, `${[...lines, ...kept.flatMap((section) => ['', section])].join('\n')}\n`)
+}
+
+/**
+ * Sections between `<!-- BEGIN name -->` and `<!-- END name -->` in the file as it is (the
+ * ledger, kept by hand; the exposure audit's history, written by its own bench), kept as they
+ * are, in their order, after the generated figures.
+ */
+export function keptSections(file) {
+  if (!existsSync(file)) return []
+  const text = readFileSync(file, 'utf8')
+  const sections = []
+  const begin = /<!-- BEGIN ([\w-]+) -->/g
+  for (let match; (match = begin.exec(text));) {
+    const end = `<!-- END ${match[1]} -->`
+    const stop = text.indexOf(end, match.index)
+    if (stop < 0) continue
+    sections.push(text.slice(match.index, stop + end.length))
+    begin.lastIndex = stop + end.length
+  }
+  return sections
 }

@@ -27,7 +27,7 @@ export class AgeDecryptStream extends Transform {
   private nonceLength = 0
   private fileKey: Uint8Array | undefined
   private payload: PayloadDecrypter | undefined
-  private readonly release = (plaintext: Buffer): void => {
+  private readonly pushPlaintext = (plaintext: Buffer): void => {
     this.push(plaintext)
   }
 
@@ -51,7 +51,7 @@ export class AgeDecryptStream extends Transform {
   private handleChunk(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
       if (this.payload) {
-        this.payload.update(chunk, this.release)
+        this.payload.update(chunk, this.pushPlaintext)
       } else if (this.fileKey) {
         this.takeNonce(chunk)
       } else {
@@ -71,7 +71,7 @@ export class AgeDecryptStream extends Transform {
   override _flush(callback: TransformCallback): void {
     try {
       if (this.payload) {
-        this.payload.final(this.release)
+        this.payload.final(this.pushPlaintext)
       } else if (this.fileKey) {
         throw this.nonceLength === 0
           ? truncated('right after the age header, before the payload nonce')
@@ -148,6 +148,6 @@ export class AgeDecryptStream extends Transform {
     this.nonceLength += taken
     if (this.nonceLength < PAYLOAD_NONCE_SIZE) return
     this.payload = new PayloadDecrypter(payloadKey(this.fileKey as Uint8Array, this.nonce))
-    this.payload.update(chunk.subarray(taken), this.release)
+    this.payload.update(chunk.subarray(taken), this.pushPlaintext)
   }
 }

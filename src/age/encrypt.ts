@@ -85,32 +85,12 @@ export class AgeEncryptStream extends Transform {
   }
 }
 
-/** A passphrase and work factor as callers passed them before recipients existed. */
-function toKey(key: EncryptionKey | Uint8Array, workFactor: number | undefined): EncryptionKey {
-  if (!(key instanceof Uint8Array)) return key
-  if (workFactor === undefined) throw new RangeError('a passphrase needs an scrypt work factor')
-  return { kind: 'passphrase', passphrase: key, workFactor }
-}
-
 /**
  * Transform: plaintext in, a complete age v1 file out: one scrypt stanza (work factor = log2 N)
  * for a passphrase, one native stanza per recipient otherwise. Returned at once: scrypt runs on
  * the threadpool while the payload streams (see AgeEncryptStream); a failing wrap fails the
  * stream.
  */
-export async function createEncryptStream(key: EncryptionKey): Promise<Transform>
-export async function createEncryptStream(
-  passphrase: Uint8Array,
-  workFactor: number
-): Promise<Transform>
-export async function createEncryptStream(
-  keyOrPassphrase: EncryptionKey | Uint8Array,
-  workFactor?: number
-): Promise<Transform> {
-  return encryptStream(toKey(keyOrPassphrase, workFactor))
-}
-
-/** createEncryptStream without the promise, for a pipeline built in one go. */
 export function encryptStream(key: EncryptionKey): AgeEncryptStream {
   const fileKey = randomBytes(FILE_KEY_SIZE)
   if (key.kind === 'recipients') {

@@ -7,6 +7,12 @@ export const ZSTD_LEVEL = 3
 /** gzip's own default level. */
 export const GZIP_LEVEL = 6
 
+// Room for a whole frame of a 1 MiB block in one output buffer, so a block is one threadpool
+// job rather than a main-thread round trip per 16 KiB (the default chunkSize, which halves
+// throughput); a bigger block's frame comes in more pieces.
+const BLOCK = 1 << 20
+const FRAME_ROOM = BLOCK + (BLOCK >> 7) + 65536
+
 type Engine = Transform & { close(callback?: () => void): void; reset(): void }
 
 /**
@@ -72,7 +78,7 @@ class EnginePool implements BlockCodec {
  * Independent zstd frames. Each records its content size (zstd knows it when a frame is one
  * ending write) and an XXH64 checksum, so stock `zstd -d` detects corruption too; both are cheap.
  */
-export function zstdFrames(blockSize: number): BlockCodec {
+export function zstdFrames(): BlockCodec {
   return new EnginePool(
     () =>
       zlib.createZstdCompress({
@@ -81,27 +87,21 @@ export function zstdFrames(blockSize: number): BlockCodec {
           [zlib.constants.ZSTD_c_checksumFlag]: 1
         },
         flush: zlib.constants.ZSTD_e_end,
-        chunkSize: room(blockSize)
+        chunkSize: FRAME_ROOM
       }) as unknown as Engine,
     false
   )
 }
 
 /** gzip members (header, deflate, CRC-32 and size trailer); members concatenate into gzip. */
-export function gzipMembers(blockSize: number): BlockCodec {
+export function gzipMembers(): BlockCodec {
   return new EnginePool(
     () =>
       zlib.createGzip({
         level: GZIP_LEVEL,
         flush: zlib.constants.Z_FINISH,
-        chunkSize: room(blockSize)
+        chunkSize: FRAME_ROOM
       }) as unknown as Engine,
     true
   )
-}
-
-// Room for a whole frame in one output buffer, so a block is one threadpool job rather than a
-// main-thread round trip per 16 KiB (the default chunkSize, which halves throughput).
-function room(size: number): number {
-  return size + (size >> 7) + 65536
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { TextLog } from '../util/text-log.js'
 
 /**
  * The per-file index: the archive's last entry, at INDEX_PATH, so it is encrypted with the data
@@ -73,40 +72,6 @@ export function parseIndexLine(line: string, lineNumber: number): IndexEntry {
     throw new Error(`archive index line ${lineNumber} is not in canonical form`)
   }
   return parsed.data
-}
-
-/** Accumulates index lines and their digest as entries are archived or verified. */
-export class IndexBuilder {
-  private readonly hash = createHash('sha256')
-  private readonly lines = new TextLog()
-  files = 0
-  bytes = 0
-  entries = 0
-
-  add(entry: IndexEntry): string {
-    const line = indexLine(entry) + '\n'
-    this.hash.update(line)
-    this.lines.append(line)
-    this.entries++
-    if (entry.type === 'file') {
-      this.files++
-      this.bytes += entry.size
-    }
-    return line
-  }
-
-  /** The index file's bytes; call once, at the end. */
-  bytesOfIndex(): Buffer {
-    return this.lines.bytes()
-  }
-
-  private finalDigest: string | undefined
-
-  /** The content digest; the hash is finished on the first call, so add nothing after it. */
-  digest(): string {
-    this.finalDigest ??= `sha256:${this.hash.digest('hex')}`
-    return this.finalDigest
-  }
 }
 
 /** Digest of an index file's bytes, as the manifest's content.digest records it. */

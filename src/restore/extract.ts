@@ -1,14 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { TarReader } from '../tar/tar-reader.js'
-import { TreeWriter, type WriteLimits } from './tree-writer.js'
-import { FileWriters } from './file-writers.js'
+import { TreeWriter, type WriteLimits, type WrittenIndexes } from './tree-writer.js'
+import { PlainWriters } from './plain-writers.js'
 
-export interface ExtractResult {
-  /** Index lines (indexLine() + '\n' each) built from what was actually written, in archive order; INDEX_PATH excluded. */
-  observedIndex: Buffer
-  /** Raw bytes of the archive's own INDEX_PATH entry (not written to dest). */
-  archivedIndex: Buffer
+export interface ExtractResult extends WrittenIndexes {
   entries: number
   files: number
   bytes: number
@@ -21,11 +17,6 @@ export interface ExtractOptions {
   maxBytes?: number
   /** Files the archive may hold (the manifest's content.files). */
   maxFiles?: number
-  /**
-   * Writing threads already started for dest (their start-up then overlaps the caller's own
-   * work); they are started here otherwise. Stopped before this returns, either way.
-   */
-  writers?: FileWriters
 }
 
 /** The writer trusts only what it created, so dest must start as a real, empty folder. */
@@ -70,10 +61,8 @@ export async function extractSnapshotTar(
   options: ExtractOptions = {}
 ): Promise<ExtractResult> {
   const root = path.resolve(dest)
-  const writers = options.writers ?? new FileWriters(root)
+  const writers = new PlainWriters(root)
   try {
-    if (writers.root !== root)
-      throw new Error(`the writing threads were started for ${writers.root}`)
     checkDest(root)
     const writer = new TreeWriter(writers, {
       maxBytes: options.maxBytes,
@@ -83,21 +72,20 @@ export async function extractSnapshotTar(
     const reader = new TarReader(writer)
     const report = (): void =>
       options.onProgress?.({ entries: writer.entries, bytes: writer.bytes })
-    for await (const chunk of source as AsyncIterable<unknown>) {
-      reader.push(asBuffer(chunk))
+    try {
+      for await (const chunk of source as AsyncIterable<unknown>) {
+        reader.push(asBuffer(chunk))
+        report()
+        await writers.backpressure()
+      }
+      reader.finish()
+      const indexes = writer.finish()
+      await writers.settle()
       report()
-      await writers.backpressure()
-    }
-    reader.finish()
-    const { observedIndex, archivedIndex } = writer.finish()
-    await writers.settle()
-    report()
-    return {
-      observedIndex,
-      archivedIndex,
-      entries: writer.entries,
-      files: writer.files,
-      bytes: writer.bytes
+      return { ...indexes, entries: writer.entries, files: writer.files, bytes: writer.bytes }
+    } catch (error) {
+      writer.discard()
+      throw error
     }
   } finally {
     await writers.stop()

@@ -6,12 +6,16 @@ import { showPath } from '../tar/entry-path.js'
  * manifest is what people read to know what a snapshot protects, so an include it names but the
  * archive lacks (or an entry under no include) would make a GO say more than the snapshot holds.
  */
-export function includeRootsProblem(archivedIndex: Buffer, includes: string[]): string | undefined {
+export function includeRootsProblem(
+  archivedIndex: Iterable<string>,
+  includes: string[]
+): string | undefined {
   const roots = new Set(includes)
   const seen = new Set<string>()
-  const lines = archivedIndex.toString('utf8').split('\n').filter(Boolean)
-  for (const [i, line] of lines.entries()) {
-    const { path } = parseIndexLine(line, i + 1)
+  let lineNumber = 0
+  for (const line of archivedIndex) {
+    if (line === '') continue
+    const { path } = parseIndexLine(line, ++lineNumber)
     const root = includes.find((r) => path === r || path.startsWith(`${r}/`))
     if (root === undefined) {
       return `the archive holds ${showPath(path)}, which lies under none of the manifest's includes (${includes.join(', ')}): the manifest does not describe this snapshot`

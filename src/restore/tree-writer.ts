@@ -2,11 +2,12 @@ import { createHash, hash, type Hash } from 'node:crypto'
 import { INDEX_PATH, indexLine } from '../format/index-format.js'
 import { showPath } from '../tar/entry-path.js'
 import { findLinkEscape, MAX_STEPS } from './link-escape.js'
-import { TextLog } from '../util/text-log.js'
+import { SpillFile } from '../util/spill-file.js'
+import { NameSet } from './name-set.js'
 import type { TarEntry, TarSink } from '../tar/tar-reader.js'
-import type { FileWriters } from './file-writers.js'
+import type { PlainWriters } from './plain-writers.js'
 
-/** The index is read into memory to be compared; a real one is ~150 bytes per entry. */
+/** A real index is ~150 bytes per entry; on a mismatch both are read into memory to be described. */
 export const MAX_INDEX_SIZE = 512 * 1024 * 1024
 
 const RESERVED = INDEX_PATH.slice(0, INDEX_PATH.indexOf('/'))
@@ -31,6 +32,16 @@ export interface WriteLimits {
   room?: { bytes: number; free: number; block: number }
 }
 
+/** Both indexes, on disk: the caller removes them once it has checked them. */
+export interface WrittenIndexes {
+  /** indexLine() + '\n' for each entry as written, in archive order; INDEX_PATH excluded. */
+  observedIndex: SpillFile
+  /** The archive's own INDEX_PATH entry, byte for byte (not written to dest). */
+  archivedIndex: SpillFile
+  /** The two are the same bytes (compared as the archive's index arrived). */
+  indexesMatch: boolean
+}
+
 interface Folder {
   path: string
   mode: number
@@ -41,17 +52,23 @@ interface Folder {
  * Writes admitted entries under the writers' root without ever following a link: it trusts only
  * its own map of what it created (parents must be folders it made), creates with
  * O_EXCL|O_NOFOLLOW and non-recursive mkdir, and hashes file data as it hands it over. The
- * folders and links are made at once, file writes queued on `writers`' threads; folder modes wait for
- * finish(), and the tree is complete once the writers have settled.
+ * folders, links and files are made at once, in archive order; folder modes wait for finish(),
+ * and the tree is complete once the writers have settled.
  */
 export class TreeWriter implements TarSink {
+  /** Folders and links by name: few, and what a path must never pass through unseen. */
   private readonly kinds = new Map<string, Kind>()
+  /** Files, by hash: the many; a name in it is refused as a parent and as a second entry. */
+  private readonly fileNames = new NameSet()
   private readonly folders: Folder[] = []
   private readonly implied = new Map<string, Folder>()
   private readonly links = new Map<string, string>()
-  private readonly lines = new TextLog()
+  /** The index of what was written, on disk as it grows. */
+  private readonly observed = new SpillFile()
   private file: OpenFile | undefined
-  private index: Buffer[] | undefined
+  /** The archive's own index, compared with `observed` piece by piece as it arrives. */
+  private index: SpillFile | undefined
+  private indexMatches = true
   private indexDone = false
   entries = 0
   files = 0
@@ -63,7 +80,7 @@ export class TreeWriter implements TarSink {
   private used = 0
 
   constructor(
-    private readonly writers: FileWriters,
+    private readonly writers: PlainWriters,
     private readonly limits: WriteLimits = {}
   ) {}
 
@@ -80,7 +97,7 @@ export class TreeWriter implements TarSink {
         `entry ${showPath(path)} is inside ${RESERVED}/, which only the index may use`
       )
     }
-    const existing = this.kinds.get(path)
+    const existing = this.kindOf(path)
     if (existing === 'implied' && entry.type === 'dir') return this.declareImplied(entry)
     if (existing === 'implied') {
       throw new Error(
@@ -104,15 +121,16 @@ export class TreeWriter implements TarSink {
       this.addLine(indexLine({ path, type: 'symlink', mode: 0o777, target: entry.target }))
     } else {
       this.writers.open(path)
-      this.kinds.set(path, 'file')
+      this.fileNames.add(path)
       this.file = { entry, written: 0, hash: undefined, sha256: undefined }
     }
   }
 
   data(piece: Buffer): void {
     if (this.index) {
-      // copied piece by piece, so a hostile declared size costs nothing until bytes arrive
-      this.index.push(Buffer.from(piece))
+      // piece by piece, so a hostile declared size costs nothing until bytes arrive
+      this.indexMatches &&= this.observed.equalsAt(this.index.size, piece)
+      this.index.append(piece)
       return
     }
     const file = this.file!
@@ -162,7 +180,7 @@ export class TreeWriter implements TarSink {
   /** After the last entry: the index must have been read, no link chain may climb out, and
    * folder modes and times are queued children first (reverse creation order), so a read-only
    * folder never blocks its own contents. The caller then settles the writers. */
-  finish(): { observedIndex: Buffer; archivedIndex: Buffer } {
+  finish(): WrittenIndexes {
     if (!this.indexDone || !this.index) {
       throw new Error(
         `archive has no index entry ${INDEX_PATH}: it is incomplete or not a cutover-gate snapshot`
@@ -184,9 +202,16 @@ export class TreeWriter implements TarSink {
       this.writers.chmod(path, mode, mtime)
     }
     return {
-      observedIndex: this.lines.bytes(),
-      archivedIndex: Buffer.concat(this.index)
+      observedIndex: this.observed,
+      archivedIndex: this.index,
+      indexesMatch: this.indexMatches && this.index.size === this.observed.size
     }
+  }
+
+  /** Deletes both indexes' spill files (after a failure: finish() hands them over instead). */
+  discard(): void {
+    this.observed.remove()
+    this.index?.remove()
   }
 
   /** A file past content.files stops at its header, before it is created. */
@@ -220,8 +245,12 @@ export class TreeWriter implements TarSink {
     if (entries > 0) this.used += need
   }
 
+  private kindOf(path: string): Kind | undefined {
+    return this.kinds.get(path) ?? (this.fileNames.has(path) ? 'file' : undefined)
+  }
+
   private addLine(line: string): void {
-    this.lines.append(`${line}\n`)
+    this.observed.append(`${line}\n`)
     this.entries++
   }
 
@@ -236,7 +265,7 @@ export class TreeWriter implements TarSink {
         `entry ${showPath(entry.path)} declares ${entry.size} bytes, more than the ${MAX_INDEX_SIZE}-byte limit for an index`
       )
     }
-    this.index = []
+    this.index = new SpillFile()
   }
 
   /** A folder first created as an implied parent, then listed itself: give it its own mode. */
@@ -257,7 +286,7 @@ export class TreeWriter implements TarSink {
       const slash = parent.lastIndexOf('/')
       if (slash < 0) break
       parent = parent.slice(0, slash)
-      const kind = this.kinds.get(parent)
+      const kind = this.kindOf(parent)
       if (kind === 'dir' || kind === 'implied') break
       if (kind) {
         throw new Error(

@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createDecryptStream, unwrapAhead } from '../age/decrypt.js'
@@ -7,7 +6,6 @@ import { MAX_HEADER_SIZE } from '../age/header.js'
 import { DEFAULT_MAX_WORK_FACTOR } from '../age/scrypt.js'
 import { AgeError } from '../age/errors.js'
 import { NoGoError, type SnapshotEvidence } from '../outcome/step-result.js'
-import { digestOfIndex } from '../format/index-format.js'
 import { readManifest, snapshotPathOf, type Manifest } from '../format/manifest.js'
 import { decryptionKeyFor, type KeySource } from '../format/snapshot-keys.js'
 import type { DecryptionKey } from '../age/key-source.js'
@@ -25,7 +23,6 @@ import { compareIndexes } from './compare-index.js'
 import { includeRootsProblem } from './include-roots.js'
 import { createDecompressStream } from '../compression/decompress.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
-import { FileWriters } from './file-writers.js'
 import { errorText } from '../privacy/error-text.js'
 import { addIncludeRoots } from '../privacy/private-name.js'
 
@@ -34,7 +31,33 @@ const READ_SIZE = 1 << 20
 export interface VerifiedSnapshot {
   manifest: Manifest
   evidence: SnapshotEvidence
-  extracted: ExtractResult
+  extracted: Pick<ExtractResult, 'entries' | 'files' | 'bytes'>
+}
+
+/**
+ * The archive's index against what was written (read into memory only when they differ, to name
+ * the differences), against content.digest and the includes, and the counts against the manifest.
+ */
+function checkIndexes(result: ExtractResult, manifest: Manifest): void {
+  const problems = result.indexesMatch
+    ? []
+    : compareIndexes(result.archivedIndex.bytes(), result.observedIndex.bytes())
+  if (problems.length > 0) {
+    throw new NoGoError(`restored tree differs from the archive's index: ${problems.join('; ')}`)
+  }
+  const digest = result.archivedIndex.digest()
+  if (digest !== manifest.content.digest) {
+    throw new NoGoError(
+      `archive index digest ${digest} differs from the manifest's content.digest ${manifest.content.digest}: the manifest does not describe this snapshot`
+    )
+  }
+  const roots = includeRootsProblem(result.archivedIndex.lines(), manifest.includes)
+  if (roots) throw new NoGoError(roots)
+  if (result.files !== manifest.content.files || result.bytes !== manifest.content.bytes) {
+    throw new NoGoError(
+      `snapshot holds ${result.files} files / ${result.bytes} bytes but the manifest says ${manifest.content.files} / ${manifest.content.bytes}`
+    )
+  }
 }
 
 /** A restore that would fill the disk is refused up front, with the numbers. */
@@ -85,34 +108,16 @@ export async function verifyIntoFolder(
   const snapshotPath = expected?.snapshotPath ?? snapshotPathOf(manifestPath, manifest)
   // the manifest says which secret opens the snapshot: a missing one is said before any work
   const key = decryptionKeyFor(keys, manifest.encryption, snapshotPath)
-  // the writing threads start up (~0.1 s) while the key is derived and the ciphertext hashed
-  const writers = new FileWriters(path.resolve(dest))
-  let result: ExtractResult
+  const result = await decryptInto({ manifest, snapshotPath, key, dest, logger })
   try {
-    result = await decryptInto({ manifest, snapshotPath, key, dest, writers, logger })
+    checkIndexes(result, manifest)
   } finally {
-    await writers.stop()
-  }
-  const problems = compareIndexes(result.archivedIndex, result.observedIndex)
-  if (problems.length > 0) {
-    throw new NoGoError(`restored tree differs from the archive's index: ${problems.join('; ')}`)
-  }
-  const digest = digestOfIndex(result.archivedIndex)
-  if (digest !== manifest.content.digest) {
-    throw new NoGoError(
-      `archive index digest ${digest} differs from the manifest's content.digest ${manifest.content.digest}: the manifest does not describe this snapshot`
-    )
-  }
-  const roots = includeRootsProblem(result.archivedIndex, manifest.includes)
-  if (roots) throw new NoGoError(roots)
-  if (result.files !== manifest.content.files || result.bytes !== manifest.content.bytes) {
-    throw new NoGoError(
-      `snapshot holds ${result.files} files / ${result.bytes} bytes but the manifest says ${manifest.content.files} / ${manifest.content.bytes}`
-    )
+    result.archivedIndex.remove()
+    result.observedIndex.remove()
   }
   return {
     manifest,
-    extracted: result,
+    extracted: { entries: result.entries, files: result.files, bytes: result.bytes },
     evidence: {
       snapshotPath,
       manifestPath,
@@ -133,7 +138,6 @@ interface DecryptJob {
   snapshotPath: string
   key: DecryptionKey
   dest: string
-  writers: FileWriters
   logger: Logger
 }
 
@@ -154,7 +158,7 @@ async function decryptInto(job: DecryptJob): Promise<ExtractResult> {
  */
 async function decryptFrom(
   ct: Ciphertext,
-  { manifest, snapshotPath, key, dest, writers, logger }: DecryptJob
+  { manifest, snapshotPath, key, dest, logger }: DecryptJob
 ): Promise<ExtractResult> {
   // scrypt (over a second at the default work factor) starts before the first payload read;
   // identities unwrap in microseconds and need no head start
@@ -199,8 +203,7 @@ async function decryptFrom(
         extracted = await extractSnapshotTar(source, dest, {
           onProgress: (p) => progress.update(p.entries, p.bytes),
           maxBytes: manifest.content.bytes,
-          maxFiles: manifest.content.files,
-          writers
+          maxFiles: manifest.content.files
         })
       }
     )
@@ -211,10 +214,16 @@ async function decryptFrom(
     })
     throw explain(snapshotPath, error)
   }
-  await ciphertext.check(manifest)
-  logger.info(
-    `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
-  )
-  await assertCiphertextUnchanged(ct)
+  try {
+    await ciphertext.check(manifest)
+    logger.info(
+      `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
+    )
+    await assertCiphertextUnchanged(ct)
+  } catch (error) {
+    extracted?.archivedIndex.remove()
+    extracted?.observedIndex.remove()
+    throw error
+  }
   return extracted!
 }

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import { NoGoError } from '../outcome/step-result.js'
 import { privateName } from '../privacy/private-name.js'
-import { INDEX_PATH, IndexBuilder, MODE_MASK } from '../format/index-format.js'
-import { END_OF_ARCHIVE, encodeTarHeader, paddingFor } from '../tar/encode-header.js'
+import { INDEX_PATH, MODE_MASK } from '../format/index-format.js'
+import type { IndexBuilder } from './index-builder.js'
+import { encodeTarHeader } from '../tar/encode-header.js'
+import { END_OF_ARCHIVE, paddingFor } from '../tar/layout.js'
 import type { LiveWriterWatch } from './live-writers.js'
 import type { WalkEntry } from './walk.js'
 import { BufferPool } from '../util/buffer-pool.js'
@@ -192,19 +194,28 @@ export async function* archiveStream(
   // all data is read: a writer that started meanwhile shows now, before the index is written
   writers?.recheck()
 
-  const indexBytes = index.bytesOfIndex()
+  // the index, copied from its spill file straight into the batches
+  const indexSize = index.size
   batch.copy(
     encodeTarHeader({
       path: INDEX_PATH,
       type: 'file',
       mode: 0o644,
-      size: indexBytes.length,
+      size: indexSize,
       mtime: new Date(0)
     }),
     full
   )
-  batch.copy(indexBytes, full)
-  batch.zeros(paddingFor(indexBytes.length), full)
+  for (let at = 0; at < indexSize;) {
+    const want = Math.min(batch.space, indexSize - at)
+    if (index.read(batch.tail(), batch.used, want, at) !== want)
+      throw new Error('the index spill file is shorter than what was written to it')
+    batch.used += want
+    at += want
+    if (batch.space === 0) full.push(batch.take())
+    while (full.length > 0) yield full.shift()!
+  }
+  batch.zeros(paddingFor(indexSize), full)
   batch.copy(END_OF_ARCHIVE, full)
   yield* full
   if (batch.used > 0) yield batch.take()

@@ -12,7 +12,7 @@ import { keyDerivationLine, ProgressReporter } from '../util/progress.js'
 import { archiveStream, BATCH } from './archive-stream.js'
 import { createCompressStream, DEFAULT_BLOCKS } from '../compression/compress.js'
 import { BufferPool } from '../util/buffer-pool.js'
-import { IndexBuilder } from '../format/index-format.js'
+import { IndexBuilder } from './index-builder.js'
 import { writeManifest, type Manifest } from '../format/manifest.js'
 import { lockSnapshotDir, removeStaleTemps, type SnapshotDirLock } from './snapshot-dir-lock.js'
 import { EXTENSIONS, snapshotFileName, utcStamp } from '../format/snapshot-name.js'
@@ -99,7 +99,6 @@ export async function createSnapshot(
     const { createdAtDate, finalPath } = await freshName(config, now)
     const tempPath = tempNameFor(finalPath)
     registerPath(tempPath) // a partial snapshot is removed on a signal too
-    const index = new IndexBuilder()
     // header first, then the payload: scrypt (or the recipients) wrap the key while the first
     // chunks are compressed and encrypted, and the file is hashed as it is written
     const key = encryptionKeyOf(keys, config.workFactor)
@@ -113,6 +112,7 @@ export async function createSnapshot(
     const batches = new BufferPool(BATCH, 16)
     // other processes writing the includes, seen once before reading and once after (runbook B)
     const writers = new LiveWriterWatch()
+    const index = new IndexBuilder()
     try {
       await pipeline(
         Readable.from(
@@ -145,6 +145,9 @@ export async function createSnapshot(
       unregisterPath(tempPath)
       if (error instanceof NoGoError) throw error
       throw new NoGoError(`writing snapshot ${finalPath} failed: ${describeWriteError(error)}`)
+    } finally {
+      index.remove()
+      writers.close()
     }
 
     const createdAt = createdAtDate.toISOString().replace(/\.\d{3}Z$/, 'Z')

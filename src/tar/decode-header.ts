@@ -1,7 +1,6 @@
 import { Header } from 'tar/header'
 import { showPath } from './entry-path.js'
-
-export const BLOCK = 512
+import { FIELD, USTAR_MAGIC } from './layout.js'
 
 /** One ustar header block, decoded but not yet combined with a preceding pax header. */
 export interface RawHeader {
@@ -15,16 +14,12 @@ export interface RawHeader {
   size: number | undefined
 }
 
-const USTAR_MAGIC = Buffer.from('ustar\u000000', 'latin1')
-const NAME = 0
-const NAME_LEN = 100
-const SIZE = 124
-const SIZE_LEN = 12
-const TYPEFLAG = 156
-const LINKNAME = 157
-const MAGIC = 257
-const PREFIX = 345
-const PREFIX_LEN = 155
+const [NAME, NAME_LEN] = FIELD.name
+const [SIZE, SIZE_LEN] = FIELD.size
+const [TYPEFLAG] = FIELD.typeflag
+const [LINKNAME, LINKNAME_LEN] = FIELD.linkname
+const [MAGIC, MAGIC_LEN] = FIELD.magic
+const [PREFIX, PREFIX_LEN] = FIELD.prefix
 
 /** A NUL-terminated header string: bytes after the first NUL are ignored, as GNU tar does. */
 function field(block: Buffer, start: number, length: number): string {
@@ -68,7 +63,9 @@ export function decodeHeader(block: Buffer, off: number, at: number): RawHeader 
       `archive is corrupt: entry ${showPath(name)} at byte ${at} has a bad header checksum`
     )
   }
-  if (block.compare(USTAR_MAGIC, 0, USTAR_MAGIC.length, off + MAGIC, off + MAGIC + 8) !== 0) {
+  if (
+    block.compare(USTAR_MAGIC, 0, USTAR_MAGIC.length, off + MAGIC, off + MAGIC + MAGIC_LEN) !== 0
+  ) {
     throw new Error(`entry ${showPath(name)} at byte ${at} is not a POSIX ustar header`)
   }
   if (header.mode === undefined) {
@@ -78,7 +75,7 @@ export function decodeHeader(block: Buffer, off: number, at: number): RawHeader 
   return {
     typeflag: String.fromCharCode(block[off + TYPEFLAG]!),
     name,
-    linkname: field(block, off + LINKNAME, NAME_LEN),
+    linkname: field(block, off + LINKNAME, LINKNAME_LEN),
     mode: header.mode,
     mtime: mtime === undefined || Number.isNaN(mtime) ? undefined : mtime / 1000,
     size: sizeField(block, off)

@@ -1,5 +1,6 @@
 import { Header } from 'tar/header'
 import { Pax } from 'tar/pax'
+import { BLOCK } from './layout.js'
 
 /** What the snapshot writes: POSIX (ustar + pax) entries of three types and nothing else. */
 export interface TarEntry {
@@ -12,16 +13,6 @@ export interface TarEntry {
 }
 
 const TYPE = { file: 'File', dir: 'Directory', symlink: 'SymbolicLink' } as const
-
-export const BLOCK = 512
-
-/** Two zero blocks end a tar archive. */
-export const END_OF_ARCHIVE = Buffer.alloc(BLOCK * 2)
-
-/** Zero padding after `size` bytes of entry data, up to the next block boundary. */
-export function paddingFor(size: number): number {
-  return (BLOCK - (size % BLOCK)) % BLOCK
-}
 
 /**
  * The header block(s) of one entry: a pax extended header first when path, link target or size

@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer'
 import { checkEntryPath, checkLinkTarget, showPath } from './entry-path.js'
 import { MAX_ENTRY_SIZE, parsePaxRecords, type PaxFields } from './pax-records.js'
-import { BLOCK, decodeHeader, type RawHeader } from './decode-header.js'
+import { decodeHeader, type RawHeader } from './decode-header.js'
+import { BLOCK, FIELD, paddingFor } from './layout.js'
 
 export type TarEntryType = 'file' | 'dir' | 'symlink'
 
@@ -67,17 +68,17 @@ function fieldBytes(block: Buffer, start: number, length: number): Buffer {
 /** Name, prefix and link name as bytes: a snapshot writes only UTF-8, and text would merge lookalikes. */
 function headerIsUtf8(block: Buffer, off: number): boolean {
   return (
-    isUtf8(fieldBytes(block, off, 100)) &&
-    isUtf8(fieldBytes(block, off + 345, 155)) &&
-    isUtf8(fieldBytes(block, off + 157, 100))
+    isUtf8(fieldBytes(block, off + FIELD.name[0], FIELD.name[1])) &&
+    isUtf8(fieldBytes(block, off + FIELD.prefix[0], FIELD.prefix[1])) &&
+    isUtf8(fieldBytes(block, off + FIELD.linkname[0], FIELD.linkname[1]))
   )
 }
 
-const padOf = (size: number): number => (BLOCK - (size % BLOCK)) % BLOCK
-
-/** A real header always has checksum digits at byte 148: test that before comparing all 512. */
+/** A real header always has checksum digits: test that byte before comparing all 512. */
 function isZeroBlock(block: Buffer, off: number): boolean {
-  return block[off + 148] === 0 && block.compare(ZEROS, 0, BLOCK, off, off + BLOCK) === 0
+  return (
+    block[off + FIELD.checksum[0]] === 0 && block.compare(ZEROS, 0, BLOCK, off, off + BLOCK) === 0
+  )
 }
 
 /**
@@ -291,7 +292,7 @@ export class TarReader {
   }
 
   private toPadding(size: number): void {
-    this.skip = padOf(size)
+    this.skip = paddingFor(size)
     this.state = this.skip > 0 ? SKIP : HEADER
   }
 

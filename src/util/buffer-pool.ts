@@ -4,16 +4,15 @@
  * measured here: reading 256 MiB into fresh 1 MiB buffers took 3× as long as into reused ones)
  * and garbage for the collector afterwards.
  *
- * Only the last holder of a buffer may give it back; a buffer never given back is simply
- * collected, so a consumer that does not know about the pool is always safe.
+ * One rule (as restic's archiver/buffer.go): a buffer belongs to whoever holds it, and the last
+ * stage to use it gives it back, once, whole. A short view (a last, partial batch or read) is
+ * not taken back but left to the collector, as is any buffer nobody gives back: a stage that
+ * does not know the pool is always safe.
  */
 export class BufferPool {
   readonly size: number
   readonly #keep: number
   readonly #free: Buffer[] = []
-  /** Every buffer this pool made, by its memory, to recognise views of them on release. */
-  readonly #owned = new WeakMap<ArrayBufferLike, Buffer>()
-  readonly #isFree = new WeakSet<Buffer>()
 
   /** `keep`: how many free buffers are held at most; more given back are left to the GC. */
   constructor(size: number, keep: number) {
@@ -24,25 +23,21 @@ export class BufferPool {
     this.#keep = keep
   }
 
-  /** A buffer of `size` bytes with unspecified content. */
+  /** A buffer of `size` bytes, its own memory, with unspecified content. */
   take(): Buffer {
-    const reused = this.#free.pop()
-    if (reused) {
-      this.#isFree.delete(reused)
-      return reused
-    }
     // allocUnsafeSlow: its own memory, never a slice of Node's shared pool
-    const fresh = Buffer.allocUnsafeSlow(this.size)
-    this.#owned.set(fresh.buffer, fresh)
-    return fresh
+    return this.#free.pop() ?? Buffer.allocUnsafeSlow(this.size)
   }
 
-  /** Gives back a buffer from take(), or any view of one; anything else is ignored. */
-  release(view: Buffer): void {
-    const whole = this.#owned.get(view.buffer)
-    if (!whole || this.#isFree.has(whole) || this.#free.length >= this.#keep) return
-    this.#isFree.add(whole)
-    this.#free.push(whole)
+  /** Gives back a whole buffer of this size; anything else, or a second give-back, is ignored. */
+  release(buffer: Buffer): void {
+    const whole =
+      buffer.length === this.size &&
+      buffer.byteOffset === 0 &&
+      buffer.buffer.byteLength === this.size
+    if (!whole || this.#free.length >= this.#keep) return
+    if (this.#free.some((free) => free.buffer === buffer.buffer)) return
+    this.#free.push(buffer)
   }
 
   /** Free buffers held right now (for tests and diagnostics). */
