@@ -23,6 +23,7 @@ import { renderMarkdown } from './report/render-markdown.js'
 import { writeReportFiles } from './report/write-report.js'
 import { keysOf, type KeySource } from './format/snapshot-keys.js'
 import type { Logger } from './util/logger.js'
+import { exposureOutput } from './exposure/exposure-model.js'
 
 export interface GateResult {
   report: ReadinessReport
@@ -45,7 +46,10 @@ function outputsOf(report: ReadinessReport, config: Config): Record<OutputName, 
     'failed-step': report.failedStep ?? '',
     'snapshot-path': e?.snapshotPath ?? '',
     'manifest-path':
-      e?.manifestPath ?? (config.mode === 'migration-dry-run' ? '' : config.manifestPath),
+      e?.manifestPath ??
+      (config.mode === 'migration-dry-run' || config.mode === 'exposure-audit'
+        ? ''
+        : config.manifestPath),
     'snapshot-sha256': e?.sha256 ?? '',
     'snapshot-size': e ? String(e.size) : '',
     'content-digest': e?.contentDigest ?? '',
@@ -55,7 +59,8 @@ function outputsOf(report: ReadinessReport, config: Config): Record<OutputName, 
     'artifact-id': report.artifact ? String(report.artifact.id) : '',
     'artifact-url': report.artifact?.url ?? '',
     'snapshot-id': report.snapshotId ?? '',
-    snapshots: report.catalogue ? JSON.stringify(report.catalogue) : ''
+    snapshots: report.catalogue ? JSON.stringify(report.catalogue) : '',
+    exposure: report.exposure ? exposureOutput(report.exposure) : ''
   }
 }
 
@@ -109,17 +114,18 @@ async function listGate(config: Config, env: NodeJS.ProcessEnv): Promise<GateRes
 async function laneFor(
   config: Config,
   keys: KeySource,
-  logger: Logger
+  logger: Logger,
+  world: { env: NodeJS.ProcessEnv; door: Door }
 ): Promise<{ lane: LaneOutcome; manifestPath: string }> {
   if (config.snapshot === 'latest' || (config.mode !== 'restore-test' && config.mode !== 'restore'))
-    return { lane: await runLane(config, keys, logger), manifestPath: config.manifestPath }
+    return { lane: await runLane(config, keys, logger, world), manifestPath: config.manifestPath }
   let manifestPath = config.manifestPath
   const chosen = await timedStep(config.mode, config.mode === 'restore' ? 'B' : 'A', async () => {
     manifestPath = resolveSnapshot(config)
     return { detail: '' }
   })
   if (chosen.status === 'failed') return { lane: { steps: [chosen] }, manifestPath }
-  return { lane: await runLane({ ...config, manifestPath }, keys, logger), manifestPath }
+  return { lane: await runLane({ ...config, manifestPath }, keys, logger, world), manifestPath }
 }
 
 /**
@@ -140,7 +146,7 @@ export async function runGate(
   const startedAt = new Date()
   // git, for commit and ref outside Actions, answers while the lane runs
   const context = contextFromEnv(env, config.repo)
-  const { lane, manifestPath } = await laneFor(config, keys, logger)
+  const { lane, manifestPath } = await laneFor(config, keys, logger, { env, door })
   const warnings: string[] = visibilityWarning ? [visibilityWarning] : []
   if (
     WRITES_SNAPSHOT.has(config.mode) &&
@@ -160,7 +166,11 @@ export async function runGate(
     startedAt,
     finishedAt: new Date(),
     warnings,
-    manifestPath: config.mode === 'migration-dry-run' ? undefined : manifestPath
+    manifestPath:
+      config.mode === 'migration-dry-run' || config.mode === 'exposure-audit'
+        ? undefined
+        : manifestPath,
+    exposure: lane.exposure
   }
   const report = buildReport(input)
   // what the decision rests on; each later fact (report not recorded, upload failed) is added

@@ -7,7 +7,7 @@ function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
-const SECRET_INPUTS = new Set<string>(['passphrase', 'identity'])
+const SECRET_INPUTS = new Set<string>(['passphrase', 'identity', 'github-token'])
 
 /**
  * Masks a secret as a whole and, for an identities text, each key line too: the runner masks

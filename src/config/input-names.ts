@@ -30,7 +30,10 @@ export const INPUT_DEFAULTS = {
   'retention-days': '0',
   'allow-weak-passphrase': 'false',
   'allow-public-artifact': 'false',
-  'fail-on-no-go': 'true'
+  'fail-on-no-go': 'true',
+  exposure: 'warn',
+  // a secret: the action reads it apart (masked), the CLI has no flag for it
+  'github-token': '${{ github.token }}'
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -54,7 +57,8 @@ export const OUTPUT_NAMES = [
   'artifact-id',
   'artifact-url',
   'snapshot-id',
-  'snapshots'
+  'snapshots',
+  'exposure'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]

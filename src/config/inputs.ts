@@ -1,6 +1,6 @@
 import os from 'node:os'
 import { z } from 'zod'
-import { COMPRESSIONS, MODES, type Config } from './config.js'
+import { COMPRESSIONS, EXPOSURE_LEVELS, MODES, type Config } from './config.js'
 import { InputError } from './input-error.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-names.js'
 import { artifactNameProblem } from './artifact-name.js'
@@ -81,10 +81,12 @@ const RawSchema = z.object({
   'retention-days': integer(0, 90),
   'allow-weak-passphrase': boolean,
   'allow-public-artifact': boolean,
-  'fail-on-no-go': boolean
+  'fail-on-no-go': boolean,
+  exposure: z.enum(EXPOSURE_LEVELS, { message: `accepts ${EXPOSURE_LEVELS.join(', ')}` }),
+  'github-token': z.string()
 })
 
-const QUIET_INPUTS = new Set<InputName>(['passphrase', 'identity', 'recipients'])
+const QUIET_INPUTS = new Set<InputName>(['passphrase', 'identity', 'recipients', 'github-token'])
 
 // Given but empty is an error for these, never the default: an empty include list must not
 // quietly become the four default folders.
@@ -136,6 +138,9 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
       'is required for mode restore: name an empty or absent folder to restore into'
     )
   }
+  if (v.mode === 'exposure-audit' && v.exposure === 'off') {
+    fail('exposure', 'off leaves mode exposure-audit nothing to do: use warn or fail')
+  }
   const paths = judgePaths(
     {
       mode: v.mode,
@@ -177,6 +182,7 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
     identityEnv: v['identity-env'],
     snapshot: v.snapshot,
     keepLast: v['keep-last'],
+    exposure: v.exposure,
     tempDir: context.tempDir && context.tempDir !== '' ? context.tempDir : os.tmpdir()
   }
 }

@@ -8,12 +8,14 @@ export const LANE_ORDER: Record<Mode, readonly StepName[]> = {
     'migration-check',
     'migration-import',
     'snapshot-create',
-    'restore-test'
+    'restore-test',
+    'exposure-audit'
   ],
   'migration-dry-run': ['migration-export', 'migration-check', 'migration-import'],
   snapshot: ['snapshot-create'],
   'restore-test': ['restore-test'],
   restore: ['restore'],
   // list reads the catalogue and runs no step of the lane (src/catalogue/list-mode.ts)
-  list: []
+  list: [],
+  'exposure-audit': ['exposure-audit']
 }

@@ -13,11 +13,15 @@ import { runMigrationDryRun } from '../migration/migration-dry-run.js'
 import type { SnapshotEvidence, StepResult } from '../outcome/step-result.js'
 import { skippedStep, timedStep } from './timed-step.js'
 import { snapshotDirWarnings } from '../snapshot/snapshot-dir-hygiene.js'
+import type { Door } from '../config/door.js'
+import type { ExposureAudit } from '../exposure/exposure-model.js'
+import { runExposureStep } from '../exposure/exposure-step.js'
 
 /** What the lane did; the decision is the report's to make (buildReport), from these alone. */
 export interface LaneOutcome {
   steps: StepResult[]
   evidence?: SnapshotEvidence
+  exposure?: ExposureAudit
 }
 
 /**
@@ -27,9 +31,14 @@ export interface LaneOutcome {
 export async function runLane(
   config: Config,
   keys: KeySource,
-  logger: Logger
+  logger: Logger,
+  world: { env: NodeJS.ProcessEnv; door: Door } = { env: {}, door: 'cli' }
 ): Promise<LaneOutcome> {
-  const order = LANE_ORDER[config.mode]
+  // exposure: off leaves the audit out of the lane (not skipped: a skipped step is no GO)
+  const order = LANE_ORDER[config.mode].filter(
+    (name) => name !== 'exposure-audit' || config.exposure !== 'off'
+  )
+  let exposure: ExposureAudit | undefined
   const steps: StepResult[] = []
   let evidence: SnapshotEvidence | undefined
   let failed: StepResult | undefined
@@ -68,6 +77,15 @@ export async function runLane(
         logger
       })
       results.forEach(record)
+      continue
+    }
+    if (name === 'exposure-audit') {
+      const ran = await logger.group(name, () =>
+        runExposureStep(config, world.env, world.door, logger)
+      )
+      exposure = ran.audit
+      logger.info(`${name}: ${ran.result.status} — ${ran.result.detail}`)
+      record(ran.result)
       continue
     }
     const result = await logger.group(name, async () => {
@@ -122,5 +140,5 @@ export async function runLane(
   }
   lock?.release()
 
-  return { steps, evidence }
+  return { steps, evidence, exposure }
 }

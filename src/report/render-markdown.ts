@@ -5,6 +5,7 @@ import { bytesBoth, groupDigits, humanDuration, plural } from './format.js'
 import { decisionPointOf, REPORT_VERSION, type ReadinessReport } from './report-model.js'
 import { rollbackGuidance, type Part } from './rollback-guidance.js'
 import { CATALOGUE_COLUMNS, catalogueCells } from './catalogue-rows.js'
+import { exposureSection } from './exposure-section.js'
 
 /** GitHub's limit for one step's job summary. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024
@@ -219,6 +220,7 @@ export function renderMarkdown(report: ReadinessReport, options: MarkdownOptions
     evidenceSection(report),
     catalogueSection(report),
     prunedSection(report),
+    exposureSection(report.exposure),
     warningsSection(report),
     contextSection(report)
   ]

@@ -6,6 +6,7 @@ import { decide, type Decision, type DecisionFacts } from '../decision/decide.js
 import { idOfSnapshotName } from '../format/catalogue-names.js'
 import type { CatalogueEntry } from '../catalogue/read-catalogue.js'
 import type { PrunedSnapshot } from '../catalogue/prune.js'
+import type { ExposureAudit } from '../exposure/exposure-model.js'
 
 export { contextFromEnv, type RunContext } from './run-context.js'
 
@@ -37,6 +38,8 @@ export interface ReadinessReport {
   catalogue?: CatalogueEntry[]
   /** What keep-last pruned after the GO. */
   pruned?: PrunedSnapshot[]
+  /** What going public would publish (the exposure-audit step). */
+  exposure?: ExposureAudit
 }
 
 export interface ReportInput {
@@ -53,6 +56,7 @@ export interface ReportInput {
   /** list mode: the catalogue read, or why it could not be. */
   catalogue?: CatalogueEntry[]
   catalogueProblem?: string
+  exposure?: ExposureAudit
 }
 
 const iso = (time: Date | string): string => (typeof time === 'string' ? time : time.toISOString())
@@ -100,6 +104,7 @@ export function buildReport(input: ReportInput): ReadinessReport {
   const id = input.evidence && idOfSnapshotName(input.evidence.snapshotPath.split(/[\\/]/).at(-1)!)
   if (id) report.snapshotId = id
   if (input.catalogue) report.catalogue = input.catalogue
+  if (input.exposure) report.exposure = input.exposure
   return report
 }
 

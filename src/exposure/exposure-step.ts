@@ -1,0 +1,91 @@
+import type { Config } from '../config/config.js'
+import type { Door } from '../config/door.js'
+import type { StepResult } from '../outcome/step-result.js'
+import type { Logger } from '../util/logger.js'
+import { auditExposure } from './audit.js'
+import type { ExposureAudit } from './exposure-model.js'
+import { githubRequestOf } from './github-request.js'
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+
+/** The step's one line: the findings by kind, or what was looked at and found clean. */
+function detailOf(audit: ExposureAudit): string {
+  const github = audit.github.checked ? '' : `; GitHub surface ${audit.github.reason}`
+  if (audit.findings.length === 0) {
+    const scanned = audit.history
+      ? `${plural(audit.history.scanned, 'commit')} of every ref and ${plural(audit.content?.lookedUp ?? 0, 'file')} looked up by content`
+      : audit.git.checked
+        ? 'git'
+        : audit.git.reason
+    return `going public would publish nothing of ${audit.includes.join(', ')} (${scanned})${github}`
+  }
+  const kinds = audit.findings.map((finding) => `${finding.kind} ${finding.count}`).join(', ')
+  return `going public would publish ${audit.includes.join(', ')}: ${kinds} (see "What going public would publish")${github}`
+}
+
+/**
+ * The exposure-audit step: the audit, its findings as warnings (annotations in the action), and
+ * with `exposure: fail` any finding a NO-GO at decision point A. An audit that cannot run is a
+ * NO-GO under fail (nothing proves the repository clean) and a warning under warn.
+ */
+export async function runExposureStep(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  door: Door,
+  logger: Logger
+): Promise<{ result: StepResult; audit?: ExposureAudit }> {
+  const started = performance.now()
+  const took = () => performance.now() - started
+  const fail = config.exposure === 'fail'
+  let audit: ExposureAudit
+  try {
+    audit = await auditExposure({
+      repo: config.repo,
+      includes: config.includes,
+      github: githubRequestOf(env, door, config.artifactName)
+    })
+  } catch (error) {
+    const why = `the exposure audit could not run: ${(error as Error).message.split('\n')[0]}`
+    logger.warning(why)
+    return {
+      result: fail
+        ? {
+            name: 'exposure-audit',
+            status: 'failed',
+            durationMs: took(),
+            detail: `${why}; with exposure: fail nothing proves the repository clean`,
+            warnings: [],
+            decisionPoint: 'A'
+          }
+        : {
+            name: 'exposure-audit',
+            status: 'passed',
+            durationMs: took(),
+            detail: why,
+            warnings: [why]
+          }
+    }
+  }
+  const warnings = audit.findings.map(
+    (finding) => `going public would publish: ${finding.summary}. ${finding.remedy}`
+  )
+  for (const warning of warnings) logger.warning(`exposure-audit: ${warning}`)
+  const detail = detailOf(audit)
+  if (fail && audit.findings.length > 0) {
+    return {
+      result: {
+        name: 'exposure-audit',
+        status: 'failed',
+        durationMs: took(),
+        detail: `${detail}; exposure: fail makes that a NO-GO: remove them (remedies in the report), or set exposure: warn`,
+        warnings: [],
+        decisionPoint: 'A'
+      },
+      audit
+    }
+  }
+  return {
+    result: { name: 'exposure-audit', status: 'passed', durationMs: took(), detail, warnings },
+    audit
+  }
+}
