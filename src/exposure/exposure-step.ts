@@ -8,6 +8,34 @@ import { githubRequestOf } from './github-request.js'
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 
+/**
+ * An error from git or the file system may quote a path: whatever follows an include root in it
+ * becomes `…`, up to the closing quote when the path is quoted, else to the end of the message
+ * (a name may hold spaces), so the root stays (not private) and the name under it goes.
+ */
+export function hideNamesUnder(message: string, includes: readonly string[]): string {
+  let out = message
+  for (const root of includes) {
+    for (let at = out.indexOf(`${root}/`); at >= 0; at = out.indexOf(`${root}/`, at + 1)) {
+      const before = at === 0 ? '' : out[at - 1]!
+      if (before !== '' && !/[\s'"`/:=(]/.test(before)) continue
+      const from = at + root.length + 1
+      // the quote that opens this path, if any: looked for back to the start of the word
+      let opening = ''
+      for (let k = at - 1; k >= 0 && !/\s/.test(out[k]!); k--) {
+        if (/['"`]/.test(out[k]!)) {
+          opening = out[k]!
+          break
+        }
+      }
+      const quote = opening ? out.indexOf(opening, from) : -1
+      const to = quote >= 0 ? quote : out.length
+      out = `${out.slice(0, from)}…${out.slice(to)}`
+    }
+  }
+  return out
+}
+
 /** The step's one line: the findings by kind, or what was looked at and found clean. */
 function detailOf(audit: ExposureAudit): string {
   const github = audit.github.checked ? '' : `; GitHub surface ${audit.github.reason}`
@@ -45,7 +73,8 @@ export async function runExposureStep(
       github: githubRequestOf(env, door, config.artifactName)
     })
   } catch (error) {
-    const why = `the exposure audit could not run: ${(error as Error).message.split('\n')[0]}`
+    const message = hideNamesUnder((error as Error).message.split('\n')[0] ?? '', config.includes)
+    const why = `the exposure audit could not run: ${message}`
     logger.warning(why)
     return {
       result: fail

@@ -9,7 +9,8 @@ export interface IncludeFile {
 /**
  * The regular files under the include roots, never following a symlink (a link's target is not
  * the include's content). A root that is missing or unreadable is skipped and counted: the
- * snapshot step says which; this audit never names a path under an include.
+ * snapshot step says which; this audit never names a path under an include. A missing one is
+ * not counted: the audit's subject is what git and GitHub hold, not the work tree.
  */
 export function* includeFiles(
   repo: string,
@@ -22,8 +23,9 @@ export function* includeFiles(
     let stat: fs.Stats
     try {
       stat = fs.lstatSync(abs)
-    } catch {
-      onUnreadable()
+    } catch (error) {
+      // an include that is not there now has no content to look up (its history may still)
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') onUnreadable()
       continue
     }
     if (stat.isFile()) {
