@@ -4,7 +4,7 @@ import { COMPRESSIONS, type Compression } from '../format/compression.js'
 export { COMPRESSIONS, type Compression }
 import type { Recipient } from '../age/recipients.js'
 
-export const MODES = [
+export const MODE_NAMES = [
   'precutover',
   'migration-dry-run',
   'snapshot',
@@ -13,7 +13,7 @@ export const MODES = [
   'list',
   'exposure-audit'
 ] as const
-export type Mode = (typeof MODES)[number]
+export type Mode = (typeof MODE_NAMES)[number]
 
 /** What the exposure audit's findings do: warn (GO unaffected), fail (NO-GO), off (not run). */
 export const EXPOSURE_LEVELS = ['warn', 'fail', 'off'] as const
@@ -63,18 +63,4 @@ export interface Config {
   exposure: ExposureLevel
   /** Scratch space: RUNNER_TEMP for the action, the OS temp folder for the CLI. */
   tempDir: string
-}
-
-/** The modes that make a new snapshot: the only ones that judge a passphrase's strength. */
-export function modeCreatesSnapshot(mode: Mode): boolean {
-  return mode === 'precutover' || mode === 'snapshot'
-}
-
-/** The modes that open an existing snapshot, so need its passphrase or identity. */
-export function modeOpensSnapshot(mode: Mode): boolean {
-  return mode === 'precutover' || mode === 'restore-test' || mode === 'restore'
-}
-
-export function modeNeedsPassphrase(mode: Mode): boolean {
-  return mode !== 'migration-dry-run' && mode !== 'list' && mode !== 'exposure-audit'
 }

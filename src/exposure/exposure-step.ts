@@ -1,10 +1,9 @@
 import type { Config } from '../config/config.js'
-import type { Door } from '../config/door.js'
 import type { StepResult } from '../outcome/step-result.js'
 import type { Logger } from '../util/logger.js'
 import { auditExposure } from './audit.js'
 import type { ExposureAudit } from './exposure-model.js'
-import { githubRequestOf } from './github-request.js'
+import type { GithubAccess } from './github-request.js'
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 
@@ -58,8 +57,7 @@ function detailOf(audit: ExposureAudit): string {
  */
 export async function runExposureStep(
   config: Config,
-  env: NodeJS.ProcessEnv,
-  door: Door,
+  github: GithubAccess,
   logger: Logger
 ): Promise<{ result: StepResult; audit?: ExposureAudit }> {
   const started = performance.now()
@@ -70,7 +68,7 @@ export async function runExposureStep(
     audit = await auditExposure({
       repo: config.repo,
       includes: config.includes,
-      github: githubRequestOf(env, door, config.artifactName)
+      github
     })
   } catch (error) {
     const message = hideNamesUnder((error as Error).message.split('\n')[0] ?? '', config.includes)

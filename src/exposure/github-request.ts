@@ -1,6 +1,9 @@
 import type { Door } from '../config/door.js'
 import type { SurfaceRequest } from './github-surface.js'
 
+/** The GitHub read the exposure audit may do, or why it does not. */
+export type GithubAccess = SurfaceRequest | { reason: string }
+
 /** The variable @actions/core reads the github-token input from. */
 export const GITHUB_TOKEN_INPUT = 'INPUT_GITHUB-TOKEN'
 
@@ -13,7 +16,7 @@ export function githubRequestOf(
   env: NodeJS.ProcessEnv,
   door: Door,
   artifactName: string
-): SurfaceRequest | { reason: string } {
+): GithubAccess {
   if (door !== 'action') {
     return {
       reason:

@@ -6,6 +6,7 @@ export const STEP_NAMES = [
   'snapshot-create',
   'restore-test',
   'restore',
+  'upload-artifact',
   'exposure-audit'
 ] as const
 

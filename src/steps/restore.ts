@@ -1,0 +1,16 @@
+import { restoreIntoTarget } from '../restore/restore-into-target.js'
+import { oneRowStep } from './step.js'
+
+/** Rollback decision point B: decrypt, verify and extract into restore-target. */
+export const restoreStep = oneRowStep('restore', 'restore', 'B', async (ctx) => {
+  const verified = await restoreIntoTarget(
+    ctx.manifestPath,
+    ctx.keys,
+    ctx.config.restoreTarget,
+    ctx.logger
+  )
+  ctx.evidence = verified.evidence
+  return {
+    detail: `restored and verified ${verified.extracted.entries} entries into ${ctx.config.restoreTarget}`
+  }
+})
