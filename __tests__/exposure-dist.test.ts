@@ -13,6 +13,7 @@ import {
   type FakeGithubApi
 } from '../__fixtures__/fake-github-api.js'
 import { tempDir } from '../__fixtures__/trees.js'
+import { exampleRepo } from '../__fixtures__/example-repo.js'
 import { hideNamesUnder } from '../src/exposure/exposure-step.js'
 
 const TOKEN = 'ghs_exposureAuditTokenNeverInALog0123'
@@ -196,5 +197,32 @@ describe('an error that quotes a path under an include keeps the root, not the n
     ['state/x and "/r/state/y z"', 'state/…']
   ])('%s', (message, shown) => {
     expect(hideNamesUnder(message, ['state'])).toBe(shown)
+  })
+})
+
+describe('the last step of precutover', () => {
+  const FAST = { 'scrypt-work-factor': '10', passphrase: 'exposure-lane-passphrase-Ω-91c2' }
+
+  it.each([
+    ['warn', 0, 'GO'],
+    ['fail', 1, 'NO-GO'],
+    ['off', 0, 'GO']
+  ])('exposure: %s on a repository whose state is committed', async (exposure, code, decision) => {
+    const repo = exampleRepo()
+    const run = await runAction(repo, { ...FAST, exposure })
+    expect([run.code, run.outputs.decision]).toEqual([code, decision])
+    const { json } = reportFiles(run)
+    const rows = json.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)
+    expect(rows.slice(0, 5).every((row: string) => row.endsWith(':passed'))).toBe(true)
+    if (exposure === 'off') {
+      expect(rows).toHaveLength(5)
+      expect(run.outputs.exposure).toBe('')
+      return
+    }
+    // the snapshot is proven either way; what going public would publish decides under fail
+    expect(rows[5]).toBe(`exposure-audit:${exposure === 'fail' ? 'failed' : 'passed'}`)
+    expect(json.evidence).not.toBeNull()
+    expect(JSON.parse(run.outputs.exposure!).history.headHolds).toBe(true)
+    if (exposure === 'fail') expect(run.outputs['failed-step']).toBe('exposure-audit')
   })
 })
