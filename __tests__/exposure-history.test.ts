@@ -144,6 +144,20 @@ describe('no finding', () => {
     expect(result.findings).toEqual([])
   })
 
+  it('bytes only in an object no ref reaches (a dropped commit): a note, not a finding', async () => {
+    const repo = initRepo(await tempFolder('cg-exp-'))
+    write(repo, { '.gitignore': 'state/\n', 'README.md': 'x\n' })
+    commitAll(repo, 'start')
+    write(repo, { 'tmp/copy.json': privateContent('dropped') })
+    commitAll(repo, 'oops')
+    sh(repo, 'reset', '-q', '--hard', 'HEAD~1')
+    write(repo, { 'state/a.json': privateContent('dropped') })
+    const result = await audit(repo)
+    expect(result.content).toMatchObject({ lookedUp: 1, inObjects: 1, reachable: 0 })
+    expect(result.findings).toEqual([])
+    expect(result.notes.join('\n')).toMatch(/objects no ref reaches/)
+  })
+
   it('a folder that is no git work tree: git not checked, nothing found', async () => {
     const folder = await tempFolder('cg-exp-')
     write(folder, { 'state/a.json': privateContent('n') })

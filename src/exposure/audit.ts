@@ -41,8 +41,16 @@ export async function auditExposure(options: ExposureOptions): Promise<ExposureA
     const refs = await listRefs(options.repo)
     const head = await headCommit(options.repo)
     parts.git = { checked: true, objectFormat: format }
-    parts.history = await auditHistory(options.repo, includes, treePaths, refs, head, format)
-    parts.content = await auditContent(options.repo, includes, treePaths, refs, format)
+    const { history, blobsUnder } = await auditHistory(
+      options.repo,
+      includes,
+      treePaths,
+      refs,
+      head,
+      format
+    )
+    parts.history = history
+    parts.content = await auditContent(options.repo, includes, treePaths, refs, format, blobsUnder)
   }
   parts.github = await surface
   return { ...parts, ...findingsOf(parts) }

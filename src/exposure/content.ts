@@ -28,15 +28,18 @@ export interface ContentExposure {
 
 /**
  * The git blob id of every file under the includes, computed here, looked up in the object
- * database in one `cat-file --batch-check`; the ones found are then sought among the objects
- * the refs reach in one `rev-list --objects` pass (run only when something was found).
+ * database in one `cat-file --batch-check`; the ones found that the history pass did not see
+ * under the includes are then sought among the objects the refs reach in one
+ * `rev-list --objects` pass (run only then).
  */
 export async function auditContent(
   repo: string,
   includes: readonly string[],
   treePaths: readonly string[],
   refs: readonly Ref[],
-  format: ObjectFormat
+  format: ObjectFormat,
+  /** Blobs the history pass saw under the includes in reachable commits: no need to seek them. */
+  knownReachable: ReadonlySet<string> = new Set()
 ): Promise<ContentExposure> {
   let unreadable = 0
   let files = 0
@@ -72,7 +75,9 @@ export async function auditContent(
     }
   }
   const reached = new Map<string, boolean>()
-  if (found.size > 0) {
+  for (const id of found) if (knownReachable.has(id)) reached.set(id, false)
+  // the walk over every reachable object runs only for bytes the history pass did not see
+  if ([...found].some((id) => !reached.has(id))) {
     const extra = refs.filter((ref) => !ref.name.startsWith('refs/') && ref.commit)
     for await (const line of gitLines(repo, ['rev-list', '--all', '--objects', '--stdin'], {
       input: extra.map((ref) => ref.commit!)

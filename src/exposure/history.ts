@@ -50,7 +50,7 @@ export async function auditHistory(
   refs: readonly Ref[],
   head: string | undefined,
   format: ObjectFormat
-): Promise<HistoryExposure> {
+): Promise<{ history: HistoryExposure; blobsUnder: ReadonlySet<string> }> {
   // refs outside --all's reach: older stash entries live only in a reflog
   const extra = refs.filter((ref) => !ref.name.startsWith('refs/') && ref.commit)
   const commits = new Map<string, Commit>()
@@ -93,7 +93,9 @@ export async function auditHistory(
     if (refNames.length < SHOWN_REFS) refNames.push(ref.name)
   }
 
-  return {
+  // blob ids that reachable commits put under the includes: reachable by construction
+  const blobsUnder = count === 0 ? new Set<string>() : await blobsEverUnder(repo, treePaths, extra)
+  const history: HistoryExposure = {
     scanned: commits.size,
     commits: count,
     perInclude,
@@ -102,9 +104,9 @@ export async function auditHistory(
     headHolds: head !== undefined && exposed.has(head),
     refs: refCounts,
     refNames,
-    lfsPointers:
-      count === 0 ? 0 : await countLfsPointers(repo, await blobsEverUnder(repo, treePaths, extra))
+    lfsPointers: await countLfsPointers(repo, blobsUnder)
   }
+  return { history, blobsUnder }
 }
 
 const before = (a: [string, Commit], b: [string, Commit]): boolean =>
