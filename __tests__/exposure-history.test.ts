@@ -216,3 +216,42 @@ it('generated histories: the one-pass count equals asking git commit by commit',
     { numRuns: 12 }
   )
 })
+
+describe('a shallow clone', () => {
+  it('is said, as a warning under warn and a NO-GO under fail, even with no finding', async () => {
+    const origin = initRepo(await tempFolder('cg-exp-'))
+    for (let i = 0; i < 3; i++) {
+      write(origin, { [`state/s${i}.json`]: privateContent(`shallow ${i}`) })
+      commitAll(origin, `c${i}`)
+    }
+    sh(origin, 'rm', '-rq', 'state')
+    commitAll(origin, 'gone')
+    const clone = path.join(await tempFolder('cg-exp-'), 'clone')
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${origin}`, clone])
+    const result = await audit(clone)
+    expect(result.git).toMatchObject({ checked: true, shallow: true })
+    expect(result.history?.commits).toBe(0)
+    const { runExposureStep } = await import('../src/exposure/exposure-step.js')
+    const { MemoryLogger } = await import('../__fixtures__/memory-logger.js')
+    const config = { repo: clone, includes: ['state'], artifactName: 'x' }
+    const warned = await runExposureStep(
+      { ...config, exposure: 'warn' } as never,
+      NO_GITHUB,
+      new MemoryLogger()
+    )
+    expect(warned.result).toMatchObject({
+      status: 'passed',
+      warnings: [expect.stringMatching(/shallow/)]
+    })
+    const failed = await runExposureStep(
+      { ...config, exposure: 'fail' } as never,
+      NO_GITHUB,
+      new MemoryLogger()
+    )
+    expect(failed.result).toMatchObject({
+      status: 'failed',
+      decisionPoint: 'A',
+      detail: expect.stringMatching(/fetch-depth: 0/)
+    })
+  })
+})

@@ -1,4 +1,5 @@
 import { isGitWorkTree } from '../util/git-work-tree.js'
+import { git } from '../util/git-output.js'
 import { auditContent } from './content.js'
 import { findingsOf, type ExposureAudit } from './exposure-model.js'
 import { includeTreePaths } from './git-paths.js'
@@ -40,7 +41,12 @@ export async function auditExposure(options: ExposureOptions): Promise<ExposureA
     const treePaths = await includeTreePaths(options.repo, includes)
     const refs = await listRefs(options.repo)
     const head = await headCommit(options.repo)
-    parts.git = { checked: true, objectFormat: format }
+    const shallow = await git(options.repo, ['rev-parse', '--is-shallow-repository'])
+    parts.git = {
+      checked: true,
+      objectFormat: format,
+      shallow: shallow.ok && shallow.out.trim() === 'true'
+    }
     const { history, blobsUnder } = await auditHistory(
       options.repo,
       includes,

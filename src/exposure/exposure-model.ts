@@ -20,7 +20,14 @@ export interface Finding {
 export interface ExposureAudit {
   includes: string[]
   /** git's part: the object format when read, else why not. */
-  git: { checked: true; objectFormat: string } | { checked: false; reason: string }
+  git:
+    | {
+        checked: true
+        objectFormat: string
+        /** A shallow clone (actions/checkout's default depth 1) has only part of the history. */
+        shallow: boolean
+      }
+    | { checked: false; reason: string }
   history?: HistoryExposure
   content?: ContentExposure
   github: GithubSurface
@@ -28,6 +35,10 @@ export interface ExposureAudit {
   /** Facts that are not findings but bear on them (already public, wiki on, unreferenced copies). */
   notes: string[]
 }
+
+/** Said when the clone is shallow: the history read is not the history GitHub would publish. */
+export const SHALLOW_NOTE =
+  'this clone is shallow: only part of the history was read, and GitHub publishes all of it; check out with fetch-depth: 0'
 
 const short = (id: string): string => id.slice(0, 12)
 const s = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
@@ -65,6 +76,9 @@ export function findingsOf(audit: Omit<ExposureAudit, 'findings' | 'notes'>): {
       remedy:
         'a history rewrite does not delete LFS objects on the server: delete them (or the repository) before going public, or publish a fresh repository'
     })
+  }
+  if (audit.git.checked && audit.git.shallow) {
+    notes.push(SHALLOW_NOTE)
   }
   const c = audit.content
   if (c && c.reachable > 0) {

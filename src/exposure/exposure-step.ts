@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js'
 import type { StepResult } from '../outcome/step-result.js'
 import type { Logger } from '../util/logger.js'
 import { auditExposure } from './audit.js'
-import type { ExposureAudit } from './exposure-model.js'
+import { SHALLOW_NOTE, type ExposureAudit } from './exposure-model.js'
 import type { GithubAccess } from './github-request.js'
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
@@ -96,15 +96,22 @@ export async function runExposureStep(
   const warnings = audit.findings.map(
     (finding) => `going public would publish: ${finding.summary}. ${finding.remedy}`
   )
+  const shallow = audit.git.checked && audit.git.shallow
+  if (shallow) warnings.push(SHALLOW_NOTE)
   for (const warning of warnings) logger.warning(`exposure-audit: ${warning}`)
   const detail = detailOf(audit)
-  if (fail && audit.findings.length > 0) {
+  // under fail, a finding is a NO-GO; so is a shallow clone, which cannot prove the rest clean
+  const why =
+    audit.findings.length > 0
+      ? `${detail}; exposure: fail makes that a NO-GO: remove them (remedies in the report), or set exposure: warn`
+      : `${SHALLOW_NOTE}; with exposure: fail nothing proves the rest of the history clean`
+  if (fail && (audit.findings.length > 0 || shallow)) {
     return {
       result: {
         name: 'exposure-audit',
         status: 'failed',
         durationMs: took(),
-        detail: `${detail}; exposure: fail makes that a NO-GO: remove them (remedies in the report), or set exposure: warn`,
+        detail: why,
         warnings: [],
         decisionPoint: 'A'
       },
