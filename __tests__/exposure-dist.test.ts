@@ -85,6 +85,8 @@ it('warn: GO, each finding an annotation, the section and the output, the token 
   const { md, json } = reportFiles(run)
   expect(md).toContain('## What going public would publish')
   expect(md).toContain('git filter-repo')
+  // a mode that neither writes nor reads a snapshot owes no snapshot evidence
+  expect(md).not.toContain('## Snapshot evidence')
   expect(run.summary).toContain('## What going public would publish')
   expect(json.exposure.findings.map((f: { kind: string }) => f.kind)).toEqual([
     'history',

@@ -64,7 +64,7 @@ export function findingsOf(audit: Omit<ExposureAudit, 'findings' | 'notes'>): {
     findings.push({
       kind: 'history',
       count: h.commits,
-      summary: `${s(h.commits, 'commit')} of ${h.scanned} reachable from ${refsText(h.refs)} hold files under ${held.join(', ')}: first ${short(h.first!.id)} (${h.first!.date.slice(0, 10)}), last ${short(h.last!.id)} (${h.last!.date.slice(0, 10)}); HEAD ${h.headHolds ? 'holds them now' : 'no longer holds them'}`,
+      summary: `${s(h.commits, 'commit')} of ${h.scanned} reachable from ${refsText(h.refs)} ${h.commits === 1 ? 'holds' : 'hold'} files under ${held.join(', ')}: first ${short(h.first!.id)} (${h.first!.date.slice(0, 10)}), last ${short(h.last!.id)} (${h.last!.date.slice(0, 10)}); HEAD ${h.headHolds ? 'holds them now' : 'no longer holds them'}`,
       remedy: `rewrite every ref without them (git filter-repo --invert-paths ${held.map((root) => `--path ${root}`).join(' ')}, then force-push every branch and tag) or publish a fresh repository from a clean tree; old commits stay reachable by id through forks and pull requests until GitHub Support purges them`
     })
   }
@@ -86,14 +86,14 @@ export function findingsOf(audit: Omit<ExposureAudit, 'findings' | 'notes'>): {
     findings.push({
       kind: 'content',
       count: c.reachable,
-      summary: `${s(c.reachable, 'file')} of ${c.lookedUp} looked up under ${roots} have their exact bytes in commits a ref reaches${where}`,
+      summary: `${s(c.reachable, 'file')} of ${c.lookedUp} looked up under ${roots} ${c.reachable === 1 ? 'has its' : 'have their'} exact bytes in commits a ref reaches${where}`,
       remedy:
         'remove those blobs from every ref (git filter-repo --strip-blobs-with-ids with the ids from git hash-object on the files, then force-push) or publish a fresh repository'
     })
   }
   if (c && c.inObjects > c.reachable) {
     notes.push(
-      `${s(c.inObjects - c.reachable, 'file')} under ${roots} have their bytes in objects no ref reaches (reflogs, dangling objects): git push does not send them; git gc --prune=now removes them here`
+      `${s(c.inObjects - c.reachable, 'file')} under ${roots} ${c.inObjects - c.reachable === 1 ? 'has its' : 'have their'} bytes in objects no ref reaches (reflogs, dangling objects): git push does not send them; git gc --prune=now removes them here`
     )
   }
   const g = audit.github
@@ -126,7 +126,9 @@ export function findingsOf(audit: Omit<ExposureAudit, 'findings' | 'notes'>): {
         summary: `${s(g.forks.length, 'fork')} (${g.forks
           .slice(0, 5)
           .map((f) => f.name)
-          .join(', ')}${g.forks.length > 5 ? ', …' : ''}) keep the history as it was`,
+          .join(
+            ', '
+          )}${g.forks.length > 5 ? ', …' : ''}) ${g.forks.length === 1 ? 'keeps' : 'keep'} the history as it was`,
         remedy:
           'private forks are detached when the repository goes public and keep every commit: ask their owners to delete them, or delete them as the organisation'
       })

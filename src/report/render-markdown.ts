@@ -6,6 +6,7 @@ import { decisionPointOf, REPORT_VERSION, type ReadinessReport } from './report-
 import { rollbackGuidance, type Part } from './rollback-guidance.js'
 import { CATALOGUE_COLUMNS, catalogueCells } from './catalogue-rows.js'
 import { exposureSection } from './exposure-section.js'
+import { needsKey } from '../config/modes.js'
 
 /** GitHub's limit for one step's job summary. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024
@@ -91,7 +92,8 @@ function guidanceSection(report: ReadinessReport): string | undefined {
 function evidenceSection(report: ReadinessReport): string | undefined {
   const e = report.evidence
   if (!e) {
-    if (report.mode === 'migration-dry-run' || report.mode === 'list') return undefined
+    // only a mode that writes or reads a snapshot owes the reader one
+    if (!needsKey(report.mode)) return undefined
     return '## Snapshot evidence\n\n_No snapshot was written or verified in this run._'
   }
   const rows = [
