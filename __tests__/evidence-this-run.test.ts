@@ -52,6 +52,8 @@ function setup(): Config {
     identityEnv: 'CUTOVER_GATE_AGE_IDENTITY',
     snapshot: 'latest',
     keepLast: 0,
+    // these lanes are about snapshot evidence; the exposure audit has its own tests
+    exposure: 'off',
     allowPublicArtifact: false,
     passphraseEnv: 'GRAPHITI_SNAPSHOT_PASSPHRASE',
     tempDir: path.join(dir, 'temp')

@@ -92,6 +92,19 @@ describe('the example workflows', () => {
     expect(restore).not.toMatch(/passphrase/)
   })
 
+  it('runs the exposure audit in the PR gate on the whole history, with actions: read and no secret', () => {
+    const text = readFileSync(path.join(DIR, 'example-pr-gate.yml'), 'utf8')
+    const [, audit] = text.split(/^ {2}exposure-audit:$/m)
+    expect(audit).toBeDefined()
+    expect(audit).toContain('mode: exposure-audit')
+    expect(audit).toContain('fetch-depth: 0')
+    expect(audit).toContain('steps.audit.outputs.exposure')
+    expect(text).toMatch(/^permissions:\n {2}contents: read\n(?: {2}#.*\n)? {2}actions: read\n/m)
+    const cutover = readFileSync(path.join(DIR, 'example-cutover.yml'), 'utf8')
+    expect(cutover).toMatch(/^ {2}actions: read$/m)
+    expect(cutover).toMatch(/exposure: (warn|fail)/)
+  })
+
   it('runs the PR gate without any secret', () => {
     const text = readFileSync(path.join(DIR, 'example-pr-gate.yml'), 'utf8')
     expect(text).toContain('mode: migration-dry-run')

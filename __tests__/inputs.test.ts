@@ -60,7 +60,7 @@ describe('inputs', () => {
   it.each([
     [
       { mode: 'deploy' },
-      /^input mode: accepts precutover, migration-dry-run, snapshot, restore-test, restore, list \(got "deploy"\)$/
+      /^input mode: accepts precutover, migration-dry-run, snapshot, restore-test, restore, list, exposure-audit \(got "deploy"\)$/
     ],
     [{ compression: 'xz' }, /^input compression: accepts zstd, gzip, none/],
     [{ 'scrypt-work-factor': '9' }, /^input scrypt-work-factor: accepts 10 to 20/],

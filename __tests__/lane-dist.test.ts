@@ -29,7 +29,9 @@ function expectStoppedAt(run: ActionRun, repo: string, step: string, reason: Reg
     'migration-check',
     'migration-import',
     'snapshot-create',
-    'restore-test'
+    'restore-test',
+    // SPEC: the exposure audit is the last step of precutover
+    'exposure-audit'
   ]
   const statuses = json.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)
   const at = order.indexOf(step)
@@ -67,7 +69,7 @@ describe('the precutover lane through the bundled action, on the example reposit
     expect(md).toMatch(/^# .*GO/)
     expect(run.summary).toContain(md.split('\n')[0])
     expect(json.decision).toBe('GO')
-    expect(json.steps.map((s: { status: string }) => s.status)).toEqual(Array(5).fill('passed'))
+    expect(json.steps.map((s: { status: string }) => s.status)).toEqual(Array(6).fill('passed'))
     expect(fs.readdirSync(run.runnerTemp)).toEqual([])
     expect(gitStatus(repo)).toBe('?? reports/publicization/\n')
 

@@ -10,13 +10,15 @@ const SPEC_ROWS: Record<string, string[]> = {
     'migration-check',
     'migration-import',
     'snapshot-create',
-    'restore-test'
+    'restore-test',
+    'exposure-audit'
   ],
   'migration-dry-run': ['migration-export', 'migration-check', 'migration-import'],
   snapshot: ['snapshot-create'],
   'restore-test': ['restore-test'],
   restore: ['restore'],
-  list: []
+  list: [],
+  'exposure-audit': ['exposure-audit']
 }
 
 const has = (mode: keyof typeof MODES, id: StepId) => MODES[mode].steps.includes(id)

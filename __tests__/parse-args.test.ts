@@ -11,7 +11,9 @@ const BOOLEANS = [
   'show-private-names'
 ]
 const STRINGS = INPUT_NAMES.filter(
-  (n) => !BOOLEANS.includes(n) && !['passphrase', 'identity', 'mode', 'include'].includes(n)
+  (n) =>
+    !BOOLEANS.includes(n) &&
+    !['passphrase', 'identity', 'github-token', 'mode', 'include'].includes(n)
 )
 
 describe('the CLI flags (node:util parseArgs)', () => {

@@ -56,7 +56,8 @@ describe('renderJson', () => {
       'rollback',
       'snapshotId',
       'catalogue',
-      'pruned'
+      'pruned',
+      'exposure'
     ])
     expect(json.decision).toBe('NO-GO')
     expect(json.failedStep).toBe('migration-check')

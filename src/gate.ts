@@ -15,6 +15,7 @@ import { MODES, needsKey } from './config/modes.js'
 import { contextFromEnv, type ReadinessReport } from './report/report-model.js'
 import { renderMarkdown } from './report/render-markdown.js'
 import type { Logger } from './util/logger.js'
+import { githubRequestOf } from './exposure/github-request.js'
 
 export interface GateResult {
   report: ReadinessReport
@@ -45,7 +46,7 @@ export async function runGate(
   const startedAt = new Date()
   // git, for commit and ref outside Actions, answers while the lane runs
   const context = contextFromEnv(env, config.repo)
-  const lane = await runLane(config, keys, logger)
+  const lane = await runLane(config, keys, logger, githubRequestOf(env, door, config.artifactName))
   let run: GateRun = {
     config,
     recorded: false,
@@ -58,7 +59,8 @@ export async function runGate(
       finishedAt: new Date(),
       warnings: [...(visibilityWarning ? [visibilityWarning] : []), ...runWarnings(config, env)],
       // the manifest a rollback would use, in the modes that write or read one
-      manifestPath: needsKey(config.mode) ? lane.manifestPath : undefined
+      manifestPath: needsKey(config.mode) ? lane.manifestPath : undefined,
+      exposure: lane.exposure
     }
   }
   run = await recordReport(run)

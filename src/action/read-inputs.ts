@@ -7,7 +7,7 @@ function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
-const SECRET_INPUTS = new Set<string>(['passphrase', 'identity'])
+const SECRET_INPUTS = new Set<string>(['passphrase', 'identity', 'github-token'])
 
 /**
  * Masks a secret as a whole and, for an identities text, each key line too: the runner masks
@@ -37,6 +37,8 @@ export function readActionInputs(env: NodeJS.ProcessEnv): {
   maskSecret(passphrase)
   const identity = normalizeSecret(core.getInput('identity'))
   maskSecret(identity)
+  // the exposure audit's token: read where it is used (src/exposure/github-request.ts), masked here
+  maskSecret(core.getInput('github-token'))
   const raw: RawInputs = {}
   for (const name of INPUT_NAMES) {
     if (!SECRET_INPUTS.has(name) && env[inputVariable(name)] !== undefined) {

@@ -27,7 +27,9 @@ const NO_FLAG: Record<string, string> = {
   passphrase:
     'the CLI has no --passphrase flag (command lines are visible to other processes): set GRAPHITI_SNAPSHOT_PASSPHRASE (or the variable named by --passphrase-env), use --passphrase-file, or answer the prompt',
   identity:
-    'the CLI has no --identity flag (command lines are visible to other processes): set CUTOVER_GATE_AGE_IDENTITY (or the variable named by --identity-env), or use --identity-file'
+    'the CLI has no --identity flag (command lines are visible to other processes): set CUTOVER_GATE_AGE_IDENTITY (or the variable named by --identity-env), or use --identity-file',
+  'github-token':
+    'the CLI has no --github-token flag: the exposure audit reads the GitHub surface only in the action (with its github-token input); the CLI reports it as not checked'
 }
 /** Flags of the CLI alone, that name a file or a key. */
 const CLI_FLAGS = {

@@ -10,9 +10,14 @@ export const MODE_NAMES = [
   'snapshot',
   'restore-test',
   'restore',
-  'list'
+  'list',
+  'exposure-audit'
 ] as const
 export type Mode = (typeof MODE_NAMES)[number]
+
+/** What the exposure audit's findings do: warn (GO unaffected), fail (NO-GO), off (not run). */
+export const EXPOSURE_LEVELS = ['warn', 'fail', 'off'] as const
+export type ExposureLevel = (typeof EXPOSURE_LEVELS)[number]
 
 /** The validated configuration both doors (action and CLI) hand to the lane. Paths are absolute. */
 export interface Config {
@@ -56,6 +61,8 @@ export interface Config {
   snapshot: string
   /** After a GO, keep only the newest N snapshots of snapshotDir; 0 keeps all. */
   keepLast: number
+  /** exposure input: what the exposure audit's findings do. */
+  exposure: ExposureLevel
   /** Scratch space: RUNNER_TEMP for the action, the OS temp folder for the CLI. */
   tempDir: string
 }

@@ -31,7 +31,10 @@ export const INPUT_DEFAULTS = {
   'allow-weak-passphrase': 'false',
   'allow-public-artifact': 'false',
   'fail-on-no-go': 'true',
-  'show-private-names': 'false'
+  'show-private-names': 'false',
+  exposure: 'warn',
+  // a secret: the action reads it apart (masked), the CLI has no flag for it
+  'github-token': '${{ github.token }}'
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -55,7 +58,8 @@ export const OUTPUT_NAMES = [
   'artifact-id',
   'artifact-url',
   'snapshot-id',
-  'snapshots'
+  'snapshots',
+  'exposure'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]

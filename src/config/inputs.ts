@@ -1,6 +1,6 @@
 import os from 'node:os'
 import { z } from 'zod'
-import { COMPRESSIONS, MODE_NAMES, type Config } from './config.js'
+import { COMPRESSIONS, EXPOSURE_LEVELS, MODE_NAMES, type Config } from './config.js'
 import { InputError } from './input-error.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-names.js'
 import { artifactNameProblem } from './artifact-name.js'
@@ -82,10 +82,12 @@ const RawSchema = z.object({
   'allow-weak-passphrase': boolean,
   'allow-public-artifact': boolean,
   'fail-on-no-go': boolean,
-  'show-private-names': boolean
+  'show-private-names': boolean,
+  exposure: z.enum(EXPOSURE_LEVELS, { message: `accepts ${EXPOSURE_LEVELS.join(', ')}` }),
+  'github-token': z.string()
 })
 
-const QUIET_INPUTS = new Set<InputName>(['passphrase', 'identity', 'recipients'])
+const QUIET_INPUTS = new Set<InputName>(['passphrase', 'identity', 'recipients', 'github-token'])
 
 // Given but empty is an error for these, never the default: an empty include list must not
 // quietly become the four default folders.
@@ -137,6 +139,9 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
       'is required for mode restore: name an empty or absent folder to restore into'
     )
   }
+  if (v.mode === 'exposure-audit' && v.exposure === 'off') {
+    fail('exposure', 'off leaves mode exposure-audit nothing to do: use warn or fail')
+  }
   const paths = judgePaths(
     {
       mode: v.mode,
@@ -179,6 +184,7 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
     identityEnv: v['identity-env'],
     snapshot: v.snapshot,
     keepLast: v['keep-last'],
+    exposure: v.exposure,
     tempDir: context.tempDir && context.tempDir !== '' ? context.tempDir : os.tmpdir()
   }
 }

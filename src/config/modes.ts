@@ -2,7 +2,8 @@ import type { Mode } from '../config/config.js'
 import type { DecisionPoint } from '../outcome/step-names.js'
 
 /** The steps a lane can run, by id; each is an object in src/steps/ (src/lane/steps.ts). */
-export type StepId = 'migration' | 'pick-snapshot' | 'snapshot-create' | 'restore-test' | 'restore'
+export type StepId =
+  'migration' | 'pick-snapshot' | 'snapshot-create' | 'restore-test' | 'restore' | 'exposure-audit'
 
 /** What a mode is, beyond its steps: read by the doors, the config judge, the lane and decide. */
 export interface ModeFacts {
@@ -44,7 +45,8 @@ const facts = (given: Partial<ModeFacts>): ModeFacts => ({
 /** What each mode does: the one table the lane, the doors and the decision read. */
 export const MODES: Readonly<Record<Mode, ModeSpec>> = {
   precutover: {
-    steps: ['migration', 'snapshot-create', 'restore-test'],
+    // the exposure audit last (SPEC): what going public would still publish once the state is safe
+    steps: ['migration', 'snapshot-create', 'restore-test', 'exposure-audit'],
     ...facts({
       runsRepositoryCode: true,
       createsSnapshot: true,
@@ -70,7 +72,9 @@ export const MODES: Readonly<Record<Mode, ModeSpec>> = {
     ...facts({ opensSnapshot: true, picksSnapshot: true, failurePoint: 'B' })
   },
   // list reads the catalogue (src/gate.ts) and runs no step of the lane
-  list: { steps: [], ...facts({ writesReport: false }) }
+  list: { steps: [], ...facts({ writesReport: false }) },
+  // reads git and GitHub only: no secret, no repository code, so a PR gate can run it
+  'exposure-audit': { steps: ['exposure-audit'], ...facts({}) }
 }
 
 /** A mode that needs a key: the passphrase, recipients to create, or an identity to open. */

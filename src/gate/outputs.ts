@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js'
 import type { OutputName } from '../config/input-names.js'
 import type { ReadinessReport } from '../report/report-model.js'
+import { exposureOutput } from '../exposure/exposure-model.js'
 
 /** The step's outputs (SPEC "Outputs"); a report that is not written is not pointed at. */
 export function outputsOf(
@@ -23,6 +24,7 @@ export function outputsOf(
     'artifact-id': report.artifact ? String(report.artifact.id) : '',
     'artifact-url': report.artifact?.url ?? '',
     'snapshot-id': report.snapshotId ?? '',
-    snapshots: report.catalogue ? JSON.stringify(report.catalogue) : ''
+    snapshots: report.catalogue ? JSON.stringify(report.catalogue) : '',
+    exposure: report.exposure ? exposureOutput(report.exposure) : ''
   }
 }

@@ -2,6 +2,8 @@ import type { Config } from '../config/config.js'
 import type { SnapshotKeys } from '../format/snapshot-keys.js'
 import type { SnapshotEvidence, StepResult } from '../outcome/step-result.js'
 import type { Logger } from '../util/logger.js'
+import type { ExposureAudit } from '../exposure/exposure-model.js'
+import type { GithubAccess } from '../exposure/github-request.js'
 import { MODES } from '../config/modes.js'
 import { skippedRow, type LaneContext } from '../steps/step.js'
 import { STEPS } from '../steps/all-steps.js'
@@ -12,6 +14,7 @@ export interface LaneOutcome {
   evidence?: SnapshotEvidence
   /** The manifest the run verified or would verify (pick-snapshot may have chosen another). */
   manifestPath: string
+  exposure?: ExposureAudit
 }
 
 /**
@@ -22,7 +25,8 @@ export interface LaneOutcome {
 export async function runLane(
   config: Config,
   keys: SnapshotKeys,
-  logger: Logger
+  logger: Logger,
+  github: GithubAccess = { reason: 'not checked' }
 ): Promise<LaneOutcome> {
   const releases: (() => void)[] = []
   const ctx: LaneContext = {
@@ -30,6 +34,7 @@ export async function runLane(
     keys,
     logger,
     manifestPath: config.manifestPath,
+    github,
     atEnd: (release) => void releases.push(release)
   }
   const rows: StepResult[] = []
@@ -55,5 +60,10 @@ export async function runLane(
   } finally {
     for (const release of releases.reverse()) release()
   }
-  return { steps: rows, evidence: ctx.evidence, manifestPath: ctx.manifestPath }
+  return {
+    steps: rows,
+    evidence: ctx.evidence,
+    manifestPath: ctx.manifestPath,
+    exposure: ctx.exposure
+  }
 }

@@ -6,7 +6,8 @@ export const STEP_NAMES = [
   'snapshot-create',
   'restore-test',
   'restore',
-  'upload-artifact'
+  'upload-artifact',
+  'exposure-audit'
 ] as const
 
 export type StepName = (typeof STEP_NAMES)[number]

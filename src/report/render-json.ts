@@ -77,7 +77,9 @@ export function reportJson(report: ReadinessReport): Record<string, unknown> {
     // added with the catalogue; after the older fields so their order stays
     snapshotId: report.snapshotId ?? null,
     catalogue: report.catalogue ?? null,
-    pruned: report.pruned ?? null
+    pruned: report.pruned ?? null,
+    // the exposure audit: counts, include roots, commit and ref ids, never a path under an include
+    exposure: report.exposure ?? null
   }
 }
 

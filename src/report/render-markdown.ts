@@ -6,6 +6,8 @@ import { decisionPointOf, REPORT_VERSION, type ReadinessReport } from './report-
 import { rollbackGuidance, type Part } from './rollback-guidance.js'
 import { CATALOGUE_COLUMNS, catalogueCells } from './catalogue-rows.js'
 import { reportForSink } from '../privacy/name-policy.js'
+import { exposureSection } from './exposure-section.js'
+import { needsKey } from '../config/modes.js'
 
 /** GitHub's limit for one step's job summary. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024
@@ -92,7 +94,8 @@ function guidanceSection(report: ReadinessReport): string | undefined {
 function evidenceSection(report: ReadinessReport): string | undefined {
   const e = report.evidence
   if (!e) {
-    if (report.mode === 'migration-dry-run' || report.mode === 'list') return undefined
+    // only a mode that writes or reads a snapshot owes the reader one
+    if (!needsKey(report.mode)) return undefined
     return '## Snapshot evidence\n\n_No snapshot was written or verified in this run._'
   }
   const rows = [
@@ -223,6 +226,7 @@ export function renderMarkdown(given: ReadinessReport, options: MarkdownOptions 
     evidenceSection(report),
     catalogueSection(report),
     prunedSection(report),
+    exposureSection(report.exposure),
     warningsSection(report),
     contextSection(report)
   ]

@@ -6,6 +6,7 @@ import { decide, type DecisionFacts } from '../decision/decide.js'
 import { idOfSnapshotName } from '../format/catalogue-names.js'
 import type { CatalogueEntry } from '../catalogue/read-catalogue.js'
 import type { PrunedSnapshot } from '../catalogue/prune.js'
+import type { ExposureAudit } from '../exposure/exposure-model.js'
 
 export { contextFromEnv, type RunContext } from './run-context.js'
 
@@ -37,6 +38,8 @@ export interface ReadinessReport {
   catalogue?: CatalogueEntry[]
   /** What keep-last pruned after the GO. */
   pruned?: PrunedSnapshot[]
+  /** What going public would publish (the exposure-audit step). */
+  exposure?: ExposureAudit
 }
 
 export interface ReportInput {
@@ -57,6 +60,7 @@ export interface ReportInput {
   pruned?: PrunedSnapshot[]
   /** Why the readiness report could not be written: the evidence is then not recorded. */
   unrecorded?: string
+  exposure?: ExposureAudit
 }
 
 const iso = (time: Date | string): string => (typeof time === 'string' ? time : time.toISOString())
@@ -97,6 +101,7 @@ export function buildReport(input: ReportInput): ReadinessReport {
   if (id) report.snapshotId = id
   if (input.catalogue) report.catalogue = input.catalogue
   if (input.pruned) report.pruned = input.pruned
+  if (input.exposure) report.exposure = input.exposure
   return report
 }
 

@@ -31,6 +31,8 @@ export function secretNames(env: NodeJS.ProcessEnv, named: readonly string[] = [
   return new Set([
     'INPUT_PASSPHRASE',
     'INPUT_IDENTITY',
+    // the exposure audit's token: repository code must not read the repository with it
+    'INPUT_GITHUB-TOKEN',
     RUNBOOK_PASSPHRASE_ENV,
     DEFAULT_IDENTITY_ENV,
     ...RUNTIME_SECRETS,

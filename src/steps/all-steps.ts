@@ -5,6 +5,7 @@ import { pickSnapshotStep } from './pick-snapshot.js'
 import { snapshotCreateStep } from './snapshot-create.js'
 import { restoreTestStep } from './restore-test.js'
 import { restoreStep } from './restore.js'
+import { exposureAuditStep } from './exposure-audit.js'
 
 /** Every step a mode can name (src/lane/modes.ts), by id. */
 export const STEPS: Readonly<Record<StepId, Step>> = {
@@ -12,5 +13,6 @@ export const STEPS: Readonly<Record<StepId, Step>> = {
   'pick-snapshot': pickSnapshotStep,
   'snapshot-create': snapshotCreateStep,
   'restore-test': restoreTestStep,
-  restore: restoreStep
+  restore: restoreStep,
+  'exposure-audit': exposureAuditStep
 }

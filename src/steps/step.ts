@@ -7,6 +7,8 @@ import type { IncludeFingerprint } from '../util/tree-fingerprint.js'
 import type { Logger } from '../util/logger.js'
 import type { StepId } from '../config/modes.js'
 import { errorText } from '../privacy/error-text.js'
+import type { ExposureAudit } from '../exposure/exposure-model.js'
+import type { GithubAccess } from '../exposure/github-request.js'
 
 /**
  * What the steps of one lane share. Each step reads what an earlier one left and leaves what a
@@ -24,6 +26,10 @@ export interface LaneContext {
   written?: ExpectedSnapshot
   /** The snapshot this run wrote or verified. */
   evidence?: SnapshotEvidence
+  /** How the exposure audit reads GitHub (the action's github-token), or why it does not. */
+  readonly github: GithubAccess
+  /** What the exposure audit found. */
+  exposure?: ExposureAudit
   /** Runs when the lane ends, whatever happened (a lock held from one step to the next). */
   atEnd(release: () => void): void
 }

@@ -127,3 +127,145 @@ function repositoryMayHold(dir: string): boolean {
     fs.existsSync(path.join(folder, 'HEAD')) && fs.existsSync(path.join(folder, 'objects'))
   return bare || isGitWorkTree(folder)
 }
+
+export interface GitStreamOptions {
+  /** Lines written to git's stdin (each gets a '\n'), with backpressure, while stdout is read. */
+  input?: Iterable<string>
+  /** Kill git after this long (default 10 minutes: a whole-history pass on a big repository). */
+  timeoutMs?: number
+}
+
+/**
+ * The same door for a whole-history pass: git's stdout as lines, streamed (no buffer cap), with
+ * stdin fed at the same time (`cat-file --batch-check`). Throws when git cannot start, fails or
+ * is too slow, with git's last stderr line. Only read-only plumbing belongs here.
+ */
+export async function* gitLines(
+  dir: string,
+  args: string[],
+  options: GitStreamOptions = {}
+): AsyncGenerator<string> {
+  if (!repositoryMayHold(dir)) throw new Error(`${dir} is not in a git repository`)
+  const { spawn } = process.getBuiltinModule('node:child_process')
+  const { createInterface } = process.getBuiltinModule('node:readline')
+  const child = spawn('git', [...GIT_HARDENING, '-C', dir, ...args], {
+    stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+    env: gitEnv(),
+    timeout: options.timeoutMs ?? 600_000
+  })
+  let stderr = ''
+  child.stderr!.setEncoding('utf8')
+  child.stderr!.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4096)
+  })
+  const exited = new Promise<{ code: number | null; signal: string | null; error?: Error }>(
+    (resolve) => {
+      child.once('error', (error) => resolve({ code: null, signal: null, error }))
+      child.once('close', (code, signal) => resolve({ code, signal }))
+    }
+  )
+  if (options.input && child.stdin) {
+    const stdin = child.stdin
+    const lines = options.input[Symbol.iterator]()
+    // an early exit of git (bad object format) closes the pipe: the exit code says why
+    stdin.on('error', () => undefined)
+    const feed = (): void => {
+      for (;;) {
+        const next = lines.next()
+        if (next.done) {
+          stdin.end()
+          return
+        }
+        if (!stdin.write(`${next.value}\n`)) {
+          stdin.once('drain', feed)
+          return
+        }
+      }
+    }
+    feed()
+  }
+  const reader = createInterface({ input: child.stdout!, crlfDelay: Infinity })
+  try {
+    for await (const line of reader) yield line
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill()
+  }
+  const { code, signal, error } = await exited
+  if (error) throw new Error(`git could not start: ${error.message}`)
+  if (code !== 0) {
+    const why = stderr.trim().split('\n').pop() || (signal ? `killed by ${signal}` : `exit ${code}`)
+    throw new Error(`git ${args[0]} failed: ${why}`)
+  }
+}
+
+export interface GitObject {
+  id: string
+  /** 'missing' when the object database has no such object. */
+  type: string
+  content: Buffer
+}
+
+/**
+ * `git cat-file --batch` through the same door: each id's type and bytes, in the order given.
+ * For small objects (LFS pointers): every object is held in memory whole.
+ */
+export async function* gitObjects(
+  dir: string,
+  ids: Iterable<string>,
+  options: Omit<GitStreamOptions, 'input'> = {}
+): AsyncGenerator<GitObject> {
+  if (!repositoryMayHold(dir)) throw new Error(`${dir} is not in a git repository`)
+  const { spawn } = process.getBuiltinModule('node:child_process')
+  const child = spawn('git', [...GIT_HARDENING, '-C', dir, 'cat-file', '--batch'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    windowsHide: true,
+    env: gitEnv(),
+    timeout: options.timeoutMs ?? 600_000
+  })
+  let stderr = ''
+  child.stderr.setEncoding('utf8')
+  child.stderr.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4096)
+  })
+  const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once('error', (error) => resolve({ code: null, error }))
+    child.once('close', (code) => resolve({ code }))
+  })
+  child.stdin.on('error', () => undefined)
+  const list = ids[Symbol.iterator]()
+  const feed = (): void => {
+    for (;;) {
+      const next = list.next()
+      if (next.done) return void child.stdin.end()
+      if (!child.stdin.write(`${next.value}\n`)) return void child.stdin.once('drain', feed)
+    }
+  }
+  feed()
+  let pending: Buffer = Buffer.alloc(0)
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
+      for (;;) {
+        const eol = pending.indexOf(10)
+        if (eol < 0) break
+        const [id = '', type = '', size] = pending.subarray(0, eol).toString('latin1').split(' ')
+        if (type === 'missing' || size === undefined) {
+          pending = pending.subarray(eol + 1)
+          yield { id, type: 'missing', content: Buffer.alloc(0) }
+          continue
+        }
+        const end = eol + 1 + Number(size)
+        if (pending.length < end + 1) break
+        const content = Buffer.from(pending.subarray(eol + 1, end))
+        pending = pending.subarray(end + 1)
+        yield { id, type, content }
+      }
+    }
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill()
+  }
+  const { code, error } = await exited
+  if (error) throw new Error(`git could not start: ${error.message}`)
+  if (code !== 0) throw new Error(`git cat-file failed: ${stderr.trim().split('\n').pop()}`)
+}
