@@ -119,4 +119,18 @@ describe('private names: recorded where a message names them, hidden by every si
       })
     )
   })
+
+  it('a printed name with spaces is followed past them: by a slash, or by an entry of the repository', () => {
+    const repo = tempDir('cg-private-output-')
+    fs.mkdirSync(path.join(repo, 'state', 'qfolder one'), { recursive: true })
+    fs.writeFileSync(path.join(repo, 'state', 'qfolder one', 'qfile two'), '')
+    const line = markOutputNames(
+      'would add: state/qnew dir/qnew file; kept: state/qfolder one/qfile two (done)',
+      ['state'],
+      repo
+    )
+    const hidden = renderNames(line, false)
+    for (const piece of ['qnew dir', 'qfolder', 'qfile two']) expect(hidden).not.toContain(piece)
+    expect(hidden).toMatch(/ \(done\)$/)
+  })
 })

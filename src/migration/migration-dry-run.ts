@@ -158,10 +158,10 @@ async function runStep(
       killGraceMs: options.killGraceMs,
       // A prefix so that output never starts with `::` and cannot issue workflow commands.
       // paths under the includes that the command prints are private names, as ours are
-      onLine: (line) => options.logger.info(`| ${markOutputNames(line, includes)}`)
+      onLine: (line) => options.logger.info(`| ${markOutputNames(line, includes, options.repo)}`)
     })
   )
-  const run = { ...ran, output: markOutputNames(ran.output, includes) }
+  const run = { ...ran, output: markOutputNames(ran.output, includes, options.repo) }
   return judge(name, command, run, options.timeoutSeconds)
 }
 
