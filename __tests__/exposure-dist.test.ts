@@ -228,3 +228,30 @@ describe('the last step of precutover', () => {
     if (exposure === 'fail') expect(run.outputs['failed-step']).toBe('exposure-audit')
   })
 })
+
+it('the github-token never reaches a migration command: not in its environment, not in ours it can read', async () => {
+  api = await fakeGithub()
+  const repo = exampleRepo()
+  const seen = tempDir('cg-seen-')
+  const dump = `node -e "const fs=require('fs');fs.writeFileSync(require('path').join(process.argv[1], 'check.json'), JSON.stringify({ env: process.env, parent: fs.readFileSync('/proc/'+process.ppid+'/environ','latin1') }))" ${seen}`
+  const run = await runAction(
+    repo,
+    {
+      'scrypt-work-factor': '10',
+      passphrase: 'exposure-lane-passphrase-Ω-91c2',
+      'github-token': TOKEN,
+      'migration-check': dump
+    },
+    { GITHUB_API_URL: api.url, GITHUB_REPOSITORY: 'octo/leaky' }
+  )
+  expect(run.outputs.decision).toBe('GO')
+  // the audit did read GitHub with it, after the migration ran
+  expect(JSON.parse(run.outputs.exposure!).github).toMatchObject({ checked: true, artifacts: 1 })
+  const child = fs.readFileSync(path.join(seen, 'check.json'), 'utf8')
+  expect(child).toContain('PATH')
+  expect(child).not.toContain(TOKEN)
+  expect(child).not.toContain('INPUT_GITHUB-TOKEN')
+  const visible = run.stdout.replace(/^::add-mask::.*$/gm, '')
+  for (const text of [visible, run.stderr, run.summary, JSON.stringify(run.outputs)])
+    expect(text).not.toContain(TOKEN)
+})

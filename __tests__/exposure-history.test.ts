@@ -36,7 +36,7 @@ describe.each(['sha1', 'sha256'] as const)('history, object format %s', (format)
     sh(repo, 'rm', '-rq', 'state')
     commitAll(repo, 'remove state')
     const result = await audit(repo)
-    expect(result.git).toEqual({ checked: true, objectFormat: format })
+    expect(result.git).toEqual({ checked: true, objectFormat: format, shallow: false })
     expect(result.history).toMatchObject({
       scanned: 4,
       commits: 2,
