@@ -150,7 +150,11 @@ describe('which keys a run uses, refused up front when known to fail', () => {
     const eve = inputError(() =>
       resolveKeys(
         config,
-        { passphrase: '', identity: `# eve\n${bob.identity.replace(/.$/, 'Q')}` },
+        // the last character changed (to one it is not), so the checksum fails
+        {
+          passphrase: '',
+          identity: `# eve\n${bob.identity.slice(0, -1)}${bob.identity.endsWith('Q') ? 'P' : 'Q'}`
+        },
         door
       )
     )
