@@ -36,6 +36,7 @@ async function main() {
   const cli = args.shellOnly ? null : cliPath(projectRoot, args.cli)
   const work = mkdtempSync(join(args.dir ?? tmpdir(), 'cutover-gate-bench-'))
   const budgets = new Budgets()
+  const dataFs = describeFs(work)
   const missing = missingShellTools(args.compression)
   const context = {
     ...args,
@@ -109,7 +110,7 @@ async function main() {
       rssMethod: RSS_METHOD,
       hashTool: HASH_TOOL,
       load: { start: startLoad, end: endLoad },
-      dataFs: describeFs(work)
+      dataFs
     })
     log(`figures written to ${file}`)
   }
