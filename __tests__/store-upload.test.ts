@@ -116,9 +116,9 @@ describeWithMoto('store on a real S3 (moto_server)', () => {
       yield randomBytes(9 * MiB)
       throw new Error('the archive failed')
     }
-    await expect(
-      pipeline(Readable.from(failing()), new UploadSink(store, 'x.bin'))
-    ).rejects.toThrow('the archive failed')
+    const sink = new UploadSink(store, 'x.bin')
+    await expect(pipeline(Readable.from(failing()), sink)).rejects.toThrow('the archive failed')
+    await sink.settled()
     expect(await keys(store)).toEqual([])
     expect(await uploads(store)).toBe(0)
   })

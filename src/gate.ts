@@ -23,6 +23,14 @@ import { renderMarkdown } from './report/render-markdown.js'
 import { writeReportFiles } from './report/write-report.js'
 import { keysOf, type KeySource } from './format/snapshot-keys.js'
 import type { Logger } from './util/logger.js'
+import { readStoreCatalogue } from './store/store-catalogue.js'
+import { pruneStore } from './store/store-prune.js'
+import {
+  chooseFromStore,
+  openLaneStore,
+  type LaneStore,
+  type StoredChoice
+} from './store/store-lane.js'
 
 export interface GateResult {
   report: ReadinessReport
@@ -55,7 +63,8 @@ function outputsOf(report: ReadinessReport, config: Config): Record<OutputName, 
     'artifact-id': report.artifact ? String(report.artifact.id) : '',
     'artifact-url': report.artifact?.url ?? '',
     'snapshot-id': report.snapshotId ?? '',
-    snapshots: report.catalogue ? JSON.stringify(report.catalogue) : ''
+    snapshots: report.catalogue ? JSON.stringify(report.catalogue) : '',
+    'snapshot-url': config.store && e ? e.snapshotPath : ''
   }
 }
 
@@ -79,6 +88,10 @@ function ignoredInputs(config: Config): string[] {
     ignored.push(
       `keep-last: ${config.keepLast} is ignored in mode ${config.mode}; only a GO of precutover, snapshot or restore-test prunes`
     )
+  if (config.store && config.uploadArtifact)
+    ignored.push(
+      'upload-artifact: true is ignored with store: the snapshot and its manifest are in the store'
+    )
   return ignored
 }
 
@@ -88,7 +101,10 @@ async function listGate(config: Config, env: NodeJS.ProcessEnv): Promise<GateRes
   let catalogue
   let catalogueProblem: string | undefined
   try {
-    catalogue = readCatalogue(config.snapshotDir, config.manifestPath).entries
+    const stored = await openLaneStore(config, env)
+    catalogue = stored
+      ? (await readStoreCatalogue(stored.store)).entries
+      : readCatalogue(config.snapshotDir, config.manifestPath).entries
   } catch (error) {
     catalogueProblem = (error as Error).message
   }
@@ -109,8 +125,23 @@ async function listGate(config: Config, env: NodeJS.ProcessEnv): Promise<GateRes
 async function laneFor(
   config: Config,
   keys: KeySource,
-  logger: Logger
+  logger: Logger,
+  stored?: LaneStore
 ): Promise<{ lane: LaneOutcome; manifestPath: string }> {
+  if (stored && (config.mode === 'restore-test' || config.mode === 'restore')) {
+    // in a store, latest is the newest id with a manifest: there is no latest-manifest object
+    let chosen: StoredChoice | undefined
+    const step = await timedStep(config.mode, config.mode === 'restore' ? 'B' : 'A', async () => {
+      chosen = await chooseFromStore(stored.store, config.snapshot)
+      return { detail: '' }
+    })
+    if (!chosen) return { lane: { steps: [step] }, manifestPath: config.manifestPath }
+    return {
+      lane: await runLane(config, keys, logger, { ...stored, chosen }),
+      manifestPath: chosen.manifestUrl
+    }
+  }
+  if (stored) return { lane: await runLane(config, keys, logger, stored), manifestPath: '' }
   if (config.snapshot === 'latest' || (config.mode !== 'restore-test' && config.mode !== 'restore'))
     return { lane: await runLane(config, keys, logger), manifestPath: config.manifestPath }
   let manifestPath = config.manifestPath
@@ -140,11 +171,13 @@ export async function runGate(
   const startedAt = new Date()
   // git, for commit and ref outside Actions, answers while the lane runs
   const context = contextFromEnv(env, config.repo)
-  const { lane, manifestPath } = await laneFor(config, keys, logger)
+  const stored = await openLaneStore(config, env)
+  const { lane, manifestPath } = await laneFor(config, keys, logger, stored)
   const warnings: string[] = visibilityWarning ? [visibilityWarning] : []
   if (
     WRITES_SNAPSHOT.has(config.mode) &&
     !config.uploadArtifact &&
+    !config.store &&
     env.RUNNER_ENVIRONMENT === 'github-hosted'
   ) {
     warnings.push(
@@ -185,7 +218,7 @@ export async function runGate(
   }
 
   if (await record()) {
-    if (config.uploadArtifact && report.decision === 'GO' && report.evidence) {
+    if (config.uploadArtifact && !stored && report.decision === 'GO' && report.evidence) {
       const evidenceFiles = [
         report.evidence.snapshotPath,
         report.evidence.manifestPath,
@@ -230,17 +263,31 @@ export async function runGate(
     PRUNES_AFTER_GO.has(config.mode)
   ) {
     try {
-      const { pruned, catalogue } = pruneSnapshots(
-        config.snapshotDir,
-        config.manifestPath,
-        config.keepLast,
-        new Set([path.basename(report.evidence.snapshotPath)])
-      )
+      const { pruned, kept, catalogue } = stored
+        ? await pruneStore(
+            stored.store,
+            config.keepLast,
+            new Set([report.evidence.snapshotPath.slice(stored.store.url().length)])
+          )
+        : {
+            kept: [],
+            ...pruneSnapshots(
+              config.snapshotDir,
+              config.manifestPath,
+              config.keepLast,
+              new Set([path.basename(report.evidence.snapshotPath)])
+            )
+          }
       report.pruned = pruned
       report.catalogue = catalogue.entries
+      // a locked snapshot is not an error: it is listed as kept until its retain-until
+      for (const k of kept)
+        report.warnings.push(
+          `keep-last: snapshot ${k.id} is kept: Object Lock holds it until ${k.retainUntil}`
+        )
     } catch (error) {
       report.warnings.push(
-        `keep-last: pruning ${config.snapshotDir} stopped: ${(error as Error).message}; the catalogue stays consistent, rerun to finish`
+        `keep-last: pruning ${stored ? stored.store.url() : config.snapshotDir} stopped: ${(error as Error).message}; the catalogue stays consistent, rerun to finish`
       )
     }
     await record()

@@ -3,6 +3,7 @@ import { COMPRESSIONS, type Compression } from '../format/compression.js'
 // the compression kinds are the snapshot format's; the doors read them from here too
 export { COMPRESSIONS, type Compression }
 import type { Recipient } from '../age/recipients.js'
+import type { StoreSettings } from '../store/store-client.js'
 
 export const MODES = [
   'precutover',
@@ -56,6 +57,8 @@ export interface Config {
   keepLast: number
   /** Scratch space: RUNNER_TEMP for the action, the OS temp folder for the CLI. */
   tempDir: string
+  /** The S3-compatible store snapshots go to instead of snapshotDir; undefined: snapshotDir. */
+  store?: StoreSettings
 }
 
 /** The modes that make a new snapshot: the only ones that judge a passphrase's strength. */

@@ -30,7 +30,12 @@ export const INPUT_DEFAULTS = {
   'retention-days': '0',
   'allow-weak-passphrase': 'false',
   'allow-public-artifact': 'false',
-  'fail-on-no-go': 'true'
+  'fail-on-no-go': 'true',
+  store: '',
+  'store-endpoint': '',
+  'store-region': '',
+  'store-retention-days': '0',
+  'store-lock-mode': 'governance'
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -54,7 +59,8 @@ export const OUTPUT_NAMES = [
   'artifact-id',
   'artifact-url',
   'snapshot-id',
-  'snapshots'
+  'snapshots',
+  'snapshot-url'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]

@@ -13,6 +13,8 @@ import { runMigrationDryRun } from '../migration/migration-dry-run.js'
 import type { SnapshotEvidence, StepResult } from '../outcome/step-result.js'
 import { skippedStep, timedStep } from './timed-step.js'
 import { snapshotDirWarnings } from '../snapshot/snapshot-dir-hygiene.js'
+import { createStoredSnapshot } from '../store/store-snapshot.js'
+import type { LaneStore, StoredChoice } from '../store/store-lane.js'
 
 /** What the lane did; the decision is the report's to make (buildReport), from these alone. */
 export interface LaneOutcome {
@@ -27,7 +29,9 @@ export interface LaneOutcome {
 export async function runLane(
   config: Config,
   keys: KeySource,
-  logger: Logger
+  logger: Logger,
+  /** With the store input: snapshots go to (and are read back from) the store. */
+  stored?: LaneStore
 ): Promise<LaneOutcome> {
   const order = LANE_ORDER[config.mode]
   const steps: StepResult[] = []
@@ -35,7 +39,9 @@ export async function runLane(
   let failed: StepResult | undefined
   // what snapshot-create wrote, and its snapshot-dir lock, held until restore-test has read it
   // (a throw leaves it to this process's exit: a dead holder's lock is provably stale)
-  let written: ExpectedSnapshot | undefined
+  let written: ExpectedSnapshot | undefined = stored?.chosen?.expected
+  // a stored snapshot's manifest URL and lock, which the verifier's evidence does not know
+  let storedFacts = stored?.chosen
   // the includes before the dry-run: the dry-run must leave them so, and so must anything it
   // left running, until the snapshot has read them
   const includesBefore = order.includes('migration-export')
@@ -73,6 +79,29 @@ export async function runLane(
     const result = await logger.group(name, async () => {
       const started = performance.now()
       const step = await timedStep(name, name === 'restore' ? 'B' : 'A', async () => {
+        if (name === 'snapshot-create' && stored) {
+          const outcome = await createStoredSnapshot(
+            config,
+            stored.store,
+            stored.openOther,
+            keys,
+            logger,
+            undefined,
+            { unchangedSince: includesBefore }
+          )
+          written = outcome.expected
+          evidence = { ...outcome.evidence, retainUntil: outcome.retainUntil }
+          storedFacts = {
+            expected: outcome.expected,
+            manifestUrl: outcome.evidence.manifestPath,
+            retainUntil: outcome.retainUntil
+          }
+          const e = outcome.evidence
+          return {
+            detail: `${e.files} files, ${humanBytes(e.bytes)} archived into ${e.snapshotPath} (${humanBytes(e.size)} encrypted, written once${outcome.retainUntil ? `, locked until ${outcome.retainUntil}` : ''})`,
+            warnings: outcome.warnings
+          }
+        }
         if (name === 'snapshot-create') {
           // git answers while the snapshot streams
           const hygiene = snapshotDirWarnings(config)
@@ -97,7 +126,7 @@ export async function runLane(
             logger,
             written
           )
-          evidence = verified.evidence
+          evidence = storedEvidence(verified.evidence, storedFacts)
           return {
             detail: `decrypted, extracted and verified ${verified.extracted.entries} entries (${verified.extracted.files} files, ${humanBytes(verified.extracted.bytes)}) against the index and content digest`
           }
@@ -106,9 +135,10 @@ export async function runLane(
           config.manifestPath,
           keys,
           config.restoreTarget,
-          logger
+          logger,
+          written
         )
-        evidence = verified.evidence
+        evidence = storedEvidence(verified.evidence, storedFacts)
         return {
           detail: `restored and verified ${verified.extracted.entries} entries into ${config.restoreTarget}`
         }
@@ -123,4 +153,13 @@ export async function runLane(
   lock?.release()
 
   return { steps, evidence }
+}
+
+/** A stored snapshot's evidence names its manifest's URL and its lock. */
+function storedEvidence(
+  verified: SnapshotEvidence,
+  facts: StoredChoice | undefined
+): SnapshotEvidence {
+  if (!facts) return verified
+  return { ...verified, manifestPath: facts.manifestUrl, retainUntil: facts.retainUntil }
 }

@@ -5,7 +5,11 @@ import { claimFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/lefto
 import { unregisterPath } from '../runtime/cleanup-on-exit.js'
 import type { KeySource } from '../format/snapshot-keys.js'
 import type { Logger } from '../util/logger.js'
-import { verifyIntoFolder, type VerifiedSnapshot } from './verify-snapshot.js'
+import {
+  verifyIntoFolder,
+  type ExpectedSnapshot,
+  type VerifiedSnapshot
+} from './verify-snapshot.js'
 
 function checkTarget(target: string): boolean {
   let stat: fs.Stats
@@ -35,7 +39,9 @@ export async function restoreIntoTarget(
   manifestPath: string,
   keys: KeySource,
   target: string,
-  logger: Logger
+  logger: Logger,
+  /** The snapshot to restore when it is not the manifest file's (a store's, chosen by id). */
+  expected?: ExpectedSnapshot
 ): Promise<VerifiedSnapshot> {
   const existed = checkTarget(target)
   const parent = path.dirname(target)
@@ -45,7 +51,7 @@ export async function restoreIntoTarget(
   const staging = fs.mkdtempSync(path.join(parent, prefix))
   claimFolder(staging)
   try {
-    const verified = await verifyIntoFolder(manifestPath, keys, staging, logger)
+    const verified = await verifyIntoFolder(manifestPath, keys, staging, logger, expected)
     fs.chmodSync(staging, 0o755)
     if (existed) {
       checkTarget(target)

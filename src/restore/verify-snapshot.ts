@@ -14,13 +14,8 @@ import type { DecryptionKey } from '../age/key-source.js'
 import type { Logger } from '../util/logger.js'
 import { BufferPool } from '../util/buffer-pool.js'
 import { ProgressReporter } from '../util/progress.js'
-import {
-  assertCiphertextUnchanged,
-  HashedCiphertext,
-  openCiphertext,
-  readCiphertextHead,
-  type Ciphertext
-} from './ciphertext-check.js'
+import { fileSource, HashedCiphertext, openCiphertext } from './ciphertext-check.js'
+import type { CiphertextSource } from './ciphertext-source.js'
 import { compareIndexes } from './compare-index.js'
 import { includeRootsProblem } from './include-roots.js'
 import { createDecompressStream } from '../compression/decompress.js'
@@ -62,6 +57,8 @@ function explain(snapshotPath: string, error: unknown): NoGoError {
 export interface ExpectedSnapshot {
   manifest: Manifest
   snapshotPath: string
+  /** Where the ciphertext is read from when it is not the local file (a store's GET stream). */
+  open?: () => Promise<CiphertextSource>
 }
 
 /**
@@ -85,7 +82,15 @@ export async function verifyIntoFolder(
   const writers = new FileWriters(path.resolve(dest))
   let result: ExtractResult
   try {
-    result = await decryptInto({ manifest, snapshotPath, key, dest, writers, logger })
+    result = await decryptInto({
+      manifest,
+      snapshotPath,
+      key,
+      dest,
+      writers,
+      logger,
+      open: expected?.open
+    })
   } finally {
     await writers.stop()
   }
@@ -131,15 +136,18 @@ interface DecryptJob {
   dest: string
   writers: FileWriters
   logger: Logger
+  open?: () => Promise<CiphertextSource>
 }
 
 /** Ciphertext against the manifest, then decrypt → decompress → extract into dest. */
 async function decryptInto(job: DecryptJob): Promise<ExtractResult> {
-  const ct = await openCiphertext(job.snapshotPath, job.manifest)
+  const source = job.open
+    ? await job.open()
+    : fileSource(await openCiphertext(job.snapshotPath, job.manifest))
   try {
-    return await decryptFrom(ct, job)
+    return await decryptFrom(source, job)
   } finally {
-    await ct.handle.close()
+    await source.close()
   }
 }
 
@@ -149,7 +157,7 @@ async function decryptInto(job: DecryptJob): Promise<ExtractResult> {
  * to the file meanwhile. dest is the caller's fresh folder, discarded on NO-GO.
  */
 async function decryptFrom(
-  ct: Ciphertext,
+  ct: CiphertextSource,
   { manifest, snapshotPath, key, dest, writers, logger }: DecryptJob
 ): Promise<ExtractResult> {
   // scrypt (over a second at the default work factor) starts before the first payload read;
@@ -157,7 +165,7 @@ async function decryptFrom(
   const ahead =
     manifest.encryption.recipient === 'scrypt' && key.kind === 'passphrase'
       ? unwrapAhead(
-          await readCiphertextHead(ct, MAX_HEADER_SIZE),
+          await ct.head(MAX_HEADER_SIZE),
           key,
           manifest.encryption.workFactor,
           DEFAULT_MAX_WORK_FACTOR
@@ -206,6 +214,6 @@ async function decryptFrom(
   logger.info(
     `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
   )
-  await assertCiphertextUnchanged(ct)
+  await ct.assertUnchanged()
   return extracted!
 }

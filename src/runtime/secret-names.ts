@@ -16,6 +16,19 @@ export const RUNTIME_SECRETS = [
   'ACTIONS_RUNTIME_URL'
 ]
 
+/**
+ * The store's credentials (the standard AWS chain's secret parts): with them repository code
+ * could read, replace or delete the snapshots. ACTIONS_ID_TOKEN_REQUEST_* (above) would let it
+ * mint the job's OIDC token and assume the same role.
+ */
+export const STORE_SECRETS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_WEB_IDENTITY_TOKEN_FILE'
+]
+
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /** `--passphrase-env NAME` / `--identity-env NAME` (or `=NAME`) from the CLI's arguments. */
@@ -44,6 +57,7 @@ export function secretNames(env: NodeJS.ProcessEnv, argv: readonly string[] = []
     RUNBOOK_PASSPHRASE_ENV,
     DEFAULT_IDENTITY_ENV,
     ...RUNTIME_SECRETS,
+    ...STORE_SECRETS,
     ...named.map((name) => name.trim())
   ])
 }

@@ -66,6 +66,12 @@ export class UploadSink extends Writable {
     return this.#lock.ObjectLockRetainUntilDate
   }
 
+  /** Resolves once the stream is closed: after a failure, once the upload is aborted. */
+  async settled(): Promise<void> {
+    if (this.closed) return
+    await new Promise<void>((resolve) => this.once('close', () => resolve()))
+  }
+
   digestHex(): string {
     if (this.#digest === undefined) throw new Error(`${this.#store.url()} upload is not finished`)
     return this.#digest
