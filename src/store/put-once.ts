@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Store } from './store-client.js'
 import { lockHeaders } from './retention.js'
-import { s3ErrorCode } from './store-error.js'
+import { s3ErrorCode, StoreError } from './store-error.js'
 
 /** The codes S3 (412) and some clones (409) answer a conditional write with when the key exists. */
 const REFUSED = new Set(['PreconditionFailed', 'ConditionalRequestConflict'])
@@ -27,7 +27,7 @@ export async function putOnce(
   now: Date = new Date()
 ): Promise<Date | undefined> {
   const lock = lockHeaders(store.settings, now)
-  await store.call('PutObject', (client) =>
+  const answer = await store.call('PutObject', (client) =>
     client.send(
       new store.s3.PutObjectCommand({
         Bucket: store.bucket,
@@ -42,5 +42,14 @@ export async function putOnce(
       })
     )
   )
+  // every S3 answers a put with the object's ETag: a 200 without one came from something else
+  if (!answer.ETag) throw notS3(store, 'PutObject')
   return lock.ObjectLockRetainUntilDate
+}
+
+export function notS3(store: Store, action: string): StoreError {
+  return new StoreError(
+    `store ${store.url()}: ${action} failed with NotS3: the endpoint did not answer as S3 does: check store-endpoint (the service URL, not a bucket website or console URL)`,
+    'NotS3'
+  )
 }

@@ -7,6 +7,7 @@ import {
 } from '../format/catalogue-names.js'
 import { usable, type CatalogueEntry } from '../catalogue/read-catalogue.js'
 import type { Store } from './store-client.js'
+import { notS3 } from './put-once.js'
 import { retainUntilText } from './retention.js'
 
 /** A manifest is a few hundred bytes: anything past this is not one of ours. */
@@ -40,6 +41,8 @@ async function listNames(store: Store): Promise<Listed[]> {
         })
       )
     )
+    // S3 names the bucket in every listing: an answer without it came from something else
+    if (page.Name === undefined && page.KeyCount === undefined) throw notS3(store, 'ListObjectsV2')
     for (const object of page.Contents ?? []) {
       if (!object.Key) continue
       listed.push({ name: object.Key.slice(store.prefix.length), size: object.Size ?? 0 })

@@ -249,6 +249,8 @@ export class UploadSink extends Writable {
     const expected = compositeChecksum(parts)
     const stored = head.ChecksumSHA256
     if (stored && stored !== expected && stored.split('-')[0] !== expected.split('-')[0]) {
+      // bytes unlike those sent: the object must not stay to be mistaken for the snapshot
+      await this.#discard(head.VersionId).catch(() => undefined)
       throw new StoreError(
         `store ${this.#store.url()}: the stored object's SHA-256 checksum ${stored} is not the ${expected} of the parts sent: check proxies between the runner and the store, and rerun`,
         'BadDigest'
@@ -282,6 +284,20 @@ export class UploadSink extends Writable {
         `store ${this.#store.url()}: the object holds no Object Lock retention after PutObjectRetention: enable Object Lock on the bucket, or set store-retention-days: 0`,
         'InvalidBucketObjectLockConfiguration'
       )
+  }
+
+  /** Deletes the object just completed (a version under Object Lock stays, as an orphan). */
+  async #discard(versionId: string | undefined): Promise<void> {
+    const { s3 } = this.#store
+    await this.#store.call('DeleteObject', (client) =>
+      client.send(
+        new s3.DeleteObjectCommand({
+          Bucket: this.#store.bucket,
+          Key: this.#key,
+          ...(versionId ? { VersionId: versionId } : {})
+        })
+      )
+    )
   }
 
   async #abort(): Promise<void> {
