@@ -5,6 +5,7 @@ import type { RawInputs } from '../src/config/input-names.js'
 import { runGate } from '../src/gate.js'
 import { MemoryLogger } from './memory-logger.js'
 import { tempDir } from './trees.js'
+import { passphraseKeys } from './passphrase-keys.js'
 
 export const PASSPHRASE = 'catalogue passphrase ✓ 7'
 
@@ -20,7 +21,7 @@ export async function gate(
     { cwd: repo, tempDir: tempDir('cg-cat-run-') }
   )
   afterParse()
-  return runGate(config, passphrase, new MemoryLogger(), {})
+  return runGate(config, passphraseKeys(passphrase), new MemoryLogger(), {})
 }
 
 /** An id `seconds` after a fixed base, as utcStamp writes it. */

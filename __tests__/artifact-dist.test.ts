@@ -75,8 +75,44 @@ describe('upload-artifact through the bundled action, against a fake results ser
     expect(run.code).toBe(1)
     expect(run.outputs.decision).toBe('NO-GO')
     expect(run.stdout).toMatch(
-      /::error::NO-GO: artifact upload failed: uploading artifact 'fails' failed/
+      /::error::NO-GO at upload-artifact: artifact upload failed: uploading artifact 'fails' failed/
     )
-    expect(fs.readFileSync(run.outputs['report-path']!, 'utf8')).toMatch(/NO-GO/)
+    // its own row, named as the failed step, after the snapshot's passed row
+    expect(run.outputs['failed-step']).toBe('upload-artifact')
+    const json = JSON.parse(fs.readFileSync(run.outputs['report-json-path']!, 'utf8'))
+    expect(json.failedStep).toBe('upload-artifact')
+    expect(
+      json.steps.map((s: { name: string; status: string }) => `${s.name} ${s.status}`)
+    ).toEqual(['snapshot-create passed', 'upload-artifact failed'])
+    expect(json.steps[1].detail).toMatch(
+      /^artifact upload failed: uploading artifact 'fails' failed/
+    )
+    const report = fs.readFileSync(run.outputs['report-path']!, 'utf8')
+    expect(report).toMatch(/NO-GO/)
+    expect(report).toMatch(/\| `upload-artifact` \| .*failed/)
+  })
+
+  it('after a NO-GO nothing is uploaded, and the upload row says so', async () => {
+    const repo = makeRepo()
+    const before = fake.requests.length
+    const run = await runAction(
+      repo,
+      {
+        mode: 'snapshot',
+        include: 'state\nnot-there',
+        passphrase: PASSPHRASE,
+        'scrypt-work-factor': '10',
+        'upload-artifact': 'true',
+        'artifact-name': 'never'
+      },
+      fake.runnerEnv()
+    )
+    expect(run.outputs.decision).toBe('NO-GO')
+    expect(run.outputs['failed-step']).toBe('snapshot-create')
+    expect(fake.requests.length).toBe(before)
+    const json = JSON.parse(fs.readFileSync(run.outputs['report-json-path']!, 'utf8'))
+    expect(
+      json.steps.map((s: { name: string; status: string }) => `${s.name} ${s.status}`)
+    ).toEqual(['snapshot-create failed', 'upload-artifact skipped'])
   })
 })

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { decide, type DecisionFacts } from '../src/decision/decide.js'
-import { MODES, type Mode } from '../src/config/config.js'
+import { MODE_NAMES, type Mode } from '../src/config/config.js'
 import type { StepResult } from '../src/outcome/step-result.js'
 
 const step = (name: StepResult['name'], status: StepResult['status']): StepResult => ({
@@ -29,9 +29,27 @@ describe('decide: the one place that says GO', () => {
     ['no step at all', { steps: [], evidence: true }, 'NO-GO'],
     ['no evidence', { steps: passed, evidence: false }, 'NO-GO'],
     ['the report not recorded', { steps: passed, evidence: true, unrecorded: 'disk' }, 'NO-GO'],
-    ['the upload failed', { steps: passed, evidence: true, uploadFailed: 'http 500' }, 'NO-GO']
+    [
+      'the upload failed',
+      { steps: [...passed, step('upload-artifact', 'failed')], evidence: true },
+      'NO-GO'
+    ],
+    [
+      'the upload was skipped',
+      { steps: [...passed, step('upload-artifact', 'skipped')], evidence: true },
+      'NO-GO'
+    ]
   ] as const)('%s', (_what, facts, expected) => {
     expect(decide({ mode: 'precutover', ...facts }).decision).toBe(expected)
+  })
+
+  it('a failed upload names upload-artifact as the failed step, with its reason', () => {
+    const steps = [...passed, step('upload-artifact', 'failed')]
+    expect(decide({ mode: 'snapshot', steps, evidence: true })).toEqual({
+      decision: 'NO-GO',
+      failedStep: 'upload-artifact',
+      reason: 'upload-artifact failed'
+    })
   })
 
   it('names the first failed step and its detail', () => {
@@ -56,23 +74,21 @@ describe('decide: the one place that says GO', () => {
     const statuses = fc.constantFrom<StepResult['status']>('passed', 'failed', 'skipped')
     fc.assert(
       fc.property(
-        fc.constantFrom<Mode>(...MODES.filter((m) => m !== 'list')),
+        fc.constantFrom<Mode>(...MODE_NAMES.filter((m) => m !== 'list')),
         fc.array(statuses, { maxLength: 5 }),
         fc.boolean(),
         fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
-        fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
-        (mode, kinds, evidence, unrecorded, uploadFailed) => {
+        (mode, kinds, evidence, unrecorded) => {
           const facts: DecisionFacts = {
             mode,
             steps: kinds.map((status) => step('restore-test', status)),
             evidence,
-            unrecorded,
-            uploadFailed
+            unrecorded
           }
           const go = decide(facts).decision === 'GO'
           const allPassed = kinds.length > 0 && kinds.every((k) => k === 'passed')
           const needsEvidence = ['precutover', 'snapshot', 'restore-test'].includes(mode)
-          expect(go).toBe(allPassed && (!needsEvidence || evidence) && !unrecorded && !uploadFailed)
+          expect(go).toBe(allPassed && (!needsEvidence || evidence) && !unrecorded)
         }
       )
     )

@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Config } from '../src/config/config.js'
 import { runLane, type LaneOutcome } from '../src/lane/run-lane.js'
+import { passphraseKeys } from '../__fixtures__/passphrase-keys.js'
 import { restoreTest } from '../src/restore/restore-test.js'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
 import { LOCK_NAME } from '../src/snapshot/snapshot-dir-lock.js'
@@ -95,12 +96,12 @@ describe('evidence of this run only', () => {
     let aSha: string | undefined
     const first = await runLane(
       config,
-      PASSPHRASE,
+      passphraseKeys(PASSPHRASE),
       new BarrierLogger(async () => {
         aSha = JSON.parse(fs.readFileSync(config.manifestPath, 'utf8')).snapshot.sha256
         // the lock still names A: the whole precutover is covered
         expect(fs.existsSync(path.join(config.snapshotDir, LOCK_NAME))).toBe(true)
-        second = await runLane(config, PASSPHRASE, new MemoryLogger())
+        second = await runLane(config, passphraseKeys(PASSPHRASE), new MemoryLogger())
       })
     )
     const b = second!.steps.find((s) => s.name === 'snapshot-create')!
@@ -166,7 +167,7 @@ describe('evidence of this run only', () => {
       let mine: { sha256: string; path: string } | undefined
       const outcome = await runLane(
         config,
-        PASSPHRASE,
+        passphraseKeys(PASSPHRASE),
         new BarrierLogger(async () => {
           const manifest = JSON.parse(fs.readFileSync(config.manifestPath, 'utf8'))
           mine = {

@@ -13,7 +13,7 @@ import {
   WEAK_BELOW_GUESSES,
   weakPassphraseProblem
 } from '../src/config/passphrase-strength.js'
-import { MODES } from '../src/config/config.js'
+import { MODE_NAMES } from '../src/config/config.js'
 
 const WEAK = [
   'password1',
@@ -97,7 +97,7 @@ describe('the strength estimate', () => {
   })
 
   it('judges only the modes that make a new snapshot, and never with the override', async () => {
-    for (const mode of MODES) {
+    for (const mode of MODE_NAMES) {
       const judged = mode === 'precutover' || mode === 'snapshot'
       const check = refuseWeakPassphrase(
         { mode, workFactor: 18, allowWeakPassphrase: false },

@@ -4,11 +4,13 @@ import path from 'node:path'
 import { ROOT, runAction } from '../__fixtures__/run-action.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 import { commitAll } from '../__fixtures__/example-repo.js'
-import { MODES, modeNeedsPassphrase } from '../src/config/config.js'
+import { MODE_NAMES } from '../src/config/config.js'
+import { needsKey } from '../src/config/modes.js'
 import { InputError, parseInputs } from '../src/config/inputs.js'
 import { refusePublicArtifact, repositoryVisibility } from '../src/config/public-repository.js'
 import { runGate } from '../src/gate.js'
 import { MemoryLogger } from '../__fixtures__/memory-logger.js'
+import { passphraseKeys } from '../__fixtures__/passphrase-keys.js'
 
 const PASSPHRASE = 'public artifact passphrase ✓'
 
@@ -61,13 +63,18 @@ describe('the refusal, before the lane starts', () => {
       { cwd: repo, tempDir: tempDir('cg-rt-') }
     )
 
-  it.each(MODES.filter(modeNeedsPassphrase))(
+  it.each(MODE_NAMES.filter(needsKey))(
     'mode %s in a public repository: refused, naming both inputs, nothing written',
     async (mode) => {
       for (const payload of PUBLIC) {
         const repo = commitAll(makeRepo())
         const env = { GITHUB_EVENT_PATH: eventFile(payload) }
-        const run = runGate(configFor(repo, { mode }), PASSPHRASE, new MemoryLogger(), env)
+        const run = runGate(
+          configFor(repo, { mode }),
+          passphraseKeys(PASSPHRASE),
+          new MemoryLogger(),
+          env
+        )
         await expect(run).rejects.toThrow(InputError)
         await expect(run).rejects.toThrow(
           /^input upload-artifact: this repository is public .*recipients .*approved storage, or set allow-public-artifact: true/

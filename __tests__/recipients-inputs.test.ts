@@ -13,7 +13,8 @@ import {
 } from 'age-encryption'
 import fc from 'fast-check'
 import { badVariants } from '../__fixtures__/age-keys.js'
-import { MODES, modeCreatesSnapshot, type Mode } from '../src/config/config.js'
+import { MODE_NAMES, type Mode } from '../src/config/config.js'
+import { MODES } from '../src/config/modes.js'
 import { InputError, parseInputs } from '../src/config/inputs.js'
 import { refusePublicArtifact } from '../src/config/public-repository.js'
 import { resolveKeys } from '../src/config/resolve-keys.js'
@@ -121,7 +122,7 @@ describe('which keys a run uses, refused up front when known to fail', () => {
   test.each(doors)(
     '%s: passphrase and recipients are exclusive in every mode that snapshots',
     (door) => {
-      for (const mode of MODES.filter(modeCreatesSnapshot)) {
+      for (const mode of MODE_NAMES.filter((m) => MODES[m].createsSnapshot)) {
         const config = parse({ mode, recipients: alice.recipient })
         for (const identity of ['', alice.identity]) {
           const message = inputError(() =>

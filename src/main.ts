@@ -5,6 +5,7 @@ import { refuseWeakPassphrase, resolvePassphrase } from './config/passphrase.js'
 import { resolveKeys } from './config/resolve-keys.js'
 import { maskSecret, readActionInputs } from './action/read-inputs.js'
 import { runGate } from './gate.js'
+import { MODES } from './config/modes.js'
 import { renderTerminal } from './report/render-terminal.js'
 import { runMarker } from './runtime/escaped-processes.js'
 import { STORE_SECRETS } from './runtime/secret-names.js'
@@ -41,7 +42,7 @@ export async function run(secrets: Record<string, string> = {}): Promise<void> {
       core.warning(`job summary not written: ${(error as Error).message}`)
     }
 
-    if (report.decision === 'GO' && config.mode === 'list') {
+    if (report.decision === 'GO' && !MODES[config.mode].writesReport) {
       // list writes no report file: the log and the summary show the catalogue
       core.info(renderTerminal(report, { color: false }))
       return

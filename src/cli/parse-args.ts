@@ -1,5 +1,5 @@
 import { parseArgs as parseArgsOf, type ParseArgsConfig } from 'node:util'
-import { MODES, type Mode } from '../config/config.js'
+import { MODE_NAMES, type Mode } from '../config/config.js'
 import { INPUT_NAMES, type RawInputs } from '../config/input-names.js'
 import { InputError } from '../config/input-error.js'
 
@@ -110,8 +110,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const mode = positionals[0]
   if (mode !== undefined) {
-    if (!(MODES as readonly string[]).includes(mode)) {
-      throw new InputError(`mode "${mode}" is not one of ${MODES.join(', ')}`)
+    if (!(MODE_NAMES as readonly string[]).includes(mode)) {
+      throw new InputError(`mode "${mode}" is not one of ${MODE_NAMES.join(', ')}`)
     }
     inputs.mode = mode as Mode
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
-import { modeCreatesSnapshot, modeNeedsPassphrase, type Config } from '../config/config.js'
+import type { Config } from '../config/config.js'
+import { MODES, needsKey } from '../config/modes.js'
 import { AgeError } from '../age/errors.js'
 import { parseRecipient, parseRecipients } from '../age/recipients.js'
 import type { RawInputs } from '../config/input-names.js'
@@ -70,7 +71,7 @@ export async function runCli(io: CliIO): Promise<number> {
     passphrase = resolvePassphrase(explicit, env, config.passphraseEnv)
     if (passphrase === '' && wantsPassphrase(config, identity) && io.stdinIsTTY) {
       passphrase = await promptPassphrase(
-        modeCreatesSnapshot(config.mode),
+        MODES[config.mode].createsSnapshot,
         config.passphraseEnv,
         (line) => io.stderr.write(`${line}\n`)
       )
@@ -92,7 +93,7 @@ export async function runCli(io: CliIO): Promise<number> {
   const { report } = gate
   io.stdout.write(renderTerminal(report, { color: io.stdoutIsTTY && !io.env.NO_COLOR }))
   // list prints the catalogue and writes no report file
-  if (config.mode !== 'list')
+  if (MODES[config.mode].writesReport)
     io.stderr.write(
       gate.outputs['report-path']
         ? `report: ${config.reportPath} (and ${config.reportJsonPath})\n`
@@ -103,8 +104,8 @@ export async function runCli(io: CliIO): Promise<number> {
 
 /** The prompt asks only when the passphrase is the key this run needs (not recipients, not an identity). */
 function wantsPassphrase(config: Config, identity: string): boolean {
-  if (!modeNeedsPassphrase(config.mode)) return false
-  if (modeCreatesSnapshot(config.mode)) return config.recipients.length === 0
+  if (!needsKey(config.mode)) return false
+  if (MODES[config.mode].createsSnapshot) return config.recipients.length === 0
   return identity === ''
 }
 

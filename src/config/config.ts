@@ -5,7 +5,7 @@ export { COMPRESSIONS, type Compression }
 import type { Recipient } from '../age/recipients.js'
 import type { StoreSettings } from '../store/store-client.js'
 
-export const MODES = [
+export const MODE_NAMES = [
   'precutover',
   'migration-dry-run',
   'snapshot',
@@ -13,7 +13,7 @@ export const MODES = [
   'restore',
   'list'
 ] as const
-export type Mode = (typeof MODES)[number]
+export type Mode = (typeof MODE_NAMES)[number]
 
 /** The validated configuration both doors (action and CLI) hand to the lane. Paths are absolute. */
 export interface Config {
@@ -59,18 +59,4 @@ export interface Config {
   tempDir: string
   /** The S3-compatible store snapshots go to instead of snapshotDir; undefined: snapshotDir. */
   store?: StoreSettings
-}
-
-/** The modes that make a new snapshot: the only ones that judge a passphrase's strength. */
-export function modeCreatesSnapshot(mode: Mode): boolean {
-  return mode === 'precutover' || mode === 'snapshot'
-}
-
-/** The modes that open an existing snapshot, so need its passphrase or identity. */
-export function modeOpensSnapshot(mode: Mode): boolean {
-  return mode === 'precutover' || mode === 'restore-test' || mode === 'restore'
-}
-
-export function modeNeedsPassphrase(mode: Mode): boolean {
-  return mode !== 'migration-dry-run' && mode !== 'list'
 }

@@ -1,6 +1,6 @@
 import os from 'node:os'
 import { z } from 'zod'
-import { COMPRESSIONS, MODES, type Config } from './config.js'
+import { COMPRESSIONS, MODE_NAMES, type Config } from './config.js'
 import { InputError } from './input-error.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-names.js'
 import { artifactNameProblem } from './artifact-name.js'
@@ -56,7 +56,7 @@ const RawSchema = z.object({
   recipients,
   identity: z.string(),
   'identity-env': envName,
-  mode: z.enum(MODES, { message: `accepts ${MODES.join(', ')}` }),
+  mode: z.enum(MODE_NAMES, { message: `accepts ${MODE_NAMES.join(', ')}` }),
   repo: z.string().min(1),
   include: z.string(),
   'snapshot-dir': z.string().min(1),

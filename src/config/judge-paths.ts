@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Mode } from './config.js'
+import { MODES } from './modes.js'
 import { InputError } from './input-error.js'
 import type { InputName } from './input-names.js'
 import { replaceProblem } from '../format/earlier-report.js'
@@ -30,8 +31,6 @@ export interface JudgedPaths {
   reportJsonPath: string
   restoreTarget: string
 }
-
-const RUNS_MIGRATION = new Set<Mode>(['precutover', 'migration-dry-run'])
 
 function fail(input: InputName, message: string): never {
   throw new InputError(`input ${input}: ${message}`)
@@ -177,7 +176,7 @@ function judgeReport(paths: JudgedPaths, given: string): void {
  */
 export function judgePaths(given: GivenPaths, cwd: string): JudgedPaths {
   const repo = judgeRepo(given.repo, cwd)
-  if (RUNS_MIGRATION.has(given.mode) && !isGitWorkTree(repo)) {
+  if (MODES[given.mode].runsRepositoryCode && !isGitWorkTree(repo)) {
     fail(
       'repo',
       `${repo} is not a git work tree, so nothing can prove the migration dry-run left it unchanged (runbook decision point C): run inside a checkout, or use mode snapshot`
@@ -233,10 +232,7 @@ export function judgePaths(given: GivenPaths, cwd: string): JudgedPaths {
       `${given.restoreTarget} overlaps snapshot-dir ${given.snapshotDir}; restore into an isolated folder away from the encrypted snapshots`
     )
   }
-  if (
-    (given.mode === 'precutover' || given.mode === 'snapshot') &&
-    path.dirname(manifestPath) !== snapshotDir
-  ) {
+  if (MODES[given.mode].createsSnapshot && path.dirname(manifestPath) !== snapshotDir) {
     fail(
       'manifest',
       `${given.manifest} must sit in snapshot-dir ${given.snapshotDir}, beside the snapshots it names`

@@ -1,4 +1,5 @@
-import { modeCreatesSnapshot, modeNeedsPassphrase, type Config, type Mode } from './config.js'
+import type { Config, Mode } from './config.js'
+import { MODES, needsKey } from './modes.js'
 import type { Door } from './door.js'
 import { InputError } from './input-error.js'
 
@@ -42,7 +43,7 @@ export function requirePassphrase(
   envName: string,
   door: Door = 'action'
 ): void {
-  if (!modeNeedsPassphrase(mode) || passphrase !== '') return
+  if (!needsKey(mode) || passphrase !== '') return
   if (door === 'cli') {
     throw new InputError(
       `mode ${mode} needs a passphrase: use --passphrase-file FILE or the ${envName} variable, or run on a terminal to be asked`
@@ -67,7 +68,7 @@ export async function refuseWeakPassphrase(
   passphrase: string,
   door: Door
 ): Promise<void> {
-  if (!modeCreatesSnapshot(config.mode) || config.allowWeakPassphrase || passphrase === '') return
+  if (!MODES[config.mode].createsSnapshot || config.allowWeakPassphrase || passphrase === '') return
   const { weakPassphraseProblem } = await import('./passphrase-strength.js')
   const problem = weakPassphraseProblem(passphrase, config.workFactor, door)
   if (problem) throw new InputError(door === 'cli' ? problem : `input passphrase: ${problem}`)

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { z } from 'zod'
-import { modeCreatesSnapshot, modeNeedsPassphrase, type Config } from './config.js'
+import type { Config } from './config.js'
+import { MODES, needsKey } from './modes.js'
 import { InputError } from './inputs.js'
 import type { Door } from './door.js'
 
@@ -43,7 +44,7 @@ function recipientSnapshot(
   mode: Config['mode'],
   keys: { passphrase: string; recipients: readonly unknown[]; identities: readonly unknown[] }
 ): boolean {
-  if (modeCreatesSnapshot(mode)) return keys.recipients.length > 0
+  if (MODES[mode].createsSnapshot) return keys.recipients.length > 0
   return keys.passphrase === '' && keys.identities.length > 0
 }
 
@@ -62,7 +63,7 @@ export function refusePublicArtifact(
     identities: []
   }
 ): string | undefined {
-  if (!config.uploadArtifact || !modeNeedsPassphrase(config.mode) || config.allowPublicArtifact)
+  if (!config.uploadArtifact || !needsKey(config.mode) || config.allowPublicArtifact)
     return undefined
   if (recipientSnapshot(config.mode, keys)) return undefined
   const visibility = repositoryVisibility(env)

@@ -8,7 +8,8 @@ import {
 } from '../age/recipients.js'
 import { encodeX25519Recipient } from '../age/x25519.js'
 import type { SnapshotKeys } from '../format/snapshot-keys.js'
-import { modeCreatesSnapshot, modeOpensSnapshot, type Config } from './config.js'
+import type { Config } from './config.js'
+import { MODES } from './modes.js'
 import { InputError } from './input-error.js'
 import { requirePassphrase } from './passphrase.js'
 import type { Door } from './door.js'
@@ -56,9 +57,8 @@ export function parseIdentityText(text: string, door: Door): Identity[] {
 export function resolveKeys(config: Config, given: GivenSecrets, door: Door): SnapshotKeys {
   const from = sources(config, door)
   // parsed only where it can open something: a stray variable must not break a passphrase run
-  const usesIdentity =
-    modeOpensSnapshot(config.mode) &&
-    (!modeCreatesSnapshot(config.mode) || config.recipients.length > 0)
+  const { createsSnapshot, opensSnapshot } = MODES[config.mode]
+  const usesIdentity = opensSnapshot && (!createsSnapshot || config.recipients.length > 0)
   const identities =
     given.identity === '' || !usesIdentity ? [] : parseIdentityText(given.identity, door)
   const keys: SnapshotKeys = {
@@ -70,20 +70,20 @@ export function resolveKeys(config: Config, given: GivenSecrets, door: Door): Sn
   }
   const [passphraseInput, identityInput] =
     door === 'cli' ? ['', ''] : ['input passphrase: ', 'input identity: ']
-  if (modeCreatesSnapshot(config.mode) && config.recipients.length > 0) {
+  if (createsSnapshot && config.recipients.length > 0) {
     if (given.passphrase !== '') {
       throw new InputError(
         `${passphraseInput}passphrase and recipients are exclusive (age): this run got both; drop ${from.passphrase} to encrypt to the recipients, or drop recipients to use the passphrase`
       )
     }
-    if (modeOpensSnapshot(config.mode)) requireMatchingIdentity(config, keys, identityInput, from)
+    if (opensSnapshot) requireMatchingIdentity(config, keys, identityInput, from)
     return keys
   }
-  if (modeCreatesSnapshot(config.mode)) {
+  if (createsSnapshot) {
     requirePassphrase(config.mode, given.passphrase, config.passphraseEnv, door)
     return keys
   }
-  if (modeOpensSnapshot(config.mode) && given.passphrase === '' && identities.length === 0) {
+  if (opensSnapshot && given.passphrase === '' && identities.length === 0) {
     throw new InputError(
       `${passphraseInput}mode ${config.mode} needs a passphrase: use ${from.passphrase}; or, for a snapshot made to recipients, an identity: use ${from.identity}`
     )

@@ -1,13 +1,12 @@
 import type { Mode } from '../config/config.js'
+import { MODES } from '../config/modes.js'
 import type { StepName } from '../outcome/step-names.js'
 import type { StepResult } from '../outcome/step-result.js'
-
-/** Modes whose GO means a snapshot was written or verified, so GO needs its evidence. */
-const NEEDS_EVIDENCE: ReadonlySet<Mode> = new Set(['precutover', 'snapshot', 'restore-test'])
 
 /** Everything a decision rests on. The gate adds to it as the run goes on; nothing else decides. */
 export interface DecisionFacts {
   mode: Mode
+  /** The lane's rows, and the gate's own (upload-artifact) after them. */
   steps: readonly StepResult[]
   /** Whether the lane recorded snapshot evidence (a snapshot written or verified). */
   evidence: boolean
@@ -16,8 +15,6 @@ export interface DecisionFacts {
   catalogueProblem?: string
   /** Why the readiness report could not be written: the evidence is then not recorded. */
   unrecorded?: string
-  /** Why the artifact upload asked for failed. */
-  uploadFailed?: string
 }
 
 export interface Decision {
@@ -27,10 +24,9 @@ export interface Decision {
 }
 
 /**
- * The one place that says GO. GO only when: every step of the lane ran and passed, a mode that
- * writes or verifies a snapshot has its evidence, the report that records it was written, and
- * the upload (when asked for) went through. list mode runs no step: its GO means the catalogue
- * was read.
+ * The one place that says GO. GO only when: every step ran and passed (the upload, when asked
+ * for, is a step), a mode that writes or verifies a snapshot has its evidence, and the report that
+ * records it was written. list mode runs no step: its GO means the catalogue was read.
  */
 export function decide(facts: DecisionFacts): Decision {
   if (facts.mode === 'list') {
@@ -46,7 +42,7 @@ export function decide(facts: DecisionFacts): Decision {
     if (facts.steps.length === 0 || facts.steps.some((step) => step.status !== 'passed')) {
       return { decision: 'NO-GO', reason: 'not every step of the lane ran and passed' }
     }
-    if (NEEDS_EVIDENCE.has(facts.mode) && !facts.evidence) {
+    if (MODES[facts.mode].needsEvidence && !facts.evidence) {
       return {
         decision: 'NO-GO',
         failedStep: facts.steps.at(-1)?.name,
@@ -55,6 +51,5 @@ export function decide(facts: DecisionFacts): Decision {
     }
   }
   if (facts.unrecorded) return { decision: 'NO-GO', reason: facts.unrecorded }
-  if (facts.uploadFailed) return { decision: 'NO-GO', reason: facts.uploadFailed }
   return { decision: 'GO' }
 }

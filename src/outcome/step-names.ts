@@ -5,7 +5,8 @@ export const STEP_NAMES = [
   'migration-import',
   'snapshot-create',
   'restore-test',
-  'restore'
+  'restore',
+  'upload-artifact'
 ] as const
 
 export type StepName = (typeof STEP_NAMES)[number]

@@ -2,7 +2,7 @@ import type { Mode } from '../config/config.js'
 import type { DecisionPoint, StepName } from '../outcome/step-names.js'
 import type { SnapshotEvidence, StepResult } from '../outcome/step-result.js'
 import type { RunContext } from './run-context.js'
-import { decide, type Decision, type DecisionFacts } from '../decision/decide.js'
+import { decide, type DecisionFacts } from '../decision/decide.js'
 import { idOfSnapshotName } from '../format/catalogue-names.js'
 import type { CatalogueEntry } from '../catalogue/read-catalogue.js'
 import type { PrunedSnapshot } from '../catalogue/prune.js'
@@ -50,9 +50,13 @@ export interface ReportInput {
   warnings?: string[]
   artifact?: ReadinessReport['artifact']
   manifestPath?: string
-  /** list mode: the catalogue read, or why it could not be. */
+  /** list mode: the catalogue read, or why it could not be; after a prune, what is left. */
   catalogue?: CatalogueEntry[]
   catalogueProblem?: string
+  /** What keep-last pruned after the GO. */
+  pruned?: PrunedSnapshot[]
+  /** Why the readiness report could not be written: the evidence is then not recorded. */
+  unrecorded?: string
 }
 
 const iso = (time: Date | string): string => (typeof time === 'string' ? time : time.toISOString())
@@ -64,17 +68,9 @@ export function factsOf(input: ReportInput): DecisionFacts {
     steps: input.steps,
     evidence: Boolean(input.evidence),
     catalogueRead: Boolean(input.catalogue),
-    catalogueProblem: input.catalogueProblem
+    catalogueProblem: input.catalogueProblem,
+    unrecorded: input.unrecorded
   }
-}
-
-/** The report says what decide() said, and nothing of an earlier decision. */
-export function applyDecision(report: ReadinessReport, decision: Decision): void {
-  report.decision = decision.decision
-  delete report.failedStep
-  delete report.reason
-  if (decision.failedStep) report.failedStep = decision.failedStep
-  if (decision.reason) report.reason = decision.reason
 }
 
 /** The report from the lane's results; its decision is decide()'s (src/decision/decide.ts). */
@@ -100,6 +96,7 @@ export function buildReport(input: ReportInput): ReadinessReport {
   const id = input.evidence && idOfSnapshotName(input.evidence.snapshotPath.split(/[\\/]/).at(-1)!)
   if (id) report.snapshotId = id
   if (input.catalogue) report.catalogue = input.catalogue
+  if (input.pruned) report.pruned = input.pruned
   return report
 }
 

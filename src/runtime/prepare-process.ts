@@ -1,7 +1,9 @@
+import { MODE_NAMES, type Mode } from '../config/config.js'
+import { MODES } from '../config/modes.js'
 import { handOffSecrets, receiveSecrets } from './secret-handoff.js'
 
-/** The modes that run repository code (the migration commands). */
-const RUNS_REPOSITORY_CODE = new Set(['precutover', 'migration-dry-run'])
+const runsRepositoryCode = (mode: string | undefined): boolean =>
+  (MODE_NAMES as readonly string[]).includes(mode ?? '') && MODES[mode as Mode].runsRepositoryCode
 
 /**
  * What both entry points do first, before their code loads. In the modes that run the migration,
@@ -17,6 +19,6 @@ export function prepareProcess(
 ): Record<string, string> {
   const received = receiveSecrets()
   if (Object.keys(received).length > 0) return received
-  if (RUNS_REPOSITORY_CODE.has(mode ?? '')) handOffSecrets(argv)
+  if (runsRepositoryCode(mode)) handOffSecrets(argv)
   return {}
 }

@@ -10,8 +10,6 @@ import { chooseStoredSnapshot, readStoreCatalogue } from './store-catalogue.js'
 export interface LaneStore {
   store: Store
   openOther: OpenStore
-  /** restore-test / restore: the stored snapshot `snapshot` names, its manifest read back. */
-  chosen?: StoredChoice
 }
 
 /** A stored snapshot to verify, and the facts its evidence carries beside the verifier's. */
