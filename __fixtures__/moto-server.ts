@@ -6,7 +6,7 @@ import { describe } from '@jest/globals'
 
 /**
  * A real S3 implementation for the store tests: moto_server (Python moto 5.2) on 127.0.0.1, one
- * per suite on a free port. Missing in CI (CI=true) is a failure, never a skip; elsewhere the
+ * per suite on a free port. Missing in CI (CI set) is a failure, never a skip; elsewhere the
  * suite is skipped with one visible line saying why.
  */
 export function motoServerPath(): string | undefined {
@@ -20,7 +20,7 @@ export function motoServerPath(): string | undefined {
 
 export const describeWithMoto: typeof describe = ((name: string, fn: () => void) => {
   if (motoServerPath()) return describe(name, fn)
-  if (process.env.CI === 'true')
+  if (process.env.CI)
     throw new Error(
       'moto_server is missing: the store tests need it in CI (pip install "moto[server]")'
     )
