@@ -13,7 +13,7 @@ import {
   type SnapshotOutcome
 } from '../snapshot/create-snapshot.js'
 import type { Logger } from '../util/logger.js'
-import { abortDeadUploads, type OpenStore } from './leftover-uploads.js'
+import { abortDeadUploads, openUploads, type OpenStore } from './leftover-uploads.js'
 import { openStoredObject } from './object-source.js'
 import { isWriteRefused, putOnce } from './put-once.js'
 import { retainUntilText } from './retention.js'
@@ -56,6 +56,11 @@ export async function createStoredSnapshot(
   const warnings: string[] = []
   for (const aborted of await abortDeadUploads(config.tempDir, openOther))
     warnings.push(`aborted ${aborted}, the upload of a run that was killed`)
+  const others = await openUploads(store).catch(() => [])
+  if (others.length > 0)
+    warnings.push(
+      `${store.url()} has ${others.length} incomplete upload(s) that no run on this machine can prove dead (another runner's, or a live run's): a bucket lifecycle rule AbortIncompleteMultipartUpload removes them`
+    )
   await proveWriteOnce(store, now())
   const createdAtDate = now()
   const id = utcStamp(createdAtDate)
