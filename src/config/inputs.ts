@@ -84,7 +84,14 @@ const RawSchema = z.object({
   'allow-weak-passphrase': boolean,
   'allow-public-artifact': boolean,
   'fail-on-no-go': boolean,
-  store: z.union([z.literal('').transform(() => undefined), StoreUrlSchema]),
+  // not a union: a union would hide the URL's own message behind "Invalid input"
+  store: z.string().transform((url, ctx): StoreLocation | undefined => {
+    if (url.trim() === '') return undefined
+    const parsed = StoreUrlSchema.safeParse(url)
+    if (parsed.success) return parsed.data
+    ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]!.message })
+    return z.NEVER
+  }),
   'store-endpoint': z.union([
     z.literal(''),
     z
