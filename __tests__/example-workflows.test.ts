@@ -35,7 +35,8 @@ describe('the example workflows', () => {
       'example-pr-gate.yml',
       'example-recipients.yml',
       'example-rollback-drill.yml',
-      'example-split-jobs.yml'
+      'example-split-jobs.yml',
+      'example-store.yml'
     ])
   })
 
@@ -60,7 +61,11 @@ describe('the example workflows', () => {
   })
 
   it.each(EXAMPLES)('%s sets least-privilege permissions and pins every action', (name) => {
-    const text = readFileSync(path.join(DIR, name), 'utf8')
+    // the one write a workflow may grant: the store example's job requests an OIDC token
+    const text = readFileSync(path.join(DIR, name), 'utf8').replace(
+      /^ {6}id-token: write #.*\n/m,
+      ''
+    )
     expect(text).toMatch(/^permissions:\n {2}contents: read\n/m)
     expect(text).not.toMatch(/write-all|: write\b/)
     expect(text).not.toMatch(/pull_request_target/)
@@ -103,6 +108,18 @@ describe('the example workflows', () => {
     const cutover = readFileSync(path.join(DIR, 'example-cutover.yml'), 'utf8')
     expect(cutover).toMatch(/^ {2}actions: read$/m)
     expect(cutover).toMatch(/exposure: (warn|fail)/)
+  })
+
+  it('stores with a role assumed through OIDC: no long-lived AWS key, id-token only on that job', () => {
+    const text = readFileSync(path.join(DIR, 'example-store.yml'), 'utf8')
+    expect(text).toMatch(/^ {2}contents: read\n(?! {6}id-token)/m)
+    expect(text.match(/id-token: write/g)).toHaveLength(1)
+    expect(text).toMatch(
+      /aws-actions\/configure-aws-credentials@v\d+\n\s+with:\n\s+role-to-assume:/
+    )
+    expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET/)
+    expect(text).toMatch(/store: s3:\/\//)
+    expect(text).toContain('store-retention-days:')
   })
 
   it('runs the PR gate without any secret', () => {

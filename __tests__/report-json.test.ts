@@ -29,7 +29,7 @@ describe('renderJson', () => {
       warnings: [],
       output: 'exported 12 files\n'
     })
-    expect(json.evidence).toEqual(EVIDENCE)
+    expect(json.evidence).toEqual({ ...EVIDENCE, retainUntil: null })
     expect(json.context.repository).toBe('acme/graph')
     expect(json.context.actor).toBeNull()
     expect(json.artifact).toBeNull()

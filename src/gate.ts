@@ -16,6 +16,7 @@ import { contextFromEnv, type ReadinessReport } from './report/report-model.js'
 import { renderMarkdown } from './report/render-markdown.js'
 import type { Logger } from './util/logger.js'
 import { githubRequestOf } from './exposure/github-request.js'
+import { openLaneStore } from './store/store-lane.js'
 
 export interface GateResult {
   report: ReadinessReport
@@ -46,10 +47,15 @@ export async function runGate(
   const startedAt = new Date()
   // git, for commit and ref outside Actions, answers while the lane runs
   const context = contextFromEnv(env, config.repo)
-  const lane = await runLane(config, keys, logger, githubRequestOf(env, door, config.artifactName))
+  const store = await openLaneStore(config, env)
+  const lane = await runLane(config, keys, logger, {
+    github: githubRequestOf(env, door, config.artifactName),
+    store
+  })
   let run: GateRun = {
     config,
     recorded: false,
+    store,
     input: {
       mode: config.mode,
       steps: lane.steps,

@@ -16,6 +16,7 @@ import {
   setNamePolicy,
   SHOW_NAMES_WARNING
 } from './privacy/name-policy.js'
+import { STORE_SECRETS } from './runtime/secret-names.js'
 
 /** The action: inputs → one validated config → the lane → outputs, job summary, pass or fail. */
 export async function run(secrets: Record<string, string> = {}): Promise<void> {
@@ -23,6 +24,8 @@ export async function run(secrets: Record<string, string> = {}): Promise<void> {
     // the secrets handed off past the re-start (never back into process.env, which children get)
     for (const value of Object.values(secrets)) core.setSecret(value)
     const env = { ...process.env, ...secrets }
+    // the store's credentials are masked in every mode, also where no hand-off took them
+    for (const name of STORE_SECRETS) if (env[name]) core.setSecret(env[name])
     const read = readActionInputs(env)
     const given = read.passphrase || (secrets.INPUT_PASSPHRASE ?? '')
     const givenIdentity = read.identity || (secrets.INPUT_IDENTITY ?? '')

@@ -28,6 +28,8 @@ export interface CatalogueEntry {
   orphan: boolean
   /** Why the entry cannot be used (bad manifest, missing file, size unlike the manifest). */
   problem: string | null
+  /** In a store with Object Lock: the snapshot's retain-until (ISO, to the second). */
+  retainUntil?: string | null
 }
 
 export interface Catalogue {

@@ -3,6 +3,7 @@ import { COMPRESSIONS, type Compression } from '../format/compression.js'
 // the compression kinds are the snapshot format's; the doors read them from here too
 export { COMPRESSIONS, type Compression }
 import type { Recipient } from '../age/recipients.js'
+import type { StoreSettings } from '../store/store-client.js'
 
 export const MODE_NAMES = [
   'precutover',
@@ -65,4 +66,6 @@ export interface Config {
   exposure: ExposureLevel
   /** Scratch space: RUNNER_TEMP for the action, the OS temp folder for the CLI. */
   tempDir: string
+  /** The S3-compatible store snapshots go to instead of snapshotDir; undefined: snapshotDir. */
+  store?: StoreSettings
 }

@@ -34,7 +34,12 @@ export const INPUT_DEFAULTS = {
   'show-private-names': 'false',
   exposure: 'warn',
   // a secret: the action reads it apart (masked), the CLI has no flag for it
-  'github-token': '${{ github.token }}'
+  'github-token': '${{ github.token }}',
+  store: '',
+  'store-endpoint': '',
+  'store-region': '',
+  'store-retention-days': '0',
+  'store-lock-mode': 'governance'
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -59,7 +64,8 @@ export const OUTPUT_NAMES = [
   'artifact-url',
   'snapshot-id',
   'snapshots',
-  'exposure'
+  'exposure',
+  'snapshot-url'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]

@@ -7,6 +7,8 @@ import { artifactNameProblem } from './artifact-name.js'
 import { judgePaths } from './judge-paths.js'
 import { AgeError } from '../age/errors.js'
 import { parseRecipients, type Recipient } from '../age/recipients.js'
+import { StoreUrlSchema, type StoreLocation } from '../store/store-url.js'
+import type { StoreSettings } from '../store/store-client.js'
 
 export { InputError }
 
@@ -84,8 +86,62 @@ const RawSchema = z.object({
   'fail-on-no-go': boolean,
   'show-private-names': boolean,
   exposure: z.enum(EXPOSURE_LEVELS, { message: `accepts ${EXPOSURE_LEVELS.join(', ')}` }),
-  'github-token': z.string()
+  'github-token': z.string(),
+  // not a union: a union would hide the URL's own message behind "Invalid input"
+  store: z.string().transform((url, ctx): StoreLocation | undefined => {
+    if (url.trim() === '') return undefined
+    const parsed = StoreUrlSchema.safeParse(url)
+    if (parsed.success) return parsed.data
+    ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]!.message })
+    return z.NEVER
+  }),
+  'store-endpoint': z.union([
+    z.literal(''),
+    z
+      .string()
+      .trim()
+      .regex(
+        /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/,
+        'accepts an http(s):// URL of an S3-compatible service'
+      )
+  ]),
+  'store-region': z.union([
+    z.literal(''),
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9-]{2,40}$/, 'accepts a region name such as eu-west-1')
+  ]),
+  'store-retention-days': integer(0, 36500),
+  'store-lock-mode': z.enum(['governance', 'compliance'], {
+    message: 'accepts governance or compliance'
+  })
 })
+
+function storeSettingsOf(
+  location: StoreLocation | undefined,
+  v: {
+    'store-endpoint': string
+    'store-region': string
+    'store-retention-days': number
+    'store-lock-mode': 'governance' | 'compliance'
+  }
+): StoreSettings | undefined {
+  if (!location) {
+    for (const name of ['store-endpoint', 'store-region'] as const)
+      if (v[name] !== '') fail(name, 'is set but store is empty: set store to s3://bucket/prefix')
+    if (v['store-retention-days'] > 0)
+      fail('store-retention-days', 'is set but store is empty: set store to s3://bucket/prefix')
+    return undefined
+  }
+  return {
+    ...location,
+    endpoint: v['store-endpoint'].replace(/\/+$/, ''),
+    region: v['store-region'],
+    retentionDays: v['store-retention-days'],
+    lockMode: v['store-lock-mode']
+  }
+}
 
 const QUIET_INPUTS = new Set<InputName>(['passphrase', 'identity', 'recipients', 'github-token'])
 
@@ -185,6 +241,7 @@ export function parseInputs(raw: RawInputs, context: ParseContext): Config {
     snapshot: v.snapshot,
     keepLast: v['keep-last'],
     exposure: v.exposure,
-    tempDir: context.tempDir && context.tempDir !== '' ? context.tempDir : os.tmpdir()
+    tempDir: context.tempDir && context.tempDir !== '' ? context.tempDir : os.tmpdir(),
+    store: storeSettingsOf(v.store, v)
   }
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js'
+import type { LaneStore } from '../store/store-lane.js'
 import { buildReport, type ReadinessReport, type ReportInput } from '../report/report-model.js'
 
 /**
@@ -11,6 +12,8 @@ export interface GateRun {
   readonly input: ReportInput
   /** Whether the report files hold what `input` says now. */
   readonly recorded: boolean
+  /** With the store input: the open store (keep-last prunes there). */
+  readonly store?: LaneStore
 }
 
 export const reportOf = (run: GateRun): ReadinessReport => buildReport(run.input)

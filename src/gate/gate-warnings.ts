@@ -13,6 +13,10 @@ export function ignoredInputs(config: Config): string[] {
     ignored.push(
       `keep-last: ${config.keepLast} is ignored in mode ${config.mode}; only a GO of precutover, snapshot or restore-test prunes`
     )
+  if (config.store && config.uploadArtifact)
+    ignored.push(
+      'upload-artifact: true is ignored with store: the snapshot and its manifest are in the store'
+    )
   return ignored
 }
 
@@ -22,6 +26,7 @@ export function runWarnings(config: Config, env: NodeJS.ProcessEnv): string[] {
   if (
     MODES[config.mode].createsSnapshot &&
     !config.uploadArtifact &&
+    !config.store &&
     env.RUNNER_ENVIRONMENT === 'github-hosted'
   ) {
     warnings.push(

@@ -2,6 +2,8 @@ import type { Config } from '../config/config.js'
 import { readCatalogue } from '../catalogue/read-catalogue.js'
 import { buildReport, contextFromEnv, type ReadinessReport } from '../report/report-model.js'
 import { ignoredInputs } from './gate-warnings.js'
+import { openLaneStore } from '../store/store-lane.js'
+import { readStoreCatalogue } from '../store/store-catalogue.js'
 
 /** list mode: the catalogue, read without a secret; it writes no report file. */
 export async function listCatalogue(
@@ -12,7 +14,10 @@ export async function listCatalogue(
   let catalogue
   let catalogueProblem: string | undefined
   try {
-    catalogue = readCatalogue(config.snapshotDir, config.manifestPath).entries
+    const stored = await openLaneStore(config, env)
+    catalogue = stored
+      ? (await readStoreCatalogue(stored.store)).entries
+      : readCatalogue(config.snapshotDir, config.manifestPath).entries
   } catch (error) {
     catalogueProblem = (error as Error).message
   }

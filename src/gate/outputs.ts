@@ -25,6 +25,7 @@ export function outputsOf(
     'artifact-url': report.artifact?.url ?? '',
     'snapshot-id': report.snapshotId ?? '',
     snapshots: report.catalogue ? JSON.stringify(report.catalogue) : '',
-    exposure: report.exposure ? exposureOutput(report.exposure) : ''
+    exposure: report.exposure ? exposureOutput(report.exposure) : '',
+    'snapshot-url': config.store && e ? e.snapshotPath : ''
   }
 }

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { pruneSnapshots } from '../catalogue/prune.js'
 import { MODES } from '../config/modes.js'
 import { reportOf, type GateRun } from './gate-run.js'
+import { pruneStore } from '../store/store-prune.js'
 
 /**
  * keep-last, last of all, once the decision is final (report recorded, artifact uploaded): only
@@ -14,6 +15,20 @@ export async function pruneAfterGo(run: GateRun): Promise<GateRun | undefined> {
   if (report.decision !== 'GO' || !report.evidence) return undefined
   if (config.keepLast === 0 || !MODES[config.mode].prunesAfterGo) return undefined
   try {
+    if (run.store) {
+      const { store } = run.store
+      const { pruned, kept, catalogue } = await pruneStore(
+        store,
+        config.keepLast,
+        new Set([report.evidence.snapshotPath.slice(store.url().length)])
+      )
+      // a locked snapshot is not an error: it is listed as kept until its retain-until
+      const locked = kept.map(
+        (k) => `keep-last: snapshot ${k.id} is kept: Object Lock holds it until ${k.retainUntil}`
+      )
+      const warnings = [...(run.input.warnings ?? []), ...locked]
+      return { ...run, input: { ...run.input, pruned, catalogue: catalogue.entries, warnings } }
+    }
     const { pruned, kept, catalogue } = pruneSnapshots(
       config.snapshotDir,
       config.manifestPath,
@@ -27,7 +42,7 @@ export async function pruneAfterGo(run: GateRun): Promise<GateRun | undefined> {
     const warnings = [...(run.input.warnings ?? []), ...claimed]
     return { ...run, input: { ...run.input, pruned, catalogue: catalogue.entries, warnings } }
   } catch (error) {
-    const warning = `keep-last: pruning ${config.snapshotDir} stopped: ${(error as Error).message}; the catalogue stays consistent, rerun to finish`
+    const warning = `keep-last: pruning ${run.store ? run.store.store.url() : config.snapshotDir} stopped: ${(error as Error).message}; the catalogue stays consistent, rerun to finish`
     return { ...run, input: { ...run.input, warnings: [...(run.input.warnings ?? []), warning] } }
   }
 }

@@ -30,7 +30,8 @@ export async function uploadArtifact(
   logger: Logger
 ): Promise<GateRun | undefined> {
   const { config } = run
-  if (!config.uploadArtifact) return undefined
+  // with a store, the snapshot is already where it outlives the runner
+  if (!config.uploadArtifact || config.store) return undefined
   const report = reportOf(run)
   const evidence = report.evidence
   if (report.decision !== 'GO' || !evidence) {

@@ -7,6 +7,7 @@ import type { GithubAccess } from '../exposure/github-request.js'
 import { MODES } from '../config/modes.js'
 import { skippedRow, type LaneContext } from '../steps/step.js'
 import { STEPS } from '../steps/all-steps.js'
+import type { LaneStore } from '../store/store-lane.js'
 
 /** What the lane did; the decision is decide()'s to make, from these and the gate's later facts. */
 export interface LaneOutcome {
@@ -26,7 +27,8 @@ export async function runLane(
   config: Config,
   keys: SnapshotKeys,
   logger: Logger,
-  github: GithubAccess = { reason: 'not checked' }
+  /** How the exposure audit reads GitHub; with the store input, the store snapshots go to. */
+  access: { github?: GithubAccess; store?: LaneStore } = {}
 ): Promise<LaneOutcome> {
   const releases: (() => void)[] = []
   const ctx: LaneContext = {
@@ -34,7 +36,8 @@ export async function runLane(
     keys,
     logger,
     manifestPath: config.manifestPath,
-    github,
+    github: access.github ?? { reason: 'not checked' },
+    store: access.store,
     atEnd: (release) => void releases.push(release)
   }
   const rows: StepResult[] = []

@@ -28,6 +28,8 @@ export interface SnapshotEvidence {
   compression: 'zstd' | 'gzip' | 'none'
   encryption: EncryptionRecord
   createdAt: string
+  /** In a store with Object Lock retention: until when the snapshot cannot be deleted (ISO). */
+  retainUntil?: string
 }
 
 /** A failure that makes a step NO-GO: its message is the one line the report shows. */

@@ -23,6 +23,7 @@ export function catalogueCells(entry: CatalogueEntry): string[] {
     entry.bytes === null ? '—' : humanBytes(entry.bytes),
     entry.encryption ?? '—',
     entry.latest ? 'latest' : '',
-    entry.orphan ? `orphan (${entry.problem}): never used or pruned` : (entry.problem ?? 'ok')
+    (entry.orphan ? `orphan (${entry.problem}): never used or pruned` : (entry.problem ?? 'ok')) +
+      (entry.retainUntil ? `; locked until ${entry.retainUntil}` : '')
   ]
 }

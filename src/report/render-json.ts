@@ -50,7 +50,8 @@ export function reportJson(report: ReadinessReport): Record<string, unknown> {
           bytes: e.bytes,
           compression: e.compression,
           encryption: encryptionRecordJson(e.encryption),
-          createdAt: e.createdAt
+          createdAt: e.createdAt,
+          retainUntil: e.retainUntil ?? null
         }
       : null,
     artifact: report.artifact

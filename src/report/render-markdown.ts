@@ -109,7 +109,8 @@ function evidenceSection(report: ReadinessReport): string | undefined {
     ['Compression', escapeMarkdown(e.compression)],
     ['Encryption', escapeMarkdown(describeEncryptionRecord(e.encryption))],
     ['Manifest', inlineCode(e.manifestPath)],
-    ['Created', escapeMarkdown(e.createdAt)]
+    ['Created', escapeMarkdown(e.createdAt)],
+    ...(e.retainUntil ? [['Locked until', escapeMarkdown(`${e.retainUntil} (Object Lock)`)]] : [])
   ]
   if (report.artifact) {
     const url = safeUrl(report.artifact.url)

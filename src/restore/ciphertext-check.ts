@@ -4,6 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { NoGoError } from '../outcome/step-result.js'
 import type { Manifest } from '../format/manifest.js'
 import type { BufferPool } from '../util/buffer-pool.js'
+import type { CiphertextSource } from './ciphertext-source.js'
 
 /**
  * The snapshot file, opened once: its size and SHA-256 are checked, and it is decrypted, from this
@@ -56,11 +57,13 @@ export async function readCiphertextHead(ct: Ciphertext, length: number): Promis
  */
 export class HashedCiphertext {
   readonly #hash = createHash('sha256')
-  #position = 0
+  readonly #source: CiphertextSource
   /** The read chunks() has in flight, which check() lets land before reading on. */
   #inFlight: Promise<unknown> | undefined
 
-  constructor(private readonly ct: Ciphertext) {}
+  constructor(ct: Ciphertext | CiphertextSource) {
+    this.#source = 'handle' in ct ? fileSource(ct) : ct
+  }
 
   /**
    * The bytes from where the last read stopped, in pool buffers one read ahead of the consumer,
@@ -105,17 +108,32 @@ export class HashedCiphertext {
     const actual = this.#hash.digest('hex')
     if (actual !== manifest.snapshot.sha256) {
       throw new NoGoError(
-        `snapshot ${this.ct.path} SHA-256 is ${actual} but the manifest says ${manifest.snapshot.sha256}: the file was altered or corrupted`
+        `snapshot ${this.#source.name} SHA-256 is ${actual} but the manifest says ${manifest.snapshot.sha256}: the file was altered or corrupted`
       )
     }
   }
 
   /** Reads are strictly one after another, so hashing each as it lands keeps the file's order. */
   async #read(buffer: Buffer): Promise<number> {
-    const { bytesRead } = await this.ct.handle.read(buffer, 0, buffer.length, this.#position)
+    const bytesRead = await this.#source.read(buffer)
     this.#hash.update(buffer.subarray(0, bytesRead))
-    this.#position += bytesRead
     return bytesRead
+  }
+}
+
+/** A local snapshot file as a ciphertext source: positional reads from its one descriptor. */
+export function fileSource(ct: Ciphertext): CiphertextSource {
+  let position = 0
+  return {
+    name: ct.path,
+    head: (length) => readCiphertextHead(ct, length),
+    read: async (buffer) => {
+      const { bytesRead } = await ct.handle.read(buffer, 0, buffer.length, position)
+      position += bytesRead
+      return bytesRead
+    },
+    assertUnchanged: () => assertCiphertextUnchanged(ct),
+    close: () => ct.handle.close()
   }
 }
 

@@ -12,7 +12,11 @@ import type { KeySource } from '../format/snapshot-keys.js'
 import type { Logger } from '../util/logger.js'
 import { fsyncDir, removeDeadTemps, writeFileAtomic } from '../util/atomic-write.js'
 import { claimedExpectation } from './restore-test.js'
-import { verifyIntoFolder, type VerifiedSnapshot } from './verify-snapshot.js'
+import {
+  verifyIntoFolder,
+  type ExpectedSnapshot,
+  type VerifiedSnapshot
+} from './verify-snapshot.js'
 
 /** The staging folder sits INSIDE the target: same filesystem (a mount point too), and never beside it. */
 export const STAGING_PREFIX = '.cutover-gate-restore-'
@@ -99,11 +103,16 @@ export async function restoreIntoTarget(
   manifestPath: string,
   keys: KeySource,
   target: string,
-  logger: Logger
+  logger: Logger,
+  /** The snapshot to restore when it is not the manifest file's (a store's, chosen by id). */
+  expected?: ExpectedSnapshot
 ): Promise<VerifiedSnapshot> {
   const created = prepareTarget(target)
   try {
-    const claimed = await claimedExpectation(manifestPath)
+    // a store's snapshot comes with its own expectation (and lock); a local one is claimed here
+    const claimed = expected
+      ? { expected, release: () => {} }
+      : await claimedExpectation(manifestPath)
     try {
       const staging = makeMarkedFolder(target, STAGING_PREFIX)
       try {

@@ -12,13 +12,8 @@ import type { DecryptionKey } from '../age/key-source.js'
 import type { Logger } from '../util/logger.js'
 import { BufferPool } from '../util/buffer-pool.js'
 import { keyDerivationLine, ProgressReporter } from '../util/progress.js'
-import {
-  assertCiphertextUnchanged,
-  HashedCiphertext,
-  openCiphertext,
-  readCiphertextHead,
-  type Ciphertext
-} from './ciphertext-check.js'
+import { fileSource, HashedCiphertext, openCiphertext } from './ciphertext-check.js'
+import type { CiphertextSource } from './ciphertext-source.js'
 import { compareIndexes } from './compare-index.js'
 import { includeRootsProblem } from './include-roots.js'
 import { createDecompressStream } from '../compression/decompress.js'
@@ -87,6 +82,8 @@ function explain(snapshotPath: string, error: unknown): NoGoError {
 export interface ExpectedSnapshot {
   manifest: Manifest
   snapshotPath: string
+  /** Where the ciphertext is read from when it is not the local file (a store's GET stream). */
+  open?: () => Promise<CiphertextSource>
 }
 
 /**
@@ -108,7 +105,14 @@ export async function verifyIntoFolder(
   const snapshotPath = expected?.snapshotPath ?? snapshotPathOf(manifestPath, manifest)
   // the manifest says which secret opens the snapshot: a missing one is said before any work
   const key = decryptionKeyFor(keys, manifest.encryption, snapshotPath)
-  const result = await decryptInto({ manifest, snapshotPath, key, dest, logger })
+  const result = await decryptInto({
+    manifest,
+    snapshotPath,
+    key,
+    dest,
+    logger,
+    open: expected?.open
+  })
   try {
     checkIndexes(result, manifest)
   } finally {
@@ -139,15 +143,18 @@ interface DecryptJob {
   key: DecryptionKey
   dest: string
   logger: Logger
+  open?: () => Promise<CiphertextSource>
 }
 
 /** Ciphertext against the manifest, then decrypt → decompress → extract into dest. */
 async function decryptInto(job: DecryptJob): Promise<ExtractResult> {
-  const ct = await openCiphertext(job.snapshotPath, job.manifest)
+  const source = job.open
+    ? await job.open()
+    : fileSource(await openCiphertext(job.snapshotPath, job.manifest))
   try {
-    return await decryptFrom(ct, job)
+    return await decryptFrom(source, job)
   } finally {
-    await ct.handle.close()
+    await source.close()
   }
 }
 
@@ -157,7 +164,7 @@ async function decryptInto(job: DecryptJob): Promise<ExtractResult> {
  * to the file meanwhile. dest is the caller's fresh folder, discarded on NO-GO.
  */
 async function decryptFrom(
-  ct: Ciphertext,
+  ct: CiphertextSource,
   { manifest, snapshotPath, key, dest, logger }: DecryptJob
 ): Promise<ExtractResult> {
   // scrypt (over a second at the default work factor) starts before the first payload read;
@@ -167,7 +174,7 @@ async function decryptFrom(
   const ahead =
     manifest.encryption.recipient === 'scrypt' && key.kind === 'passphrase'
       ? unwrapAhead(
-          await readCiphertextHead(ct, MAX_HEADER_SIZE),
+          await ct.head(MAX_HEADER_SIZE),
           key,
           manifest.encryption.workFactor,
           DEFAULT_MAX_WORK_FACTOR
@@ -219,7 +226,7 @@ async function decryptFrom(
     logger.info(
       `ciphertext ${manifest.snapshot.size} bytes, sha256 ${manifest.snapshot.sha256}: matches the manifest`
     )
-    await assertCiphertextUnchanged(ct)
+    await ct.assertUnchanged()
   } catch (error) {
     extracted?.archivedIndex.remove()
     extracted?.observedIndex.remove()

@@ -17,6 +17,19 @@ export const RUNTIME_SECRETS = [
 ]
 
 /**
+ * The store's credentials (the standard AWS chain's secret parts): with them repository code
+ * could read, replace or delete the snapshots. ACTIONS_ID_TOKEN_REQUEST_* (above) would let it
+ * mint the job's OIDC token and assume the same role.
+ */
+export const STORE_SECRETS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_WEB_IDENTITY_TOKEN_FILE'
+]
+
+/**
  * Names of every variable that holds a secret: the secret inputs, the runbook's and identity's
  * default variables, the runtime tokens, the variables the action's passphrase-env and
  * identity-env inputs name, and `named`: the variables the door's own reading of its inputs names
@@ -36,6 +49,7 @@ export function secretNames(env: NodeJS.ProcessEnv, named: readonly string[] = [
     RUNBOOK_PASSPHRASE_ENV,
     DEFAULT_IDENTITY_ENV,
     ...RUNTIME_SECRETS,
+    ...STORE_SECRETS,
     ...given,
     ...given.map((name) => name.trim())
   ])

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { Readable } from 'node:stream'
+import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { encryptStream } from '../age/encrypt.js'
 import type { Config } from '../config/config.js'
@@ -72,16 +72,7 @@ export async function createSnapshot(
       `manifest ${config.manifestPath} already exists and force is false; set force: true to replace it, or point manifest elsewhere`
     )
   }
-  for (const include of config.includes) {
-    if (
-      !fs.existsSync(path.join(config.repo, include)) &&
-      !isDanglingLink(path.join(config.repo, include))
-    ) {
-      throw new NoGoError(
-        `include ${include} is missing from ${config.repo}; create it, or remove it from the include input`
-      )
-    }
-  }
+  assertIncludesPresent(config)
   try {
     fs.mkdirSync(config.snapshotDir, { recursive: true })
   } catch (error) {
@@ -99,42 +90,10 @@ export async function createSnapshot(
     const { createdAtDate, finalPath } = await freshName(config, now)
     const tempPath = tempNameFor(finalPath)
     registerPath(tempPath) // a partial snapshot is removed on a signal too
-    // header first, then the payload: scrypt (or the recipients) wrap the key while the first
-    // chunks are compressed and encrypted, and the file is hashed as it is written
-    const key = encryptionKeyOf(keys, config.workFactor)
-    if (key.kind === 'passphrase') logger.info(keyDerivationLine(config.workFactor))
-    const age = encryptStream(key)
     const output = new HashedFileWriter(tempPath)
-    // totals from the walk made before the migration ran (precutover); none in snapshot mode
-    const totals = options.unchangedSince && fingerprintTotals(options.unchangedSince)
-    const progress = new ProgressReporter(logger, 'snapshot', 'files', totals)
-    // the batches cycle: read into, compressed from, given back once their block is encoded
-    const batches = new BufferPool(BATCH, 16)
-    // other processes writing the includes, seen once before reading and once after (runbook B)
-    const writers = new LiveWriterWatch()
-    const index = new IndexBuilder()
+    let streamed: StreamedSnapshot
     try {
-      await pipeline(
-        Readable.from(
-          archiveStream(
-            walkIncludes(config.repo, config.includes, (w) => warnings.push(w)),
-            index,
-            (p) => progress.update(p.files, p.bytes),
-            batches,
-            writers
-          ),
-          // a few batches of read-ahead keep reading and hashing busy while zstd works
-          { objectMode: false, highWaterMark: 4 * 1024 * 1024 }
-        ),
-        createCompressStream(config.compression, {
-          ...DEFAULT_BLOCKS,
-          release: (b) => batches.release(b)
-        }),
-        age,
-        output
-      )
-      warnings.push(...writers.warnings())
-      if (options.unchangedSince) assertUnchanged(config, options.unchangedSince)
+      streamed = await streamSnapshot(config, keys, logger, output, warnings, options)
       // the output synced the file before finishing
       lock.assertHeld()
       fs.renameSync(tempPath, finalPath)
@@ -145,27 +104,20 @@ export async function createSnapshot(
       unregisterPath(tempPath)
       if (error instanceof NoGoError) throw error
       throw new NoGoError(`writing snapshot ${finalPath} failed: ${describeWriteError(error)}`)
-    } finally {
-      index.remove()
-      writers.close()
     }
 
-    const createdAt = createdAtDate.toISOString().replace(/\.\d{3}Z$/, 'Z')
-    const sha256 = output.digestHex()
-    const manifest: Manifest = {
-      version: 1,
+    const manifest = manifestOf(
+      config,
+      createdAtDate,
+      path.relative(path.dirname(config.manifestPath), finalPath),
+      output,
+      streamed
+    )
+    const {
       createdAt,
-      snapshot: {
-        path: path.relative(path.dirname(config.manifestPath), finalPath),
-        size: output.size,
-        sha256
-      },
-      compression: config.compression,
-      encryption: encryptionRecordOf(key),
-      includes: [...config.includes],
-      content: { files: index.files, bytes: index.bytes, digest: index.digest() },
-      tool: TOOL
-    }
+      snapshot: { sha256 }
+    } = manifest
+    const { index } = streamed
     // the snapshot's own manifest first (the catalogue), latest-manifest.json last, as its copy
     const ownManifest = path.join(config.snapshotDir, snapshotManifestName(utcStamp(createdAtDate)))
     for (const [target, written] of [
@@ -205,6 +157,110 @@ export async function createSnapshot(
   }
 }
 
+/** Where a snapshot's bytes go: a local temp file (renamed once whole) or a store upload. */
+export interface SnapshotSink extends Writable {
+  /** Bytes written, once the stream has finished. */
+  readonly size: number
+  /** SHA-256 of every byte written, once the stream has finished. */
+  digestHex(): string
+}
+
+/** What streaming a snapshot gives back besides the sink's bytes. */
+export interface StreamedSnapshot {
+  index: IndexBuilder
+  key: ReturnType<typeof encryptionKeyOf>
+}
+
+/** Every include is there (a dangling link is an entry too): a missing one is NO-GO naming it. */
+export function assertIncludesPresent(config: Pick<Config, 'repo' | 'includes'>): void {
+  for (const include of config.includes) {
+    if (
+      !fs.existsSync(path.join(config.repo, include)) &&
+      !isDanglingLink(path.join(config.repo, include))
+    ) {
+      throw new NoGoError(
+        `include ${include} is missing from ${config.repo}; create it, or remove it from the include input`
+      )
+    }
+  }
+}
+
+/**
+ * tar → compress → age (scrypt, or the recipients) → the sink, which hashes what it is given.
+ * Warnings (left-out entries, live writers) go to `warnings`; the includes are held to
+ * `options.unchangedSince` once all is read. The sink is finished (or destroyed) on return.
+ */
+export async function streamSnapshot(
+  config: Pick<Config, 'repo' | 'includes' | 'compression' | 'workFactor'>,
+  keys: KeySource,
+  logger: Logger,
+  sink: SnapshotSink,
+  warnings: string[],
+  options: SnapshotOptions = {}
+): Promise<StreamedSnapshot> {
+  // header first, then the payload: scrypt (or the recipients) wrap the key while the first
+  // chunks are compressed and encrypted, and the output is hashed as it is written
+  const key = encryptionKeyOf(keys, config.workFactor)
+  if (key.kind === 'passphrase') logger.info(keyDerivationLine(config.workFactor))
+  const age = encryptStream(key)
+  // totals from the walk made before the migration ran (precutover); none in snapshot mode
+  const totals = options.unchangedSince && fingerprintTotals(options.unchangedSince)
+  const progress = new ProgressReporter(logger, 'snapshot', 'files', totals)
+  // the batches cycle: read into, compressed from, given back once their block is encoded
+  const batches = new BufferPool(BATCH, 16)
+  // other processes writing the includes, seen once before reading and once after (runbook B)
+  const writers = new LiveWriterWatch()
+  // the index spills to a temp file as it grows; its counts and digest outlive the file
+  const index = new IndexBuilder()
+  try {
+    await pipeline(
+      Readable.from(
+        archiveStream(
+          walkIncludes(config.repo, config.includes, (w) => warnings.push(w)),
+          index,
+          (p) => progress.update(p.files, p.bytes),
+          batches,
+          writers
+        ),
+        // a few batches of read-ahead keep reading and hashing busy while zstd works
+        { objectMode: false, highWaterMark: 4 * 1024 * 1024 }
+      ),
+      createCompressStream(config.compression, {
+        ...DEFAULT_BLOCKS,
+        release: (b) => batches.release(b)
+      }),
+      age,
+      sink
+    )
+    warnings.push(...writers.warnings())
+    if (options.unchangedSince) assertUnchanged(config, options.unchangedSince)
+    return { index, key }
+  } finally {
+    index.remove()
+    writers.close()
+  }
+}
+
+/** The manifest of a snapshot just streamed; `snapshotPath` is relative to the manifest's folder. */
+export function manifestOf(
+  config: Pick<Config, 'compression' | 'includes'>,
+  createdAtDate: Date,
+  snapshotPath: string,
+  sink: SnapshotSink,
+  { index, key }: StreamedSnapshot
+): Manifest {
+  return {
+    version: 1,
+    createdAt: createdAtDate.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    snapshot: { path: snapshotPath, size: sink.size, sha256: sink.digestHex() },
+    compression: config.compression,
+    encryption: encryptionRecordOf(key),
+    includes: [...config.includes],
+    content: { files: index.files, bytes: index.bytes, digest: index.digest() },
+    tool: TOOL
+  }
+}
+
 /**
  * Names are to the second (SPEC), so a rerun within the same second waits for the next one
  * rather than failing; the snapshot-dir lock keeps anyone else from taking that name meanwhile.
@@ -236,7 +292,10 @@ async function freshName(
   )
 }
 
-function assertUnchanged(config: SnapshotConfig, since: IncludeFingerprint): void {
+function assertUnchanged(
+  config: Pick<Config, 'repo' | 'includes'>,
+  since: IncludeFingerprint
+): void {
   const changed = changedEntries(since, fingerprintIncludes(config.repo, config.includes))
   if (changed.length === 0) return
   throw new NoGoError(

@@ -1,6 +1,7 @@
 import { resolveSnapshot } from '../catalogue/resolve-snapshot.js'
 import { MODES } from '../config/modes.js'
 import { timedRow, type Step } from './step.js'
+import { pickStoredSnapshot } from '../store/store-steps.js'
 
 /**
  * The `snapshot` input → the manifest the next step verifies: `latest` is the manifest input, an
@@ -11,11 +12,13 @@ export const pickSnapshotStep: Step = {
   id: 'pick-snapshot',
   rows: [],
   async run(ctx) {
-    const { config } = ctx
-    if (config.snapshot === 'latest') return []
+    const { config, store } = ctx
+    // in a store, latest is picked too: it is the newest id with a manifest
+    if (config.snapshot === 'latest' && !store) return []
     const reader = config.mode === 'restore' ? 'restore' : 'restore-test'
     const picked = await timedRow(reader, MODES[config.mode].failurePoint, async () => {
-      ctx.manifestPath = resolveSnapshot(config)
+      if (store) await pickStoredSnapshot(ctx, store)
+      else ctx.manifestPath = resolveSnapshot(config)
       return { detail: '' }
     })
     return picked.status === 'failed' ? [picked] : []

@@ -1,5 +1,6 @@
 import { restoreIntoTarget } from '../restore/restore-into-target.js'
 import { oneRowStep } from './step.js'
+import { storedEvidence } from '../store/store-steps.js'
 
 /** Rollback decision point B: decrypt, verify and extract into restore-target. */
 export const restoreStep = oneRowStep('restore', 'restore', 'B', async (ctx) => {
@@ -7,9 +8,11 @@ export const restoreStep = oneRowStep('restore', 'restore', 'B', async (ctx) => 
     ctx.manifestPath,
     ctx.keys,
     ctx.config.restoreTarget,
-    ctx.logger
+    ctx.logger,
+    // a stored snapshot (picked from the store) streams from there
+    ctx.store ? ctx.written : undefined
   )
-  ctx.evidence = verified.evidence
+  ctx.evidence = storedEvidence(verified.evidence, ctx)
   return {
     detail: `restored and verified ${verified.extracted.entries} entries into ${ctx.config.restoreTarget}`
   }

@@ -3,6 +3,7 @@ import { createSnapshot } from '../snapshot/create-snapshot.js'
 import { snapshotDirWarnings } from '../snapshot/snapshot-dir-hygiene.js'
 import { MODES } from '../config/modes.js'
 import { oneRowStep } from './step.js'
+import { storeSnapshotWork } from '../store/store-steps.js'
 
 /**
  * Runbook step 2. In a lane that restore-tests next, the snapshot-dir lock stays held until the
@@ -14,6 +15,7 @@ export const snapshotCreateStep = oneRowStep(
   'A',
   async (ctx) => {
     const { config } = ctx
+    if (ctx.store) return storeSnapshotWork(ctx, ctx.store)
     // git answers while the snapshot streams
     const hygiene = snapshotDirWarnings(config)
     const outcome = await createSnapshot(config, ctx.keys, ctx.logger, undefined, {

@@ -9,6 +9,7 @@ import type { StepId } from '../config/modes.js'
 import { errorText } from '../privacy/error-text.js'
 import type { ExposureAudit } from '../exposure/exposure-model.js'
 import type { GithubAccess } from '../exposure/github-request.js'
+import type { LaneStore, StoredChoice } from '../store/store-lane.js'
 
 /**
  * What the steps of one lane share. Each step reads what an earlier one left and leaves what a
@@ -30,6 +31,10 @@ export interface LaneContext {
   readonly github: GithubAccess
   /** What the exposure audit found. */
   exposure?: ExposureAudit
+  /** With the store input: the open store the snapshot steps write to and read from. */
+  readonly store?: LaneStore
+  /** The stored snapshot written or picked: its manifest URL and lock, for the evidence. */
+  stored?: StoredChoice
   /** Runs when the lane ends, whatever happened (a lock held from one step to the next). */
   atEnd(release: () => void): void
 }

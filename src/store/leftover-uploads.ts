@@ -1,0 +1,56 @@
+import type { Store, StoreSettings } from './store-client.js'
+import { s3ErrorCode } from './store-error.js'
+import { deadUploadMarkers, removeUploadMarker, type UploadMarker } from './upload-marker.js'
+
+export type OpenStore = (settings: StoreSettings) => Promise<Store>
+
+/**
+ * Aborts the multipart uploads of runs proven dead (their marker under tempDir names a process
+ * that no longer runs): what a killed run left, so its parts stop costing and no object can
+ * appear from it. Run by the next run before it writes, and by the action's post step. Returns
+ * one line per upload aborted (store URLs of this tool's own names: never private).
+ */
+export async function abortDeadUploads(tempDir: string, open: OpenStore): Promise<string[]> {
+  const done: string[] = []
+  for (const { file, marker } of deadUploadMarkers(tempDir)) {
+    const store = await open(settingsOf(marker))
+    try {
+      await store.call('AbortMultipartUpload', (client) =>
+        client.send(
+          new store.s3.AbortMultipartUploadCommand({
+            Bucket: marker.bucket,
+            Key: marker.key,
+            UploadId: marker.uploadId
+          })
+        )
+      )
+    } catch (error) {
+      // already completed or aborted: nothing is left to abort
+      if (s3ErrorCode(error) !== 'NoSuchUpload') throw error
+    }
+    removeUploadMarker(file)
+    done.push(`s3://${marker.bucket}/${marker.key} (upload ${marker.uploadId.slice(0, 12)}…)`)
+  }
+  return done
+}
+
+function settingsOf(marker: UploadMarker): StoreSettings {
+  return {
+    bucket: marker.bucket,
+    prefix: marker.prefix,
+    endpoint: marker.endpoint,
+    region: marker.region,
+    retentionDays: 0,
+    lockMode: 'governance'
+  }
+}
+
+/** Incomplete uploads under the prefix that no marker here accounts for (another host's, or older). */
+export async function openUploads(store: Store): Promise<{ key: string; initiated?: Date }[]> {
+  const answer = await store.call('ListMultipartUploads', (client) =>
+    client.send(
+      new store.s3.ListMultipartUploadsCommand({ Bucket: store.bucket, Prefix: store.prefix })
+    )
+  )
+  return (answer.Uploads ?? []).map((u) => ({ key: u.Key ?? '', initiated: u.Initiated }))
+}
