@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { passphraseKeys } from '../__fixtures__/passphrase-keys.js'
 
 const realCrypto = await import('node:crypto')
 const scrypt = jest.fn(realCrypto.scrypt)
@@ -99,7 +100,7 @@ describe('verifyIntoFolder', () => {
         compression: 'zstd',
         workFactor: 10
       },
-      PASSPHRASE.toString(),
+      passphraseKeys(PASSPHRASE.toString()),
       logger
     )
     snapshot = outcome.evidence.snapshotPath
@@ -114,9 +115,9 @@ describe('verifyIntoFolder', () => {
     bytes[bytes.length - 20]! ^= 1
     fs.writeFileSync(snapshot, bytes)
     const dest = fs.mkdtempSync(path.join(dir, 'dest-'))
-    await expect(verifyIntoFolder(manifestPath, 'wrong', dest, logger)).rejects.toThrow(
-      /SHA-256 is [0-9a-f]{64} but the manifest says/
-    )
+    await expect(
+      verifyIntoFolder(manifestPath, passphraseKeys('wrong'), dest, logger)
+    ).rejects.toThrow(/SHA-256 is [0-9a-f]{64} but the manifest says/)
     // the read-ahead did start scrypt: its failure went unreported, as it should
     expect(scrypt).toHaveBeenCalledTimes(1)
   })
@@ -130,14 +131,14 @@ describe('verifyIntoFolder', () => {
     fs.writeFileSync(snapshot, raised)
     const dest = fs.mkdtempSync(path.join(dir, 'dest-'))
     await expect(
-      verifyIntoFolder(manifestPath, PASSPHRASE.toString(), dest, logger)
+      verifyIntoFolder(manifestPath, passphraseKeys(PASSPHRASE.toString()), dest, logger)
     ).rejects.toThrow(/SHA-256 is [0-9a-f]{64} but the manifest says/)
     expect(scrypt).not.toHaveBeenCalled()
   })
 
   test('an intact file: one scrypt in all', async () => {
     const dest = fs.mkdtempSync(path.join(dir, 'dest-'))
-    await verifyIntoFolder(manifestPath, PASSPHRASE.toString(), dest, logger)
+    await verifyIntoFolder(manifestPath, passphraseKeys(PASSPHRASE.toString()), dest, logger)
     expect(scrypt).toHaveBeenCalledTimes(1)
   })
 })

@@ -14,6 +14,7 @@ import { BufferPool } from '../src/util/buffer-pool.js'
 import { sha256OfFile } from '../__fixtures__/sha256-file.js'
 import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import { tempDir } from '../__fixtures__/trees.js'
+import { passphraseKeys } from '../__fixtures__/passphrase-keys.js'
 
 describe('BufferPool', () => {
   it('takes back whole buffers, once each, up to its keep limit', () => {
@@ -146,11 +147,11 @@ describe('snapshots that cycle their read buffers many times', () => {
         compression: 'zstd',
         workFactor: 10
       },
-      'reuse ✓',
+      passphraseKeys('reuse ✓'),
       logger
     )
     const target = path.join(tempDir('cg-reuse-target-'), 'restored')
-    await restoreIntoTarget(manifestPath, 'reuse ✓', target, logger)
+    await restoreIntoTarget(manifestPath, passphraseKeys('reuse ✓'), target, logger)
     for (const [name, sha256] of want) {
       expect(await sha256OfFile(path.join(target, 'state', name))).toBe(sha256)
     }

@@ -85,7 +85,7 @@ async function foreignSnapshot(config: Config): Promise<{ manifest: string; snap
   fs.writeFileSync(path.join(repo, 'state', 'graph.json'), '{"run": "B", "more": true}\n')
   const out = await createSnapshot(
     { ...config, repo, snapshotDir: other, manifestPath: path.join(other, 'latest-manifest.json') },
-    PASSPHRASE,
+    passphraseKeys(PASSPHRASE),
     new MemoryLogger()
   )
   return { manifest: out.evidence.manifestPath, snapshot: out.evidence.snapshotPath }
@@ -207,7 +207,7 @@ class AfterHashLogger extends MemoryLogger {
 describe('the ciphertext is hashed and decrypted from one descriptor', () => {
   async function written(): Promise<{ config: Config; snapshot: string; sha256: string }> {
     const config = setup()
-    const out = await createSnapshot(config, PASSPHRASE, new MemoryLogger())
+    const out = await createSnapshot(config, passphraseKeys(PASSPHRASE), new MemoryLogger())
     return { config, snapshot: out.evidence.snapshotPath, sha256: out.evidence.sha256 }
   }
 
@@ -220,7 +220,7 @@ describe('the ciphertext is hashed and decrypted from one descriptor', () => {
     await expect(
       restoreTest(
         config.manifestPath,
-        PASSPHRASE,
+        passphraseKeys(PASSPHRASE),
         config.tempDir,
         new AfterHashLogger(() => {
           if (replace) fs.copyFileSync(foreign.snapshot, `${snapshot}.x`)
@@ -243,7 +243,7 @@ describe('the ciphertext is hashed and decrypted from one descriptor', () => {
     await expect(
       restoreTest(
         config.manifestPath,
-        PASSPHRASE,
+        passphraseKeys(PASSPHRASE),
         config.tempDir,
         // same inode, written in place (O_TRUNC), with a clock tick so the times surely move
         new AfterHashLogger(() => {

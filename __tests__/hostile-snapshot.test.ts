@@ -7,6 +7,7 @@ import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import { writeEncryptedSnapshot } from '../__fixtures__/encrypted-snapshot.js'
 import { hostileCases, TarBuilder } from '../__fixtures__/tar-hostile.js'
 import { tempDir } from '../__fixtures__/trees.js'
+import { passphraseKeys } from '../__fixtures__/passphrase-keys.js'
 
 const PASSPHRASE = 'hostile ✓'
 
@@ -33,14 +34,19 @@ describe('hostile snapshots, encrypted with the right passphrase: NO-GO, nothing
     )
     const runnerTemp = path.join(dir, 'runner-temp')
     fs.mkdirSync(runnerTemp)
-    const test = restoreTest(manifestPath, PASSPHRASE, runnerTemp, new MemoryLogger())
+    const test = restoreTest(
+      manifestPath,
+      passphraseKeys(PASSPHRASE),
+      runnerTemp,
+      new MemoryLogger()
+    )
     await expect(test).rejects.toBeInstanceOf(NoGoError)
     await expect(test).rejects.toThrow(hostile.rejects)
     expect(contents(runnerTemp)).toEqual([])
 
     const target = path.join(dir, 'restore', 'target')
     await expect(
-      restoreIntoTarget(manifestPath, PASSPHRASE, target, new MemoryLogger())
+      restoreIntoTarget(manifestPath, passphraseKeys(PASSPHRASE), target, new MemoryLogger())
     ).rejects.toThrow(hostile.rejects)
     // restore never leaves a half-filled target, nor its staging folder
     expect(fs.existsSync(target)).toBe(false)
@@ -69,9 +75,9 @@ describe('hostile snapshots, encrypted with the right passphrase: NO-GO, nothing
     expect(
       fs.statSync(path.join(dir, 'snapshots/snapshot-20261125T000000Z.tar.zst.age')).size
     ).toBeLessThan(1 << 20)
-    await expect(restoreTest(manifestPath, PASSPHRASE, dir, new MemoryLogger())).rejects.toThrow(
-      /holds more file data than the manifest's 1000 bytes/
-    )
+    await expect(
+      restoreTest(manifestPath, passphraseKeys(PASSPHRASE), dir, new MemoryLogger())
+    ).rejects.toThrow(/holds more file data than the manifest's 1000 bytes/)
   })
 
   it('an index that lies about a file: the restored tree differs, naming it', async () => {
@@ -100,9 +106,9 @@ describe('hostile snapshots, encrypted with the right passphrase: NO-GO, nothing
         index: lying
       }
     )
-    await expect(restoreTest(manifestPath, PASSPHRASE, dir, new MemoryLogger())).rejects.toThrow(
-      /restored tree differs from the archive's index: .*state\/a\.json/
-    )
+    await expect(
+      restoreTest(manifestPath, passphraseKeys(PASSPHRASE), dir, new MemoryLogger())
+    ).rejects.toThrow(/restored tree differs from the archive's index: .*state\/a\.json/)
   })
 })
 

@@ -11,6 +11,7 @@ import { walkIncludes } from '../src/snapshot/walk.js'
 import { BufferPool } from '../src/util/buffer-pool.js'
 import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import { tempDir } from '../__fixtures__/trees.js'
+import { passphraseKeys } from '../__fixtures__/passphrase-keys.js'
 
 /** A real writer process: runs `body` (python, with `p` the file's path), says "ready", then obeys stdin. */
 interface Writer {
@@ -197,7 +198,7 @@ describe('live writers: a file another process writes while the snapshot reads i
         compression: 'zstd',
         workFactor: 10
       },
-      'a long enough passphrase for tests',
+      passphraseKeys('a long enough passphrase for tests'),
       new MemoryLogger()
     )
     await expect(run).rejects.toThrow(

@@ -13,6 +13,7 @@ import {
   removeStaleTemps
 } from '../src/snapshot/snapshot-dir-lock.js'
 import { bootPrefix, identityOf, selfIdentity } from '../src/util/process-identity.js'
+import { passphraseKeys } from '../__fixtures__/passphrase-keys.js'
 
 const dirs: string[] = []
 const children: ChildProcess[] = []
@@ -254,7 +255,7 @@ describe('commit points', () => {
         return new Date()
       }
       await expect(
-        createSnapshot(config, 'pw for this test', new MemoryLogger(), now)
+        createSnapshot(config, passphraseKeys('pw for this test'), new MemoryLogger(), now)
       ).rejects.toThrow(/lock .* no longer names this run/)
       expect(fs.readdirSync(snapshotDir)).toEqual([LOCK_NAME])
       expect(fs.readFileSync(lockPath, 'utf8')).toBe(stolen)

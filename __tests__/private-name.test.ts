@@ -97,7 +97,9 @@ describe('private names: recorded where a message names them, hidden by every si
     expect(using(/process\.(stdout|stderr)\.write/)).toEqual([
       'cli.ts',
       'cli/check-node.ts',
-      'index.ts'
+      'cli/check-platform.ts',
+      'index.ts',
+      'runtime/cleanup-on-exit.ts'
     ])
   })
 

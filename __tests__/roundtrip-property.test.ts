@@ -5,6 +5,7 @@ import { restoreIntoTarget } from '../src/restore/restore-into-target.js'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
 import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import { tempDir } from '../__fixtures__/trees.js'
+import { passphraseKeys } from '../__fixtures__/passphrase-keys.js'
 
 const PASSPHRASE = 'property ✓'
 
@@ -117,7 +118,7 @@ async function snapshot(repo: string, snapshotDir: string) {
       compression: 'zstd',
       workFactor: 10
     },
-    PASSPHRASE,
+    passphraseKeys(PASSPHRASE),
     new MemoryLogger(),
     tick
   )
@@ -136,7 +137,7 @@ describe('property: snapshot → restore gives back the same tree, and the diges
         const target = path.join(work, 'restored')
         await restoreIntoTarget(
           path.join(snapshotDir, 'latest-manifest.json'),
-          PASSPHRASE,
+          passphraseKeys(PASSPHRASE),
           target,
           new MemoryLogger()
         )

@@ -8,6 +8,7 @@ import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
 import { fingerprintIncludes } from '../src/util/tree-fingerprint.js'
+import { passphraseKeys } from '../__fixtures__/passphrase-keys.js'
 
 const INCLUDES = ['state', 'exports', 'reports/private', 'logs']
 const PASSPHRASE = 'after the dry-run, nothing moves'
@@ -55,7 +56,9 @@ describe('a snapshot after a dry-run commits only the includes the dry-run saw',
       workFactor: 10
     }
     await expect(
-      createSnapshot(config, PASSPHRASE, new MemoryLogger(), undefined, { unchangedSince: since })
+      createSnapshot(config, passphraseKeys(PASSPHRASE), new MemoryLogger(), undefined, {
+        unchangedSince: since
+      })
     ).rejects.toThrow(/the includes changed after the migration dry-run.*isolate writes/)
     expect(fs.readdirSync(snapshotDir).filter((n) => !n.startsWith('.cutover-gate'))).toEqual([])
   })
@@ -73,9 +76,15 @@ describe('a snapshot after a dry-run commits only the includes the dry-run saw',
       workFactor: 10
     }
     const since = fingerprintIncludes(repo, INCLUDES)
-    const outcome = await createSnapshot(config, PASSPHRASE, new MemoryLogger(), undefined, {
-      unchangedSince: since
-    })
+    const outcome = await createSnapshot(
+      config,
+      passphraseKeys(PASSPHRASE),
+      new MemoryLogger(),
+      undefined,
+      {
+        unchangedSince: since
+      }
+    )
     expect(fs.existsSync(outcome.evidence.snapshotPath)).toBe(true)
   })
 

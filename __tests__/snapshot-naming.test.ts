@@ -3,6 +3,7 @@ import path from 'node:path'
 import { createSnapshot } from '../src/snapshot/create-snapshot.js'
 import { MemoryLogger } from '../__fixtures__/memory-logger.js'
 import { makeRepo, tempDir } from '../__fixtures__/trees.js'
+import { passphraseKeys } from '../__fixtures__/passphrase-keys.js'
 
 describe('snapshot names are to the second', () => {
   it('a second snapshot within the same second waits for the next one instead of failing', async () => {
@@ -17,8 +18,8 @@ describe('snapshot names are to the second', () => {
       compression: 'zstd' as const,
       workFactor: 10
     }
-    const first = await createSnapshot(config, 'pw', new MemoryLogger())
-    const second = await createSnapshot(config, 'pw', new MemoryLogger())
+    const first = await createSnapshot(config, passphraseKeys('pw'), new MemoryLogger())
+    const second = await createSnapshot(config, passphraseKeys('pw'), new MemoryLogger())
     expect(second.evidence.snapshotPath).not.toBe(first.evidence.snapshotPath)
     expect(fs.readdirSync(snapshotDir).filter((n) => n.endsWith('.age'))).toHaveLength(2)
     const manifest = JSON.parse(fs.readFileSync(config.manifestPath, 'utf8'))

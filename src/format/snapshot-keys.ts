@@ -19,23 +19,8 @@ export interface SnapshotKeys {
   readonly identitySource: string
 }
 
-/** A bare passphrase is still a key source (older callers, passphrase-only runs). */
-export type KeySource = string | SnapshotKeys
-
-export function keysOf(source: KeySource): SnapshotKeys {
-  if (typeof source !== 'string') return source
-  return {
-    passphrase: source,
-    recipients: [],
-    identities: [],
-    passphraseSource: 'the passphrase',
-    identitySource: 'an identity'
-  }
-}
-
 /** How a new snapshot is keyed: recipients when given (no secret needed), else the passphrase. */
-export function encryptionKeyOf(source: KeySource, workFactor: number): EncryptionKey {
-  const keys = keysOf(source)
+export function encryptionKeyOf(keys: SnapshotKeys, workFactor: number): EncryptionKey {
   if (keys.recipients.length > 0) return { kind: 'recipients', recipients: keys.recipients }
   return { kind: 'passphrase', passphrase: Buffer.from(keys.passphrase, 'utf8'), workFactor }
 }
@@ -52,11 +37,10 @@ export function encryptionRecordOf(key: EncryptionKey): EncryptionRecord {
  * when this run holds the other kind only.
  */
 export function decryptionKeyFor(
-  source: KeySource,
+  keys: SnapshotKeys,
   record: EncryptionRecord,
   snapshotPath: string
 ): DecryptionKey {
-  const keys = keysOf(source)
   if (record.recipient === 'scrypt') {
     if (keys.passphrase === '') {
       throw new NoGoError(

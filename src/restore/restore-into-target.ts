@@ -8,7 +8,7 @@ import {
   sweepDeadLeftovers
 } from '../runtime/leftover-marker.js'
 import { registerStopper } from '../runtime/cleanup-on-exit.js'
-import type { KeySource } from '../format/snapshot-keys.js'
+import type { SnapshotKeys } from '../format/snapshot-keys.js'
 import type { Logger } from '../util/logger.js'
 import { fsyncDir, removeDeadTemps, writeFileAtomic } from '../util/atomic-write.js'
 import { claimedExpectation } from './restore-test.js'
@@ -101,7 +101,7 @@ function moveIntoTarget(staging: string, target: string): void {
  */
 export async function restoreIntoTarget(
   manifestPath: string,
-  keys: KeySource,
+  keys: SnapshotKeys,
   target: string,
   logger: Logger,
   /** The snapshot to restore when it is not the manifest file's (a store's, chosen by id). */

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import { claimSnapshot } from '../catalogue/claims.js'
 import { readManifest, snapshotPathOf } from '../format/manifest.js'
 import { makeMarkedFolder, releaseFolder, sweepDeadLeftovers } from '../runtime/leftover-marker.js'
-import type { KeySource } from '../format/snapshot-keys.js'
+import type { SnapshotKeys } from '../format/snapshot-keys.js'
 import type { Logger } from '../util/logger.js'
 import {
   verifyIntoFolder,
@@ -17,7 +17,7 @@ import {
  */
 export async function restoreTest(
   manifestPath: string,
-  keys: KeySource,
+  keys: SnapshotKeys,
   tempDir: string,
   logger: Logger,
   expected?: ExpectedSnapshot

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_WORK_FACTOR } from '../age/scrypt.js'
 import { AgeError } from '../age/errors.js'
 import { NoGoError, type SnapshotEvidence } from '../outcome/step-result.js'
 import { readManifest, snapshotPathOf, type Manifest } from '../format/manifest.js'
-import { decryptionKeyFor, type KeySource } from '../format/snapshot-keys.js'
+import { decryptionKeyFor, type SnapshotKeys } from '../format/snapshot-keys.js'
 import type { DecryptionKey } from '../age/key-source.js'
 import type { Logger } from '../util/logger.js'
 import { BufferPool } from '../util/buffer-pool.js'
@@ -94,7 +94,7 @@ export interface ExpectedSnapshot {
  */
 export async function verifyIntoFolder(
   manifestPath: string,
-  keys: KeySource,
+  keys: SnapshotKeys,
   dest: string,
   logger: Logger,
   expected?: ExpectedSnapshot

@@ -1,4 +1,5 @@
 import { removeTree } from '../util/remove-tree.js'
+import { forSink } from '../privacy/name-policy.js'
 
 /** Plaintext or partial things of this run that must not outlive it, whatever way it ends. */
 const paths = new Set<string>()
@@ -61,7 +62,10 @@ function onSignal(signal: NodeJS.Signals): void {
       : 'nothing of its own was left to remove'
   ]
   try {
-    process.stderr.write(`cutover-gate: interrupted (${signal}): ${what.join('; ')}\n`)
+    // the log's policy: nothing it removes is under an include, and if it ever were, it is hidden
+    process.stderr.write(
+      forSink('log', `cutover-gate: interrupted (${signal}): ${what.join('; ')}\n`)
+    )
   } catch {
     // a closed stderr must not keep the exit code from saying what ended the run
   }

@@ -29,7 +29,7 @@ import {
 import { privateList } from '../privacy/private-name.js'
 import { errorText } from '../privacy/error-text.js'
 import { TOOL } from '../version.js'
-import { encryptionKeyOf, encryptionRecordOf, type KeySource } from '../format/snapshot-keys.js'
+import { encryptionKeyOf, encryptionRecordOf, type SnapshotKeys } from '../format/snapshot-keys.js'
 
 export interface SnapshotOutcome {
   evidence: SnapshotEvidence
@@ -62,7 +62,7 @@ type SnapshotConfig = Pick<
  */
 export async function createSnapshot(
   config: SnapshotConfig,
-  keys: KeySource,
+  keys: SnapshotKeys,
   logger: Logger,
   now: () => Date = () => new Date(),
   options: SnapshotOptions = {}
@@ -192,7 +192,7 @@ export function assertIncludesPresent(config: Pick<Config, 'repo' | 'includes'>)
  */
 export async function streamSnapshot(
   config: Pick<Config, 'repo' | 'includes' | 'compression' | 'workFactor'>,
-  keys: KeySource,
+  keys: SnapshotKeys,
   logger: Logger,
   sink: SnapshotSink,
   warnings: string[],

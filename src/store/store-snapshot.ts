@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js'
 import { snapshotManifestName } from '../format/catalogue-names.js'
 import type { Manifest } from '../format/manifest.js'
 import { snapshotFileName, utcStamp } from '../format/snapshot-name.js'
-import type { KeySource } from '../format/snapshot-keys.js'
+import type { SnapshotKeys } from '../format/snapshot-keys.js'
 import { NoGoError } from '../outcome/step-result.js'
 import type { ExpectedSnapshot } from '../restore/verify-snapshot.js'
 import {
@@ -47,7 +47,7 @@ export async function createStoredSnapshot(
   config: StoredSnapshotConfig,
   store: Store,
   openOther: OpenStore,
-  keys: KeySource,
+  keys: SnapshotKeys,
   logger: Logger,
   now: () => Date = () => new Date(),
   options: SnapshotOptions = {}
