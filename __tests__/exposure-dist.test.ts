@@ -227,6 +227,22 @@ describe('the last step of precutover', () => {
     expect(JSON.parse(run.outputs.exposure!).history.headHolds).toBe(true)
     if (exposure === 'fail') expect(run.outputs['failed-step']).toBe('exposure-audit')
   })
+
+  it.each(['off', 'warn'])(
+    'exposure: %s after a failed migration: the audit row is skipped, or absent when off',
+    async (exposure) => {
+      const repo = exampleRepo()
+      const run = await runAction(repo, { ...FAST, exposure, 'migration-check': 'false' })
+      expect(run.outputs.decision).toBe('NO-GO')
+      const { json } = reportFiles(run)
+      const rows = json.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)
+      expect(rows.slice(1, 2)).toEqual(['migration-check:failed'])
+      // a step the config turns off is left out: no row, not even a skipped one
+      expect(rows.filter((r: string) => r.startsWith('exposure-audit'))).toEqual(
+        exposure === 'off' ? [] : ['exposure-audit:skipped']
+      )
+    }
+  )
 })
 
 it('the github-token never reaches a migration command: not in its environment, not in ours it can read', async () => {

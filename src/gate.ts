@@ -25,7 +25,7 @@ export interface GateResult {
 }
 
 /**
- * The house both doors call. The lane runs the mode's steps (src/lane/modes.ts); then the gate's
+ * The house both doors call. The lane runs the mode's steps (src/config/modes.ts); then the gate's
  * phases: record the report → upload → record → prune → record. Each phase adds facts to the run;
  * decide() (src/decision/decide.ts) judges them afresh each time the report is built. A report
  * that cannot be written stops the phases: unrecorded evidence is a NO-GO.

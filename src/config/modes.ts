@@ -1,7 +1,7 @@
 import type { Mode } from '../config/config.js'
 import type { DecisionPoint } from '../outcome/step-names.js'
 
-/** The steps a lane can run, by id; each is an object in src/steps/ (src/lane/steps.ts). */
+/** The steps a lane can run, by id; each is an object in src/steps/ (src/steps/all-steps.ts). */
 export type StepId =
   'migration' | 'pick-snapshot' | 'snapshot-create' | 'restore-test' | 'restore' | 'exposure-audit'
 

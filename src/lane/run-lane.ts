@@ -19,7 +19,7 @@ export interface LaneOutcome {
 }
 
 /**
- * Runs the mode's steps in the table's order (src/lane/modes.ts). One rule: after the first
+ * Runs the mode's steps in the table's order (src/config/modes.ts). One rule: after the first
  * failed row, every later step's rows are reported skipped. Never throws for a NO-GO; what a
  * step held for a later one (the snapshot-dir lock) is released when the lane ends, however.
  */
@@ -44,6 +44,7 @@ export async function runLane(
   try {
     for (const id of MODES[config.mode].steps) {
       const step = STEPS[id]
+      if (step.enabled && !step.enabled(config)) continue
       const failed = rows.find((row) => row.status === 'failed')
       if (failed) {
         const reported = new Set(rows.map((row) => row.name))

@@ -7,7 +7,7 @@ import { restoreTestStep } from './restore-test.js'
 import { restoreStep } from './restore.js'
 import { exposureAuditStep } from './exposure-audit.js'
 
-/** Every step a mode can name (src/lane/modes.ts), by id. */
+/** Every step a mode can name (src/config/modes.ts), by id. */
 export const STEPS: Readonly<Record<StepId, Step>> = {
   migration: migrationStep,
   'pick-snapshot': pickSnapshotStep,

@@ -8,8 +8,8 @@ import type { Step } from './step.js'
 export const exposureAuditStep: Step = {
   id: 'exposure-audit',
   rows: ['exposure-audit'],
+  enabled: (config) => config.exposure !== 'off',
   run: async (ctx) => {
-    if (ctx.config.exposure === 'off') return []
     const { result, audit } = await ctx.logger.group('exposure-audit', () =>
       runExposureStep(ctx.config, ctx.github, ctx.logger)
     )

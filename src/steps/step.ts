@@ -44,6 +44,8 @@ export interface Step {
   readonly id: StepId
   /** The rows this step reports, in order: reported skipped when an earlier step failed. */
   readonly rows: readonly StepName[]
+  /** Whether the config leaves this step in: one it turns off has no row, run or skipped. */
+  enabled?(config: Config): boolean
   /** Never throws for a NO-GO: failures are results. */
   run(ctx: LaneContext): Promise<StepResult[]>
 }
