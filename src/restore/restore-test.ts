@@ -46,6 +46,8 @@ export async function claimedExpectation(
   manifestPath: string,
   expected?: ExpectedSnapshot
 ): Promise<{ expected: ExpectedSnapshot; release: () => void }> {
+  // a stored object is read from the store, where no local claim can hold it
+  if (expected?.open) return { expected, release: () => {} }
   const manifest = expected?.manifest ?? readManifest(manifestPath)
   const snapshotPath = expected?.snapshotPath ?? snapshotPathOf(manifestPath, manifest)
   const claim = await claimSnapshot(snapshotPath)
