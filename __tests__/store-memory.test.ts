@@ -1,6 +1,7 @@
 // Peak memory of a 2 GiB snapshot streamed into the store, measured on the real process (the
 // bundled CLI, VmHWM from /proc): it may exceed a local snapshot of the same data by no more than
-// the upload's parts in flight (4 uploading + 1 filling) at the largest part size it used.
+// the upload's parts in flight (4 uploading + 1 filling) at the largest part size it used, even
+// when the store takes the parts more slowly than the snapshot makes them.
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -14,6 +15,7 @@ import {
   type MotoServer
 } from '../__fixtures__/moto-server.js'
 import { CLI } from '../__fixtures__/run-cli.js'
+import { startFaultProxy, type FaultProxy } from '../__fixtures__/s3-fault-proxy.js'
 import { tempDir } from '../__fixtures__/trees.js'
 import { bytesInParts, partSize } from '../src/store/part-size.js'
 
@@ -46,10 +48,15 @@ async function peakRss(args: string[], env: Record<string, string>): Promise<num
 
 describeWithMoto('memory of a 2 GiB upload', () => {
   let moto: MotoServer
+  let proxy: FaultProxy
   beforeAll(async () => {
     moto = await startMoto()
+    // a store slower than the snapshot is made: unbounded parts would pile up in memory
+    proxy = await startFaultProxy(moto.endpoint)
+    proxy.setRule((r) => (r.action === 'UploadPart' ? { kind: 'delay', ms: 600 } : undefined))
   })
   afterAll(async () => {
+    await proxy?.close()
     await moto?.stop()
   })
 
@@ -67,7 +74,7 @@ describeWithMoto('memory of a 2 GiB upload', () => {
     const bucket = bucketName('memory')
     await createBucket(moto.endpoint, bucket)
     const stored = await peakRss(
-      [...common, '--store', `s3://${bucket}/mem`, '--store-endpoint', moto.endpoint],
+      [...common, '--store', `s3://${bucket}/mem`, '--store-endpoint', proxy.endpoint],
       TEST_AWS_ENV
     )
     let parts = 1

@@ -60,7 +60,7 @@ describeWithMoto('the post step and leftover uploads', () => {
       )
       ids[who] = made.UploadId!
       fs.writeFileSync(
-        markerPath(runnerTemp, made.UploadId!),
+        markerPath(runnerTemp, key),
         JSON.stringify({
           maker,
           bucket,
@@ -89,7 +89,7 @@ describeWithMoto('the post step and leftover uploads', () => {
       new store.s3.ListMultipartUploadsCommand({ Bucket: bucket })
     )
     expect((left.Uploads ?? []).map((u) => u.UploadId)).toEqual([ids.live])
-    expect(fs.existsSync(markerPath(runnerTemp, ids.dead!))).toBe(false)
-    expect(fs.existsSync(markerPath(runnerTemp, ids.live!))).toBe(true)
+    expect(fs.existsSync(markerPath(runnerTemp, 'p/snapshot-dead.tar.zst.age'))).toBe(false)
+    expect(fs.existsSync(markerPath(runnerTemp, 'p/snapshot-live.tar.zst.age'))).toBe(true)
   })
 })

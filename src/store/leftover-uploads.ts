@@ -14,24 +14,35 @@ export async function abortDeadUploads(tempDir: string, open: OpenStore): Promis
   const done: string[] = []
   for (const { file, marker } of deadUploadMarkers(tempDir)) {
     const store = await open(settingsOf(marker))
-    try {
-      await store.call('AbortMultipartUpload', (client) =>
-        client.send(
-          new store.s3.AbortMultipartUploadCommand({
-            Bucket: marker.bucket,
-            Key: marker.key,
-            UploadId: marker.uploadId
-          })
+    // killed before S3 answered CreateMultipartUpload: the key's uploads are that run's own
+    const ids = marker.uploadId ? [marker.uploadId] : await uploadsOfKey(store, marker.key)
+    for (const uploadId of ids) {
+      try {
+        await store.call('AbortMultipartUpload', (client) =>
+          client.send(
+            new store.s3.AbortMultipartUploadCommand({
+              Bucket: marker.bucket,
+              Key: marker.key,
+              UploadId: uploadId
+            })
+          )
         )
-      )
-    } catch (error) {
-      // already completed or aborted: nothing is left to abort
-      if (s3ErrorCode(error) !== 'NoSuchUpload') throw error
+      } catch (error) {
+        // already completed or aborted: nothing is left to abort
+        if (s3ErrorCode(error) !== 'NoSuchUpload') throw error
+      }
+      done.push(`s3://${marker.bucket}/${marker.key} (upload ${uploadId.slice(0, 12)}…)`)
     }
     removeUploadMarker(file)
-    done.push(`s3://${marker.bucket}/${marker.key} (upload ${marker.uploadId.slice(0, 12)}…)`)
   }
   return done
+}
+
+async function uploadsOfKey(store: Store, key: string): Promise<string[]> {
+  const answer = await store.call('ListMultipartUploads', (client) =>
+    client.send(new store.s3.ListMultipartUploadsCommand({ Bucket: store.bucket, Prefix: key }))
+  )
+  return (answer.Uploads ?? []).filter((u) => u.Key === key && u.UploadId).map((u) => u.UploadId!)
 }
 
 function settingsOf(marker: UploadMarker): StoreSettings {

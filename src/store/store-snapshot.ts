@@ -66,18 +66,20 @@ export async function createStoredSnapshot(
   const id = utcStamp(createdAtDate)
   const name = snapshotFileName(createdAtDate, config.compression)
   let marker: string | undefined
+  const record = (uploadId: string) => {
+    marker = writeUploadMarker(config.tempDir, {
+      bucket: store.bucket,
+      prefix: store.prefix,
+      key: store.key(name),
+      uploadId,
+      endpoint: store.settings.endpoint,
+      region: store.settings.region
+    })
+  }
   const sink = new UploadSink(store, name, {
     now: () => createdAtDate,
-    onStarted: (uploadId) => {
-      marker = writeUploadMarker(config.tempDir, {
-        bucket: store.bucket,
-        prefix: store.prefix,
-        key: store.key(name),
-        uploadId,
-        endpoint: store.settings.endpoint,
-        region: store.settings.region
-      })
-    },
+    onCreating: () => record(''),
+    onStarted: record,
     onSettled: () => {
       if (marker) removeUploadMarker(marker)
     }

@@ -21,7 +21,8 @@ const MarkerSchema = z.object({
   bucket: z.string().min(3),
   prefix: z.string(),
   key: z.string().min(1),
-  uploadId: z.string().min(1),
+  /** '' while CreateMultipartUpload is on its way: the sweep then aborts the key's uploads. */
+  uploadId: z.string(),
   endpoint: z.string(),
   region: z.string()
 })
@@ -33,15 +34,19 @@ export type UploadMarker = z.infer<typeof MarkerSchema>
  * process is proven dead (pid free or reused, or the host rebooted). A live run's upload, or one
  * of another host, has no such proof and is never touched.
  */
-export function markerPath(tempDir: string, uploadId: string): string {
-  const hash = createHash('sha256').update(uploadId).digest('hex').slice(0, 24)
+export function markerPath(tempDir: string, key: string): string {
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 24)
   return path.join(tempDir, `${UPLOAD_MARKER_PREFIX}${hash}.json`)
 }
 
-/** Written as soon as S3 gives the upload id, before the first part; returns the marker's path. */
+/**
+ * Written before CreateMultipartUpload (uploadId '') and again once S3 gives the id: a run killed
+ * between the two still leaves a marker for its key, which only that run writes (ids are unique
+ * per second, and write-once refuses a second object). Returns the marker's path.
+ */
 export function writeUploadMarker(tempDir: string, upload: Omit<UploadMarker, 'maker'>): string {
   fs.mkdirSync(tempDir, { recursive: true })
-  const file = markerPath(tempDir, upload.uploadId)
+  const file = markerPath(tempDir, upload.key)
   writeFileAtomic(file, `${JSON.stringify({ maker: selfIdentity(), ...upload })}\n`)
   return file
 }

@@ -7,6 +7,8 @@ import type { Store } from './store-client.js'
 import { StoreError } from './store-error.js'
 
 export interface UploadSinkOptions {
+  /** Just before CreateMultipartUpload: a record made now survives a kill before the answer. */
+  onCreating?: () => void
   /** Parts uploading at once; memory is about (partsInFlight + 1) × the part size. */
   partsInFlight?: number
   /** The upload id, as soon as S3 gives it (the caller records it for a later run's cleanup). */
@@ -103,6 +105,7 @@ export class UploadSink extends Writable {
   async #start(): Promise<void> {
     const { s3 } = this.#store
     this.#lock = lockHeaders(this.#store.settings, (this.#options.now ?? (() => new Date()))())
+    this.#options.onCreating?.()
     const created = await this.#store.call('CreateMultipartUpload', (client) =>
       client.send(
         new s3.CreateMultipartUploadCommand({
