@@ -1,9 +1,19 @@
 #!/usr/bin/env node
+import { p as platformError } from './platform.js';
 import { p as prepareProcess, i as installExitCleanup } from './process-start.js';
+import { s as secretPlan } from './parse-args.js';
 import 'node:fs';
 import 'node:os';
 import 'node:path';
 import 'node:crypto';
+import 'node:fs/promises';
+import 'node:timers/promises';
+import 'node:stream';
+import 'node:stream/promises';
+import 'node:zlib';
+import 'node:buffer';
+import 'node:util';
+import './input-error.js';
 
 /** The oldest Node major the bundle runs on: zstd in node:zlib and the action runtime (node24). */
 const MIN_NODE_MAJOR = 24;
@@ -12,7 +22,7 @@ function nodeTooOld(version) {
     const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
     if (major >= MIN_NODE_MAJOR)
         return undefined;
-    return `cutover-gate needs Node.js ${MIN_NODE_MAJOR} or later (this is ${version}): install Node ${MIN_NODE_MAJOR}, or run it through npx from a project whose node_modules has node@${MIN_NODE_MAJOR}`;
+    return `cutover-gate needs Node.js ${MIN_NODE_MAJOR} or later (this is ${version}): install Node ${MIN_NODE_MAJOR}, or run npx cutover-gate from a checkout after npm ci (it brings Node ${MIN_NODE_MAJOR} in node_modules)`;
 }
 
 // Imported first by the CLI entry: on an older Node, say so before anything else loads and
@@ -23,13 +33,23 @@ if (tooOld) {
     process.exit(2);
 }
 
+// Imported by the CLI entry after check-node: on another OS, one input error (exit 2) before
+// anything runs; --help and --version still answer.
+const unsupported = platformError(process.platform);
+const asks = process.argv.slice(2).some((arg) => ['--help', '-h', '--version'].includes(arg));
+if (unsupported && !asks) {
+    process.stderr.write(`cutover-gate: ${unsupported}\n`);
+    process.exit(2);
+}
+
 let secrets;
 try {
-    secrets = prepareProcess(process.argv[2], process.argv.slice(2));
+    // the hand-off reads argv with the CLI's one parser: what it scrubs is what the lane will use
+    secrets = prepareProcess(secretPlan(process.argv.slice(2)));
 }
 catch (error) {
     process.stderr.write(`cutover-gate: ${error.message}\n`);
-    process.exitCode = 1;
+    process.exitCode = error.inputError ? 2 : 1;
 }
 if (secrets) {
     installExitCleanup();
@@ -42,6 +62,7 @@ if (secrets) {
         stdout: process.stdout,
         stderr: process.stderr,
         stdinIsTTY: Boolean(process.stdin.isTTY),
-        stdoutIsTTY: Boolean(process.stdout.isTTY)
+        stdoutIsTTY: Boolean(process.stdout.isTTY),
+        stderrIsTTY: Boolean(process.stderr.isTTY)
     });
 }

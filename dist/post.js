@@ -1,12 +1,12 @@
 import { g as getState, w as warning, i as info } from './core.js';
-import { c as cleanupLeftoverPackages, a as cleanupLeftoverRestoreTests, r as removeDeadLock } from './package-folder.js';
-import { s as stopMarked, d as describeEscaped } from './process-start.js';
+import { s as stopMarked, d as describeEscaped, b as sweepLeftovers, f as forSink, e as errorText } from './process-start.js';
 import 'os';
 import 'crypto';
 import 'fs';
 import 'path';
 import 'http';
 import 'https';
+import './index3.js';
 import 'net';
 import 'tls';
 import 'events';
@@ -34,17 +34,20 @@ import 'string_decoder';
 import 'child_process';
 import 'timers';
 import 'node:fs';
+import 'node:os';
 import 'node:path';
-import 'node:stream/promises';
 import 'node:crypto';
 import 'node:fs/promises';
-import 'node:os';
+import 'node:timers/promises';
+import 'node:stream/promises';
 
 /**
  * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled
- * or the main step killed mid-lane \u2014 processes the migration left running are stopped, and
- * migration packages and restore-test folders of dead runs are removed from RUNNER_TEMP, and a
- * snapshot-dir lock whose holder is proven gone is removed.
+ * or the main step killed mid-lane \u2014 processes the migration left running are stopped, then every
+ * file the tool makes that a dead run left (package and restore-test folders, restore staging and
+ * its journal, partial snapshots, manifest and report temps, claims, the lock) is removed from the
+ * places the main step saved before it began, after a store upload a killed run left open is
+ * aborted. A live run's files and uploads are never touched.
  */
 try {
     const marker = getState('run-marker');
@@ -55,15 +58,25 @@ try {
     }
     const tempDir = getState('temp-dir');
     if (tempDir !== '') {
-        const removed = [...cleanupLeftoverPackages(tempDir), ...cleanupLeftoverRestoreTests(tempDir)];
-        for (const dir of removed)
-            info(`post-run hygiene: removed ${dir}`);
+        // multipart uploads of a killed run (its marker names a dead process): no object appears
+        // from them, and their parts stop costing; a live run's upload is never touched
+        const { abortDeadUploads } = await import('./leftover-uploads.js').then(function (n) { return n.l; });
+        const { openStore } = await import('./store-client.js');
+        const aborted = await abortDeadUploads(tempDir, (settings) => openStore(settings, { env: process.env }));
+        for (const upload of aborted)
+            info(`post-run hygiene: aborted ${upload}`);
     }
-    const snapshotDir = getState('snapshot-dir');
-    if (snapshotDir !== '' && removeDeadLock(snapshotDir)) {
-        info(`post-run hygiene: removed the lock a killed run left in ${snapshotDir}`);
-    }
+    const removed = sweepLeftovers({
+        tempDir: getState('temp-dir'),
+        snapshotDir: getState('snapshot-dir'),
+        manifestPath: getState('manifest-path'),
+        reportPath: getState('report-path'),
+        restoreTarget: getState('restore-target')
+    });
+    for (const thing of removed)
+        info(`post-run hygiene: removed ${thing}`);
 }
 catch (error) {
-    warning(`post-run hygiene failed: ${error.message}`);
+    // the folders it removes hold restored files: a path in the error is hidden (the default policy)
+    warning(forSink('log', `post-run hygiene failed: ${errorText(error)}`));
 }

@@ -1,41 +1,17 @@
-import { d as parseIdentities, A as AgeError, i as identityToRecipient, e as encodeX25519Recipient, f as encodeHybridRecipient, I as INDEX_PATH, C as COMPRESSIONS, b as parseRecipients, S as SNAPSHOT_NAME, v as verifyIntoFolder, N as NoGoError, g as ChunkNonce, h as CHUNK_SIZE, s as sealChunk, F as FILE_KEY_SIZE, j as encodeHeader, w as wrapFileKey, k as wrapScrypt, l as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, m as payloadKey, H as Header, B as BufferPool, M as MODE_MASK, n as lockSnapshotDir, o as removeStaleTemps, t as tempNameFor, q as IndexBuilder, u as encryptionKeyOf, x as ProgressReporter, y as fsyncDir, z as encryptionRecordOf, D as utcStamp, E as writeManifest, G as snapshotFileName, J as EXTENSIONS, K as createPackageDir, L as removePackageDir, O as restoreTest, Q as ManifestSchema, R as describeEncryptionRecord, T as encryptionRecordJson, U as writeFileAtomic, V as keysOf, W as describeEncryptionShort } from './package-folder.js';
+import { m as MODES, u as needsKey, E as parseIdentities, A as AgeError, F as identityToRecipient, G as encodeX25519Recipient, H as encodeHybridRecipient, r as readRegularFile, o as object, _ as _enum, I as literal, J as array, K as unknown, c as string, C as CAPS, L as INDEX_PATH, O as union, N as NEVER, P as EXPOSURE_LEVELS, Q as COMPRESSIONS, M as MODE_NAMES, n as number, t as parseRecipients, R as boolean$1, T as idOfSnapshotName, U as idOfManifestName, V as snapshotManifestName, W as ManifestSchema, h as NoGoError, X as lockSnapshotDir, Y as sweepClaims, Z as claimedFiles, $ as writerTag, a0 as fsyncDir, a1 as restoreTombstone, a2 as isKeyProblem, a3 as reportForSink, a4 as encryptionRecordJson, a5 as describeEncryptionRecord, w as writeFileAtomic, e as errorText, a6 as secretNames, a7 as splitSecrets, a8 as RUN_MARKER_VAR, B as runMarker, a9 as repoPathName, aa as privateName, s as stopMarked, ab as registerStopper, ac as createPackageDir, ad as removePackageDir, ae as privateList, d as describeEscaped, af as ChunkNonce, ag as CHUNK_SIZE, ah as sealChunk, ai as FILE_KEY_SIZE, aj as encodeHeader, ak as wrapFileKey, al as wrapScrypt, am as FRAME_SIZE, an as PAYLOAD_NONCE_SIZE, ao as payloadKey, ap as Header, aq as BLOCK$1, ar as BufferPool, as as MODE_MASK, at as paddingFor, au as END_OF_ARCHIVE, av as SpillFile, aw as indexLine, ax as removeStaleTemps, ay as tempNameFor, az as registerPath, aA as unregisterPath, aB as utcStamp, aC as writeManifest, aD as snapshotFileName, aE as EXTENSIONS, aF as encryptionKeyOf, aG as keyDerivationLine, aH as ProgressReporter, aI as encryptionRecordOf, aJ as restoreTest, aK as restoreIntoTarget, aL as describeEncryptionShort } from './process-start.js';
+import { b as InputError, a as INPUT_DEFAULTS } from './input-error.js';
+import os, { availableParallelism } from 'node:os';
 import fs from 'node:fs';
 import path, { basename } from 'node:path';
-import os, { availableParallelism } from 'node:os';
-import { a as readRegularFile, o as object, _ as _enum, l as literal, b as array, u as unknown, c as string, n as number, N as NEVER, e as boolean$1, f as sweepDeadLeftovers, g as claimFolder, h as unregisterPath, j as releaseFolder, k as registerPath, m as secretNames, q as splitSecrets, R as RUN_MARKER_VAR, r as runMarker, s as stopMarked, t as registerStopper, d as describeEscaped } from './process-start.js';
+import { S as StoreUrlSchema, c as StoreError, s as s3ErrorCode } from './store-error.js';
+import { openStore } from './store-client.js';
+import crypto__default, { createHash, randomBytes } from 'node:crypto';
+import { access, open } from 'node:fs/promises';
 import { Transform, Writable, PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { randomBytes, createHash } from 'node:crypto';
-import { open, access } from 'node:fs/promises';
-import zlib from 'node:zlib';
-
-const MODES = [
-    'precutover',
-    'migration-dry-run',
-    'snapshot',
-    'restore-test',
-    'restore',
-    'list'
-];
-/** The modes that make a new snapshot: the only ones that judge a passphrase's strength. */
-function modeCreatesSnapshot(mode) {
-    return mode === 'precutover' || mode === 'snapshot';
-}
-/** The modes that open an existing snapshot, so need its passphrase or identity. */
-function modeOpensSnapshot(mode) {
-    return mode === 'precutover' || mode === 'restore-test' || mode === 'restore';
-}
-function modeNeedsPassphrase(mode) {
-    return mode !== 'migration-dry-run' && mode !== 'list';
-}
-
-/** A bad input: one line naming the input and what it accepts. Nothing has been written. */
-class InputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'InputError';
-    }
-}
+import zlib__default from 'node:zlib';
+import { a as abortDeadUploads, o as openUploads, w as writeUploadMarker, r as removeUploadMarker } from './leftover-uploads.js';
+import 'node:timers/promises';
 
 /**
  * The one whitespace rule for secrets, in every door: leading and trailing whitespace is removed,
@@ -65,12 +41,12 @@ function resolvePassphrase(explicit, env, envName) {
 }
 /** An empty passphrase in a mode that needs one: say where a passphrase comes from in this door. */
 function requirePassphrase(mode, passphrase, envName, door = 'action') {
-    if (!modeNeedsPassphrase(mode) || passphrase !== '')
+    if (!needsKey(mode) || passphrase !== '')
         return;
     if (door === 'cli') {
-        throw new InputError(`mode ${mode} needs a passphrase: use --passphrase-file FILE or the ${envName} variable, or run on a terminal to be asked`);
+        throw new InputError(`mode ${mode} needs a passphrase: use --passphrase-file FILE or the ${envName} variable, or run on a terminal to be asked; or encrypt to age recipients: --recipient R or --recipients-file F`);
     }
-    throw new InputError(`input passphrase: mode ${mode} needs a passphrase, but neither the passphrase input nor ${envName} is set; pass a secret (secrets are not given to workflows triggered from forks: use mode migration-dry-run there)`);
+    throw new InputError(`input passphrase: mode ${mode} needs a passphrase, but neither the passphrase input nor ${envName} is set, and the recipients input is empty too (a \${{ vars.NAME }} or \${{ secrets.NAME }} that is not set gives ''); pass a secret, or set the recipients (secrets are not given to workflows triggered from forks: use mode migration-dry-run there)`);
 }
 /** A passphrase file's content, under the same rule as every other door (a final newline goes too). */
 function passphraseFromFileContent(content) {
@@ -81,7 +57,7 @@ function passphraseFromFileContent(content) {
  * any passphrase. The estimator (and its dictionaries) loads only in the modes that need it.
  */
 async function refuseWeakPassphrase(config, passphrase, door) {
-    if (!modeCreatesSnapshot(config.mode) || config.allowWeakPassphrase || passphrase === '')
+    if (!MODES[config.mode].createsSnapshot || config.allowWeakPassphrase || passphrase === '')
         return;
     const { weakPassphraseProblem } = await import('./passphrase-strength.js');
     const problem = weakPassphraseProblem(passphrase, config.workFactor, door);
@@ -125,8 +101,8 @@ function parseIdentityText(text, door) {
 function resolveKeys(config, given, door) {
     const from = sources(config, door);
     // parsed only where it can open something: a stray variable must not break a passphrase run
-    const usesIdentity = modeOpensSnapshot(config.mode) &&
-        (!modeCreatesSnapshot(config.mode) || config.recipients.length > 0);
+    const { createsSnapshot, opensSnapshot } = MODES[config.mode];
+    const usesIdentity = opensSnapshot && (!createsSnapshot || config.recipients.length > 0);
     const identities = given.identity === '' || !usesIdentity ? [] : parseIdentityText(given.identity, door);
     const keys = {
         passphrase: given.passphrase,
@@ -136,19 +112,19 @@ function resolveKeys(config, given, door) {
         identitySource: from.identity
     };
     const [passphraseInput, identityInput] = door === 'cli' ? ['', ''] : ['input passphrase: ', 'input identity: '];
-    if (modeCreatesSnapshot(config.mode) && config.recipients.length > 0) {
+    if (createsSnapshot && config.recipients.length > 0) {
         if (given.passphrase !== '') {
             throw new InputError(`${passphraseInput}passphrase and recipients are exclusive (age): this run got both; drop ${from.passphrase} to encrypt to the recipients, or drop recipients to use the passphrase`);
         }
-        if (modeOpensSnapshot(config.mode))
+        if (opensSnapshot)
             requireMatchingIdentity(config, keys, identityInput, from);
         return keys;
     }
-    if (modeCreatesSnapshot(config.mode)) {
+    if (createsSnapshot) {
         requirePassphrase(config.mode, given.passphrase, config.passphraseEnv, door);
         return keys;
     }
-    if (modeOpensSnapshot(config.mode) && given.passphrase === '' && identities.length === 0) {
+    if (opensSnapshot && given.passphrase === '' && identities.length === 0) {
         throw new InputError(`${passphraseInput}mode ${config.mode} needs a passphrase: use ${from.passphrase}; or, for a snapshot made to recipients, an identity: use ${from.identity}`);
     }
     return keys;
@@ -163,41 +139,6 @@ function requireMatchingIdentity(config, keys, identityInput, from) {
         throw new InputError(`${identityInput}no identity matches the recipients, so restore-test of the new snapshot would fail: give the identity of one of the recipients`);
     }
 }
-
-/**
- * Every input of SPEC.md with its default, in one place: the CLI reads its defaults from here, the
- * action gets the same values from action.yml (a test holds the two equal).
- */
-const INPUT_DEFAULTS = {
-    passphrase: '',
-    'passphrase-env': 'GRAPHITI_SNAPSHOT_PASSPHRASE',
-    mode: 'precutover',
-    repo: '.',
-    include: 'state\nexports\nreports/private\nlogs\n',
-    'snapshot-dir': 'backup/snapshots',
-    manifest: 'backup/snapshots/latest-manifest.json',
-    force: 'true',
-    compression: 'zstd',
-    'scrypt-work-factor': '18',
-    'migration-export': 'python3 scripts/state_migration_export.py --dry-run --out {package}',
-    'migration-check': 'python3 scripts/state_migration_check.py --package {package} --dry-run',
-    'migration-import': 'python3 scripts/state_migration_import.py --dry-run --allow-overwrite --in {package}',
-    'migration-timeout': '900',
-    'report-path': 'reports/publicization/backup-readiness.md',
-    'restore-target': '',
-    snapshot: 'latest',
-    'keep-last': '0',
-    recipients: '',
-    identity: '',
-    'identity-env': 'CUTOVER_GATE_AGE_IDENTITY',
-    'upload-artifact': 'false',
-    'artifact-name': 'cutover-snapshot',
-    'retention-days': '0',
-    'allow-weak-passphrase': 'false',
-    'allow-public-artifact': 'false',
-    'fail-on-no-go': 'true'
-};
-const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
 
 // The characters @actions/artifact refuses in an artifact name (NTFS limits), checked here so the
 // caller gets one line before any network call.
@@ -269,7 +210,7 @@ function replaceProblem(target, kind) {
     }
     if (!info.isFile())
         return `${target} is not a regular file; choose another report-path`;
-    const earlier = info.size <= MAX_REPORT_BYTES && looksLike(kind, readRegularFile(target));
+    const earlier = info.size <= MAX_REPORT_BYTES && looksLike(kind, readRegularFile(target, CAPS.report));
     if (earlier)
         return undefined;
     return `${target} exists and is not an earlier cutover-gate readiness report, so it is left untouched: choose another report-path or move that file away`;
@@ -288,7 +229,12 @@ function isGitMarker(candidate) {
     if (!info.isFile())
         return false;
     // a worktree or submodule: `.git` is a file naming the real git folder
-    return readRegularFile(candidate).startsWith('gitdir:');
+    try {
+        return readRegularFile(candidate, CAPS.gitfile).startsWith('gitdir:');
+    }
+    catch {
+        return false;
+    }
 }
 /**
  * Whether repo (real, absolute) lies in a git work tree: a `.git` folder or gitfile in it or an
@@ -405,6 +351,136 @@ function repositoryMayHold(dir) {
     const bare = fs.existsSync(path.join(folder, 'HEAD')) && fs.existsSync(path.join(folder, 'objects'));
     return bare || isGitWorkTree(folder);
 }
+/**
+ * The same door for a whole-history pass: git's stdout as lines, streamed (no buffer cap), with
+ * stdin fed at the same time (`cat-file --batch-check`). Throws when git cannot start, fails or
+ * is too slow, with git's last stderr line. Only read-only plumbing belongs here.
+ */
+async function* gitLines(dir, args, options = {}) {
+    if (!repositoryMayHold(dir))
+        throw new Error(`${dir} is not in a git repository`);
+    const { spawn } = process.getBuiltinModule('node:child_process');
+    const { createInterface } = process.getBuiltinModule('node:readline');
+    const child = spawn('git', [...GIT_HARDENING, '-C', dir, ...args], {
+        stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+        env: gitEnv(),
+        timeout: options.timeoutMs ?? 600_000
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+        stderr = (stderr + chunk).slice(-4096);
+    });
+    const exited = new Promise((resolve) => {
+        child.once('error', (error) => resolve({ code: null, signal: null, error }));
+        child.once('close', (code, signal) => resolve({ code, signal }));
+    });
+    if (options.input && child.stdin) {
+        const stdin = child.stdin;
+        const lines = options.input[Symbol.iterator]();
+        // an early exit of git (bad object format) closes the pipe: the exit code says why
+        stdin.on('error', () => undefined);
+        const feed = () => {
+            for (;;) {
+                const next = lines.next();
+                if (next.done) {
+                    stdin.end();
+                    return;
+                }
+                if (!stdin.write(`${next.value}\n`)) {
+                    stdin.once('drain', feed);
+                    return;
+                }
+            }
+        };
+        feed();
+    }
+    const reader = createInterface({ input: child.stdout, crlfDelay: Infinity });
+    try {
+        for await (const line of reader)
+            yield line;
+    }
+    finally {
+        if (child.exitCode === null && child.signalCode === null)
+            child.kill();
+    }
+    const { code, signal, error } = await exited;
+    if (error)
+        throw new Error(`git could not start: ${error.message}`);
+    if (code !== 0) {
+        const why = stderr.trim().split('\n').pop() || (signal ? `killed by ${signal}` : `exit ${code}`);
+        throw new Error(`git ${args[0]} failed: ${why}`);
+    }
+}
+/**
+ * `git cat-file --batch` through the same door: each id's type and bytes, in the order given.
+ * For small objects (LFS pointers): every object is held in memory whole.
+ */
+async function* gitObjects(dir, ids, options = {}) {
+    if (!repositoryMayHold(dir))
+        throw new Error(`${dir} is not in a git repository`);
+    const { spawn } = process.getBuiltinModule('node:child_process');
+    const child = spawn('git', [...GIT_HARDENING, '-C', dir, 'cat-file', '--batch'], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+        env: gitEnv(),
+        timeout: options.timeoutMs ?? 600_000
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+        stderr = (stderr + chunk).slice(-4096);
+    });
+    const exited = new Promise((resolve) => {
+        child.once('error', (error) => resolve({ code: null, error }));
+        child.once('close', (code) => resolve({ code }));
+    });
+    child.stdin.on('error', () => undefined);
+    const list = ids[Symbol.iterator]();
+    const feed = () => {
+        for (;;) {
+            const next = list.next();
+            if (next.done)
+                return void child.stdin.end();
+            if (!child.stdin.write(`${next.value}\n`))
+                return void child.stdin.once('drain', feed);
+        }
+    };
+    feed();
+    let pending = Buffer.alloc(0);
+    try {
+        for await (const chunk of child.stdout) {
+            pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+            for (;;) {
+                const eol = pending.indexOf(10);
+                if (eol < 0)
+                    break;
+                const [id = '', type = '', size] = pending.subarray(0, eol).toString('latin1').split(' ');
+                if (type === 'missing' || size === undefined) {
+                    pending = pending.subarray(eol + 1);
+                    yield { id, type: 'missing', content: Buffer.alloc(0) };
+                    continue;
+                }
+                const end = eol + 1 + Number(size);
+                if (pending.length < end + 1)
+                    break;
+                const content = Buffer.from(pending.subarray(eol + 1, end));
+                pending = pending.subarray(end + 1);
+                yield { id, type, content };
+            }
+        }
+    }
+    finally {
+        if (child.exitCode === null && child.signalCode === null)
+            child.kill();
+    }
+    const { code, error } = await exited;
+    if (error)
+        throw new Error(`git could not start: ${error.message}`);
+    if (code !== 0)
+        throw new Error(`git cat-file failed: ${stderr.trim().split('\n').pop()}`);
+}
 
 /**
  * Whether git tracks file (absolute, its folder real) although it is absent from the work tree:
@@ -484,7 +560,6 @@ function inGitFolder(absolute) {
     return absolute.split(path.sep).includes('.git');
 }
 
-const RUNS_MIGRATION = new Set(['precutover', 'migration-dry-run']);
 function fail$1(input, message) {
     throw new InputError(`input ${input}: ${message}`);
 }
@@ -599,13 +674,35 @@ function judgeReport(paths, given) {
     }
 }
 /**
+ * Decrypted private state must not land untracked in a work tree about to be published: a target
+ * inside any git work tree is refused unless git ignores what would be restored into it.
+ */
+function judgeRestoreInWorkTree(target, given) {
+    let dir = target;
+    while (!fs.existsSync(dir) && path.dirname(dir) !== dir)
+        dir = path.dirname(dir);
+    if (!isGitWorkTree(dir))
+        return;
+    const top = gitSync(dir, ['rev-parse', '--show-toplevel'])?.trim();
+    const root = top ? realPath(top) : dir;
+    const rel = path.relative(dir, target);
+    // a name inside the target stands for every restored file (a `restored/` rule matches folders only)
+    const probe = path.join(rel, '.cutover-gate-restore-probe');
+    const ignored = isInside(target, root) &&
+        target !== root &&
+        gitSync(dir, ['check-ignore', '-q', '--', probe]) !== undefined;
+    if (!ignored) {
+        fail$1('restore-target', `${given} lies inside the git work tree ${root}, and git does not ignore it: restored private state would be published with the repository; add it to .gitignore, or restore outside the work tree`);
+    }
+}
+/**
  * Resolves and judges every path the user gave, before anything is written: the repo must be a
  * folder (a git work tree in the modes that run the migration), every other path is judged where
  * it really is after symlinks. Throws InputError (one line) on the first bad one.
  */
 function judgePaths(given, cwd) {
     const repo = judgeRepo(given.repo, cwd);
-    if (RUNS_MIGRATION.has(given.mode) && !isGitWorkTree(repo)) {
+    if (MODES[given.mode].runsRepositoryCode && !isGitWorkTree(repo)) {
         fail$1('repo', `${repo} is not a git work tree, so nothing can prove the migration dry-run left it unchanged (runbook decision point C): run inside a checkout, or use mode snapshot`);
     }
     const includes = judgeIncludes(given.include, repo);
@@ -637,13 +734,14 @@ function judgePaths(given, cwd) {
             fail$1('restore-target', `${given.restoreTarget} lies inside include "${inc}"; restore into an isolated folder`);
         }
     }
+    if (given.mode === 'restore' && restoreTarget !== '')
+        judgeRestoreInWorkTree(restoreTarget, given.restoreTarget);
     // restored plaintext beside the encrypted snapshots would undo what the encryption is for
     if (restoreTarget !== '' &&
         (isInside(restoreTarget, snapshotDir) || isInside(snapshotDir, restoreTarget))) {
         fail$1('restore-target', `${given.restoreTarget} overlaps snapshot-dir ${given.snapshotDir}; restore into an isolated folder away from the encrypted snapshots`);
     }
-    if ((given.mode === 'precutover' || given.mode === 'snapshot') &&
-        path.dirname(manifestPath) !== snapshotDir) {
+    if (MODES[given.mode].createsSnapshot && path.dirname(manifestPath) !== snapshotDir) {
         fail$1('manifest', `${given.manifest} must sit in snapshot-dir ${given.snapshotDir}, beside the snapshots it names`);
     }
     judgeReport(paths, given.reportPath);
@@ -691,7 +789,7 @@ const RawSchema = object({
     recipients,
     identity: string(),
     'identity-env': envName,
-    mode: _enum(MODES, { message: `accepts ${MODES.join(', ')}` }),
+    mode: _enum(MODE_NAMES, { message: `accepts ${MODE_NAMES.join(', ')}` }),
     repo: string().min(1),
     include: string(),
     'snapshot-dir': string().min(1),
@@ -718,9 +816,55 @@ const RawSchema = object({
     'retention-days': integer(0, 90),
     'allow-weak-passphrase': boolean,
     'allow-public-artifact': boolean,
-    'fail-on-no-go': boolean
+    'fail-on-no-go': boolean,
+    'show-private-names': boolean,
+    exposure: _enum(EXPOSURE_LEVELS, { message: `accepts ${EXPOSURE_LEVELS.join(', ')}` }),
+    'github-token': string(),
+    // not a union: a union would hide the URL's own message behind "Invalid input"
+    store: string().transform((url, ctx) => {
+        if (url.trim() === '')
+            return undefined;
+        const parsed = StoreUrlSchema.safeParse(url);
+        if (parsed.success)
+            return parsed.data;
+        ctx.addIssue({ code: 'custom', message: parsed.error.issues[0].message });
+        return NEVER;
+    }),
+    'store-endpoint': union([
+        literal(''),
+        string()
+            .trim()
+            .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'accepts an http(s):// URL of an S3-compatible service')
+    ]),
+    'store-region': union([
+        literal(''),
+        string()
+            .trim()
+            .regex(/^[a-z0-9-]{2,40}$/, 'accepts a region name such as eu-west-1')
+    ]),
+    'store-retention-days': integer(0, 36500),
+    'store-lock-mode': _enum(['governance', 'compliance'], {
+        message: 'accepts governance or compliance'
+    })
 });
-const QUIET_INPUTS = new Set(['passphrase', 'identity', 'recipients']);
+function storeSettingsOf(location, v) {
+    if (!location) {
+        for (const name of ['store-endpoint', 'store-region'])
+            if (v[name] !== '')
+                fail(name, 'is set but store is empty: set store to s3://bucket/prefix');
+        if (v['store-retention-days'] > 0)
+            fail('store-retention-days', 'is set but store is empty: set store to s3://bucket/prefix');
+        return undefined;
+    }
+    return {
+        ...location,
+        endpoint: v['store-endpoint'].replace(/\/+$/, ''),
+        region: v['store-region'],
+        retentionDays: v['store-retention-days'],
+        lockMode: v['store-lock-mode']
+    };
+}
+const QUIET_INPUTS = new Set(['passphrase', 'identity', 'recipients', 'github-token']);
 // Given but empty is an error for these, never the default: an empty include list must not
 // quietly become the four default folders.
 const EMPTY_IS_GIVEN = new Set(['include']);
@@ -758,6 +902,9 @@ function parseInputs(raw, context) {
     if (v.mode === 'restore' && v['restore-target'].trim() === '') {
         fail('restore-target', 'is required for mode restore: name an empty or absent folder to restore into');
     }
+    if (v.mode === 'exposure-audit' && v.exposure === 'off') {
+        fail('exposure', 'off leaves mode exposure-audit nothing to do: use warn or fail');
+    }
     const paths = judgePaths({
         mode: v.mode,
         repo: v.repo,
@@ -789,6 +936,7 @@ function parseInputs(raw, context) {
         artifactName: v['artifact-name'],
         retentionDays: v['retention-days'],
         failOnNoGo: v['fail-on-no-go'],
+        showPrivateNames: v['show-private-names'],
         allowWeakPassphrase: v['allow-weak-passphrase'],
         allowPublicArtifact: v['allow-public-artifact'],
         passphraseEnv: v['passphrase-env'],
@@ -796,24 +944,10 @@ function parseInputs(raw, context) {
         identityEnv: v['identity-env'],
         snapshot: v.snapshot,
         keepLast: v['keep-last'],
-        tempDir: context.tempDir && context.tempDir !== '' ? context.tempDir : os.tmpdir()
+        exposure: v.exposure,
+        tempDir: context.tempDir && context.tempDir !== '' ? context.tempDir : os.tmpdir(),
+        store: storeSettingsOf(v.store, v)
     };
-}
-
-/** snapshot-<id>.json, the per-snapshot manifest this tool writes beside each snapshot. */
-const SNAPSHOT_MANIFEST_NAME = /^snapshot-(\d{8}T\d{6}Z)\.json$/;
-function snapshotManifestName(id) {
-    return `snapshot-${id}.json`;
-}
-/** The id a snapshot file name carries, or undefined when the name is not one this tool writes. */
-function idOfSnapshotName(name) {
-    return SNAPSHOT_NAME.test(name)
-        ? name.slice('snapshot-'.length, 'snapshot-'.length + 16)
-        : undefined;
-}
-/** The id of a per-snapshot manifest name, or undefined. */
-function idOfManifestName(name) {
-    return SNAPSHOT_MANIFEST_NAME.exec(name)?.[1];
 }
 
 // only the two fields that say who can see the repository; everything else in the payload is ignored
@@ -833,7 +967,8 @@ function repositoryVisibility(env) {
         return 'unknown';
     let payload;
     try {
-        payload = JSON.parse(fs.readFileSync(eventPath, 'utf8'));
+        // a planted fifo, link or giant under the name is as good as no payload: 'unknown'
+        payload = JSON.parse(readRegularFile(eventPath, CAPS.eventPayload));
     }
     catch {
         return 'unknown';
@@ -853,7 +988,7 @@ function repositoryVisibility(env) {
  * existing one when only an identity was given (a passphrase snapshot would not open then).
  */
 function recipientSnapshot(mode, keys) {
-    if (modeCreatesSnapshot(mode))
+    if (MODES[mode].createsSnapshot)
         return keys.recipients.length > 0;
     return keys.passphrase === '' && keys.identities.length > 0;
 }
@@ -867,7 +1002,7 @@ function refusePublicArtifact(config, env, door, keys = {
     recipients: [],
     identities: []
 }) {
-    if (!config.uploadArtifact || !modeNeedsPassphrase(config.mode) || config.allowPublicArtifact)
+    if (!config.uploadArtifact || !needsKey(config.mode) || config.allowPublicArtifact)
         return undefined;
     if (recipientSnapshot(config.mode, keys))
         return undefined;
@@ -881,6 +1016,1277 @@ function refusePublicArtifact(config, env, door, keys = {
         throw new InputError(`${upload}: this repository is public and any signed-in user can download its artifacts, so a passphrase-encrypted snapshot would be open to offline guessing; encrypt to recipients (age public keys, the recipients input) or keep the snapshot on approved storage, or set ${allow} to upload anyway`);
     }
     return `repository visibility unknown (no readable event payload at GITHUB_EVENT_PATH): if the repository is public, the uploaded passphrase snapshot is open to offline guessing; prefer recipients, or set ${allow} to silence this`;
+}
+
+/** Inputs given to a mode that does not use them: said, not silently dropped. */
+function ignoredInputs(config) {
+    const mode = MODES[config.mode];
+    const ignored = [];
+    if (config.snapshot !== 'latest' && !mode.picksSnapshot)
+        ignored.push(`snapshot: ${config.snapshot} is ignored in mode ${config.mode}; only restore-test and restore pick a snapshot`);
+    if (config.keepLast > 0 && !mode.prunesAfterGo)
+        ignored.push(`keep-last: ${config.keepLast} is ignored in mode ${config.mode}; only a GO of precutover, snapshot or restore-test prunes`);
+    if (config.store && config.uploadArtifact)
+        ignored.push('upload-artifact: true is ignored with store: the snapshot and its manifest are in the store');
+    return ignored;
+}
+/** What the operator must know about this run that belongs to no step. */
+function runWarnings(config, env) {
+    const warnings = [];
+    if (MODES[config.mode].createsSnapshot &&
+        !config.uploadArtifact &&
+        !config.store &&
+        env.RUNNER_ENVIRONMENT === 'github-hosted') {
+        warnings.push('the snapshot lives only on this GitHub-hosted runner and disappears with it: set upload-artifact: true, or run on a self-hosted runner with approved storage');
+    }
+    return [...warnings, ...ignoredInputs(config)];
+}
+
+/**
+ * The one place that says GO. GO only when: every step ran and passed (the upload, when asked
+ * for, is a step), a mode that writes or verifies a snapshot has its evidence, and the report that
+ * records it was written. list mode runs no step: its GO means the catalogue was read.
+ */
+function decide(facts) {
+    if (facts.mode === 'list') {
+        if (!facts.catalogueRead) {
+            return {
+                decision: 'NO-GO',
+                reason: facts.catalogueProblem ?? 'the snapshot catalogue was not read'
+            };
+        }
+    }
+    else {
+        const failed = facts.steps.find((step) => step.status === 'failed');
+        if (failed)
+            return { decision: 'NO-GO', failedStep: failed.name, reason: failed.detail };
+        if (facts.steps.length === 0 || facts.steps.some((step) => step.status !== 'passed')) {
+            return { decision: 'NO-GO', reason: 'not every step of the lane ran and passed' };
+        }
+        if (MODES[facts.mode].needsEvidence && !facts.evidence) {
+            return {
+                decision: 'NO-GO',
+                failedStep: facts.steps.at(-1)?.name,
+                reason: 'every step passed but no snapshot evidence was recorded'
+            };
+        }
+    }
+    if (facts.unrecorded)
+        return { decision: 'NO-GO', reason: facts.unrecorded };
+    return { decision: 'GO' };
+}
+
+const nonEmpty = (value) => (value ? value : undefined);
+async function gitOut(dir, args) {
+    const result = await git$1(dir, args);
+    return result.ok ? nonEmpty(result.out.trim()) : undefined;
+}
+/**
+ * HEAD's commit and branch. One git start answers both (each costs ~20 ms here, ~10 of them
+ * stalling this process while it forks): `rev-parse` names the branch as its full ref, or as
+ * `HEAD` when detached (no branch). It fails only on a branch without commits, which still has a
+ * branch to name.
+ */
+async function gitHead(dir) {
+    const both = await git$1(dir, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD']);
+    if (!both.ok)
+        return { ref: await gitOut(dir, ['symbolic-ref', '-q', 'HEAD']) };
+    const [commit, ref] = both.out.split('\n').map((line) => line.trim());
+    return { commit: nonEmpty(commit), ref: ref === 'HEAD' ? undefined : nonEmpty(ref) };
+}
+/**
+ * The run context from the Actions environment. Outside Actions (the CLI), commit and ref come
+ * from git in `gitDir` when given and inside a git repository, and nothing when git is missing.
+ * Never rejects, so it can be started early and awaited when the report is built.
+ */
+async function contextFromEnv(env, gitDir) {
+    const context = {
+        repository: nonEmpty(env.GITHUB_REPOSITORY),
+        commit: nonEmpty(env.GITHUB_SHA),
+        ref: nonEmpty(env.GITHUB_REF),
+        event: nonEmpty(env.GITHUB_EVENT_NAME),
+        actor: nonEmpty(env.GITHUB_ACTOR),
+        workflow: nonEmpty(env.GITHUB_WORKFLOW)
+    };
+    if (env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) {
+        const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+        const attempt = env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
+        context.runUrl = `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
+    }
+    const platform = [env.RUNNER_OS, env.RUNNER_ARCH].filter(Boolean).join('/');
+    if (env.RUNNER_NAME || platform) {
+        context.runner = [env.RUNNER_NAME, platform && `(${platform})`].filter(Boolean).join(' ');
+    }
+    if (gitDir && (context.commit === undefined || context.ref === undefined)) {
+        const head = await gitHead(gitDir);
+        context.commit ??= head.commit;
+        context.ref ??= head.ref;
+    }
+    for (const key of Object.keys(context)) {
+        if (context[key] === undefined)
+            delete context[key];
+    }
+    return context;
+}
+
+/** Bumped when a field of the JSON twin changes meaning or goes away. */
+const REPORT_VERSION = 1;
+const iso = (time) => (typeof time === 'string' ? time : time.toISOString());
+/** What the decision rests on, as the lane left it (the gate adds the rest as the run goes on). */
+function factsOf(input) {
+    return {
+        mode: input.mode,
+        steps: input.steps,
+        evidence: Boolean(input.evidence),
+        catalogueRead: Boolean(input.catalogue),
+        catalogueProblem: input.catalogueProblem,
+        unrecorded: input.unrecorded
+    };
+}
+/** The report from the lane's results; its decision is decide()'s (src/decision/decide.ts). */
+function buildReport(input) {
+    const { decision, failedStep, reason } = decide(factsOf(input));
+    const report = {
+        decision,
+        mode: input.mode,
+        ...(failedStep ? { failedStep } : {}),
+        ...(reason ? { reason } : {}),
+        startedAt: iso(input.startedAt),
+        finishedAt: iso(input.finishedAt),
+        steps: input.steps,
+        context: input.context,
+        warnings: [
+            ...(input.warnings ?? []),
+            ...input.steps.flatMap((step) => step.warnings.map((w) => `${step.name}: ${w}`))
+        ]
+    };
+    if (input.evidence)
+        report.evidence = input.evidence;
+    if (input.artifact)
+        report.artifact = input.artifact;
+    if (input.manifestPath)
+        report.manifestPath = input.manifestPath;
+    const id = input.evidence && idOfSnapshotName(input.evidence.snapshotPath.split(/[\\/]/).at(-1));
+    if (id)
+        report.snapshotId = id;
+    if (input.catalogue)
+        report.catalogue = input.catalogue;
+    if (input.pruned)
+        report.pruned = input.pruned;
+    if (input.exposure)
+        report.exposure = input.exposure;
+    return report;
+}
+/**
+ * The rollback decision point a NO-GO reached: the failed step's own; else B for mode restore
+ * (that is a rollback already), A otherwise (nothing written to production yet).
+ */
+function decisionPointOf(report) {
+    if (report.decision === 'GO' || report.mode === 'list')
+        return undefined;
+    const failed = report.steps.find((step) => step.name === report.failedStep && step.status === 'failed');
+    const point = (failed ?? report.steps.find((step) => step.status === 'failed'))?.decisionPoint;
+    return point ?? (report.mode === 'restore' ? 'B' : 'A');
+}
+
+const reportOf = (run) => buildReport(run.input);
+
+function readSchemaManifest(file) {
+    let value;
+    try {
+        // a link under a manifest's name would vouch for a snapshot with words kept elsewhere
+        if (!fs.lstatSync(file).isFile())
+            return { problem: 'manifest is not a regular file' };
+        value = JSON.parse(readRegularFile(file, CAPS.manifest));
+    }
+    catch (error) {
+        const code = error.code;
+        // a planted giant is listed, not read: its row names the file and the cap
+        if (code === 'ETOOBIG')
+            return { problem: `manifest unreadable: ${error.message}` };
+        return { problem: code ? `manifest unreadable (${code})` : 'manifest is not valid JSON' };
+    }
+    const parsed = ManifestSchema.safeParse(value);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return {
+            problem: `manifest fails the schema at ${issue.path.join('.') || '(root)'}: ${issue.message}`
+        };
+    }
+    return { manifest: parsed.data };
+}
+function describeEncryption$1(m) {
+    const e = m.encryption;
+    if (e.workFactor !== undefined)
+        return `${e.format} ${e.recipient} (work factor ${e.workFactor})`;
+    return `${e.format} ${e.recipient}${e.recipients !== undefined ? ` (${e.recipients} recipients)` : ''}`;
+}
+/** The size of a regular file; 'missing' only when nothing has the name (ENOENT). */
+function fileSize(file) {
+    try {
+        const stat = fs.lstatSync(file);
+        return stat.isFile() ? stat.size : 'not a regular file';
+    }
+    catch (error) {
+        return error.code === 'ENOENT' ? 'missing' : 'not a regular file';
+    }
+}
+/** The snapshot file latest-manifest.json names, when it sits in snapshot-dir and parses. */
+function latestFile(snapshotDir, latestManifestPath) {
+    if (!latestManifestPath || path.dirname(latestManifestPath) !== snapshotDir)
+        return undefined;
+    const read = readSchemaManifest(latestManifestPath);
+    return 'manifest' in read ? read.manifest.snapshot.path : undefined;
+}
+/**
+ * Scans snapshot-dir for the names this tool writes: snapshot files and their snapshot-<id>.json
+ * manifests. Each manifest is checked against the schema and its own file; nothing is opened
+ * beyond that (restore-test is what proves a snapshot).
+ */
+function readCatalogue(snapshotDir, latestManifestPath) {
+    let names;
+    try {
+        names = fs.readdirSync(snapshotDir);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return { snapshotDir, entries: [] };
+        throw new Error(`snapshot-dir ${snapshotDir} cannot be read (${error.code ?? error.message}); give the runner read access`);
+    }
+    const latest = latestFile(snapshotDir, latestManifestPath);
+    const entries = [];
+    const claimed = new Set();
+    for (const name of names) {
+        const id = idOfManifestName(name);
+        if (!id)
+            continue;
+        const entry = {
+            id,
+            file: '',
+            manifest: name,
+            createdAt: null,
+            size: 0,
+            files: null,
+            bytes: null,
+            encryption: null,
+            compression: null,
+            latest: false,
+            orphan: false,
+            problem: null
+        };
+        const read = readSchemaManifest(path.join(snapshotDir, name));
+        if ('problem' in read) {
+            entry.problem = read.problem;
+        }
+        else {
+            const m = read.manifest;
+            Object.assign(entry, {
+                createdAt: m.createdAt,
+                files: m.content.files,
+                bytes: m.content.bytes,
+                encryption: describeEncryption$1(m),
+                compression: m.compression
+            });
+            const size = fileSize(path.join(snapshotDir, m.snapshot.path));
+            if (idOfSnapshotName(m.snapshot.path) !== id) {
+                entry.problem = `manifest names ${m.snapshot.path}, not a snapshot of id ${id}`;
+            }
+            else {
+                entry.file = m.snapshot.path;
+                claimed.add(m.snapshot.path);
+                entry.latest = latest === m.snapshot.path;
+                if (size === 'missing') {
+                    entry.problem = 'snapshot file is missing (an interrupted prune, or deleted by hand)';
+                }
+                else if (typeof size === 'string') {
+                    // a link or folder under a snapshot's name is not ours to follow or remove
+                    entry.problem = `snapshot file is ${size}`;
+                }
+                else {
+                    entry.size = size;
+                    if (size !== m.snapshot.size)
+                        entry.problem = `snapshot file is ${size} bytes, the manifest says ${m.snapshot.size}`;
+                }
+            }
+        }
+        entries.push(entry);
+    }
+    for (const name of names) {
+        const id = idOfSnapshotName(name);
+        if (!id || claimed.has(name))
+            continue;
+        const size = fileSize(path.join(snapshotDir, name));
+        if (typeof size === 'string')
+            continue;
+        entries.push({
+            id,
+            file: name,
+            manifest: '',
+            createdAt: null,
+            size,
+            files: null,
+            bytes: null,
+            encryption: null,
+            compression: null,
+            latest: latest === name,
+            orphan: true,
+            problem: `no manifest ${snapshotManifestName(id)}`
+        });
+    }
+    entries.sort((a, b) => (a.id === b.id ? a.file.localeCompare(b.file) : a.id < b.id ? 1 : -1));
+    return { snapshotDir, entries };
+}
+/** Entries restore-test, restore and prune may use: a valid manifest and its whole file. */
+function usable(entry) {
+    return !entry.orphan && entry.problem === null;
+}
+
+/**
+ * A stored snapshot as a ciphertext source: one streaming GET, its Content-Length held to the
+ * manifest's size before a byte is used, and a stream that ends early named as truncated. The
+ * one response is read to its end (the SHA-256 is the caller's), so the bytes checked are the
+ * bytes decrypted; write-once keeps the key from naming another object meanwhile.
+ */
+async function openStoredObject(store, name, expectedSize) {
+    const url = store.url(name);
+    const answer = await store.call('GetObject', (client) => client.send(new store.s3.GetObjectCommand({ Bucket: store.bucket, Key: store.key(name) })));
+    const body = answer.Body;
+    if (!body)
+        throw new NoGoError(`snapshot ${url}: the store sent no body; check store-endpoint`);
+    if (answer.ContentLength !== expectedSize) {
+        body.destroy();
+        const size = answer.ContentLength ?? 0;
+        throw new NoGoError(`snapshot ${url} is ${size} bytes but the manifest says ${expectedSize}: it is ${size < expectedSize ? 'truncated' : 'longer than written (trailing data)'} or not the object the manifest describes`);
+    }
+    return new StreamSource(url, body, expectedSize);
+}
+class StreamSource {
+    name;
+    body;
+    expectedSize;
+    #iterator;
+    /** Bytes taken from the stream but not yet read (what head peeked at, or a read's remainder). */
+    #pending = [];
+    #pendingBytes = 0;
+    #ended = false;
+    #delivered = 0;
+    constructor(name, body, expectedSize) {
+        this.name = name;
+        this.body = body;
+        this.expectedSize = expectedSize;
+        this.#iterator = body[Symbol.asyncIterator]();
+    }
+    async head(length) {
+        while (this.#pendingBytes < length && (await this.#pull()))
+            ;
+        return Buffer.concat(this.#pending).subarray(0, length);
+    }
+    async read(buffer) {
+        if (this.#pendingBytes === 0 && !(await this.#pull())) {
+            if (this.#delivered !== this.expectedSize)
+                throw new NoGoError(`snapshot ${this.name} was cut short: the store sent ${this.#delivered} of ${this.expectedSize} bytes; rerun, and check the network and the store`);
+            return 0;
+        }
+        let filled = 0;
+        while (filled < buffer.length && this.#pending.length > 0) {
+            const chunk = this.#pending[0];
+            const n = chunk.copy(buffer, filled);
+            filled += n;
+            if (n === chunk.length)
+                this.#pending.shift();
+            else
+                this.#pending[0] = chunk.subarray(n);
+        }
+        this.#pendingBytes -= filled;
+        this.#delivered += filled;
+        return filled;
+    }
+    async assertUnchanged() {
+        if (this.#delivered !== this.expectedSize)
+            throw new NoGoError(`snapshot ${this.name}: ${this.#delivered} of ${this.expectedSize} bytes were read; rerun`);
+    }
+    async close() {
+        this.body.destroy();
+    }
+    async #pull() {
+        if (this.#ended)
+            return false;
+        let next;
+        try {
+            next = await this.#iterator.next();
+        }
+        catch (error) {
+            throw new NoGoError(`snapshot ${this.name} was cut short after ${this.#delivered + this.#pendingBytes} of ${this.expectedSize} bytes (${error.message}); rerun, and check the network and the store`);
+        }
+        if (next.done) {
+            this.#ended = true;
+            return false;
+        }
+        const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+        if (this.#delivered + this.#pendingBytes + chunk.length > this.expectedSize)
+            throw new NoGoError(`snapshot ${this.name}: the store sent more than the ${this.expectedSize} bytes it announced; check store-endpoint`);
+        this.#pending.push(chunk);
+        this.#pendingBytes += chunk.length;
+        return true;
+    }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * The retention of an object written at `now`: store-retention-days from now, whole seconds
+ * (S3 keeps retain-until to the second; a fraction would make the report differ from HeadObject).
+ */
+function lockHeaders(settings, now = new Date()) {
+    if (settings.retentionDays <= 0)
+        return {};
+    const until = new Date(Math.ceil((now.getTime() + settings.retentionDays * DAY_MS) / 1000) * 1000);
+    return { ObjectLockMode: modeHeader(settings.lockMode), ObjectLockRetainUntilDate: until };
+}
+function modeHeader(mode) {
+    return mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE';
+}
+/** ISO time, to the second, as the report shows it. */
+function retainUntilText(date) {
+    return date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
+}
+
+/** The codes S3 (412) and some clones (409) answer a conditional write with when the key exists. */
+const REFUSED = new Set(['PreconditionFailed', 'ConditionalRequestConflict']);
+function isWriteRefused(error) {
+    let cause = error;
+    while (cause) {
+        if (REFUSED.has(s3ErrorCode(cause)))
+            return true;
+        cause = cause.cause;
+    }
+    return false;
+}
+/**
+ * PutObject of a small object that must not exist yet (If-None-Match: *), with its SHA-256
+ * checksum (an Object Lock bucket refuses a put without one) and the run's retention.
+ * Returns the retain-until it set, if any; a refusal throws (isWriteRefused tells it apart).
+ */
+async function putOnce(store, name, body, now = new Date()) {
+    const lock = lockHeaders(store.settings, now);
+    const answer = await store.call('PutObject', (client) => client.send(new store.s3.PutObjectCommand({
+        Bucket: store.bucket,
+        Key: store.key(name),
+        Body: body,
+        ContentLength: body.length,
+        ContentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+        ChecksumAlgorithm: 'SHA256',
+        ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
+        IfNoneMatch: '*',
+        ...lock
+    })));
+    // every S3 answers a put with the object's ETag: a 200 without one came from something else
+    if (!answer.ETag)
+        throw notS3(store, 'PutObject');
+    return lock.ObjectLockRetainUntilDate;
+}
+function notS3(store, action) {
+    return new StoreError(`store ${store.url()}: ${action} failed with NotS3: the endpoint did not answer as S3 does: check store-endpoint (the service URL, not a bucket website or console URL)`, 'NotS3');
+}
+
+/** A manifest is a few hundred bytes: anything past this is not one of ours. */
+const MAX_MANIFEST_BYTES = 64 * 1024;
+async function listNames(store) {
+    const listed = [];
+    let token;
+    do {
+        const page = await store.call('ListObjectsV2', (client) => client.send(new store.s3.ListObjectsV2Command({
+            Bucket: store.bucket,
+            Prefix: store.prefix,
+            Delimiter: '/',
+            ContinuationToken: token
+        })));
+        // S3 names the bucket in every listing: an answer without it came from something else
+        if (page.Name === undefined && page.KeyCount === undefined)
+            throw notS3(store, 'ListObjectsV2');
+        for (const object of page.Contents ?? []) {
+            if (!object.Key)
+                continue;
+            listed.push({ name: object.Key.slice(store.prefix.length), size: object.Size ?? 0 });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return listed;
+}
+async function readStoredManifest(store, name, size) {
+    if (size > MAX_MANIFEST_BYTES)
+        return { problem: `manifest is ${size} bytes, more than ${MAX_MANIFEST_BYTES}` };
+    const answer = await store.call('GetObject', (client) => client.send(new store.s3.GetObjectCommand({ Bucket: store.bucket, Key: store.key(name) })));
+    const text = (await answer.Body?.transformToString('utf8')) ?? '';
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return { problem: 'manifest is not valid JSON' };
+    }
+    const parsed = ManifestSchema.safeParse(value);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return {
+            problem: `manifest fails the schema at ${issue.path.join('.') || '(root)'}: ${issue.message}`
+        };
+    }
+    return { manifest: parsed.data };
+}
+/** Object Lock retain-until of one object (HeadObject shows it to whoever may read retention). */
+async function retainUntilOf(store, name) {
+    const head = await store.call('HeadObject', (client) => client.send(new store.s3.HeadObjectCommand({ Bucket: store.bucket, Key: store.key(name) })));
+    return head.ObjectLockRetainUntilDate;
+}
+function describeEncryption(m) {
+    const e = m.encryption;
+    if (e.workFactor !== undefined)
+        return `${e.format} ${e.recipient} (work factor ${e.workFactor})`;
+    return `${e.format} ${e.recipient}${e.recipients !== undefined ? ` (${e.recipients} recipients)` : ''}`;
+}
+function emptyEntry(id) {
+    return {
+        id,
+        file: '',
+        manifest: '',
+        createdAt: null,
+        size: 0,
+        files: null,
+        bytes: null,
+        encryption: null,
+        compression: null,
+        latest: false,
+        orphan: false,
+        problem: null,
+        retainUntil: null
+    };
+}
+/**
+ * The catalogue of a store: the names this tool writes under the prefix, each manifest read and
+ * checked against the schema and its object's listed size. There is no "latest" object (it would
+ * have to be replaced): `latest` is the newest id whose manifest and snapshot are both whole.
+ */
+async function readStoreCatalogue(store) {
+    const listed = await listNames(store);
+    const sizes = new Map(listed.map((l) => [l.name, l.size]));
+    const entries = [];
+    const manifests = new Map();
+    const claimed = new Set();
+    for (const { name, size } of listed) {
+        const id = idOfManifestName(name);
+        if (!id)
+            continue;
+        const entry = { ...emptyEntry(id), manifest: name };
+        const read = await readStoredManifest(store, name, size);
+        if ('problem' in read) {
+            entry.problem = read.problem;
+        }
+        else {
+            const m = read.manifest;
+            Object.assign(entry, {
+                createdAt: m.createdAt,
+                files: m.content.files,
+                bytes: m.content.bytes,
+                encryption: describeEncryption(m),
+                compression: m.compression
+            });
+            const stored = sizes.get(m.snapshot.path);
+            if (idOfSnapshotName(m.snapshot.path) !== id) {
+                entry.problem = `manifest names ${m.snapshot.path}, not a snapshot of id ${id}`;
+            }
+            else {
+                entry.file = m.snapshot.path;
+                claimed.add(m.snapshot.path);
+                if (stored === undefined) {
+                    entry.problem = 'snapshot file is missing (an interrupted prune, or deleted by hand)';
+                }
+                else {
+                    entry.size = stored;
+                    if (stored !== m.snapshot.size)
+                        entry.problem = `snapshot file is ${stored} bytes, the manifest says ${m.snapshot.size}`;
+                    else
+                        manifests.set(id, m);
+                }
+            }
+        }
+        entries.push(entry);
+    }
+    for (const { name, size } of listed) {
+        const id = idOfSnapshotName(name);
+        if (!id || claimed.has(name))
+            continue;
+        entries.push({
+            ...emptyEntry(id),
+            file: name,
+            size,
+            orphan: true,
+            problem: `no manifest ${snapshotManifestName(id)}`
+        });
+    }
+    entries.sort((a, b) => (a.id === b.id ? a.file.localeCompare(b.file) : a.id < b.id ? 1 : -1));
+    const newest = entries.find(usable);
+    if (newest)
+        newest.latest = true;
+    for (const entry of entries) {
+        if (entry.file === '')
+            continue;
+        entry.retainUntil = retainUntilText(await retainUntilOf(store, entry.file)) ?? null;
+    }
+    return { location: store.url(), entries, manifests };
+}
+/** The snapshot `snapshot` names (latest or an id): its manifest and object name. */
+function chooseStoredSnapshot(catalogue, snapshot) {
+    const available = catalogue.entries.filter(usable).map((e) => e.id);
+    const listed = available.length > 0 ? available.join(', ') : 'none';
+    const entry = snapshot === 'latest'
+        ? catalogue.entries.find((e) => e.latest)
+        : catalogue.entries.find((e) => e.id === snapshot && !e.orphan);
+    if (!entry) {
+        if (snapshot === 'latest')
+            throw new NoGoError(`store ${catalogue.location} holds no snapshot with a manifest; run mode snapshot (or precutover) with this store first`);
+        const orphan = catalogue.entries.some((e) => e.id === snapshot);
+        const why = orphan ? 'is orphaned (its manifest is missing)' : 'is not in the catalogue';
+        throw new NoGoError(`snapshot ${snapshot} ${why} of ${catalogue.location}; available ids: ${listed}`);
+    }
+    const manifest = catalogue.manifests.get(entry.id);
+    if (entry.problem || !manifest)
+        throw new NoGoError(`snapshot ${entry.id} cannot be used: ${entry.problem ?? 'unreadable'}; available ids: ${listed}`);
+    return { id: entry.id, name: entry.file, manifest };
+}
+
+/**
+ * Opens the store of `config.store` with credentials from `env` (the environment plus the
+ * handed-off secrets); undefined without a store. The SDK is loaded here, only when used.
+ */
+async function openLaneStore(config, env) {
+    if (!config.store)
+        return undefined;
+    const openOther = (settings) => openStore(settings, { env });
+    return { store: await openStore(config.store, { env }), openOther };
+}
+/** `snapshot` (latest or an id) in the store's catalogue \u2192 what restore-test / restore verify. */
+async function chooseFromStore(store, snapshot) {
+    const catalogue = await readStoreCatalogue(store);
+    const chosen = chooseStoredSnapshot(catalogue, snapshot);
+    const entry = catalogue.entries.find((e) => e.id === chosen.id && e.file === chosen.name);
+    return {
+        expected: {
+            manifest: chosen.manifest,
+            snapshotPath: store.url(chosen.name),
+            open: () => openStoredObject(store, chosen.name, chosen.manifest.snapshot.size)
+        },
+        manifestUrl: store.url(snapshotManifestName(chosen.id)),
+        retainUntil: entry?.retainUntil ?? undefined
+    };
+}
+
+/** list mode: the catalogue, read without a secret; it writes no report file. */
+async function listCatalogue(config, env) {
+    const startedAt = new Date();
+    let catalogue;
+    let catalogueProblem;
+    try {
+        const stored = await openLaneStore(config, env);
+        catalogue = stored
+            ? (await readStoreCatalogue(stored.store)).entries
+            : readCatalogue(config.snapshotDir, config.manifestPath).entries;
+    }
+    catch (error) {
+        catalogueProblem = error.message;
+    }
+    return buildReport({
+        mode: 'list',
+        steps: [],
+        context: await contextFromEnv(env, config.repo),
+        startedAt,
+        finishedAt: new Date(),
+        catalogue,
+        catalogueProblem,
+        manifestPath: config.manifestPath,
+        warnings: ignoredInputs(config)
+    });
+}
+
+/** Said when the clone is shallow: the history read is not the history GitHub would publish. */
+const SHALLOW_NOTE = 'this clone is shallow: only part of the history was read, and GitHub publishes all of it; check out with fetch-depth: 0';
+const short = (id) => id.slice(0, 12);
+const s = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+function refsText(refs) {
+    const parts = Object.entries(refs).map(([kind, n]) => s(n, kind === 'branch' ? 'branch' : kind, kind === 'branch' ? 'branches' : `${kind} refs`));
+    return parts.length > 0 ? parts.join(', ') : 'no ref';
+}
+/** The findings and notes, from the parts: the one place that says what counts as exposed. */
+function findingsOf(audit) {
+    const findings = [];
+    const notes = [];
+    const roots = audit.includes.join(', ');
+    const h = audit.history;
+    if (h && h.commits > 0) {
+        const held = h.perInclude.filter((row) => row.commits > 0).map((row) => row.include);
+        findings.push({
+            kind: 'history',
+            count: h.commits,
+            summary: `${s(h.commits, 'commit')} of ${h.scanned} reachable from ${refsText(h.refs)} ${h.commits === 1 ? 'holds' : 'hold'} files under ${held.join(', ')}: first ${short(h.first.id)} (${h.first.date.slice(0, 10)}), last ${short(h.last.id)} (${h.last.date.slice(0, 10)}); HEAD ${h.headHolds ? 'holds them now' : 'no longer holds them'}`,
+            remedy: `rewrite every ref without them (git filter-repo --invert-paths ${held.map((root) => `--path ${root}`).join(' ')}, then force-push every branch and tag) or publish a fresh repository from a clean tree; old commits stay reachable by id through forks and pull requests until GitHub Support purges them`
+        });
+    }
+    if (h && h.lfsPointers > 0) {
+        findings.push({
+            kind: 'lfs',
+            count: h.lfsPointers,
+            summary: `${s(h.lfsPointers, 'Git LFS pointer')} under ${roots} in history: their objects live on the LFS server`,
+            remedy: 'a history rewrite does not delete LFS objects on the server: delete them (or the repository) before going public, or publish a fresh repository'
+        });
+    }
+    if (audit.git.checked && audit.git.shallow) {
+        notes.push(SHALLOW_NOTE);
+    }
+    const c = audit.content;
+    if (c && c.reachable > 0) {
+        const where = c.elsewhere > 0 ? `, ${c.elsewhere} of them under another path` : '';
+        findings.push({
+            kind: 'content',
+            count: c.reachable,
+            summary: `${s(c.reachable, 'file')} of ${c.lookedUp} looked up under ${roots} ${c.reachable === 1 ? 'has its' : 'have their'} exact bytes in commits a ref reaches${where}`,
+            remedy: 'remove those blobs from every ref (git filter-repo --strip-blobs-with-ids with the ids from git hash-object on the files, then force-push) or publish a fresh repository'
+        });
+    }
+    if (c && c.inObjects > c.reachable) {
+        notes.push(`${s(c.inObjects - c.reachable, 'file')} under ${roots} ${c.inObjects - c.reachable === 1 ? 'has its' : 'have their'} bytes in objects no ref reaches (reflogs, dangling objects): git push does not send them; git gc --prune=now removes them here`);
+    }
+    const g = audit.github;
+    if (g.checked) {
+        if (g.artifacts.length > 0) {
+            const names = g.artifacts
+                .slice(0, 5)
+                .map((a) => `${a.name}${a.expiresAt ? ` (expires ${a.expiresAt.slice(0, 10)})` : ''}`)
+                .join(', ');
+            findings.push({
+                kind: 'artifacts',
+                count: g.artifacts.length,
+                summary: `${s(g.artifacts.length, 'workflow artifact')} that may hold snapshots or reports: ${names}${g.artifacts.length > 5 ? ', \u2026' : ''}`,
+                remedy: 'delete them before going public (gh api -X DELETE repos/OWNER/REPO/actions/artifacts/ID): any signed-in user can download a public repository\u2019s artifacts'
+            });
+        }
+        if (g.caches.count > 0) {
+            findings.push({
+                kind: 'caches',
+                count: g.caches.count,
+                summary: `${s(g.caches.count, 'Actions cache')} (${g.caches.bytes} bytes): the default branch\u2019s caches become readable through fork pull requests`,
+                remedy: 'delete them before going public (gh cache delete --all)'
+            });
+        }
+        if (g.forks.length > 0) {
+            findings.push({
+                kind: 'forks',
+                count: g.forks.length,
+                summary: `${s(g.forks.length, 'fork')} (${g.forks
+                    .slice(0, 5)
+                    .map((f) => f.name)
+                    .join(', ')}${g.forks.length > 5 ? ', \u2026' : ''}) ${g.forks.length === 1 ? 'keeps' : 'keep'} the history as it was`,
+                remedy: 'private forks are detached when the repository goes public and keep every commit: ask their owners to delete them, or delete them as the organisation'
+            });
+        }
+        if (g.releases > 0) {
+            findings.push({
+                kind: 'releases',
+                count: g.releases,
+                summary: `${s(g.releases, 'release')}: their source archives and assets are published with them`,
+                remedy: 'check each release\u2019s assets and tag; delete the ones made from commits that hold the includes'
+            });
+        }
+        if (g.visibility === 'public') {
+            notes.push('the repository is already public: what is listed here is published now');
+        }
+        if (g.wiki)
+            notes.push('the wiki is on: its pages become public with the repository');
+        notes.push(...g.problems);
+    }
+    return { findings, notes };
+}
+/** The `exposure` output: counts, include roots and commit ids, never a private name. */
+function exposureOutput(audit) {
+    const h = audit.history;
+    const c = audit.content;
+    const g = audit.github;
+    return JSON.stringify({
+        findings: audit.findings.reduce((sum, finding) => sum + finding.count, 0),
+        kinds: Object.fromEntries(audit.findings.map((finding) => [finding.kind, finding.count])),
+        includes: audit.includes,
+        history: h
+            ? {
+                commits: h.commits,
+                scanned: h.scanned,
+                first: h.first?.id ?? null,
+                last: h.last?.id ?? null,
+                headHolds: h.headHolds,
+                lfsPointers: h.lfsPointers
+            }
+            : null,
+        content: c ? { lookedUp: c.lookedUp, inObjects: c.inObjects, reachable: c.reachable } : null,
+        github: g.checked
+            ? {
+                checked: true,
+                visibility: g.visibility,
+                artifacts: g.artifacts.length,
+                caches: g.caches.count,
+                forks: g.forks.length,
+                releases: g.releases
+            }
+            : { checked: false }
+    });
+}
+
+/** The step's outputs (SPEC "Outputs"); a report that is not written is not pointed at. */
+function outputsOf(report, config, recorded) {
+    const e = report.evidence;
+    return {
+        decision: report.decision,
+        'failed-step': report.failedStep ?? '',
+        'snapshot-path': e?.snapshotPath ?? '',
+        'manifest-path': e?.manifestPath ?? report.manifestPath ?? '',
+        'snapshot-sha256': e?.sha256 ?? '',
+        'snapshot-size': e ? String(e.size) : '',
+        'content-digest': e?.contentDigest ?? '',
+        'file-count': e ? String(e.files) : '',
+        'report-path': recorded ? config.reportPath : '',
+        'report-json-path': recorded ? config.reportJsonPath : '',
+        'artifact-id': report.artifact ? String(report.artifact.id) : '',
+        'artifact-url': report.artifact?.url ?? '',
+        'snapshot-id': report.snapshotId ?? '',
+        snapshots: report.catalogue ? JSON.stringify(report.catalogue) : '',
+        exposure: report.exposure ? exposureOutput(report.exposure) : '',
+        'snapshot-url': config.store && e ? e.snapshotPath : ''
+    };
+}
+
+/**
+ * Which entries go: usable snapshots beyond the newest keepLast, except the protected files (the
+ * one just verified, the one latest-manifest names) and the claimed ones (a reader is reading
+ * them). Orphans and damaged entries always stay; so does a manifest whose snapshot file is missing
+ * (moved away by hand, or by a prune killed between its two unlinks): only its owner knows which.
+ */
+function planPrune(catalogue, keepLast, protectedFiles, claimed = new Set()) {
+    if (keepLast <= 0)
+        return { prune: [], claimed: [] };
+    const beyond = catalogue.entries
+        .filter(usable)
+        .slice(keepLast)
+        .filter((entry) => !entry.latest && !protectedFiles.has(entry.file));
+    return {
+        prune: beyond.filter((entry) => !claimed.has(entry.file)),
+        claimed: beyond.filter((entry) => claimed.has(entry.file))
+    };
+}
+function sizeOf(file) {
+    try {
+        return fs.lstatSync(file).size;
+    }
+    catch {
+        return 0;
+    }
+}
+function unlinkIfThere(file) {
+    try {
+        fs.unlinkSync(file);
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+}
+/**
+ * Removes one snapshot unless a reader claims it. The file is moved aside first, then the claims
+ * are read again: a reader claims before it looks for the file, so either this prune sees its
+ * claim (and puts the file back) or the reader finds the file aside and waits for the verdict.
+ * The manifest's unlink is the commit point; the file's bytes go last. A prune killed before it
+ * leaves the file aside with its manifest (put back), after it the file aside alone (removed):
+ * never an orphan, never a manifest without its file. Each step is made durable before the next.
+ */
+function pruneOne(snapshotDir, entry) {
+    const file = path.join(snapshotDir, entry.file);
+    const tombstone = `.${entry.file}.pruning-${writerTag()}-${randomBytes(4).toString('hex')}`;
+    if (claimedFiles(snapshotDir).has(entry.file))
+        return 'claimed';
+    fs.renameSync(file, path.join(snapshotDir, tombstone));
+    fsyncDir(snapshotDir);
+    if (claimedFiles(snapshotDir).has(entry.file)) {
+        restoreTombstone(snapshotDir, tombstone, entry.file);
+        return 'claimed';
+    }
+    unlinkIfThere(path.join(snapshotDir, entry.manifest));
+    fsyncDir(snapshotDir);
+    unlinkIfThere(path.join(snapshotDir, tombstone));
+    fsyncDir(snapshotDir);
+    return 'pruned';
+}
+/**
+ * Applies the plan under the snapshot-dir lock, re-reading the catalogue and the claims there.
+ * Never a snapshot file without its manifest (an orphan), never a claimed snapshot, never a
+ * manifest whose file is missing.
+ */
+function pruneSnapshots(snapshotDir, latestManifestPath, keepLast, protectedFiles) {
+    if (keepLast <= 0)
+        return { pruned: [], kept: [], catalogue: readCatalogue(snapshotDir, latestManifestPath) };
+    const lock = lockSnapshotDir(snapshotDir);
+    try {
+        sweepClaims(snapshotDir);
+        const plan = planPrune(readCatalogue(snapshotDir, latestManifestPath), keepLast, protectedFiles, claimedFiles(snapshotDir));
+        const pruned = [];
+        const kept = plan.claimed.map((e) => ({
+            id: e.id,
+            file: e.file,
+            reason: 'claimed'
+        }));
+        for (const entry of plan.prune) {
+            const freedBytes = sizeOf(path.join(snapshotDir, entry.file)) + sizeOf(path.join(snapshotDir, entry.manifest));
+            lock.assertHeld();
+            if (pruneOne(snapshotDir, entry) === 'claimed') {
+                kept.push({ id: entry.id, file: entry.file, reason: 'claimed' });
+            }
+            else {
+                pruned.push({ id: entry.id, file: entry.file, manifest: entry.manifest, freedBytes });
+            }
+        }
+        return { pruned, kept, catalogue: readCatalogue(snapshotDir, latestManifestPath) };
+    }
+    finally {
+        lock.release();
+    }
+}
+
+async function deleteObject(store, name) {
+    // the current version, by id: on a versioned (Object Lock) bucket a plain delete only adds a
+    // delete marker and keeps the bytes
+    const head = await store.call('HeadObject', (client) => client.send(new store.s3.HeadObjectCommand({ Bucket: store.bucket, Key: store.key(name) })));
+    await store.call('DeleteObject', (client) => client.send(new store.s3.DeleteObjectCommand({
+        Bucket: store.bucket,
+        Key: store.key(name),
+        ...(head.VersionId ? { VersionId: head.VersionId } : {})
+    })));
+}
+/**
+ * keep-last on a store: the same plan as snapshot-dir's (never orphans, never the protected
+ * ones). A snapshot still under Object Lock is kept and listed with its retain-until; otherwise
+ * its object goes before its manifest, so a stop in between leaves a manifest without its file
+ * (listed as such, never deleted: only its owner knows where the file went), never an orphan.
+ */
+async function pruneStore(store, keepLast, protectedFiles, now = new Date()) {
+    const before = await readStoreCatalogue(store);
+    if (keepLast <= 0)
+        return { pruned: [], kept: [], catalogue: before };
+    const plan = planPrune({ snapshotDir: before.location, entries: before.entries }, keepLast, protectedFiles);
+    const pruned = [];
+    const kept = [];
+    for (const entry of plan.prune) {
+        if (entry.retainUntil && Date.parse(entry.retainUntil) > now.getTime()) {
+            kept.push({ id: entry.id, file: entry.file, retainUntil: entry.retainUntil });
+            continue;
+        }
+        await deleteObject(store, entry.file);
+        await deleteObject(store, entry.manifest);
+        pruned.push({
+            id: entry.id,
+            file: entry.file,
+            manifest: entry.manifest,
+            freedBytes: entry.size
+        });
+    }
+    return { pruned, kept, catalogue: await readStoreCatalogue(store) };
+}
+
+/**
+ * keep-last, last of all, once the decision is final (report recorded, artifact uploaded): only
+ * after a GO that proved a snapshot, never the one just proved. A prune that stops is a warning:
+ * the catalogue stays consistent, and the next run finishes it.
+ */
+async function pruneAfterGo(run) {
+    const { config } = run;
+    const report = reportOf(run);
+    if (report.decision !== 'GO' || !report.evidence)
+        return undefined;
+    if (config.keepLast === 0 || !MODES[config.mode].prunesAfterGo)
+        return undefined;
+    try {
+        if (run.store) {
+            const { store } = run.store;
+            const { pruned, kept, catalogue } = await pruneStore(store, config.keepLast, new Set([report.evidence.snapshotPath.slice(store.url().length)]));
+            // a locked snapshot is not an error: it is listed as kept until its retain-until
+            const locked = kept.map((k) => `keep-last: snapshot ${k.id} is kept: Object Lock holds it until ${k.retainUntil}`);
+            const warnings = [...(run.input.warnings ?? []), ...locked];
+            return { ...run, input: { ...run.input, pruned, catalogue: catalogue.entries, warnings } };
+        }
+        const { pruned, kept, catalogue } = pruneSnapshots(config.snapshotDir, config.manifestPath, config.keepLast, new Set([path.basename(report.evidence.snapshotPath)]));
+        // a snapshot a restore or restore-test is reading stays, and the report says why
+        const claimed = kept.map((k) => `keep-last: kept snapshot ${k.id}: a restore or restore-test is reading it (claimed)`);
+        const warnings = [...(run.input.warnings ?? []), ...claimed];
+        return { ...run, input: { ...run.input, pruned, catalogue: catalogue.entries, warnings } };
+    }
+    catch (error) {
+        const warning = `keep-last: pruning ${run.store ? run.store.store.url() : config.snapshotDir} stopped: ${error.message}; the catalogue stays consistent, rerun to finish`;
+        return { ...run, input: { ...run.input, warnings: [...(run.input.warnings ?? []), warning] } };
+    }
+}
+
+const DEFAULT_MANIFEST = 'backup/snapshots/latest-manifest.json';
+/** What to fix at decision point A, by the step that failed. */
+function fixFor(step) {
+    switch (step) {
+        case 'migration-export':
+        case 'migration-check':
+        case 'migration-import':
+            return [
+                'Fix the failing migration prerequisite (the ',
+                { code: step },
+                ' command, its script or the state it reads) until the dry-run passes.'
+            ];
+        case 'snapshot-create':
+            return [
+                'Fix the snapshot prerequisite: missing include paths, the missing passphrase secret, or where the archive is written.'
+            ];
+        case 'restore-test':
+            return [
+                'Do not trust this snapshot: find why it failed verification (size, SHA-256, passphrase, content) and take a new one.'
+            ];
+        default:
+            return ['Fix what the reason above names.'];
+    }
+}
+/**
+ * The runbook's rollback guidance for a decision point, with this run's real names. When the
+ * key is the problem, the snapshot is not: the point's first step stands, then the key's advice.
+ */
+function rollbackGuidance(point, facts = {}) {
+    const guidance = pointGuidance(point, facts);
+    if (facts.reason === undefined || !isKeyProblem(facts.reason))
+        return guidance;
+    return {
+        ...guidance,
+        steps: [
+            guidance.steps[0],
+            [
+                'Check the passphrase or identity: this run has none of the kind the snapshot needs, or not the one it was made with (whitespace around it does not count). The snapshot itself is not suspect.'
+            ],
+            ['Rerun this mode with the right passphrase or identity.']
+        ]
+    };
+}
+function pointGuidance(point, facts) {
+    const manifest = facts.manifestPath ?? DEFAULT_MANIFEST;
+    switch (point) {
+        case 'A':
+            return {
+                decisionPoint: 'A',
+                title: 'pre-cutover, no production writes yet',
+                steps: [
+                    ['Stop the cutover: do not start it on this result.'],
+                    fixFor(facts.failedStep),
+                    [
+                        'Rerun the whole lane from step 1 (',
+                        { code: 'mode: precutover' },
+                        '), not only the step that failed.'
+                    ]
+                ]
+            };
+        case 'B':
+            return {
+                decisionPoint: 'B',
+                title: 'post-cutover issue discovered',
+                steps: [
+                    ['Pause the rollout and isolate writes.'],
+                    [
+                        'Restore the validated state into an isolated, empty target from ',
+                        { code: manifest },
+                        ' and the encrypted archive it names: ',
+                        { code: `cutover-gate restore --manifest ${manifest} --restore-target <empty folder>` },
+                        '.'
+                    ],
+                    [
+                        'Re-run the restore-test (',
+                        { code: `cutover-gate restore-test --manifest ${manifest}` },
+                        ') against the restored payload before any production rollback action.'
+                    ]
+                ]
+            };
+        case 'C':
+            return {
+                decisionPoint: 'C',
+                title: 'migration import caused drift in the target repository',
+                steps: [
+                    [
+                        'If not committed: restore the affected files named above with ',
+                        { code: 'git restore --staged --worktree -- <files>' },
+                        ' (or ',
+                        { code: 'git checkout -- <files>' },
+                        '); files under an include are named by root and fingerprint: ',
+                        { code: 'git status' },
+                        ', or the CLI on a terminal, names them.'
+                    ],
+                    [
+                        'If committed: revert the import commit (',
+                        { code: 'git revert <commit>' },
+                        ') and reopen the cutover gate review.'
+                    ],
+                    ['Find why a dry-run wrote to the repository before rerunning the lane from step 1.']
+                ]
+            };
+    }
+}
+/** Guidance as plain text, code in backticks: for the JSON twin and the terminal. */
+function guidanceText(steps) {
+    return steps.map((parts) => parts.map((part) => (typeof part === 'string' ? part : `\`${part.code}\``)).join(''));
+}
+
+/**
+ * The JSON twin: the same facts as the Markdown for programs. Field names are stable; a field
+ * that does not apply is null rather than missing, so readers need no existence checks.
+ */
+function reportJson(report) {
+    const point = decisionPointOf(report);
+    const e = report.evidence;
+    const c = report.context;
+    const guidance = point
+        ? rollbackGuidance(point, {
+            failedStep: report.failedStep,
+            reason: report.reason,
+            manifestPath: e?.manifestPath ?? report.manifestPath
+        })
+        : undefined;
+    const took = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
+    return {
+        version: REPORT_VERSION,
+        tool: 'cutover-gate',
+        decision: report.decision,
+        mode: report.mode,
+        failedStep: report.failedStep ?? null,
+        reason: report.reason ?? null,
+        decisionPoint: point ?? null,
+        startedAt: report.startedAt,
+        finishedAt: report.finishedAt,
+        durationMs: Number.isFinite(took) ? took : null,
+        steps: report.steps.map((step) => ({
+            name: step.name,
+            status: step.status,
+            durationMs: Math.round(step.durationMs),
+            detail: step.detail,
+            decisionPoint: step.decisionPoint ?? null,
+            warnings: step.warnings,
+            output: step.output ?? null
+        })),
+        evidence: e
+            ? {
+                snapshotPath: e.snapshotPath,
+                manifestPath: e.manifestPath,
+                size: e.size,
+                sha256: e.sha256,
+                contentDigest: e.contentDigest,
+                files: e.files,
+                bytes: e.bytes,
+                compression: e.compression,
+                encryption: encryptionRecordJson(e.encryption),
+                createdAt: e.createdAt,
+                retainUntil: e.retainUntil ?? null
+            }
+            : null,
+        artifact: report.artifact
+            ? { id: report.artifact.id, url: report.artifact.url, name: report.artifact.name }
+            : null,
+        context: {
+            repository: c.repository ?? null,
+            commit: c.commit ?? null,
+            ref: c.ref ?? null,
+            event: c.event ?? null,
+            workflow: c.workflow ?? null,
+            runUrl: c.runUrl ?? null,
+            runner: c.runner ?? null,
+            actor: c.actor ?? null
+        },
+        warnings: report.warnings,
+        rollback: guidance
+            ? {
+                decisionPoint: guidance.decisionPoint,
+                title: guidance.title,
+                steps: guidanceText(guidance.steps)
+            }
+            : null,
+        // added with the catalogue; after the older fields so their order stays
+        snapshotId: report.snapshotId ?? null,
+        catalogue: report.catalogue ?? null,
+        pruned: report.pruned ?? null,
+        // the exposure audit: counts, include roots, commit and ref ids, never a path under an include
+        exposure: report.exposure ?? null
+    };
+}
+/** The JSON twin as text: two-space indented, with a final newline. */
+function renderJson(report) {
+    return `${JSON.stringify(reportJson(reportForSink('report', report)), null, 2)}\n`;
+}
+
+/** Terminal escape sequences (colors, cursor moves) that command output may carry. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
+/** Control characters other than tab and newline. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
+/** Drops escape sequences and control characters, keeping tabs and line breaks (as \n). */
+function stripControl(text) {
+    return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
+}
+const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** For text inside HTML (`<summary>`): entities only. */
+function escapeHtml(text) {
+    return stripControl(text)
+        .replace(/[&<>"]/g, (c) => ENTITIES[c])
+        .replace(/\n/g, ' ');
+}
+/**
+ * Text from files or commands made inert in Markdown, in a paragraph or a table cell: HTML
+ * characters become entities, Markdown's punctuation is backslash-escaped, and line breaks
+ * become `<br>` so a cell stays one row.
+ */
+function escapeMarkdown(text) {
+    return (stripControl(text)
+        .replace(/[&<>]/g, (c) => ENTITIES[c])
+        .replace(/[\\`*_[\]|~]/g, '\\$&')
+        .replace(/\n/g, '<br>')
+        // At the start of a list item a `#`, `-` or `1.` would open a heading or a list.
+        .replace(/^[#+\-=]/, '\\$&')
+        .replace(/^(\d+)([.)])/, '$1\\$2'));
+}
+/** An inline code span that no content can close early; `inTable` escapes pipes for GFM cells. */
+function inlineCode(text, inTable = true) {
+    let body = stripControl(text).replace(/\n/g, ' ');
+    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longest + 1);
+    if (body.startsWith('`') || body.endsWith('`') || body === '')
+        body = ` ${body} `;
+    if (inTable)
+        body = body.replace(/\|/g, '\\|');
+    return `${fence}${body}${fence}`;
+}
+/**
+ * Our own details carry `code` in single backticks around untrusted parts (commands, paths): each
+ * span is rendered as a real code span and the rest as escaped text, so nothing can break out.
+ */
+function richText(text, inTable = true) {
+    const parts = stripControl(text).split('`');
+    // An odd number of backticks leaves one unpaired: it is shown as text.
+    if (parts.length % 2 === 0)
+        parts[parts.length - 2] += `\`${parts.pop()}`;
+    return parts
+        .map((part, i) => (i % 2 === 1 ? inlineCode(part, inTable) : escapeMarkdown(part)))
+        .join('');
+}
+/** A fenced block longer than any backtick run inside, so the content cannot close it. */
+function codeBlock(text, info = 'text') {
+    const body = stripControl(text);
+    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${info}\n${body}\n${fence}`;
+}
+/** Only plain http(s) links, written so `<`, `>`, spaces or quotes cannot leave the link. */
+function safeUrl(url) {
+    return url && /^https?:\/\/[^\s<>"`\\]+$/.test(url) ? url : undefined;
 }
 
 /** 1234567 \u2192 `1,234,567`: fixed grouping, whatever the machine's locale. */
@@ -911,55 +2317,1449 @@ function humanDuration(ms) {
     const seconds = Math.round(ms / 1000);
     return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
 }
-function plural(n, one, many = `${one}s`) {
+function plural$1(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
 }
 
-function checkTarget(target) {
-    let stat;
+/** The catalogue table's columns, as SPEC's list mode names them, shared by both renderers. */
+const CATALOGUE_COLUMNS = [
+    'id',
+    'created',
+    'size',
+    'files',
+    'bytes',
+    'encryption',
+    'latest',
+    'state'
+];
+/** One entry as plain cells; the renderers escape them for their medium. */
+function catalogueCells(entry) {
+    return [
+        entry.id,
+        entry.createdAt ?? '\u2014',
+        humanBytes(entry.size),
+        entry.files === null ? '\u2014' : groupDigits(entry.files),
+        entry.bytes === null ? '\u2014' : humanBytes(entry.bytes),
+        entry.encryption ?? '\u2014',
+        entry.latest ? 'latest' : '',
+        (entry.orphan ? `orphan (${entry.problem}): never used or pruned` : (entry.problem ?? 'ok')) +
+            (entry.retainUntil ? `; locked until ${entry.retainUntil}` : '')
+    ];
+}
+
+function table$1(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/** What was looked at, one line per part, so "nothing found" says how much was searched. */
+function scope(audit) {
+    const lines = [];
+    const roots = audit.includes.map((root) => inlineCode(root, false)).join(', ');
+    lines.push(`Include roots: ${roots}.`);
+    if (!audit.git.checked)
+        lines.push(`Git: not checked: ${escapeMarkdown(audit.git.reason)}.`);
+    else {
+        const h = audit.history;
+        const c = audit.content;
+        if (h)
+            lines.push(`History: ${groupDigits(h.scanned)} commits of every ref (branches, tags, remote-tracking refs, notes, stashes), object format ${escapeMarkdown(audit.git.objectFormat)}.`);
+        if (c)
+            lines.push(`Content: ${groupDigits(c.lookedUp)} of ${groupDigits(c.files)} files under the includes looked up by blob id (files under 64 bytes are not evidence)${c.unreadable > 0 ? `; ${c.unreadable} could not be read` : ''}.`);
+    }
+    const g = audit.github;
+    if (!g.checked)
+        lines.push(`GitHub surface: ${escapeMarkdown(g.reason)}.`);
+    else
+        lines.push(`GitHub surface of ${inlineCode(g.repository, false)}: visibility ${escapeMarkdown(g.visibility)}, wiki ${g.wiki ? 'on' : 'off'}, ${g.artifacts.length + g.otherArtifacts} unexpired artifacts, ${g.caches.count} caches, ${g.forks.length} forks, ${g.releases} releases.`);
+    return lines;
+}
+/**
+ * The report's "What going public would publish": findings in counts, include roots, commit ids
+ * and remedies. It has no field that could hold a path under an include.
+ */
+function exposureSection(audit) {
+    if (!audit)
+        return undefined;
+    const parts = ['## What going public would publish'];
+    if (audit.findings.length === 0) {
+        parts.push('_Nothing found: making the repository public would publish none of the included state, as far as these checks see._');
+    }
+    else {
+        const rows = audit.findings.map((finding) => [
+            inlineCode(finding.kind),
+            groupDigits(finding.count),
+            richText(finding.summary),
+            richText(finding.remedy)
+        ]);
+        parts.push(table$1(['Finding', 'Count', 'What', 'Remedy'], rows));
+    }
+    const h = audit.history;
+    if (h && h.refNames.length > 0) {
+        parts.push(`Refs whose history holds them: ${h.refNames.map((name) => inlineCode(name, false)).join(', ')}${h.refNames.length < Object.values(h.refs).reduce((a, b) => a + b, 0) ? ', \u2026' : ''}`);
+    }
+    parts.push(scope(audit)
+        .map((line) => `- ${line}`)
+        .join('\n'));
+    if (audit.notes.length > 0)
+        parts.push(audit.notes.map((note) => `- ${richText(note, false)}`).join('\n'));
+    return parts.join('\n\n');
+}
+
+/** GitHub's limit for one step's job summary. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024;
+/** What the report aims for: under the limit, with room for a line the action door may add. */
+const DEFAULT_MAX_BYTES = SUMMARY_LIMIT_BYTES - 48 * 1024;
+const MAX_DETAIL = 2000;
+const MAX_REASON = 4000;
+const MAX_WARNINGS = 100;
+const MAX_WARNING = 1000;
+const STATUS_ICON = {
+    passed: '\u2705',
+    failed: '\u274c',
+    skipped: '\u23ed\ufe0f'
+};
+const clip = (text, max) => text.length > max ? `${text.slice(0, max - 1)}\u2026` : text;
+const bytesOf = (text) => Buffer.byteLength(text, 'utf8');
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function guidancePart(part) {
+    return typeof part === 'string' ? escapeMarkdown(part) : inlineCode(part.code, false);
+}
+function headline(report) {
+    const go = report.decision === 'GO';
+    if (report.mode === 'list') {
+        const title = go
+            ? '# \u2705 GO \u2014 cutover-gate snapshot catalogue'
+            : '# \u26d4 NO-GO \u2014 cutover-gate snapshot catalogue';
+        const reason = go
+            ? ''
+            : `\n\n**Reason:** ${richText(clip(report.reason ?? 'not given', MAX_REASON), false)}`;
+        return `${title}\n\n**Mode:** ${inlineCode('list', false)}${reason}`;
+    }
+    const title = go ? '# \u2705 GO \u2014 cutover-gate readiness' : '# \u26d4 NO-GO \u2014 cutover-gate readiness';
+    const facts = [`**Mode:** ${inlineCode(report.mode, false)}`];
+    if (go) {
+        facts.push(`**Steps:** ${report.steps.length} passed`);
+        const evidence = report.evidence ? ' and the snapshot evidence below is recorded' : '';
+        return `${title}\n\n${facts.join(' \u00b7 ')}\n\nEvery step passed${evidence}.`;
+    }
+    if (report.failedStep)
+        facts.push(`**Failed step:** ${inlineCode(report.failedStep, false)}`);
+    facts.push(`**Rollback:** decision point ${decisionPointOf(report)}`);
+    const reason = report.reason ? richText(clip(report.reason, MAX_REASON), false) : 'not given';
+    return `${title}\n\n${facts.join(' \u00b7 ')}\n\n**Reason:** ${reason}`;
+}
+function stepsSection(report) {
+    if (report.mode === 'list')
+        return undefined;
+    if (report.steps.length === 0)
+        return '## Steps\n\n_No step ran._';
+    const rows = report.steps.map((step) => [
+        inlineCode(step.name),
+        `${STATUS_ICON[step.status]} ${step.status}`,
+        step.status === 'skipped' ? '\u2014' : humanDuration(step.durationMs),
+        richText(clip(step.detail, MAX_DETAIL))
+    ]);
+    return `## Steps\n\n${table(['Step', 'Status', 'Duration', 'Detail'], rows)}`;
+}
+function guidanceSection(report) {
+    const point = decisionPointOf(report);
+    if (!point)
+        return undefined;
+    const guidance = rollbackGuidance(point, {
+        failedStep: report.failedStep,
+        reason: report.reason,
+        manifestPath: report.evidence?.manifestPath ?? report.manifestPath
+    });
+    const steps = guidance.steps.map((parts, i) => `${i + 1}. ${parts.map(guidancePart).join('')}`);
+    return `## Rollback guidance \u2014 decision point ${point}: ${guidance.title}\n\n${steps.join('\n')}`;
+}
+function evidenceSection(report) {
+    const e = report.evidence;
+    if (!e) {
+        // only a mode that writes or reads a snapshot owes the reader one
+        if (!needsKey(report.mode))
+            return undefined;
+        return '## Snapshot evidence\n\n_No snapshot was written or verified in this run._';
+    }
+    const rows = [
+        ...(report.snapshotId ? [['Snapshot id', inlineCode(report.snapshotId)]] : []),
+        ['File', inlineCode(e.snapshotPath)],
+        ['Size', bytesBoth(e.size)],
+        ['SHA-256', inlineCode(e.sha256)],
+        ['Content digest', inlineCode(e.contentDigest)],
+        ['Files', groupDigits(e.files)],
+        ['Bytes', bytesBoth(e.bytes)],
+        ['Compression', escapeMarkdown(e.compression)],
+        ['Encryption', escapeMarkdown(describeEncryptionRecord(e.encryption))],
+        ['Manifest', inlineCode(e.manifestPath)],
+        ['Created', escapeMarkdown(e.createdAt)],
+        ...(e.retainUntil ? [['Locked until', escapeMarkdown(`${e.retainUntil} (Object Lock)`)]] : [])
+    ];
+    if (report.artifact) {
+        const url = safeUrl(report.artifact.url);
+        const name = escapeMarkdown(report.artifact.name);
+        rows.push(['Artifact', `${url ? `[${name}](<${url}>)` : name} (id ${report.artifact.id})`]);
+    }
+    return `## Snapshot evidence\n\n${table(['Evidence', 'Value'], rows)}`;
+}
+function catalogueSection(report) {
+    if (!report.catalogue)
+        return undefined;
+    if (report.catalogue.length === 0)
+        return '## Snapshot catalogue\n\n_snapshot-dir holds no snapshot._';
+    const rows = report.catalogue.map((entry) => catalogueCells(entry).map((cell, i) => (i === 0 ? inlineCode(cell) : escapeMarkdown(cell))));
+    return `## Snapshot catalogue\n\n${table([...CATALOGUE_COLUMNS], rows)}`;
+}
+function prunedSection(report) {
+    if (!report.pruned)
+        return undefined;
+    if (report.pruned.length === 0)
+        return '## Pruned (keep-last)\n\n_Nothing to prune._';
+    const freed = report.pruned.reduce((sum, p) => sum + p.freedBytes, 0);
+    const rows = report.pruned.map((p) => [
+        inlineCode(p.id),
+        p.file ? inlineCode(p.file) : '\u2014',
+        inlineCode(p.manifest),
+        bytesBoth(p.freedBytes)
+    ]);
+    return `## Pruned (keep-last)\n\n${table(['Id', 'File', 'Manifest', 'Freed'], rows)}\n\nFreed ${bytesBoth(freed)} in all.`;
+}
+function warningsSection(report) {
+    if (report.warnings.length === 0)
+        return undefined;
+    const shown = report.warnings
+        .slice(0, MAX_WARNINGS)
+        .map((w) => `- ${richText(clip(w, MAX_WARNING), false)}`);
+    const more = report.warnings.length - shown.length;
+    if (more > 0)
+        shown.push(`- \u2026and ${more} more (all of them are in the JSON report)`);
+    return `## Warnings\n\n${shown.join('\n')}`;
+}
+function contextSection(report) {
+    const c = report.context;
+    const rows = [];
+    const add = (label, value, code = true) => {
+        if (value)
+            rows.push([label, code ? inlineCode(value) : escapeMarkdown(value)]);
+    };
+    add('Repository', c.repository);
+    add('Commit', c.commit);
+    add('Ref', c.ref);
+    add('Event', c.event);
+    add('Workflow', c.workflow, false);
+    const url = safeUrl(c.runUrl);
+    if (url)
+        rows.push([
+            'Workflow run',
+            `[${escapeMarkdown(url.replace(/^https?:\/\/[^/]+\//, ''))}](<${url}>)`
+        ]);
+    add('Runner', c.runner, false);
+    add('Actor', c.actor, false);
+    const took = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
+    add('Started', report.startedAt, false);
+    add('Finished', Number.isFinite(took) ? `${report.finishedAt} (${humanDuration(took)})` : report.finishedAt, false);
+    return `## Run context\n\n${table(['Context', 'Value'], rows)}`;
+}
+/** The last maxBytes of text (whole characters, from a line start when one is near). */
+function keepTail(text, maxBytes) {
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length <= maxBytes)
+        return text;
+    let start = bytes.length - Math.max(0, maxBytes);
+    while (start < bytes.length && (bytes[start] & 0xc0) === 0x80)
+        start++;
+    let kept = bytes.subarray(start).toString('utf8');
+    const newline = kept.indexOf('\n');
+    if (newline >= 0 && newline < 200)
+        kept = kept.slice(newline + 1);
+    const cut = bytes.length - bytesOf(kept);
+    return `[truncated to fit the job summary: ${groupDigits(cut)} earlier bytes not shown here; the JSON report has the full tail]\n${kept}`;
+}
+function outputBlock(step, text) {
+    const body = text.replace(/\n+$/, '');
+    const lines = body === '' ? 0 : body.split('\n').length;
+    const summary = `<code>${escapeHtml(step.name)}</code> \u2014 ${step.status}, ${plural$1(lines, 'line')} of output`;
+    return `<details><summary>${summary}</summary>\n\n${codeBlock(body)}\n\n</details>`;
+}
+/** Shares budget bytes among outputs: small ones whole, the rest an equal share each. */
+function share(sizes, budget) {
+    const order = sizes.map((size, i) => [size, i]).sort((a, b) => a[0] - b[0]);
+    const grant = new Array(sizes.length).fill(0);
+    let left = Math.max(0, budget);
+    order.forEach(([size, i], k) => {
+        const fair = Math.floor(left / (order.length - k));
+        grant[i] = Math.min(size, fair);
+        left -= grant[i];
+    });
+    return grant;
+}
+/** The readiness report as GitHub-flavoured Markdown, for the job summary and `report-path`. */
+function renderMarkdown(given, options = {}) {
+    // the summary and the report files name no path under an include unless the door allows it
+    const report = reportForSink('report', given);
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const fixed = [
+        headline(report),
+        stepsSection(report),
+        guidanceSection(report),
+        evidenceSection(report),
+        catalogueSection(report),
+        prunedSection(report),
+        exposureSection(report.exposure),
+        warningsSection(report),
+        contextSection(report)
+    ];
+    const footer = `<sub>cutover-gate readiness report, format version ${REPORT_VERSION}. It never holds the passphrase.</sub>`;
+    const withOutput = report.steps.filter((step) => step.output);
+    const assemble = (bodies) => {
+        const outputs = bodies
+            ? withOutput.map((step, i) => outputBlock(step, bodies[i]))
+            : [];
+        const section = outputs.length > 0 ? [`## Command output\n\n${outputs.join('\n\n')}`] : [];
+        const left = bodies
+            ? []
+            : withOutput.length > 0
+                ? [
+                    '_Command output left out: it did not fit the job summary. The JSON report and the job log have it._'
+                ]
+                : [];
+        return `${[...fixed, ...section, ...left, footer].filter(Boolean).join('\n\n')}\n`;
+    };
+    const full = withOutput.map((step) => step.output);
+    let markdown = assemble(full);
+    if (bytesOf(markdown) <= maxBytes)
+        return markdown;
+    // Command output is the only part that gives way: shrink it until the whole fits.
+    const note = 200;
+    let budget = maxBytes - bytesOf(assemble(full.map(() => ''))) - note * full.length;
+    for (let attempt = 0; attempt < 5 && budget > 0; attempt++) {
+        const grants = share(full.map(bytesOf), budget);
+        markdown = assemble(full.map((text, i) => keepTail(text, grants[i])));
+        const over = bytesOf(markdown) - maxBytes;
+        if (over <= 0)
+            return markdown;
+        budget -= over + 64;
+    }
+    return assemble(undefined);
+}
+
+/** A folder that, since the inputs were judged, became (or sits behind) a link: refuse it. */
+function folderProblem(target) {
+    const folder = path.dirname(target);
+    const real = realPath(folder);
+    if (real === folder)
+        return undefined;
+    return `${folder} now leads through a symlink to ${real}; the report is not written through links: choose another report-path`;
+}
+/**
+ * Writes the Markdown report and its JSON twin, each atomically (temp file + rename), creating
+ * folders. Replaces only an earlier readiness report: anything else at either path (a manifest, a
+ * script, a link) refuses both before either is written. A run that dies midway leaves the
+ * previous report whole, never half of a new one.
+ */
+async function writeReportFiles(report, markdownPath, jsonPath) {
+    const problem = folderProblem(markdownPath) ??
+        folderProblem(jsonPath) ??
+        replaceProblem(markdownPath, 'markdown') ??
+        replaceProblem(jsonPath, 'json');
+    if (problem)
+        throw new Error(problem);
+    const markdown = renderMarkdown(report);
+    const json = renderJson(report);
+    writeFileAtomic(jsonPath, json);
+    writeFileAtomic(markdownPath, markdown);
+}
+
+/**
+ * Writes the report files. A report that cannot be written is a NO-GO: evidence that is not
+ * recorded is no evidence (runbook: GO only when evidence is recorded).
+ */
+async function recordReport(run) {
+    const { reportPath, reportJsonPath } = run.config;
     try {
-        stat = fs.lstatSync(target);
+        await writeReportFiles(reportOf(run), reportPath, reportJsonPath);
+        return { ...run, recorded: true };
+    }
+    catch (error) {
+        const unrecorded = `the readiness report could not be written to ${reportPath}: ${error.message}; the evidence is not recorded`;
+        return { ...run, input: { ...run.input, unrecorded }, recorded: false };
+    }
+}
+
+/**
+ * A step that is one report row: `work`'s detail and warnings, or its error as the failed row. A
+ * NoGoError brings its own reason and decision point; any other error is a failed row too (a bug
+ * must never pass as GO, nor lose the report).
+ */
+function oneRowStep(id, name, failurePoint, work) {
+    return {
+        id,
+        rows: [name],
+        run: async (ctx) => [
+            await ctx.logger.group(name, () => timedRow(name, failurePoint, () => work(ctx)))
+        ]
+    };
+}
+/** Runs `work` as the row `name`, timed once, its failure turned into a failed row. */
+async function timedRow(name, failurePoint, work) {
+    const started = performance.now();
+    try {
+        const { detail, warnings = [] } = await work();
+        return { name, status: 'passed', durationMs: performance.now() - started, detail, warnings };
+    }
+    catch (error) {
+        const nogo = error instanceof NoGoError;
+        // a system error's message holds its path, often a file under an include: marked private
+        const message = errorText(error);
+        return {
+            name,
+            status: 'failed',
+            durationMs: performance.now() - started,
+            detail: nogo ? message : `unexpected error: ${message}`,
+            warnings: [],
+            decisionPoint: nogo && error.decisionPoint !== 'A' ? error.decisionPoint : failurePoint
+        };
+    }
+}
+function skippedRow(name, after) {
+    return {
+        name,
+        status: 'skipped',
+        durationMs: 0,
+        detail: `not run: ${after} was NO-GO`,
+        warnings: []
+    };
+}
+
+function commonFolder(paths) {
+    let common = path.dirname(paths[0]);
+    for (const p of paths.slice(1)) {
+        while (path.relative(common, p).startsWith('..'))
+            common = path.dirname(common);
+    }
+    return common;
+}
+function ownManifestOf(snapshotPath, id) {
+    const own = id ? path.join(path.dirname(snapshotPath), snapshotManifestName(id)) : '';
+    return own && fs.existsSync(own) ? [own] : [];
+}
+/**
+ * upload-artifact, when asked for: after a recorded GO, the snapshot, its manifests and the report
+ * go up as one workflow artifact; a failed upload is its own failed row (so NO-GO, naming it).
+ * After a NO-GO the row is skipped: an unverified snapshot is not handed on.
+ */
+async function uploadArtifact(run, env, logger) {
+    const { config } = run;
+    // with a store, the snapshot is already where it outlives the runner
+    if (!config.uploadArtifact || config.store)
+        return undefined;
+    const report = reportOf(run);
+    const evidence = report.evidence;
+    if (report.decision !== 'GO' || !evidence) {
+        if (report.decision === 'GO')
+            return undefined; // a mode with no snapshot to hand on
+        const skipped = {
+            name: 'upload-artifact',
+            status: 'skipped',
+            durationMs: 0,
+            detail: 'not run: the decision is NO-GO, and an unverified snapshot is not uploaded',
+            warnings: []
+        };
+        return { ...run, input: { ...run.input, steps: [...run.input.steps, skipped] } };
+    }
+    let artifact;
+    const row = await timedRow('upload-artifact', 'A', async () => {
+        const files = [
+            ...new Set([
+                evidence.snapshotPath,
+                evidence.manifestPath,
+                // its own manifest too, so `snapshot: <id>` works on the downloaded artifact
+                ...ownManifestOf(evidence.snapshotPath, report.snapshotId),
+                config.reportPath,
+                config.reportJsonPath
+            ])
+        ];
+        // the artifact client reads these from process.env: set only now, when every migration
+        // process is gone (a write to process.env does not change /proc/<pid>/environ)
+        for (const name of ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL']) {
+            if (env[name] && !process.env[name])
+                process.env[name] = env[name];
+        }
+        try {
+            // loaded only here: the artifact client is most of the bundle, and most runs never upload
+            const { uploadEvidence } = await import('./upload-evidence.js');
+            artifact = await logger.group('upload-artifact', () => uploadEvidence({
+                name: config.artifactName,
+                files,
+                rootDirectory: commonFolder(files),
+                retentionDays: config.retentionDays
+            }));
+        }
+        catch (error) {
+            throw new NoGoError(`artifact upload failed: ${error.message}`);
+        }
+        return {
+            detail: `${files.length} files uploaded as artifact ${artifact.name} (id ${artifact.id})`
+        };
+    });
+    const steps = [...run.input.steps, row];
+    return { ...run, input: { ...run.input, steps, ...(artifact ? { artifact } : {}) } };
+}
+
+/**
+ * Splits a command line into argv the way a POSIX shell splits words: whitespace separates,
+ * '...' is literal, "..." keeps spaces and honours \" \\ \$ \`, a backslash outside quotes
+ * escapes the next character. Nothing else of a shell: no pipes, redirects, globs, variables or
+ * `&&` (they reach the program as plain words); wrap the command in `sh -c "..."` for those.
+ */
+function splitCommand(command) {
+    const argv = [];
+    let word = '';
+    let inWord = false;
+    let i = 0;
+    const next = () => {
+        const c = command[i++];
+        if (c === undefined)
+            throw new Error(`unfinished escape or quote in command: ${command}`);
+        return c;
+    };
+    while (i < command.length) {
+        const c = next();
+        if (/\s/.test(c)) {
+            if (inWord)
+                argv.push(word);
+            word = '';
+            inWord = false;
+            continue;
+        }
+        // A backslash-newline is a line continuation in a shell: it vanishes.
+        if (c === '\\' && command[i] === '\n') {
+            i++;
+            continue;
+        }
+        inWord = true;
+        if (c === '\\') {
+            word += next();
+        }
+        else if (c === "'") {
+            const end = command.indexOf("'", i);
+            if (end < 0)
+                throw new Error(`unmatched ' in command: ${command}`);
+            word += command.slice(i, end);
+            i = end + 1;
+        }
+        else if (c === '"') {
+            for (;;) {
+                if (i >= command.length)
+                    throw new Error(`unmatched " in command: ${command}`);
+                const d = next();
+                if (d === '"')
+                    break;
+                if (d === '\\' && i < command.length && '"\\$`\n'.includes(command[i])) {
+                    const escaped = next();
+                    if (escaped !== '\n')
+                        word += escaped;
+                }
+                else {
+                    word += d;
+                }
+            }
+        }
+        else {
+            word += c;
+        }
+    }
+    if (inWord)
+        argv.push(word);
+    return argv;
+}
+/** Replaces every `{package}` in each word, after splitting, so a path with spaces stays one word. */
+function substitutePackage(argv, packageDir) {
+    return argv.map((word) => word.split('{package}').join(packageDir));
+}
+
+/** A word as a POSIX shell would read it back: bare when safe, else single-quoted. */
+const quote = (word) => /^[\w@%+=:,./{}-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+/**
+ * A command as one line that runs the same: the words it splits into (line continuations and
+ * line breaks are only word breaks to splitCommand), re-quoted. Flattening the text instead would
+ * keep a continuation's backslash as if it were part of the command. Cut at `max` characters.
+ */
+function showCommand(command, max = 200) {
+    let line;
+    try {
+        line = splitCommand(command).map(quote).join(' ');
+    }
+    catch {
+        line = command.replace(/\s+/g, ' ').trim(); // not splittable: the step says why
+    }
+    return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
+}
+
+function describe$1(stat, abs) {
+    const kind = stat.isSymbolicLink()
+        ? `link->${fs.readlinkSync(abs, { encoding: 'buffer' }).toString('hex')}`
+        : stat.isDirectory()
+            ? 'dir'
+            : stat.isFile()
+                ? 'file'
+                : 'other';
+    return `${kind} ${stat.mode} ${stat.size} ${stat.ino} ${stat.mtimeNs} ${stat.ctimeNs}`;
+}
+/** Entry names as bytes (latin1 keeps every byte), relative to repo. */
+function fingerprintIncludes(repo, includes) {
+    const out = new Map();
+    const visit = (abs, rel) => {
+        let stat;
+        try {
+            stat = fs.lstatSync(abs, { bigint: true });
+        }
+        catch {
+            out.set(rel, 'missing');
+            return;
+        }
+        out.set(rel, describe$1(stat, abs));
+        if (!stat.isDirectory())
+            return;
+        let names;
+        try {
+            names = fs.readdirSync(abs, { encoding: 'buffer' });
+        }
+        catch (error) {
+            out.set(`${rel}/`, `unlistable ${error.code ?? ''}`);
+            return;
+        }
+        for (const name of names) {
+            visit(Buffer.concat([abs, Buffer.from('/'), name]), `${rel}/${name.toString('latin1')}`);
+        }
+    };
+    for (const include of includes)
+        visit(Buffer.from(path.join(repo, include)), include);
+    return out;
+}
+/**
+ * Entries added, removed or changed between two fingerprints, sorted, shown as UTF-8. They are
+ * private names: a message lists them through privateList().
+ */
+function changedEntries(before, after) {
+    const changed = new Set();
+    for (const [rel, what] of before)
+        if (after.get(rel) !== what)
+            changed.add(rel);
+    for (const rel of after.keys())
+        if (!before.has(rel))
+            changed.add(rel);
+    return [...changed]
+        .sort()
+        .map((rel) => JSON.stringify(Buffer.from(rel, 'latin1').toString('utf8')).slice(1, -1));
+}
+/** The regular files of a fingerprint and their bytes: the totals a snapshot's progress counts to. */
+function fingerprintTotals(fingerprint) {
+    let count = 0;
+    let bytes = 0;
+    for (const entry of fingerprint.values()) {
+        const [kind, , size] = entry.split(' ');
+        if (kind !== 'file')
+            continue;
+        count++;
+        bytes += Number(size);
+    }
+    return { count, bytes };
+}
+
+/**
+ * The environment for migration commands: the parent's minus every secret and every INPUT_*,
+ * plus this run's marker, by which processes that escape the command's group are found again.
+ * child_process replaces the whole environment with `env`, so this is built in full, not merged.
+ * After the secret hand-off the parent holds no secret already; this is the second wall.
+ */
+function childEnv(env, passphraseEnv, identityEnv = '') {
+    const names = secretNames(env);
+    if (passphraseEnv)
+        names.add(passphraseEnv);
+    if (identityEnv)
+        names.add(identityEnv);
+    const { rest } = splitSecrets(env, names);
+    const out = {};
+    for (const [name, value] of Object.entries(rest)) {
+        if (!name.toUpperCase().startsWith('INPUT_'))
+            out[name] = value;
+    }
+    out[RUN_MARKER_VAR] = runMarker();
+    return out;
+}
+
+/**
+ * git through the one hardened door; here a failure is an error, as drift cannot be judged. Names
+ * come back as latin1, one char per byte: a UTF-8 decode would turn `dup\xff` into `dup\uFFFD`,
+ * another (or no) file, so a write to it would go unseen.
+ */
+async function git(repo, args) {
+    const result = await git$1(repo, args, {
+        timeoutMs: 120_000,
+        maxBuffer: 1024 * 1024 * 1024,
+        encoding: 'latin1'
+    });
+    if (!result.ok)
+        throw new Error(`git ${args[0]} in ${repo} failed: ${result.error}`);
+    return result.out;
+}
+const BUFFER = Buffer.alloc(1 << 20);
+/**
+ * What is at file now, by our own reading: every tracked file is hashed before and after, in
+ * 1 MiB reads (synchronous: nothing else runs while the repository is judged, and it is ~4x
+ * faster than the threadpool for many small files here).
+ */
+function contentHash(file) {
+    let info;
+    try {
+        info = fs.lstatSync(file);
+    }
+    catch {
+        return 'missing';
+    }
+    const mode = (info.mode & 0o7777).toString(8);
+    if (info.isSymbolicLink())
+        return `link:${fs.readlinkSync(file)}`;
+    if (info.isDirectory())
+        return `dir:${mode}`; // a submodule's gitlink
+    if (!info.isFile())
+        return `other:${mode}`;
+    const hash = createHash('sha256');
+    // non-blocking: a tracked file swapped for a fifo meanwhile must not hang the gate in open()
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    try {
+        if (!fs.fstatSync(fd).isFile())
+            return `other:${mode}`;
+        for (;;) {
+            const read = fs.readSync(fd, BUFFER, 0, BUFFER.length, null);
+            if (read === 0)
+                break;
+            hash.update(BUFFER.subarray(0, read));
+        }
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+    return `${mode}:${hash.digest('hex')}`;
+}
+function splitZ(out) {
+    return out.split('\0').filter(Boolean);
+}
+/** The bytes of a latin1 name from git, as a path fs reads exactly. */
+const onDisk = (repo, name) => Buffer.concat([Buffer.from(`${repo}/`), Buffer.from(name, 'latin1')]);
+/**
+ * A latin1 name from git as the report shows it (UTF-8, invalid bytes as U+FFFD); one under an
+ * include is private, marked for the doors to render.
+ */
+const shown = (name) => {
+    const text = Buffer.from(name, 'latin1').toString('utf8');
+    return repoPathName(text);
+};
+/**
+ * The first folder between repo and file that is a symlink, with its target, or undefined: a
+ * tracked folder swapped for a link to a copy keeps every hash but is drift to git.
+ */
+function linkedParent(repo, name, seen) {
+    let at = name.lastIndexOf('/');
+    const parents = [];
+    while (at > 0) {
+        parents.unshift(name.slice(0, at));
+        at = name.lastIndexOf('/', at - 1);
+    }
+    for (const parent of parents) {
+        let verdict = seen.get(parent);
+        if (verdict === undefined) {
+            const folder = onDisk(repo, parent);
+            try {
+                verdict = fs.lstatSync(folder).isSymbolicLink()
+                    ? `link:${shown(parent)}->${fs.readlinkSync(folder).toString()}`
+                    : '';
+            }
+            catch {
+                verdict = '';
+            }
+            seen.set(parent, verdict);
+        }
+        if (verdict)
+            return verdict;
+    }
+    return undefined;
+}
+/** What is at a tracked name now: its content, or the symlinked folder it is reached through. */
+function trackedContent(repo, name, seen) {
+    return linkedParent(repo, name, seen) ?? contentHash(onDisk(repo, name));
+}
+/**
+ * Reads the git state of repo; throws if repo is not in a git work tree (or git fails). Only
+ * `rev-parse` and `ls-files`: no command that refreshes the index or runs a filter.
+ */
+async function readGitState(repo) {
+    // One call for where we are and HEAD; a repository without commits has no HEAD to show.
+    const where = await git(repo, ['rev-parse', '--show-toplevel', '--show-prefix', 'HEAD']).catch(() => null);
+    const [toplevel = '', prefix = '', head = null] = (where ?? (await git(repo, ['rev-parse', '--show-toplevel', '--show-prefix']))).split('\n');
+    const index = new Map();
+    for (const line of splitZ(await git(repo, ['ls-files', '-z', '--stage', '--', '.']))) {
+        const tab = line.indexOf('\t');
+        const file = line.slice(tab + 1);
+        const entry = line.slice(0, tab);
+        index.set(file, index.has(file) ? `${index.get(file)}\n${entry}` : entry);
+    }
+    const content = new Map();
+    const seen = new Map();
+    for (const file of index.keys())
+        content.set(file, trackedContent(repo, file, seen));
+    const others = await git(repo, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.']);
+    return {
+        head: head || null,
+        index,
+        content,
+        untracked: new Set(splitZ(others)),
+        toplevel,
+        prefix
+    };
+}
+/** What changed between two states of the same repo. */
+async function compareGitStates(repo, before, after) {
+    const changed = new Set();
+    const seen = new Map();
+    for (const file of new Set([...before.index.keys(), ...after.index.keys()])) {
+        if (before.index.get(file) !== after.index.get(file))
+            changed.add(file);
+        // a file that is no longer in the index is judged on disk too: deleting it is drift as well
+        const was = before.content.get(file) ?? 'untracked';
+        const now = after.content.get(file) ?? trackedContent(repo, file, seen);
+        if (before.index.has(file) && was !== now)
+            changed.add(file);
+    }
+    let headMoved;
+    if (before.head !== after.head) {
+        headMoved = { from: before.head, to: after.head };
+        if (before.head && after.head) {
+            const names = await git(repo, [
+                'diff',
+                '--no-ext-diff',
+                '--no-textconv',
+                '--name-only',
+                '-z',
+                before.head,
+                after.head,
+                '--',
+                '.'
+            ]);
+            for (const name of splitZ(names)) {
+                changed.add(name.startsWith(after.prefix) ? name.slice(after.prefix.length) : name);
+            }
+        }
+    }
+    const created = [...after.untracked].filter((file) => !before.untracked.has(file)).sort();
+    return {
+        changed: [...changed].sort().map(shown),
+        headMoved,
+        created: created.map(shown)
+    };
+}
+
+/** `a, b, c and 4 more` for a one-line detail. */
+function nameFew(files, few = 5) {
+    const shown = files.slice(0, few).join(', ');
+    return files.length > few ? `${shown} and ${files.length - few} more` : shown;
+}
+
+/** Runs of characters that can be a path in a line of output (quotes, brackets, spaces end one). */
+const TOKEN = /[^\s'"`<>|,;()[\]{}]+/g;
+const NEXT_PIECE = /^ ([^\s'"`<>|,;()[\]{}]+)/;
+/** How far past a space a printed name is followed. */
+const MAX_PIECES = 8;
+const exists = (repo, rel) => fs.lstatSync(path.join(repo, rel), { throwIfNoEntry: false }) !== undefined;
+/**
+ * A line (or tail) of the migration commands' output with every path under an include recorded
+ * as a private name: the repository's code may print them (`would add: state/...`), and the
+ * gate relays that output to the job log and the report. A path starts with an include root and
+ * a slash, alone or after a slash (`/work/repo/state/...`). Past a space it goes on while the
+ * next piece holds a slash (`state/my folder/x`) or the longer name is an entry of the repository
+ * (`state/my file`).
+ */
+function markOutputNames(text, includes, repo) {
+    if (includes.length === 0 || text === '')
+        return text;
+    const roots = [...includes].sort((a, b) => b.length - a.length);
+    return text.replace(TOKEN, (token, offset) => {
+        for (const root of roots) {
+            const at = token.startsWith(`${root}/`) ? 0 : token.indexOf(`/${root}/`) + 1;
+            if (at < 0 || (at === 0 && !token.startsWith(`${root}/`)))
+                continue;
+            const rel = token.slice(at);
+            if (rel.length <= root.length + 1)
+                continue;
+            let name = rel;
+            let candidate = rel;
+            let end = offset + token.length;
+            for (let piece = 0; piece < MAX_PIECES; piece++) {
+                const next = NEXT_PIECE.exec(text.slice(end, end + 4096));
+                if (!next)
+                    break;
+                candidate = `${candidate} ${next[1]}`;
+                end += next[0].length;
+                if (next[1].includes('/') || (repo !== undefined && exists(repo, candidate)))
+                    name = candidate;
+                else if (repo === undefined)
+                    break;
+            }
+            privateName(name);
+            return token;
+        }
+        return token;
+    });
+}
+
+const SCRIPT_EXTENSION = /\.(py|js|mjs|cjs|ts|sh|bash|rb|pl|php)$/i;
+/** Interpreter flags after which the next word is code or a module, not a script file. */
+const CODE_FLAGS = new Set(['-c', '-e', '-m', '-p', '--eval', '--print']);
+/**
+ * The script file a command runs, if it can be told without running it: the program itself when
+ * it is a path (`scripts/backup.sh`), or an interpreter's first non-option word that looks like a
+ * script file (`python3 -u scripts/export.py`).
+ */
+function scriptOf(argv) {
+    const [program, ...rest] = argv;
+    if (!program)
+        return undefined;
+    if (program.includes('/') || program.includes(path.sep))
+        return program;
+    for (const word of rest) {
+        if (CODE_FLAGS.has(word))
+            return undefined;
+        if (word.startsWith('-'))
+            continue;
+        return SCRIPT_EXTENSION.test(word) && !/\s/.test(word) ? word : undefined;
+    }
+    return undefined;
+}
+/** The script of argv when it does not exist (relative to repo), else undefined. */
+async function missingScript(argv, repo) {
+    const script = scriptOf(argv);
+    if (!script)
+        return undefined;
+    try {
+        await access(path.resolve(repo, script));
+        return undefined;
+    }
+    catch {
+        return script;
+    }
+}
+/** Interpreters' own words for a script file that is not there, for scripts found only at run time. */
+const MISSING_IN_OUTPUT = [
+    /can't open file '([^']+)': \[Errno 2\]/, // python
+    /Cannot find module '([^']+)'[\s\S]*requireStack: \[\]/ // node, the main module itself
+];
+function missingScriptInOutput(output) {
+    for (const pattern of MISSING_IN_OUTPUT) {
+        const match = pattern.exec(output);
+        if (match?.[1])
+            return match[1];
+    }
+    return undefined;
+}
+
+/** Keeps the last bytes and lines of a command's combined output: enough to explain a failure. */
+class OutputTail {
+    maxBytes;
+    maxLines;
+    chunks = [];
+    held = 0;
+    /** Every byte seen, kept or not. */
+    totalBytes = 0;
+    constructor(maxBytes = 64 * 1024, maxLines = 200) {
+        this.maxBytes = maxBytes;
+        this.maxLines = maxLines;
+    }
+    push(chunk) {
+        this.chunks.push(chunk);
+        this.held += chunk.length;
+        this.totalBytes += chunk.length;
+        // Drop whole chunks from the front while what stays is still at least maxBytes.
+        while (this.chunks.length > 1 &&
+            this.held - this.chunks[0].length >= this.maxBytes) {
+            this.held -= this.chunks.shift().length;
+        }
+    }
+    /** The tail as text, with a first line saying how much was left out, if anything was. */
+    text() {
+        let bytes = Buffer.concat(this.chunks);
+        if (bytes.length > this.maxBytes)
+            bytes = bytes.subarray(bytes.length - this.maxBytes);
+        let text = bytes.toString('utf8');
+        let cut = bytes.length < this.totalBytes;
+        // A cut in the middle of a line (or a UTF-8 sequence) starts at the next whole line.
+        if (cut)
+            text = text.slice(text.indexOf('\n') + 1);
+        const lines = text.split('\n');
+        if (lines.at(-1) === '')
+            lines.pop();
+        if (lines.length > this.maxLines) {
+            lines.splice(0, lines.length - this.maxLines);
+            cut = true;
+        }
+        const shown = lines.join('\n');
+        if (!cut)
+            return shown;
+        const hidden = this.totalBytes - Buffer.byteLength(shown, 'utf8');
+        return `[output truncated: ${hidden} earlier bytes not shown]\n${shown}`;
+    }
+}
+/** A logged line longer than this shows its start and how many bytes were left out. */
+const MAX_LINE_BYTES = 4 * 1024;
+/**
+ * Splits a byte stream into lines for live logging. It holds at most MAX_LINE_BYTES of the line in
+ * progress, whatever its length: a command printing 100 MB without a newline must not cost 100 MB
+ * (or, re-joined on every chunk, quadratic time).
+ */
+class LineSplitter {
+    onLine;
+    head = Buffer.alloc(MAX_LINE_BYTES);
+    held = 0;
+    dropped = 0;
+    lastByte = -1;
+    constructor(onLine) {
+        this.onLine = onLine;
+    }
+    push(chunk) {
+        let start = 0;
+        while (start < chunk.length) {
+            const newline = chunk.indexOf(0x0a, start);
+            const end = newline === -1 ? chunk.length : newline;
+            this.take(chunk, start, end);
+            if (newline === -1)
+                return;
+            this.emit();
+            start = newline + 1;
+        }
+    }
+    end() {
+        if (this.held > 0 || this.dropped > 0)
+            this.emit();
+    }
+    take(chunk, start, end) {
+        if (end === start)
+            return;
+        const room = MAX_LINE_BYTES - this.held;
+        const kept = Math.min(room, end - start);
+        chunk.copy(this.head, this.held, start, start + kept);
+        this.held += kept;
+        this.dropped += end - start - kept;
+        this.lastByte = chunk[end - 1];
+    }
+    emit() {
+        let keep = this.held;
+        let dropped = this.dropped;
+        // a line ending in CR LF logs without the CR
+        if (this.lastByte === 0x0d) {
+            if (dropped > 0)
+                dropped--;
+            else
+                keep--;
+        }
+        if (dropped > 0) {
+            // cut at a character boundary: step back over a UTF-8 sequence the cap split
+            let lead = keep;
+            while (lead > 0 && lead > keep - 4 && (this.head[lead - 1] & 0xc0) === 0x80)
+                lead--;
+            if (lead > 0 && lead > keep - 4) {
+                const first = this.head[lead - 1];
+                const length = first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 1;
+                if (lead - 1 + length > keep) {
+                    dropped += keep - (lead - 1);
+                    keep = lead - 1;
+                }
+            }
+        }
+        const text = this.head.toString('utf8', 0, keep);
+        this.held = 0;
+        this.dropped = 0;
+        this.lastByte = -1;
+        this.onLine(dropped > 0 ? `${text} \u2026 (${dropped} more bytes)` : text);
+    }
+}
+
+/** node:child_process, loaded by the first command: the modes without one never pay its ~10 ms. */
+const childProcess = () => process.getBuiltinModule('node:child_process');
+/** Process groups of commands still running: killed if this process is interrupted or exits. */
+const liveGroups = new Set();
+function killGroup(pid, signal) {
+    try {
+        if (process.platform === 'win32') {
+            childProcess().spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' });
+            return true;
+        }
+        process.kill(-pid, signal);
+        return true;
+    }
+    catch {
+        return false; // ESRCH: the whole group is already gone
+    }
+}
+function groupAlive(pid) {
+    if (process.platform === 'win32')
+        return false;
+    try {
+        process.kill(-pid, 0);
+        return true;
     }
     catch {
         return false;
     }
-    if (!stat.isDirectory()) {
-        throw new NoGoError(`restore-target ${target} exists and is not a folder; name an empty or absent folder`);
-    }
-    if (fs.readdirSync(target).length > 0) {
-        throw new NoGoError(`restore-target ${target} is not empty; restore refuses to mix snapshots with existing files: name an empty or absent folder`);
-    }
-    return true;
 }
+// Children live in their own process group, so a cancelled job's SIGINT/SIGTERM or a Ctrl-C
+// never reaches them: the exit cleanup (signals, exceptions, exit) kills them.
+registerStopper(() => {
+    for (const pid of liveGroups)
+        killGroup(pid, 'SIGKILL');
+});
 /**
- * Rollback decision point B: verify completely in a staging folder beside the target, then move
- * it into place, so the target holds either nothing or the whole verified tree.
+ * Runs argv (no shell) with a timeout that kills the whole process tree. node:child_process
+ * rather than @actions/exec: exec neither exposes the child nor starts it in its own process
+ * group, and only a group (`detached`, then kill(-pid)) also reaches grandchildren that a
+ * script started, e.g. `sh -c "sleep 600"` or a python subprocess.
  */
-async function restoreIntoTarget(manifestPath, keys, target, logger) {
-    const existed = checkTarget(target);
-    const parent = path.dirname(target);
-    fs.mkdirSync(parent, { recursive: true });
-    const prefix = `.${path.basename(target)}.cutover-gate-restore-`;
-    sweepDeadLeftovers(parent, prefix);
-    const staging = fs.mkdtempSync(path.join(parent, prefix));
-    claimFolder(staging);
-    try {
-        const verified = await verifyIntoFolder(manifestPath, keys, staging, logger);
-        fs.chmodSync(staging, 0o755);
-        if (existed) {
-            checkTarget(target);
-            fs.rmdirSync(target);
+function runCommand(argv, options) {
+    const [file, ...args] = argv;
+    if (!file)
+        throw new Error('runCommand needs a program to run');
+    const started = performance.now();
+    const tail = new OutputTail();
+    const lines = options.onLine
+        ? [new LineSplitter(options.onLine), new LineSplitter(options.onLine)]
+        : [];
+    return new Promise((resolve) => {
+        let child;
+        let timedOut = false;
+        let leftovers = false;
+        let escaped = [];
+        let exitCode = null;
+        let signal = null;
+        let done = false;
+        const timers = [];
+        const finish = (spawnError) => {
+            if (done)
+                return;
+            done = true;
+            for (const timer of timers)
+                clearTimeout(timer);
+            if (child.pid !== undefined)
+                liveGroups.delete(child.pid);
+            for (const splitter of lines)
+                splitter.end();
+            resolve({
+                exitCode,
+                signal,
+                timedOut,
+                spawnError,
+                durationMs: Math.round(performance.now() - started),
+                output: tail.text(),
+                outputBytes: tail.totalBytes,
+                leftovers,
+                escaped
+            });
+        };
+        try {
+            child = childProcess().spawn(file, args, {
+                cwd: options.cwd,
+                env: options.env,
+                detached: true,
+                stdio: ['ignore', 'pipe', 'pipe'],
+                windowsHide: true
+            });
         }
-        fs.renameSync(staging, target);
-        // the restored tree is the target now: only the marker is ours to remove
-        unregisterPath(staging);
-        releaseFolder(staging);
-        return verified;
+        catch (error) {
+            // Synchronous spawn failures (e.g. a NUL byte in an argument) are reported like ENOENT.
+            child = { pid: undefined };
+            finish(error);
+            return;
+        }
+        child.stdout?.on('data', (chunk) => {
+            tail.push(chunk);
+            lines[0]?.push(chunk);
+        });
+        child.stderr?.on('data', (chunk) => {
+            tail.push(chunk);
+            lines[1]?.push(chunk);
+        });
+        child.on('error', (error) => {
+            if (child.pid === undefined)
+                finish(error);
+        });
+        if (child.pid === undefined)
+            return;
+        const pid = child.pid;
+        liveGroups.add(pid);
+        timers.push(setTimeout(() => {
+            timedOut = true;
+            killGroup(pid, 'SIGTERM');
+            timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), options.killGraceMs ?? 5000));
+        }, options.timeoutMs));
+        child.on('exit', (code, sig) => {
+            exitCode = code;
+            signal = sig;
+            // Whatever of its tree outlived the command (a background job) is stopped now, and named
+            // first: by the marker, which also finds those that left the group (setsid, double fork).
+            const marker = options.env[RUN_MARKER_VAR];
+            if (marker)
+                escaped = stopMarked(marker);
+            if (groupAlive(pid)) {
+                leftovers = !timedOut;
+                killGroup(pid, 'SIGKILL');
+            }
+            // A process that left the group (setsid) may still hold our pipes: stop waiting for it.
+            timers.push(setTimeout(() => {
+                child.stdout?.destroy();
+                child.stderr?.destroy();
+                finish();
+            }, 5000));
+        });
+        child.on('close', () => finish());
+    });
+}
+
+const STEPS$1 = [
+    ['migration-export', 'exportCommand'],
+    ['migration-check', 'checkCommand'],
+    ['migration-import', 'importCommand']
+];
+const oneLine = (text, max = 300) => {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
+};
+const lastLine = (output) => oneLine(output
+    .split('\n')
+    .filter((line) => line.trim())
+    .at(-1) ?? '');
+function result(name, status, detail, extra = {}) {
+    return { name, status, durationMs: 0, detail, warnings: [], ...extra };
+}
+function notThere(name, command, script) {
+    return (`script \`${script}\` not found (command \`${showCommand(command)}\`): ` +
+        `set the \`${name}\` input to your repository's own ${name.slice('migration-'.length)} command`);
+}
+/** The step's result from how its command ended. */
+function judge(name, command, run, timeoutSeconds) {
+    const base = { durationMs: run.durationMs, output: run.output, warnings: [] };
+    if (run.escaped.length > 0)
+        base.warnings.push(describeEscaped(run.escaped));
+    else if (run.leftovers)
+        base.warnings.push('the command left background processes running; they were stopped');
+    const program = splitCommand(command)[0] ?? command;
+    if (run.spawnError) {
+        const why = run.spawnError.code === 'ENOENT'
+            ? `program \`${program}\` not found on PATH`
+            : `program \`${program}\` could not be started (${run.spawnError.code ?? run.spawnError.message})`;
+        return result(name, 'failed', `${why}: set the \`${name}\` input to a command that exists here`, base);
+    }
+    if (run.timedOut) {
+        return result(name, 'failed', `timed out after ${timeoutSeconds}s; its whole process tree was killed (raise \`migration-timeout\` if it needs longer)`, base);
+    }
+    if (run.exitCode !== 0) {
+        const script = missingScriptInOutput(run.output);
+        if (script)
+            return result(name, 'failed', notThere(name, command, script), base);
+        const how = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.exitCode}`;
+        const last = lastLine(run.output);
+        return result(name, 'failed', `\`${showCommand(command)}\` ${how}${last ? `: ${last}` : ''}`, base);
+    }
+    const last = lastLine(run.output);
+    return result(name, 'passed', `\`${showCommand(command)}\` exited 0${last ? `: ${last}` : ''}`, base);
+}
+async function runStep(name, command, packageDir, options) {
+    let argv;
+    try {
+        argv = substitutePackage(splitCommand(command), packageDir);
     }
     catch (error) {
-        releaseFolder(staging);
-        throw error;
+        return result(name, 'failed', `the \`${name}\` input is not a command I can split: ${error.message}`);
     }
+    if (argv.length === 0)
+        return result(name, 'failed', `the \`${name}\` input is empty: give the command to run`);
+    const script = await missingScript(argv, options.repo);
+    if (script)
+        return result(name, 'failed', notThere(name, command, script));
+    const includes = options.includes ?? [];
+    const ran = await options.logger.group(`${name}: ${showCommand(command)}`, () => runCommand(argv, {
+        cwd: options.repo,
+        env: childEnv(options.env ?? process.env, options.passphraseEnv, options.identityEnv),
+        timeoutMs: options.timeoutSeconds * 1000,
+        killGraceMs: options.killGraceMs,
+        // A prefix so that output never starts with `::` and cannot issue workflow commands.
+        // paths under the includes that the command prints are private names, as ours are
+        onLine: (line) => options.logger.info(`| ${markOutputNames(line, includes, options.repo)}`)
+    }));
+    const run = { ...ran, output: markOutputNames(ran.output, includes, options.repo) };
+    return judge(name, command, run, options.timeoutSeconds);
+}
+/** Compares the repo after the dry-run with before; a change to tracked files is decision point C. */
+async function checkDrift(options, before, last) {
+    let after;
+    try {
+        after = await readGitState(options.repo);
+    }
+    catch (error) {
+        last.status = 'failed';
+        last.decisionPoint = 'C';
+        last.detail = `could not read the repository's git state after the dry-run, so drift cannot be ruled out: ${oneLine(error.message)}`;
+        return;
+    }
+    const drift = await compareGitStates(options.repo, before, after);
+    if (drift.created.length > 0) {
+        last.warnings.push(`the dry-run created untracked files in the repository: ${nameFew(drift.created)}`);
+    }
+    if (drift.changed.length === 0 && !drift.headMoved)
+        return;
+    const moved = drift.headMoved
+        ? `; HEAD moved from ${drift.headMoved.from?.slice(0, 12) ?? 'none'} to ${drift.headMoved.to?.slice(0, 12) ?? 'none'}`
+        : '';
+    const files = drift.changed.length > 0
+        ? `${drift.changed.length} tracked file(s): ${nameFew(drift.changed)}`
+        : 'the repository';
+    const drifted = `the dry-run changed ${files}${moved} \u2014 a dry-run must write nothing (runbook decision point C)`;
+    last.detail = last.status === 'failed' ? `${last.detail}; and ${drifted}` : drifted;
+    last.status = 'failed';
+    last.decisionPoint = 'C';
+}
+/**
+ * The includes after the dry-run against before: the snapshot that follows would archive whatever
+ * the dry-run left there, so any change, tracked or not, is decision point C.
+ */
+function checkIncludes(options, before, last) {
+    const changed = changedEntries(before, fingerprintIncludes(options.repo, options.includes ?? []));
+    if (changed.length === 0)
+        return;
+    const drifted = `the dry-run changed ${privateList(changed, { noun: ['entry of the includes', 'entries of the includes'] })} \u2014 a dry-run must write nothing, and the snapshot would archive its writes (runbook decision point C)`;
+    last.detail = last.status === 'failed' ? `${last.detail}; and ${drifted}` : drifted;
+    last.status = 'failed';
+    last.decisionPoint = 'C';
+}
+/**
+ * Why a repo inside a work tree still cannot prove a dry-run dry, or undefined: when git tracks
+ * nothing under it but it holds files (untracked or ignored), drift is judged on no file at all.
+ */
+function untrackedRepo(repo, before) {
+    if (before.index.size > 0)
+        return undefined;
+    const held = fs.readdirSync(repo).filter((name) => name !== '.git');
+    if (held.length === 0)
+        return undefined;
+    return `git tracks no file under ${repo} (it holds ${nameFew(held.sort(), 3)}, untracked or ignored), so nothing can prove the migration dry-run left it unchanged (runbook decision point C): commit the repository's files, or use mode snapshot`;
+}
+/**
+ * Runs export \u2192 check \u2192 import; returns one StepResult per command (later ones 'skipped' after
+ * the first failure). Never throws for a NO-GO: failures are results.
+ */
+async function runMigrationDryRun(options) {
+    const results = [];
+    const notRun = () => {
+        for (const [name] of STEPS$1.slice(results.length)) {
+            results.push(result(name, 'skipped', 'not run: an earlier migration step was NO-GO'));
+        }
+    };
+    let packageDir;
+    try {
+        packageDir = await createPackageDir(options.tempDir);
+    }
+    catch (error) {
+        results.push(result('migration-export', 'failed', `could not create a package folder under ${options.tempDir}: ${error.message}`));
+        notRun();
+        return results;
+    }
+    try {
+        let before;
+        let driftWarning;
+        try {
+            before = await readGitState(options.repo);
+        }
+        catch (error) {
+            driftWarning = `${options.repo} is not a git work tree (or git is missing), so changes the dry-run made to it could not be checked: ${lastLine(error.message)}`;
+        }
+        const unproven = before && untrackedRepo(options.repo, before);
+        if (unproven) {
+            results.push({ ...result('migration-export', 'failed', unproven), decisionPoint: 'C' });
+            notRun();
+            return results;
+        }
+        const includesBefore = options.includesBefore ?? fingerprintIncludes(options.repo, options.includes ?? []);
+        for (const [name, key] of STEPS$1) {
+            const step = await runStep(name, options.commands[key], packageDir, options);
+            results.push(step);
+            if (step.status === 'failed') {
+                step.decisionPoint = 'A';
+                break;
+            }
+        }
+        const last = results.at(-1);
+        checkIncludes(options, includesBefore, last);
+        if (before)
+            await checkDrift(options, before, last);
+        else if (driftWarning)
+            last.warnings.push(driftWarning);
+        notRun();
+        return results;
+    }
+    finally {
+        await removePackageDir(packageDir).catch((error) => {
+            const warning = `could not remove the package folder ${packageDir}: ${error.message}`;
+            options.logger.warning(warning);
+            results.at(-1)?.warnings.push(warning);
+        });
+    }
+}
+
+/**
+ * Runbook step 1: export \u2192 check \u2192 import in a clean package folder, three rows. The includes are
+ * fingerprinted first: the dry-run must leave them as they were, and so must anything it left
+ * running, until the snapshot has read them (snapshot-create checks against the same print).
+ */
+const migrationStep = {
+    id: 'migration',
+    rows: ['migration-export', 'migration-check', 'migration-import'],
+    async run(ctx) {
+        const { config } = ctx;
+        ctx.includesBefore = fingerprintIncludes(config.repo, config.includes);
+        return runMigrationDryRun({
+            repo: config.repo,
+            includes: config.includes,
+            includesBefore: ctx.includesBefore,
+            tempDir: config.tempDir,
+            commands: config.migration,
+            timeoutSeconds: config.migration.timeoutSeconds,
+            passphraseEnv: config.passphraseEnv,
+            identityEnv: config.identityEnv,
+            logger: ctx.logger
+        });
+    }
+};
+
+/**
+ * The `snapshot` input \u2192 the manifest restore-test / restore verify: `latest` is the manifest
+ * input; an id is its snapshot-<id>.json, and only if the catalogue lists it as usable.
+ */
+function resolveSnapshot(choice) {
+    if (choice.snapshot === 'latest')
+        return choice.manifestPath;
+    const catalogue = readCatalogue(choice.snapshotDir, choice.manifestPath);
+    const entry = catalogue.entries.find((e) => e.id === choice.snapshot && !e.orphan);
+    const available = catalogue.entries.filter(usable).map((e) => e.id);
+    const listed = available.length > 0 ? available.join(', ') : 'none';
+    if (!entry) {
+        const orphan = catalogue.entries.some((e) => e.id === choice.snapshot);
+        const why = orphan ? 'is orphaned (its manifest is missing)' : 'is not in the catalogue';
+        throw new NoGoError(`snapshot ${choice.snapshot} ${why} of ${choice.snapshotDir}; available ids: ${listed}`);
+    }
+    if (entry.problem) {
+        throw new NoGoError(`snapshot ${choice.snapshot} cannot be used: ${entry.problem}; available ids: ${listed}`);
+    }
+    return path.join(choice.snapshotDir, entry.manifest);
 }
 
 /**
@@ -1090,7 +3890,12 @@ class AgeEncryptStream extends Transform {
         this.#headerOut.then(() => callback(), (error) => callback(error));
     }
 }
-/** createEncryptStream without the promise, for a pipeline built in one go. */
+/**
+ * Transform: plaintext in, a complete age v1 file out: one scrypt stanza (work factor = log2 N)
+ * for a passphrase, one native stanza per recipient otherwise. Returned at once: scrypt runs on
+ * the threadpool while the payload streams (see AgeEncryptStream); a failing wrap fails the
+ * stream.
+ */
 function encryptStream(key) {
     const fileKey = randomBytes(FILE_KEY_SIZE);
     if (key.kind === 'recipients') {
@@ -1425,13 +4230,6 @@ const parseKVLine = (set, line) => {
 };
 
 const TYPE = { file: 'File', dir: 'Directory', symlink: 'SymbolicLink' };
-const BLOCK = 512;
-/** Two zero blocks end a tar archive. */
-const END_OF_ARCHIVE = Buffer.alloc(BLOCK * 2);
-/** Zero padding after `size` bytes of entry data, up to the next block boundary. */
-function paddingFor(size) {
-    return (BLOCK - (size % BLOCK)) % BLOCK;
-}
 /**
  * The header block(s) of one entry: a pax extended header first when path, link target or size
  * do not fit ustar (long or non-ASCII names, files of 8 GiB and more), then the ustar header.
@@ -1453,7 +4251,7 @@ function encodeTarHeader(entry) {
         devmaj: 0,
         devmin: 0
     });
-    const block = Buffer.alloc(BLOCK);
+    const block = Buffer.alloc(BLOCK$1);
     header.encode(block, 0);
     if (!header.needPax)
         return block;
@@ -1515,7 +4313,8 @@ class BatchBuffer {
         }
     }
 }
-function cannotRead(rel, error) {
+function cannotRead(name, error) {
+    const rel = privateName(name);
     const code = error.code;
     if (code === 'EACCES' || code === 'EPERM') {
         return new NoGoError(`cannot read ${rel}: permission denied; give the runner read access to it`);
@@ -1523,10 +4322,10 @@ function cannotRead(rel, error) {
     if (code === 'ENOENT') {
         return new NoGoError(`${rel} vanished while the snapshot was being taken; stop writes to the repository and rerun`);
     }
-    return new NoGoError(`cannot read ${rel}: ${code ?? String(error)}`);
+    return new NoGoError(`cannot read ${rel}: ${code ?? 'error'}`);
 }
 function changed(rel, how) {
-    return new NoGoError(`${rel} changed while the snapshot was being taken (${how}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`, 'B');
+    return new NoGoError(`${privateName(rel)} changed while the snapshot was being taken (${how}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`, 'B');
 }
 /**
  * The snapshot's plaintext: a POSIX tar of the walked entries, each file read once and hashed as
@@ -1622,16 +4421,27 @@ async function* archiveStream(entries, index, onProgress, pool = new BufferPool(
     }
     // all data is read: a writer that started meanwhile shows now, before the index is written
     writers?.recheck();
-    const indexBytes = index.bytesOfIndex();
+    // the index, copied from its spill file straight into the batches
+    const indexSize = index.size;
     batch.copy(encodeTarHeader({
         path: INDEX_PATH,
         type: 'file',
         mode: 0o644,
-        size: indexBytes.length,
+        size: indexSize,
         mtime: new Date(0)
     }), full);
-    batch.copy(indexBytes, full);
-    batch.zeros(paddingFor(indexBytes.length), full);
+    for (let at = 0; at < indexSize;) {
+        const want = Math.min(batch.space, indexSize - at);
+        if (index.read(batch.tail(), batch.used, want, at) !== want)
+            throw new Error('the index spill file is shorter than what was written to it');
+        batch.used += want;
+        at += want;
+        if (batch.space === 0)
+            full.push(batch.take());
+        while (full.length > 0)
+            yield full.shift();
+    }
+    batch.zeros(paddingFor(indexSize), full);
     batch.copy(END_OF_ARCHIVE, full);
     yield* full;
     if (batch.used > 0)
@@ -1639,38 +4449,41 @@ async function* archiveStream(entries, index, onProgress, pool = new BufferPool(
 }
 
 /**
- * Cuts the input into fixed-size blocks, encodes up to `inFlight` of them at once with `codec`,
- * and emits the frames in input order. Holding the write callback while `inFlight` blocks are
- * busy is the backpressure: memory stays flat whatever the input size.
+ * One input chunk, one block: each is encoded as it comes, up to `inFlight` at once, and the
+ * frames are emitted in input order. The producer decides the block size (the snapshot's
+ * archive writes 1 MiB chunks); nothing is cut, copied or shared here. Holding the write
+ * callback while `inFlight` blocks are busy is the backpressure: memory stays flat whatever
+ * the input size.
  */
 class BlockTransform extends Transform {
-    #parts = [];
-    #buffered = 0;
     #jobs = [];
     #blocks = 0;
-    // Block buffers whose job has settled, reused so the input side makes no garbage per block.
-    #spare = [];
-    // Views of input chunks that an encoding block also points into: not to be released.
-    #shared = new WeakSet();
     #codec;
     #options;
     constructor(codec, options) {
         super();
-        if (!(Number.isInteger(options.blockSize) && options.blockSize >= 1 && options.inFlight >= 1)) {
-            throw new RangeError('blockSize and inFlight must be at least 1');
+        if (!(Number.isInteger(options.inFlight) && options.inFlight >= 1)) {
+            throw new RangeError('inFlight must be a whole number of at least 1');
         }
         this.#codec = codec;
         this.#options = options;
     }
     _transform(chunk, _encoding, callback) {
-        this.#parts.push(chunk);
-        this.#buffered += chunk.length;
-        this.#accept().then(() => callback(), callback);
+        if (chunk.length === 0)
+            return callback();
+        this.#drain(this.#options.inFlight - 1)
+            .then(() => {
+            if (this.destroyed)
+                return;
+            this.#start(chunk);
+            this.#emitFinished();
+        })
+            .then(() => callback(), callback);
     }
     _flush(callback) {
         // An empty input still gets one (empty) frame: stock `gzip -d` rejects a zero-byte file.
-        if (this.#buffered > 0 || this.#blocks === 0)
-            this.#start(this.#cutBlock(this.#buffered));
+        if (this.#blocks === 0)
+            this.#start(Buffer.alloc(0));
         this.#drain(0).then(() => {
             this.#codec.close();
             callback();
@@ -1681,22 +4494,11 @@ class BlockTransform extends Transform {
     }
     _destroy(error, callback) {
         // Blocks still on the threadpool finish there; their results are dropped with the jobs.
-        this.#parts = [];
-        this.#spare = [];
-        this.#buffered = 0;
         this.#jobs = [];
         this.#codec.close();
         callback(error);
     }
-    async #accept() {
-        const { blockSize, inFlight } = this.#options;
-        while (!this.destroyed && this.#buffered >= blockSize) {
-            await this.#drain(inFlight - 1);
-            this.#start(this.#cutBlock(blockSize));
-        }
-        this.#emitFinished();
-    }
-    #start([block, backing, whole]) {
+    #start(block) {
         this.#blocks++;
         const job = { done: false, settled: Promise.resolve() };
         // Settle into the job, never reject: a failing later block must not be an unhandled rejection.
@@ -1707,10 +4509,7 @@ class BlockTransform extends Transform {
             job.done = true;
             job.error = error ?? new Error('compression failed');
         });
-        if (backing)
-            void job.settled.then(() => this.#spare.push(backing));
-        else if (whole)
-            void job.settled.then(() => this.#options.release?.(whole));
+        void job.settled.then(() => this.#options.release?.(block));
         this.#jobs.push(job);
     }
     /** Waits for the oldest jobs, emitting them in order, until at most `keep` are left. */
@@ -1731,57 +4530,17 @@ class BlockTransform extends Transform {
                     this.push(piece);
         }
     }
-    /**
-     * Takes the next block: a buffered chunk of `size` to 2 \u00d7 `size` bytes as it is (no copy:
-     * upstream chunks of about the block size then never get copied), a bigger one in `size`
-     * slices, else exactly `size` bytes copied into a reusable backing buffer, returned second.
-     */
-    #cutBlock(size) {
-        const first = this.#parts[0];
-        if (first !== undefined && first.length >= size) {
-            const take = first.length <= 2 * size ? first.length : size;
-            this.#buffered -= take;
-            if (take === first.length) {
-                this.#parts.shift();
-                return [first, null, this.#shared.has(first) ? undefined : first];
-            }
-            // the rest of a chunk a block still uses: never released, the GC takes it
-            const rest = first.subarray(take);
-            this.#shared.add(rest);
-            this.#parts[0] = rest;
-            return [first.subarray(0, take), null];
-        }
-        const backing = this.#spare.pop() ?? Buffer.allocUnsafeSlow(this.#options.blockSize);
-        const block = backing.subarray(0, size);
-        let at = 0;
-        let used = 0;
-        while (at < size) {
-            const part = this.#parts[used];
-            const n = part.copy(block, at, 0, Math.min(part.length, size - at));
-            at += n;
-            if (n === part.length) {
-                used++;
-                if (!this.#shared.has(part))
-                    this.#options.release?.(part);
-            }
-            else {
-                const rest = part.subarray(n);
-                if (this.#shared.has(part))
-                    this.#shared.add(rest);
-                this.#parts[used] = rest;
-            }
-        }
-        // One splice, not a shift per part: many small writes would make that quadratic.
-        this.#parts.splice(0, used);
-        this.#buffered -= size;
-        return [block, backing];
-    }
 }
 
 /** zstd's own default level, as `zstd` and `tar --zstd` use. */
 const ZSTD_LEVEL = 3;
 /** gzip's own default level. */
 const GZIP_LEVEL = 6;
+// Room for a whole frame of a 1 MiB block in one output buffer, so a block is one threadpool
+// job rather than a main-thread round trip per 16 KiB (the default chunkSize, which halves
+// throughput); a bigger block's frame comes in more pieces.
+const BLOCK = 1 << 20;
+const FRAME_ROOM = BLOCK + (BLOCK >> 7) + 65536;
 /**
  * Encodes blocks with a few long-lived zlib engines whose every write ends a frame (zstd
  * `ZSTD_e_end`) or member (gzip `Z_FINISH`): one threadpool job per block. Not
@@ -1845,52 +4604,92 @@ class EnginePool {
  * Independent zstd frames. Each records its content size (zstd knows it when a frame is one
  * ending write) and an XXH64 checksum, so stock `zstd -d` detects corruption too; both are cheap.
  */
-function zstdFrames(blockSize) {
-    return new EnginePool(() => zlib.createZstdCompress({
+function zstdFrames() {
+    return new EnginePool(() => zlib__default.createZstdCompress({
         params: {
-            [zlib.constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL,
-            [zlib.constants.ZSTD_c_checksumFlag]: 1
+            [zlib__default.constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL,
+            [zlib__default.constants.ZSTD_c_checksumFlag]: 1
         },
-        flush: zlib.constants.ZSTD_e_end,
-        chunkSize: room(blockSize)
+        flush: zlib__default.constants.ZSTD_e_end,
+        chunkSize: FRAME_ROOM
     }), false);
 }
 /** gzip members (header, deflate, CRC-32 and size trailer); members concatenate into gzip. */
-function gzipMembers(blockSize) {
-    return new EnginePool(() => zlib.createGzip({
+function gzipMembers() {
+    return new EnginePool(() => zlib__default.createGzip({
         level: GZIP_LEVEL,
-        flush: zlib.constants.Z_FINISH,
-        chunkSize: room(blockSize)
+        flush: zlib__default.constants.Z_FINISH,
+        chunkSize: FRAME_ROOM
     }), true);
-}
-// Room for a whole frame in one output buffer, so a block is one threadpool job rather than a
-// main-thread round trip per 16 KiB (the default chunkSize, which halves throughput).
-function room(size) {
-    return size + (size >> 7) + 65536;
 }
 
 /**
- * 1 MiB blocks: the cheapest in CPU per byte of 0.5\u20138 MiB (cache-friendly) and the least memory,
- * at the same ratio. One block in flight per core, 2 to 3: libuv's pool has 4 threads by default
- * and file I/O needs one; on 2 cores a third block only competes with the main thread.
+ * One block in flight per core, 2 to 3: libuv's pool has 4 threads by default and file I/O
+ * needs one; on 2 cores a third block only competes with the main thread.
  */
 const DEFAULT_BLOCKS = {
-    blockSize: 1 << 20,
     inFlight: Math.min(3, Math.max(2, availableParallelism()))
 };
 /**
- * Plaintext tar bytes in, compressed bytes out. zstd and gzip compress independent blocks in
- * parallel on libuv's threadpool and emit them in order: concatenated zstd frames and gzip
- * members are valid streams for stock `zstd -d`, `gzip -d` and `tar --zstd/-z -x`.
+ * Plaintext tar bytes in, compressed bytes out, one frame per input chunk (the snapshot's
+ * archive writes 1 MiB chunks: the cheapest in CPU per byte of 0.5\u20138 MiB, cache-friendly, and
+ * the least memory, at the same ratio). zstd and gzip compress the blocks in parallel on
+ * libuv's threadpool and emit them in order: concatenated zstd frames and gzip members are
+ * valid streams for stock `zstd -d`, `gzip -d` and `tar --zstd/-z -x`.
  */
 function createCompressStream(kind, blocks = DEFAULT_BLOCKS) {
     switch (kind) {
         case 'zstd':
-            return new BlockTransform(zstdFrames(blocks.blockSize), blocks);
+            return new BlockTransform(zstdFrames(), blocks);
         case 'gzip':
-            return new BlockTransform(gzipMembers(blocks.blockSize), blocks);
+            return new BlockTransform(gzipMembers(), blocks);
         case 'none':
             return new PassThrough();
+    }
+}
+
+/**
+ * The index as the walk goes: each line written to a spill file and hashed, so a snapshot of
+ * 1,000,000 entries holds 64 KiB of it in memory, not ~130 MiB; the archive copies it from the
+ * file as its last entry.
+ */
+class IndexBuilder {
+    #spill;
+    files = 0;
+    bytes = 0;
+    entries = 0;
+    constructor(tempDir) {
+        this.#spill = new SpillFile(tempDir);
+    }
+    add(entry) {
+        const line = indexLine(entry) + '\n';
+        this.#spill.append(line);
+        this.entries++;
+        if (entry.type === 'file') {
+            this.files++;
+            this.bytes += entry.size;
+        }
+        return line;
+    }
+    /** Bytes of the index so far. */
+    get size() {
+        return this.#spill.size;
+    }
+    /** Copies index bytes from `position` into `into`; returns how many. */
+    read(into, offset, length, position) {
+        return this.#spill.read(into, offset, length, position);
+    }
+    /** The whole index in memory (tests). */
+    bytesOfIndex() {
+        return this.#spill.bytes();
+    }
+    /** The content digest; add nothing after the first call. */
+    digest() {
+        return this.#spill.digest();
+    }
+    /** Deletes the spill file. */
+    remove() {
+        this.#spill.remove();
     }
 }
 
@@ -1932,6 +4731,22 @@ function isKernelThread(dir) {
     }
     catch {
         return true; // gone
+    }
+}
+/** Filesystem uid, gid and supplementary groups from /proc/<pid>/status (world-readable). */
+function idsOf(dir) {
+    try {
+        const status = fs.readFileSync(`${dir}/status`, 'utf8');
+        // Uid:/Gid: real, effective, saved, filesystem: file access checks the last
+        const uid = Number(/^Uid:\s+\d+\s+\d+\s+\d+\s+(\d+)/m.exec(status)?.[1]);
+        const gid = Number(/^Gid:\s+\d+\s+\d+\s+\d+\s+(\d+)/m.exec(status)?.[1]);
+        const groups = (/^Groups:(.*)$/m.exec(status)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
+        if (!Number.isInteger(uid) || !Number.isInteger(gid))
+            return {};
+        return { uid, gids: [gid, ...groups.map(Number)] };
+    }
+    catch {
+        return {}; // gone
     }
 }
 const isDenied = (error) => {
@@ -2014,17 +4829,17 @@ function scanWriters(proc = '/proc') {
             });
         }
         if (denied && !isKernelThread(`${proc}/${pid}`))
-            hidden.push({ pid: Number(pid), command: name() });
+            hidden.push({ pid: Number(pid), command: name(), ...idsOf(`${proc}/${pid}`) });
     }
     return { holders, hidden };
 }
-const describe$1 = (holders) => holders
+const describe = (holders) => holders
     .slice(0, 3)
     .map((h) => `pid ${h.pid} (${h.command}): ${h.how}`)
     .join('; ');
 function liveWriter(rel, holders, when) {
-    const who = describe$1(holders);
-    return new NoGoError(`${rel} is being written by another process ${when} (${who}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`, 'B');
+    const who = describe(holders);
+    return new NoGoError(`${privateName(rel)} is being written by another process ${when} (${who}); pause rollout and isolate writes (runbook decision point B): stop the writer and rerun`, 'B');
 }
 /**
  * Writers of the archived files, seen by a scan before the archive starts and a second one
@@ -2032,15 +4847,25 @@ function liveWriter(rel, holders, when) {
  */
 class LiveWriterWatch {
     before;
-    archived = new Map();
+    /** Every archived file as `dev:ino<TAB>JSON name` lines, on disk: 1,000,000 files in a Map took ~150 MiB. */
+    archived = new SpillFile();
     hidden = new Map();
+    /** Who could write an archived file by its permission bits. */
+    owners = new Set();
+    groupWritable = new Set();
+    worldWritable = false;
     constructor() {
         this.before = this.noteHidden(scanWriters());
     }
     /** Before a file is read (stat from its open fd): NO-GO if the first scan saw a writer. */
     admit(rel, stat) {
         const key = fileKey(stat.dev, stat.ino);
-        this.archived.set(key, rel);
+        this.archived.append(`${key}\t${JSON.stringify(rel)}\n`);
+        this.owners.add(Number(stat.uid));
+        if (stat.mode & 16n)
+            this.groupWritable.add(Number(stat.gid));
+        if (stat.mode & 2n)
+            this.worldWritable = true;
         const holders = this.before.holders.get(key);
         if (holders)
             throw liveWriter(rel, holders, 'as the snapshot starts');
@@ -2048,32 +4873,49 @@ class LiveWriterWatch {
     /** After the data was read: NO-GO naming any archived file that now has a writer. */
     recheck() {
         const after = this.noteHidden(scanWriters());
-        for (const [key, rel] of this.archived) {
-            const holders = after.holders.get(key);
+        if (after.holders.size === 0)
+            return;
+        for (const line of this.archived.lines()) {
+            const tab = line.indexOf('\t');
+            const holders = after.holders.get(line.slice(0, tab));
             if (holders)
-                throw liveWriter(rel, holders, 'while the snapshot read it');
+                throw liveWriter(JSON.parse(line.slice(tab + 1)), holders, 'while the snapshot read it');
         }
+    }
+    /** Deletes the list of archived files. */
+    close() {
+        this.archived.remove();
     }
     /** For a file seen changing: who holds it for writing now ('' when no one is seen), to name them. */
     whoWrites(stat) {
         const holders = this.noteHidden(scanWriters()).holders.get(fileKey(stat.dev, stat.ino));
-        return holders ? `; held by ${describe$1(holders)}` : '';
+        return holders ? `; held by ${describe(holders)}` : '';
     }
-    /** One line on the processes we could not look into: a writer among them would go unseen. */
+    /**
+     * One line on the processes we could not look into that could write an archived file by its
+     * permission bits (its owner, a group it is writable by, or any user): a writer among them
+     * would go unseen. Root's processes are not counted: root can write and hide anything, which
+     * no check of ours can stop (README, Security model); one that has gone is not counted either.
+     */
     warnings() {
-        if (this.hidden.size === 0)
+        const could = [...this.hidden.values()].filter((h) => h.uid !== undefined &&
+            h.uid !== 0 &&
+            (this.worldWritable ||
+                this.owners.has(h.uid) ||
+                (h.gids ?? []).some((gid) => this.groupWritable.has(gid))));
+        if (could.length === 0)
             return [];
-        const few = [...this.hidden]
+        const few = could
             .slice(0, 5)
-            .map(([pid, command]) => `${pid} (${command})`)
+            .map((h) => `${h.pid} (${h.command}, uid ${h.uid})`)
             .join(', ');
         return [
-            `could not inspect ${this.hidden.size} processes for writers of the includes (their /proc entries are not readable: EACCES), e.g. ${few}; run as their user or make sure none of them writes the repository`
+            `could not inspect ${could.length} processes that could write the included files (their /proc entries are not readable: EACCES), e.g. ${few}; run as their user or make sure none of them writes the repository`
         ];
     }
     noteHidden(scan) {
-        for (const { pid, command } of scan.hidden)
-            this.hidden.set(pid, command);
+        for (const hidden of scan.hidden)
+            this.hidden.set(hidden.pid, hidden);
         return scan;
     }
 }
@@ -2112,7 +4954,7 @@ function describeSpecial(stat) {
 /** A symlink is archived as a link; its target must resolve, lexically, inside the repository. */
 function checkLinkTarget(repo, rel, target) {
     if (path.isAbsolute(target)) {
-        throw new NoGoError(`symlink ${rel} has an absolute target (${target}); a snapshot keeps only relative links inside the repository: make it relative or remove it`);
+        throw new NoGoError(`symlink ${privateName(rel)} has an absolute target (${privateName(target)}); a snapshot keeps only relative links inside the repository: make it relative or remove it`);
     }
     const outside = (from, to) => {
         const back = path.relative(from, to);
@@ -2129,7 +4971,7 @@ function checkLinkTarget(repo, rel, target) {
     }
     if (outside(repo, path.resolve(repo, path.dirname(rel), target)) ||
         (real !== undefined && outside(fs.realpathSync(repo), real))) {
-        throw new NoGoError(`symlink ${rel} points outside the repository (-> ${target}); remove it or point it inside before taking the snapshot`);
+        throw new NoGoError(`symlink ${privateName(rel)} points outside the repository (-> ${privateName(target)}); remove it or point it inside before taking the snapshot`);
     }
 }
 /**
@@ -2158,7 +5000,7 @@ function* visit(repo, rel, abs, stat, onSkip) {
         const target = raw.toString('utf8');
         // a target decoded with U+FFFD in it would restore as a different link
         if (!Buffer.from(target, 'utf8').equals(raw)) {
-            throw new NoGoError(`symlink ${rel} has a target that is not UTF-8 (${showNameBytes(raw)}, shown with \\x escapes): point it at a UTF-8 name and rerun`);
+            throw new NoGoError(`symlink ${privateName(rel)} has a target that is not UTF-8 (${privateName(raw, showNameBytes(raw))}, shown with \\x escapes): point it at a UTF-8 name and rerun`);
         }
         checkLinkTarget(repo, rel, target);
         yield { rel, abs, kind: 'symlink', stat, target };
@@ -2169,7 +5011,7 @@ function* visit(repo, rel, abs, stat, onSkip) {
         return;
     }
     if (!stat.isDirectory()) {
-        onSkip(`left out ${rel}: it is a ${describeSpecial(stat)}; a snapshot keeps only files, folders and symlinks`);
+        onSkip(`left out ${privateName(rel)}: it is a ${describeSpecial(stat)}; a snapshot keeps only files, folders and symlinks`);
         return;
     }
     yield { rel, abs, kind: 'dir', stat };
@@ -2178,12 +5020,13 @@ function* visit(repo, rel, abs, stat, onSkip) {
         raw = fs.readdirSync(abs, { encoding: 'buffer' });
     }
     catch (error) {
-        throw new NoGoError(`cannot list folder ${rel}: ${error.code ?? String(error)}; give the runner read access to it`);
+        throw new NoGoError(`cannot list folder ${privateName(rel)}: ${error.code ?? 'error'}; give the runner read access to it`);
     }
     // names travel as text (tar, index, report): one that does not survive utf8 would be merged or lost
     for (const name of raw) {
         if (!Buffer.from(name.toString('utf8'), 'utf8').equals(name)) {
-            throw new NoGoError(`folder ${rel} holds a name that is not UTF-8 (${showNameBytes(name)}, shown with \\x escapes): rename it to UTF-8 and rerun`);
+            const full = Buffer.concat([Buffer.from(`${rel}/`), name]);
+            throw new NoGoError(`folder ${privateName(rel)} holds a name that is not UTF-8 (${privateName(full, showNameBytes(name))}, shown with \\x escapes): rename it to UTF-8 and rerun`);
         }
     }
     const names = raw.sort(Buffer.compare).map((name) => name.toString('utf8'));
@@ -2195,74 +5038,14 @@ function* visit(repo, rel, abs, stat, onSkip) {
             childStat = fs.lstatSync(childAbs);
         }
         catch (error) {
-            if (error.code === 'ENOENT') {
-                throw new NoGoError(`${childRel} vanished while the snapshot was being taken; stop writes to the repository and rerun`);
+            const code = error.code;
+            if (code === 'ENOENT') {
+                throw new NoGoError(`${privateName(childRel)} vanished while the snapshot was being taken; stop writes to the repository and rerun`);
             }
-            throw error;
+            throw new NoGoError(`cannot look at ${privateName(childRel)}: ${code ?? 'error'}; give the runner read access to it`);
         }
         yield* visit(repo, childRel, childAbs, childStat, onSkip);
     }
-}
-
-function describe(stat, abs) {
-    const kind = stat.isSymbolicLink()
-        ? `link->${fs.readlinkSync(abs, { encoding: 'buffer' }).toString('hex')}`
-        : stat.isDirectory()
-            ? 'dir'
-            : stat.isFile()
-                ? 'file'
-                : 'other';
-    return `${kind} ${stat.mode} ${stat.size} ${stat.ino} ${stat.mtimeNs} ${stat.ctimeNs}`;
-}
-/** Entry names as bytes (latin1 keeps every byte), relative to repo. */
-function fingerprintIncludes(repo, includes) {
-    const out = new Map();
-    const visit = (abs, rel) => {
-        let stat;
-        try {
-            stat = fs.lstatSync(abs, { bigint: true });
-        }
-        catch {
-            out.set(rel, 'missing');
-            return;
-        }
-        out.set(rel, describe(stat, abs));
-        if (!stat.isDirectory())
-            return;
-        let names;
-        try {
-            names = fs.readdirSync(abs, { encoding: 'buffer' });
-        }
-        catch (error) {
-            out.set(`${rel}/`, `unlistable ${error.code ?? ''}`);
-            return;
-        }
-        for (const name of names) {
-            visit(Buffer.concat([abs, Buffer.from('/'), name]), `${rel}/${name.toString('latin1')}`);
-        }
-    };
-    for (const include of includes)
-        visit(Buffer.from(path.join(repo, include)), include);
-    return out;
-}
-/** Entries added, removed or changed between two fingerprints, sorted, shown as UTF-8. */
-function changedEntries(before, after) {
-    const changed = new Set();
-    for (const [rel, what] of before)
-        if (after.get(rel) !== what)
-            changed.add(rel);
-    for (const rel of after.keys())
-        if (!before.has(rel))
-            changed.add(rel);
-    return [...changed]
-        .sort()
-        .map((rel) => JSON.stringify(Buffer.from(rel, 'latin1').toString('utf8')).slice(1, -1));
-}
-
-/** `a, b, c and 4 more` for a one-line detail. */
-function nameFew(files, few = 5) {
-    const shown = files.slice(0, few).join(', ');
-    return files.length > few ? `${shown} and ${files.length - few} more` : shown;
 }
 
 /** Recorded in manifests and reports; bump with package.json. */
@@ -2276,12 +5059,7 @@ async function createSnapshot(config, keys, logger, now = () => new Date(), opti
     if (!config.force && fs.existsSync(config.manifestPath)) {
         throw new NoGoError(`manifest ${config.manifestPath} already exists and force is false; set force: true to replace it, or point manifest elsewhere`);
     }
-    for (const include of config.includes) {
-        if (!fs.existsSync(path.join(config.repo, include)) &&
-            !isDanglingLink(path.join(config.repo, include))) {
-            throw new NoGoError(`include ${include} is missing from ${config.repo}; create it, or remove it from the include input`);
-        }
-    }
+    assertIncludesPresent(config);
     try {
         fs.mkdirSync(config.snapshotDir, { recursive: true });
     }
@@ -2298,27 +5076,10 @@ async function createSnapshot(config, keys, logger, now = () => new Date(), opti
         const { createdAtDate, finalPath } = await freshName(config, now);
         const tempPath = tempNameFor(finalPath);
         registerPath(tempPath); // a partial snapshot is removed on a signal too
-        const index = new IndexBuilder();
-        // header first, then the payload: scrypt (or the recipients) wrap the key while the first
-        // chunks are compressed and encrypted, and the file is hashed as it is written
-        const key = encryptionKeyOf(keys, config.workFactor);
-        const age = encryptStream(key);
         const output = new HashedFileWriter(tempPath);
-        const progress = new ProgressReporter(logger, 'snapshot');
-        // the batches cycle: read into, compressed from, given back once their block is encoded
-        const batches = new BufferPool(BATCH, 16);
-        // other processes writing the includes, seen once before reading and once after (runbook B)
-        const writers = new LiveWriterWatch();
+        let streamed;
         try {
-            await pipeline(Readable.from(archiveStream(walkIncludes(config.repo, config.includes, (w) => warnings.push(w)), index, (p) => progress.update(p.files, p.bytes), batches, writers), 
-            // a few batches of read-ahead keep reading and hashing busy while zstd works
-            { objectMode: false, highWaterMark: 4 * 1024 * 1024 }), createCompressStream(config.compression, {
-                ...DEFAULT_BLOCKS,
-                release: (b) => batches.release(b)
-            }), age, output);
-            warnings.push(...writers.warnings());
-            if (options.unchangedSince)
-                assertUnchanged(config, options.unchangedSince);
+            streamed = await streamSnapshot(config, keys, logger, output, warnings, options);
             // the output synced the file before finishing
             lock.assertHeld();
             fs.renameSync(tempPath, finalPath);
@@ -2332,22 +5093,9 @@ async function createSnapshot(config, keys, logger, now = () => new Date(), opti
                 throw error;
             throw new NoGoError(`writing snapshot ${finalPath} failed: ${describeWriteError(error)}`);
         }
-        const createdAt = createdAtDate.toISOString().replace(/\.\d{3}Z$/, 'Z');
-        const sha256 = output.digestHex();
-        const manifest = {
-            version: 1,
-            createdAt,
-            snapshot: {
-                path: path.relative(path.dirname(config.manifestPath), finalPath),
-                size: output.size,
-                sha256
-            },
-            compression: config.compression,
-            encryption: encryptionRecordOf(key),
-            includes: [...config.includes],
-            content: { files: index.files, bytes: index.bytes, digest: index.digest() },
-            tool: TOOL
-        };
+        const manifest = manifestOf(config, createdAtDate, path.relative(path.dirname(config.manifestPath), finalPath), output, streamed);
+        const { createdAt, snapshot: { sha256 } } = manifest;
+        const { index } = streamed;
         // the snapshot's own manifest first (the catalogue), latest-manifest.json last, as its copy
         const ownManifest = path.join(config.snapshotDir, snapshotManifestName(utcStamp(createdAtDate)));
         for (const [target, written] of [
@@ -2389,6 +5137,66 @@ async function createSnapshot(config, keys, logger, now = () => new Date(), opti
             lock.release();
     }
 }
+/** Every include is there (a dangling link is an entry too): a missing one is NO-GO naming it. */
+function assertIncludesPresent(config) {
+    for (const include of config.includes) {
+        if (!fs.existsSync(path.join(config.repo, include)) &&
+            !isDanglingLink(path.join(config.repo, include))) {
+            throw new NoGoError(`include ${include} is missing from ${config.repo}; create it, or remove it from the include input`);
+        }
+    }
+}
+/**
+ * tar \u2192 compress \u2192 age (scrypt, or the recipients) \u2192 the sink, which hashes what it is given.
+ * Warnings (left-out entries, live writers) go to `warnings`; the includes are held to
+ * `options.unchangedSince` once all is read. The sink is finished (or destroyed) on return.
+ */
+async function streamSnapshot(config, keys, logger, sink, warnings, options = {}) {
+    // header first, then the payload: scrypt (or the recipients) wrap the key while the first
+    // chunks are compressed and encrypted, and the output is hashed as it is written
+    const key = encryptionKeyOf(keys, config.workFactor);
+    if (key.kind === 'passphrase')
+        logger.info(keyDerivationLine(config.workFactor));
+    const age = encryptStream(key);
+    // totals from the walk made before the migration ran (precutover); none in snapshot mode
+    const totals = options.unchangedSince && fingerprintTotals(options.unchangedSince);
+    const progress = new ProgressReporter(logger, 'snapshot', 'files', totals);
+    // the batches cycle: read into, compressed from, given back once their block is encoded
+    const batches = new BufferPool(BATCH, 16);
+    // other processes writing the includes, seen once before reading and once after (runbook B)
+    const writers = new LiveWriterWatch();
+    // the index spills to a temp file as it grows; its counts and digest outlive the file
+    const index = new IndexBuilder();
+    try {
+        await pipeline(Readable.from(archiveStream(walkIncludes(config.repo, config.includes, (w) => warnings.push(w)), index, (p) => progress.update(p.files, p.bytes), batches, writers), 
+        // a few batches of read-ahead keep reading and hashing busy while zstd works
+        { objectMode: false, highWaterMark: 4 * 1024 * 1024 }), createCompressStream(config.compression, {
+            ...DEFAULT_BLOCKS,
+            release: (b) => batches.release(b)
+        }), age, sink);
+        warnings.push(...writers.warnings());
+        if (options.unchangedSince)
+            assertUnchanged(config, options.unchangedSince);
+        return { index, key };
+    }
+    finally {
+        index.remove();
+        writers.close();
+    }
+}
+/** The manifest of a snapshot just streamed; `snapshotPath` is relative to the manifest's folder. */
+function manifestOf(config, createdAtDate, snapshotPath, sink, { index, key }) {
+    return {
+        version: 1,
+        createdAt: createdAtDate.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        snapshot: { path: snapshotPath, size: sink.size, sha256: sink.digestHex() },
+        compression: config.compression,
+        encryption: encryptionRecordOf(key),
+        includes: [...config.includes],
+        content: { files: index.files, bytes: index.bytes, digest: index.digest() },
+        tool: TOOL
+    };
+}
 /**
  * Names are to the second (SPEC), so a rerun within the same second waits for the next one
  * rather than failing; the snapshot-dir lock keeps anyone else from taking that name meanwhile.
@@ -2413,7 +5221,7 @@ function assertUnchanged(config, since) {
     const changed = changedEntries(since, fingerprintIncludes(config.repo, config.includes));
     if (changed.length === 0)
         return;
-    throw new NoGoError(`the includes changed after the migration dry-run, before the snapshot was complete: ${nameFew(changed)}; a process is still writing them (runbook decision point B: pause and isolate writes, stop what the dry-run left running, then rerun)`);
+    throw new NoGoError(`the includes changed after the migration dry-run, before the snapshot was complete: ${privateList(changed)}; a process is still writing them (runbook decision point B: pause and isolate writes, stop what the dry-run left running, then rerun)`);
 }
 function isDanglingLink(p) {
     try {
@@ -2429,813 +5237,432 @@ function describeWriteError(error) {
         return 'the disk is full (ENOSPC); free space or choose another snapshot-dir';
     if (code === 'EACCES' || code === 'EPERM')
         return 'permission denied; give the runner write access';
-    return error.message;
+    return errorText(error);
 }
 
-/** The lane's order for each mode (runbook "must run in order"): the first NO-GO stops it. */
-const LANE_ORDER = {
-    precutover: [
-        'migration-export',
-        'migration-check',
-        'migration-import',
-        'snapshot-create',
-        'restore-test'
-    ],
-    'migration-dry-run': ['migration-export', 'migration-check', 'migration-import'],
-    snapshot: ['snapshot-create'],
-    'restore-test': ['restore-test'],
-    restore: ['restore'],
-    // list reads the catalogue and runs no step of the lane (src/catalogue/list-mode.ts)
-    list: []
-};
-
+const MiB = 1024 * 1024;
+/** S3's limits: at most 10,000 parts, each (but the last) at least 5 MiB and at most 5 GiB. */
+const MAX_PARTS = 10_000;
+const MAX_PART_SIZE = 5 * 1024 * MiB;
+/** The first parts: big enough that small snapshots need few requests, small enough for memory. */
+const FIRST_PART_SIZE = 8 * MiB;
+/** Part sizes hold for a run of this many parts, so the buffers of a run are reused. */
+const PARTS_PER_STEP = 100;
+/** ...then grow by this much: 10,000 parts then hold 1.26 TiB, the largest part is 255.5 MiB. */
+const STEP_GROWTH = 2.5 * MiB;
 /**
- * The environment for migration commands: the parent's minus every secret and every INPUT_*,
- * plus this run's marker, by which processes that escape the command's group are found again.
- * child_process replaces the whole environment with `env`, so this is built in full, not merged.
- * After the secret hand-off the parent holds no secret already; this is the second wall.
+ * Size of part `partNumber` (from 1) of an upload whose length is unknown until it ends. Growing
+ * linearly (not doubling) keeps the largest part, and so memory (parts in flight \u00d7 part size),
+ * as small as 1 TiB in 10,000 parts allows: 1 TiB needs 105 MiB per part on average.
  */
-function childEnv(env, passphraseEnv, identityEnv = '') {
-    const names = secretNames(env);
-    if (passphraseEnv)
-        names.add(passphraseEnv);
-    if (identityEnv)
-        names.add(identityEnv);
-    const { rest } = splitSecrets(env, names);
-    const out = {};
-    for (const [name, value] of Object.entries(rest)) {
-        if (!name.toUpperCase().startsWith('INPUT_'))
-            out[name] = value;
-    }
-    out[RUN_MARKER_VAR] = runMarker();
-    return out;
+function partSize(partNumber) {
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS)
+        throw new RangeError(`part number ${partNumber} is outside 1-${MAX_PARTS}`);
+    const step = Math.floor((partNumber - 1) / PARTS_PER_STEP);
+    return Math.min(MAX_PART_SIZE, FIRST_PART_SIZE + step * STEP_GROWTH);
 }
 
 /**
- * git through the one hardened door; here a failure is an error, as drift cannot be judged. Names
- * come back as latin1, one char per byte: a UTF-8 decode would turn `dup\xff` into `dup\uFFFD`,
- * another (or no) file, so a write to it would go unseen.
+ * A Writable the snapshot streams into: a multipart upload of one new object, with no local copy.
+ * Bytes fill a part buffer; a full part uploads (SHA-256 checksum) while the next fills, at most
+ * `partsInFlight` at a time (backpressure holds the writer); part sizes grow (part-size.ts) so an
+ * upload of unknown length fits 10,000 parts. On finish: CompleteMultipartUpload with
+ * If-None-Match: * (an existing object is never replaced), then the object's size and composite
+ * checksum are checked. On any failure or destroy the upload is aborted: no object appears.
+ * `size`, `digestHex()` and `retainUntil` describe the object once the stream has finished.
  */
-async function git(repo, args) {
-    const result = await git$1(repo, args, {
-        timeoutMs: 120_000,
-        maxBuffer: 1024 * 1024 * 1024,
-        encoding: 'latin1'
-    });
-    if (!result.ok)
-        throw new Error(`git ${args[0]} in ${repo} failed: ${result.error}`);
-    return result.out;
+class UploadSink extends Writable {
+    #store;
+    #key;
+    #maxInFlight;
+    #options;
+    #hash = createHash('sha256');
+    #uploadId;
+    #lock = {};
+    #part;
+    #filled = 0;
+    #nextPart = 1;
+    #size = 0;
+    #parts = [];
+    /** Buffers of finished parts, reused while the part size stays the same. */
+    #free = [];
+    #inFlight = new Set();
+    #failure;
+    #completed = false;
+    #digest;
+    constructor(store, name, options = {}) {
+        super({ highWaterMark: 1024 * 1024 });
+        this.#store = store;
+        this.#key = store.key(name);
+        this.#maxInFlight = Math.max(1, options.partsInFlight ?? 4);
+        this.#options = options;
+    }
+    get size() {
+        return this.#size;
+    }
+    get key() {
+        return this.#key;
+    }
+    /** Object Lock retain-until of the object, when store-retention-days set one. */
+    get retainUntil() {
+        return this.#lock.ObjectLockRetainUntilDate;
+    }
+    /** Resolves once the stream is closed: after a failure, once the upload is aborted. */
+    async settled() {
+        if (this.closed)
+            return;
+        await new Promise((resolve) => this.once('close', () => resolve()));
+    }
+    digestHex() {
+        if (this.#digest === undefined)
+            throw new Error(`${this.#store.url()} upload is not finished`);
+        return this.#digest;
+    }
+    _construct(callback) {
+        this.#start().then(() => callback(), callback);
+    }
+    _write(chunk, _encoding, callback) {
+        this.#append(chunk).then(() => callback(), callback);
+    }
+    _final(callback) {
+        this.#finish().then(() => callback(), callback);
+    }
+    _destroy(error, callback) {
+        if (this.#completed || this.#uploadId === undefined) {
+            callback(error);
+            return;
+        }
+        this.#abort().then(() => callback(error), (abortError) => callback(error ?? abortError));
+    }
+    async #start() {
+        const { s3 } = this.#store;
+        this.#lock = lockHeaders(this.#store.settings, (this.#options.now ?? (() => new Date()))());
+        this.#options.onCreating?.();
+        const created = await this.#store.call('CreateMultipartUpload', (client) => client.send(new s3.CreateMultipartUploadCommand({
+            Bucket: this.#store.bucket,
+            Key: this.#key,
+            ContentType: 'application/octet-stream',
+            ChecksumAlgorithm: 'SHA256',
+            ...this.#lock
+        })));
+        if (!created.UploadId)
+            throw new StoreError(`store ${this.#store.url()}: CreateMultipartUpload gave no upload id: the endpoint is not S3-compatible; check store-endpoint`, 'NotS3');
+        this.#uploadId = created.UploadId;
+        this.#options.onStarted?.(created.UploadId);
+    }
+    async #append(chunk) {
+        this.#hash.update(chunk);
+        this.#size += chunk.length;
+        let offset = 0;
+        while (offset < chunk.length) {
+            this.#part ??= this.#takeBuffer(partSize(this.#nextPart));
+            const copied = chunk.copy(this.#part, this.#filled, offset);
+            this.#filled += copied;
+            offset += copied;
+            if (this.#filled === this.#part.length)
+                await this.#ship();
+        }
+    }
+    #takeBuffer(size) {
+        while (this.#free.length > 0) {
+            const buffer = this.#free.pop();
+            if (buffer.length === size)
+                return buffer;
+        }
+        return Buffer.allocUnsafe(size);
+    }
+    /** Starts the current part's upload; waits while too many are in flight. */
+    async #ship() {
+        const number = this.#nextPart;
+        if (number > MAX_PARTS)
+            throw new StoreError(`store ${this.#store.url()}: the snapshot needs more than ${MAX_PARTS} parts (over 1.2 TiB): split the includes over several runs`, 'EntityTooLarge');
+        const buffer = this.#part;
+        const body = buffer.subarray(0, this.#filled);
+        this.#part = undefined;
+        this.#filled = 0;
+        this.#nextPart++;
+        const upload = this.#uploadPart(number, body).then(() => {
+            this.#free.push(buffer);
+        }, (error) => {
+            this.#failure ??= error;
+        });
+        this.#inFlight.add(upload);
+        void upload.finally(() => this.#inFlight.delete(upload));
+        while (this.#inFlight.size >= this.#maxInFlight)
+            await Promise.race(this.#inFlight);
+        if (this.#failure)
+            throw this.#failure;
+    }
+    async #uploadPart(number, body) {
+        const { s3 } = this.#store;
+        const checksum = createHash('sha256').update(body).digest('base64');
+        const answer = await this.#store.call('UploadPart', (client) => client.send(new s3.UploadPartCommand({
+            Bucket: this.#store.bucket,
+            Key: this.#key,
+            UploadId: this.#uploadId,
+            PartNumber: number,
+            Body: body,
+            ContentLength: body.length,
+            ChecksumAlgorithm: 'SHA256',
+            ChecksumSHA256: checksum
+        })));
+        if (!answer.ETag)
+            throw new StoreError(`store ${this.#store.url()}: UploadPart ${number} gave no ETag: the endpoint is not S3-compatible; check store-endpoint`, 'NotS3');
+        this.#parts.push({ PartNumber: number, ETag: answer.ETag, ChecksumSHA256: checksum });
+    }
+    async #finish() {
+        // the last part, which may be short (or empty, when it is the only one)
+        if (this.#filled > 0 || this.#nextPart === 1) {
+            this.#part ??= Buffer.alloc(0);
+            await this.#ship();
+        }
+        await Promise.all(this.#inFlight);
+        if (this.#failure)
+            throw this.#failure;
+        const { s3 } = this.#store;
+        const parts = [...this.#parts].sort((a, b) => a.PartNumber - b.PartNumber);
+        await this.#store.call('CompleteMultipartUpload', (client) => client.send(new s3.CompleteMultipartUploadCommand({
+            Bucket: this.#store.bucket,
+            Key: this.#key,
+            UploadId: this.#uploadId,
+            MultipartUpload: { Parts: parts },
+            // write once: an object already at this key is never replaced
+            IfNoneMatch: '*'
+        })));
+        this.#completed = true;
+        this.#options.onSettled?.(this.#uploadId);
+        this.#digest = this.#hash.digest('hex');
+        this.#part = undefined;
+        this.#free.length = 0;
+        await this.#checkStored(parts);
+    }
+    /** The object as stored: its size, and its composite checksum when the store keeps one. */
+    async #checkStored(parts) {
+        const { s3 } = this.#store;
+        const head = await this.#store.call('HeadObject', (client) => client.send(new s3.HeadObjectCommand({
+            Bucket: this.#store.bucket,
+            Key: this.#key,
+            ChecksumMode: 'ENABLED'
+        })));
+        if (head.ContentLength !== this.#size) {
+            throw new StoreError(`store ${this.#store.url()}: the stored object is ${head.ContentLength} bytes but ${this.#size} were sent: the store lost data; check the store and rerun`, 'BadDigest');
+        }
+        if (this.#lock.ObjectLockRetainUntilDate && !head.ObjectLockRetainUntilDate)
+            await this.#applyRetention();
+        const expected = compositeChecksum(parts);
+        const stored = head.ChecksumSHA256;
+        if (stored && stored !== expected && stored.split('-')[0] !== expected.split('-')[0]) {
+            // bytes unlike those sent: the object must not stay to be mistaken for the snapshot
+            await this.#discard(head.VersionId).catch(() => undefined);
+            throw new StoreError(`store ${this.#store.url()}: the stored object's SHA-256 checksum ${stored} is not the ${expected} of the parts sent: check proxies between the runner and the store, and rerun`, 'BadDigest');
+        }
+    }
+    /**
+     * Some stores (moto among them) drop the lock headers of CreateMultipartUpload: the retention is
+     * then put on the object just completed, and read back, so the report never claims a lock that
+     * the store does not hold.
+     */
+    async #applyRetention() {
+        const { s3 } = this.#store;
+        const { ObjectLockMode: Mode, ObjectLockRetainUntilDate: RetainUntilDate } = this.#lock;
+        await this.#store.call('PutObjectRetention', (client) => client.send(new s3.PutObjectRetentionCommand({
+            Bucket: this.#store.bucket,
+            Key: this.#key,
+            Retention: { Mode, RetainUntilDate },
+            ChecksumAlgorithm: 'SHA256'
+        })));
+        const head = await this.#store.call('HeadObject', (client) => client.send(new s3.HeadObjectCommand({ Bucket: this.#store.bucket, Key: this.#key })));
+        if (head.ObjectLockRetainUntilDate?.getTime() !== RetainUntilDate?.getTime())
+            throw new StoreError(`store ${this.#store.url()}: the object holds no Object Lock retention after PutObjectRetention: enable Object Lock on the bucket, or set store-retention-days: 0`, 'InvalidBucketObjectLockConfiguration');
+    }
+    /** Deletes the object just completed (a version under Object Lock stays, as an orphan). */
+    async #discard(versionId) {
+        const { s3 } = this.#store;
+        await this.#store.call('DeleteObject', (client) => client.send(new s3.DeleteObjectCommand({
+            Bucket: this.#store.bucket,
+            Key: this.#key,
+            ...(versionId ? { VersionId: versionId } : {})
+        })));
+    }
+    async #abort() {
+        await Promise.all(this.#inFlight);
+        const { s3 } = this.#store;
+        await this.#store.call('AbortMultipartUpload', (client) => client.send(new s3.AbortMultipartUploadCommand({
+            Bucket: this.#store.bucket,
+            Key: this.#key,
+            UploadId: this.#uploadId
+        })));
+        this.#options.onSettled?.(this.#uploadId);
+    }
 }
-const BUFFER = Buffer.alloc(1 << 20);
-/**
- * What is at file now, by our own reading: every tracked file is hashed before and after, in
- * 1 MiB reads (synchronous: nothing else runs while the repository is judged, and it is ~4x
- * faster than the threadpool for many small files here).
- */
-function contentHash(file) {
-    let info;
-    try {
-        info = fs.lstatSync(file);
-    }
-    catch {
-        return 'missing';
-    }
-    const mode = (info.mode & 0o7777).toString(8);
-    if (info.isSymbolicLink())
-        return `link:${fs.readlinkSync(file)}`;
-    if (info.isDirectory())
-        return `dir:${mode}`; // a submodule's gitlink
-    if (!info.isFile())
-        return `other:${mode}`;
+/** S3's composite checksum of a multipart object: SHA-256 of the parts' digests, then `-N`. */
+function compositeChecksum(parts) {
     const hash = createHash('sha256');
-    // non-blocking: a tracked file swapped for a fifo meanwhile must not hang the gate in open()
-    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-    try {
-        if (!fs.fstatSync(fd).isFile())
-            return `other:${mode}`;
-        for (;;) {
-            const read = fs.readSync(fd, BUFFER, 0, BUFFER.length, null);
-            if (read === 0)
-                break;
-            hash.update(BUFFER.subarray(0, read));
-        }
-    }
-    finally {
-        fs.closeSync(fd);
-    }
-    return `${mode}:${hash.digest('hex')}`;
-}
-function splitZ(out) {
-    return out.split('\0').filter(Boolean);
-}
-/** The bytes of a latin1 name from git, as a path fs reads exactly. */
-const onDisk = (repo, name) => Buffer.concat([Buffer.from(`${repo}/`), Buffer.from(name, 'latin1')]);
-/** A latin1 name from git as the report shows it (UTF-8, invalid bytes as U+FFFD). */
-const shown = (name) => Buffer.from(name, 'latin1').toString('utf8');
-/**
- * The first folder between repo and file that is a symlink, with its target, or undefined: a
- * tracked folder swapped for a link to a copy keeps every hash but is drift to git.
- */
-function linkedParent(repo, name, seen) {
-    let at = name.lastIndexOf('/');
-    const parents = [];
-    while (at > 0) {
-        parents.unshift(name.slice(0, at));
-        at = name.lastIndexOf('/', at - 1);
-    }
-    for (const parent of parents) {
-        let verdict = seen.get(parent);
-        if (verdict === undefined) {
-            const folder = onDisk(repo, parent);
-            try {
-                verdict = fs.lstatSync(folder).isSymbolicLink()
-                    ? `link:${shown(parent)}->${fs.readlinkSync(folder).toString()}`
-                    : '';
-            }
-            catch {
-                verdict = '';
-            }
-            seen.set(parent, verdict);
-        }
-        if (verdict)
-            return verdict;
-    }
-    return undefined;
-}
-/** What is at a tracked name now: its content, or the symlinked folder it is reached through. */
-function trackedContent(repo, name, seen) {
-    return linkedParent(repo, name, seen) ?? contentHash(onDisk(repo, name));
-}
-/**
- * Reads the git state of repo; throws if repo is not in a git work tree (or git fails). Only
- * `rev-parse` and `ls-files`: no command that refreshes the index or runs a filter.
- */
-async function readGitState(repo) {
-    // One call for where we are and HEAD; a repository without commits has no HEAD to show.
-    const where = await git(repo, ['rev-parse', '--show-toplevel', '--show-prefix', 'HEAD']).catch(() => null);
-    const [toplevel = '', prefix = '', head = null] = (where ?? (await git(repo, ['rev-parse', '--show-toplevel', '--show-prefix']))).split('\n');
-    const index = new Map();
-    for (const line of splitZ(await git(repo, ['ls-files', '-z', '--stage', '--', '.']))) {
-        const tab = line.indexOf('\t');
-        const file = line.slice(tab + 1);
-        const entry = line.slice(0, tab);
-        index.set(file, index.has(file) ? `${index.get(file)}\n${entry}` : entry);
-    }
-    const content = new Map();
-    const seen = new Map();
-    for (const file of index.keys())
-        content.set(file, trackedContent(repo, file, seen));
-    const others = await git(repo, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.']);
-    return {
-        head: head || null,
-        index,
-        content,
-        untracked: new Set(splitZ(others)),
-        toplevel,
-        prefix
-    };
-}
-/** What changed between two states of the same repo. */
-async function compareGitStates(repo, before, after) {
-    const changed = new Set();
-    const seen = new Map();
-    for (const file of new Set([...before.index.keys(), ...after.index.keys()])) {
-        if (before.index.get(file) !== after.index.get(file))
-            changed.add(file);
-        // a file that is no longer in the index is judged on disk too: deleting it is drift as well
-        const was = before.content.get(file) ?? 'untracked';
-        const now = after.content.get(file) ?? trackedContent(repo, file, seen);
-        if (before.index.has(file) && was !== now)
-            changed.add(file);
-    }
-    let headMoved;
-    if (before.head !== after.head) {
-        headMoved = { from: before.head, to: after.head };
-        if (before.head && after.head) {
-            const names = await git(repo, [
-                'diff',
-                '--no-ext-diff',
-                '--no-textconv',
-                '--name-only',
-                '-z',
-                before.head,
-                after.head,
-                '--',
-                '.'
-            ]);
-            for (const name of splitZ(names)) {
-                changed.add(name.startsWith(after.prefix) ? name.slice(after.prefix.length) : name);
-            }
-        }
-    }
-    const created = [...after.untracked].filter((file) => !before.untracked.has(file)).sort();
-    return {
-        changed: [...changed].sort().map(shown),
-        headMoved,
-        created: created.map(shown)
-    };
+    for (const part of parts)
+        hash.update(Buffer.from(part.ChecksumSHA256, 'base64'));
+    return `${hash.digest('base64')}-${parts.length}`;
 }
 
-const SCRIPT_EXTENSION = /\.(py|js|mjs|cjs|ts|sh|bash|rb|pl|php)$/i;
-/** Interpreter flags after which the next word is code or a module, not a script file. */
-const CODE_FLAGS = new Set(['-c', '-e', '-m', '-p', '--eval', '--print']);
+const PROBE_NAME = '.cutover-gate/write-once-probe';
 /**
- * The script file a command runs, if it can be told without running it: the program itself when
- * it is a path (`scripts/backup.sh`), or an interpreter's first non-option word that looks like a
- * script file (`python3 -u scripts/export.py`).
+ * Proves, before a run's first write, that the store refuses to replace an object: the canary
+ * under the prefix is written with If-None-Match: *; a refusal (it exists) is the proof; if the
+ * write went through (first run, or a store that ignores the header), a second one must be
+ * refused. A store that accepts both is a NO-GO naming it: its snapshots could be overwritten.
  */
-function scriptOf(argv) {
-    const [program, ...rest] = argv;
-    if (!program)
-        return undefined;
-    if (program.includes('/') || program.includes(path.sep))
-        return program;
-    for (const word of rest) {
-        if (CODE_FLAGS.has(word))
-            return undefined;
-        if (word.startsWith('-'))
-            continue;
-        return SCRIPT_EXTENSION.test(word) && !/\s/.test(word) ? word : undefined;
-    }
-    return undefined;
-}
-/** The script of argv when it does not exist (relative to repo), else undefined. */
-async function missingScript(argv, repo) {
-    const script = scriptOf(argv);
-    if (!script)
-        return undefined;
-    try {
-        await access(path.resolve(repo, script));
-        return undefined;
-    }
-    catch {
-        return script;
-    }
-}
-/** Interpreters' own words for a script file that is not there, for scripts found only at run time. */
-const MISSING_IN_OUTPUT = [
-    /can't open file '([^']+)': \[Errno 2\]/, // python
-    /Cannot find module '([^']+)'[\s\S]*requireStack: \[\]/ // node, the main module itself
-];
-function missingScriptInOutput(output) {
-    for (const pattern of MISSING_IN_OUTPUT) {
-        const match = pattern.exec(output);
-        if (match?.[1])
-            return match[1];
-    }
-    return undefined;
-}
-
-/** Keeps the last bytes and lines of a command's combined output: enough to explain a failure. */
-class OutputTail {
-    maxBytes;
-    maxLines;
-    chunks = [];
-    held = 0;
-    /** Every byte seen, kept or not. */
-    totalBytes = 0;
-    constructor(maxBytes = 64 * 1024, maxLines = 200) {
-        this.maxBytes = maxBytes;
-        this.maxLines = maxLines;
-    }
-    push(chunk) {
-        this.chunks.push(chunk);
-        this.held += chunk.length;
-        this.totalBytes += chunk.length;
-        // Drop whole chunks from the front while what stays is still at least maxBytes.
-        while (this.chunks.length > 1 &&
-            this.held - this.chunks[0].length >= this.maxBytes) {
-            this.held -= this.chunks.shift().length;
-        }
-    }
-    /** The tail as text, with a first line saying how much was left out, if anything was. */
-    text() {
-        let bytes = Buffer.concat(this.chunks);
-        if (bytes.length > this.maxBytes)
-            bytes = bytes.subarray(bytes.length - this.maxBytes);
-        let text = bytes.toString('utf8');
-        let cut = bytes.length < this.totalBytes;
-        // A cut in the middle of a line (or a UTF-8 sequence) starts at the next whole line.
-        if (cut)
-            text = text.slice(text.indexOf('\n') + 1);
-        const lines = text.split('\n');
-        if (lines.at(-1) === '')
-            lines.pop();
-        if (lines.length > this.maxLines) {
-            lines.splice(0, lines.length - this.maxLines);
-            cut = true;
-        }
-        const shown = lines.join('\n');
-        if (!cut)
-            return shown;
-        const hidden = this.totalBytes - Buffer.byteLength(shown, 'utf8');
-        return `[output truncated: ${hidden} earlier bytes not shown]\n${shown}`;
-    }
-}
-/** A logged line longer than this shows its start and how many bytes were left out. */
-const MAX_LINE_BYTES = 4 * 1024;
-/**
- * Splits a byte stream into lines for live logging. It holds at most MAX_LINE_BYTES of the line in
- * progress, whatever its length: a command printing 100 MB without a newline must not cost 100 MB
- * (or, re-joined on every chunk, quadratic time).
- */
-class LineSplitter {
-    onLine;
-    head = Buffer.alloc(MAX_LINE_BYTES);
-    held = 0;
-    dropped = 0;
-    lastByte = -1;
-    constructor(onLine) {
-        this.onLine = onLine;
-    }
-    push(chunk) {
-        let start = 0;
-        while (start < chunk.length) {
-            const newline = chunk.indexOf(0x0a, start);
-            const end = newline === -1 ? chunk.length : newline;
-            this.take(chunk, start, end);
-            if (newline === -1)
-                return;
-            this.emit();
-            start = newline + 1;
-        }
-    }
-    end() {
-        if (this.held > 0 || this.dropped > 0)
-            this.emit();
-    }
-    take(chunk, start, end) {
-        if (end === start)
-            return;
-        const room = MAX_LINE_BYTES - this.held;
-        const kept = Math.min(room, end - start);
-        chunk.copy(this.head, this.held, start, start + kept);
-        this.held += kept;
-        this.dropped += end - start - kept;
-        this.lastByte = chunk[end - 1];
-    }
-    emit() {
-        let keep = this.held;
-        let dropped = this.dropped;
-        // a line ending in CR LF logs without the CR
-        if (this.lastByte === 0x0d) {
-            if (dropped > 0)
-                dropped--;
-            else
-                keep--;
-        }
-        if (dropped > 0) {
-            // cut at a character boundary: step back over a UTF-8 sequence the cap split
-            let lead = keep;
-            while (lead > 0 && lead > keep - 4 && (this.head[lead - 1] & 0xc0) === 0x80)
-                lead--;
-            if (lead > 0 && lead > keep - 4) {
-                const first = this.head[lead - 1];
-                const length = first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 1;
-                if (lead - 1 + length > keep) {
-                    dropped += keep - (lead - 1);
-                    keep = lead - 1;
-                }
-            }
-        }
-        const text = this.head.toString('utf8', 0, keep);
-        this.held = 0;
-        this.dropped = 0;
-        this.lastByte = -1;
-        this.onLine(dropped > 0 ? `${text} \u2026 (${dropped} more bytes)` : text);
-    }
-}
-
-/** node:child_process, loaded by the first command: the modes without one never pay its ~10 ms. */
-const childProcess = () => process.getBuiltinModule('node:child_process');
-/** Process groups of commands still running: killed if this process is interrupted or exits. */
-const liveGroups = new Set();
-function killGroup(pid, signal) {
-    try {
-        if (process.platform === 'win32') {
-            childProcess().spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' });
-            return true;
-        }
-        process.kill(-pid, signal);
-        return true;
-    }
-    catch {
-        return false; // ESRCH: the whole group is already gone
-    }
-}
-function groupAlive(pid) {
-    if (process.platform === 'win32')
-        return false;
-    try {
-        process.kill(-pid, 0);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-// Children live in their own process group, so a cancelled job's SIGINT/SIGTERM or a Ctrl-C
-// never reaches them: the exit cleanup (signals, exceptions, exit) kills them.
-registerStopper(() => {
-    for (const pid of liveGroups)
-        killGroup(pid, 'SIGKILL');
-});
-/**
- * Runs argv (no shell) with a timeout that kills the whole process tree. node:child_process
- * rather than @actions/exec: exec neither exposes the child nor starts it in its own process
- * group, and only a group (`detached`, then kill(-pid)) also reaches grandchildren that a
- * script started, e.g. `sh -c "sleep 600"` or a python subprocess.
- */
-function runCommand(argv, options) {
-    const [file, ...args] = argv;
-    if (!file)
-        throw new Error('runCommand needs a program to run');
-    const started = performance.now();
-    const tail = new OutputTail();
-    const lines = options.onLine
-        ? [new LineSplitter(options.onLine), new LineSplitter(options.onLine)]
-        : [];
-    return new Promise((resolve) => {
-        let child;
-        let timedOut = false;
-        let leftovers = false;
-        let escaped = [];
-        let exitCode = null;
-        let signal = null;
-        let done = false;
-        const timers = [];
-        const finish = (spawnError) => {
-            if (done)
-                return;
-            done = true;
-            for (const timer of timers)
-                clearTimeout(timer);
-            if (child.pid !== undefined)
-                liveGroups.delete(child.pid);
-            for (const splitter of lines)
-                splitter.end();
-            resolve({
-                exitCode,
-                signal,
-                timedOut,
-                spawnError,
-                durationMs: Math.round(performance.now() - started),
-                output: tail.text(),
-                outputBytes: tail.totalBytes,
-                leftovers,
-                escaped
-            });
-        };
+async function proveWriteOnce(store, now = new Date()) {
+    const body = Buffer.from(`cutover-gate write-once probe: a second write of this object must be refused\n`);
+    for (let attempt = 1; attempt <= 2; attempt++) {
         try {
-            child = childProcess().spawn(file, args, {
-                cwd: options.cwd,
-                env: options.env,
-                detached: true,
-                stdio: ['ignore', 'pipe', 'pipe'],
-                windowsHide: true
-            });
+            await putOnce(store, PROBE_NAME, body, now);
         }
         catch (error) {
-            // Synchronous spawn failures (e.g. a NUL byte in an argument) are reported like ENOENT.
-            child = { pid: undefined };
-            finish(error);
-            return;
+            if (isWriteRefused(error))
+                return;
+            throw error;
         }
-        child.stdout?.on('data', (chunk) => {
-            tail.push(chunk);
-            lines[0]?.push(chunk);
+    }
+    throw new NoGoError(`store ${store.url()} accepted a second write of ${store.url(PROBE_NAME)} despite If-None-Match: *: it does not enforce write-once, so a snapshot there could be replaced; use a store that supports conditional writes (AWS S3, MinIO, R2, ...) or update it`);
+}
+
+/**
+ * Runbook step 2 into a store: leftover uploads of dead runs are aborted, write-once is proven
+ * (the probe), then the snapshot streams into a multipart upload (no local copy) and its
+ * manifest is put after it, both with If-None-Match: *. A failed or killed run leaves no object:
+ * its upload is aborted now, or (killed) by the next run or the post step, from its marker.
+ */
+async function createStoredSnapshot(config, store, openOther, keys, logger, now = () => new Date(), options = {}) {
+    assertIncludesPresent(config);
+    const warnings = [];
+    for (const aborted of await abortDeadUploads(config.tempDir, openOther))
+        warnings.push(`aborted ${aborted}, the upload of a run that was killed`);
+    const others = await openUploads(store).catch(() => []);
+    if (others.length > 0)
+        warnings.push(`${store.url()} has ${others.length} incomplete upload(s) that no run on this machine can prove dead (another runner's, or a live run's): a bucket lifecycle rule AbortIncompleteMultipartUpload removes them`);
+    await proveWriteOnce(store, now());
+    const createdAtDate = now();
+    const id = utcStamp(createdAtDate);
+    const name = snapshotFileName(createdAtDate, config.compression);
+    let marker;
+    const record = (uploadId) => {
+        marker = writeUploadMarker(config.tempDir, {
+            bucket: store.bucket,
+            prefix: store.prefix,
+            key: store.key(name),
+            uploadId,
+            endpoint: store.settings.endpoint,
+            region: store.settings.region
         });
-        child.stderr?.on('data', (chunk) => {
-            tail.push(chunk);
-            lines[1]?.push(chunk);
-        });
-        child.on('error', (error) => {
-            if (child.pid === undefined)
-                finish(error);
-        });
-        if (child.pid === undefined)
-            return;
-        const pid = child.pid;
-        liveGroups.add(pid);
-        timers.push(setTimeout(() => {
-            timedOut = true;
-            killGroup(pid, 'SIGTERM');
-            timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), options.killGraceMs ?? 5000));
-        }, options.timeoutMs));
-        child.on('exit', (code, sig) => {
-            exitCode = code;
-            signal = sig;
-            // Whatever of its tree outlived the command (a background job) is stopped now, and named
-            // first: by the marker, which also finds those that left the group (setsid, double fork).
-            const marker = options.env[RUN_MARKER_VAR];
+    };
+    const sink = new UploadSink(store, name, {
+        now: () => createdAtDate,
+        onCreating: () => record(''),
+        onStarted: record,
+        onSettled: () => {
             if (marker)
-                escaped = stopMarked(marker);
-            if (groupAlive(pid)) {
-                leftovers = !timedOut;
-                killGroup(pid, 'SIGKILL');
-            }
-            // A process that left the group (setsid) may still hold our pipes: stop waiting for it.
-            timers.push(setTimeout(() => {
-                child.stdout?.destroy();
-                child.stderr?.destroy();
-                finish();
-            }, 5000));
-        });
-        child.on('close', () => finish());
+                removeUploadMarker(marker);
+        }
     });
-}
-
-/**
- * Splits a command line into argv the way a POSIX shell splits words: whitespace separates,
- * '...' is literal, "..." keeps spaces and honours \" \\ \$ \`, a backslash outside quotes
- * escapes the next character. Nothing else of a shell: no pipes, redirects, globs, variables or
- * `&&` (they reach the program as plain words); wrap the command in `sh -c "..."` for those.
- */
-function splitCommand(command) {
-    const argv = [];
-    let word = '';
-    let inWord = false;
-    let i = 0;
-    const next = () => {
-        const c = command[i++];
-        if (c === undefined)
-            throw new Error(`unfinished escape or quote in command: ${command}`);
-        return c;
-    };
-    while (i < command.length) {
-        const c = next();
-        if (/\s/.test(c)) {
-            if (inWord)
-                argv.push(word);
-            word = '';
-            inWord = false;
-            continue;
-        }
-        // A backslash-newline is a line continuation in a shell: it vanishes.
-        if (c === '\\' && command[i] === '\n') {
-            i++;
-            continue;
-        }
-        inWord = true;
-        if (c === '\\') {
-            word += next();
-        }
-        else if (c === "'") {
-            const end = command.indexOf("'", i);
-            if (end < 0)
-                throw new Error(`unmatched ' in command: ${command}`);
-            word += command.slice(i, end);
-            i = end + 1;
-        }
-        else if (c === '"') {
-            for (;;) {
-                if (i >= command.length)
-                    throw new Error(`unmatched " in command: ${command}`);
-                const d = next();
-                if (d === '"')
-                    break;
-                if (d === '\\' && i < command.length && '"\\$`\n'.includes(command[i])) {
-                    const escaped = next();
-                    if (escaped !== '\n')
-                        word += escaped;
-                }
-                else {
-                    word += d;
-                }
-            }
-        }
-        else {
-            word += c;
-        }
-    }
-    if (inWord)
-        argv.push(word);
-    return argv;
-}
-/** Replaces every `{package}` in each word, after splitting, so a path with spaces stays one word. */
-function substitutePackage(argv, packageDir) {
-    return argv.map((word) => word.split('{package}').join(packageDir));
-}
-
-const STEPS = [
-    ['migration-export', 'exportCommand'],
-    ['migration-check', 'checkCommand'],
-    ['migration-import', 'importCommand']
-];
-const oneLine = (text, max = 300) => {
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
-};
-const lastLine = (output) => oneLine(output
-    .split('\n')
-    .filter((line) => line.trim())
-    .at(-1) ?? '');
-function result(name, status, detail, extra = {}) {
-    return { name, status, durationMs: 0, detail, warnings: [], ...extra };
-}
-function notThere(name, command, script) {
-    return (`script \`${script}\` not found (command \`${oneLine(command, 200)}\`): ` +
-        `set the \`${name}\` input to your repository's own ${name.slice('migration-'.length)} command`);
-}
-/** The step's result from how its command ended. */
-function judge(name, command, run, timeoutSeconds) {
-    const base = { durationMs: run.durationMs, output: run.output, warnings: [] };
-    if (run.escaped.length > 0)
-        base.warnings.push(describeEscaped(run.escaped));
-    else if (run.leftovers)
-        base.warnings.push('the command left background processes running; they were stopped');
-    const program = splitCommand(command)[0] ?? command;
-    if (run.spawnError) {
-        const why = run.spawnError.code === 'ENOENT'
-            ? `program \`${program}\` not found on PATH`
-            : `program \`${program}\` could not be started (${run.spawnError.code ?? run.spawnError.message})`;
-        return result(name, 'failed', `${why}: set the \`${name}\` input to a command that exists here`, base);
-    }
-    if (run.timedOut) {
-        return result(name, 'failed', `timed out after ${timeoutSeconds}s; its whole process tree was killed (raise \`migration-timeout\` if it needs longer)`, base);
-    }
-    if (run.exitCode !== 0) {
-        const script = missingScriptInOutput(run.output);
-        if (script)
-            return result(name, 'failed', notThere(name, command, script), base);
-        const how = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.exitCode}`;
-        const last = lastLine(run.output);
-        return result(name, 'failed', `\`${oneLine(command, 200)}\` ${how}${last ? `: ${last}` : ''}`, base);
-    }
-    const last = lastLine(run.output);
-    return result(name, 'passed', `\`${oneLine(command, 200)}\` exited 0${last ? `: ${last}` : ''}`, base);
-}
-async function runStep(name, command, packageDir, options) {
-    let argv;
+    let streamed;
     try {
-        argv = substitutePackage(splitCommand(command), packageDir);
+        streamed = await streamSnapshot(config, keys, logger, sink, warnings, options);
     }
     catch (error) {
-        return result(name, 'failed', `the \`${name}\` input is not a command I can split: ${error.message}`);
+        // the pipeline destroyed the sink: its upload is aborted before this step reports
+        sink.destroy();
+        await sink.settled();
+        if (error instanceof StoreError && isWriteRefused(error))
+            throw new NoGoError(`store ${store.url()} already holds ${name}: another run wrote this id in the same second; rerun`);
+        if (error instanceof NoGoError)
+            throw error;
+        throw new NoGoError(`uploading snapshot ${store.url(name)} failed: ${error.message}`);
     }
-    if (argv.length === 0)
-        return result(name, 'failed', `the \`${name}\` input is empty: give the command to run`);
-    const script = await missingScript(argv, options.repo);
-    if (script)
-        return result(name, 'failed', notThere(name, command, script));
-    const run = await options.logger.group(`${name}: ${oneLine(command, 200)}`, () => runCommand(argv, {
-        cwd: options.repo,
-        env: childEnv(options.env ?? process.env, options.passphraseEnv, options.identityEnv),
-        timeoutMs: options.timeoutSeconds * 1000,
-        killGraceMs: options.killGraceMs,
-        // A prefix so that output never starts with `::` and cannot issue workflow commands.
-        onLine: (line) => options.logger.info(`| ${line}`)
-    }));
-    return judge(name, command, run, options.timeoutSeconds);
-}
-/** Compares the repo after the dry-run with before; a change to tracked files is decision point C. */
-async function checkDrift(options, before, last) {
-    let after;
-    try {
-        after = await readGitState(options.repo);
-    }
-    catch (error) {
-        last.status = 'failed';
-        last.decisionPoint = 'C';
-        last.detail = `could not read the repository's git state after the dry-run, so drift cannot be ruled out: ${oneLine(error.message)}`;
-        return;
-    }
-    const drift = await compareGitStates(options.repo, before, after);
-    if (drift.created.length > 0) {
-        last.warnings.push(`the dry-run created untracked files in the repository: ${nameFew(drift.created)}`);
-    }
-    if (drift.changed.length === 0 && !drift.headMoved)
-        return;
-    const moved = drift.headMoved
-        ? `; HEAD moved from ${drift.headMoved.from?.slice(0, 12) ?? 'none'} to ${drift.headMoved.to?.slice(0, 12) ?? 'none'}`
-        : '';
-    const files = drift.changed.length > 0
-        ? `${drift.changed.length} tracked file(s): ${nameFew(drift.changed)}`
-        : 'the repository';
-    const drifted = `the dry-run changed ${files}${moved} \u2014 a dry-run must write nothing (runbook decision point C)`;
-    last.detail = last.status === 'failed' ? `${last.detail}; and ${drifted}` : drifted;
-    last.status = 'failed';
-    last.decisionPoint = 'C';
-}
-/**
- * The includes after the dry-run against before: the snapshot that follows would archive whatever
- * the dry-run left there, so any change, tracked or not, is decision point C.
- */
-function checkIncludes(options, before, last) {
-    const changed = changedEntries(before, fingerprintIncludes(options.repo, options.includes ?? []));
-    if (changed.length === 0)
-        return;
-    const drifted = `the dry-run changed ${changed.length} entr${changed.length === 1 ? 'y' : 'ies'} of the includes: ${nameFew(changed)} \u2014 a dry-run must write nothing, and the snapshot would archive its writes (runbook decision point C)`;
-    last.detail = last.status === 'failed' ? `${last.detail}; and ${drifted}` : drifted;
-    last.status = 'failed';
-    last.decisionPoint = 'C';
-}
-/**
- * Why a repo inside a work tree still cannot prove a dry-run dry, or undefined: when git tracks
- * nothing under it but it holds files (untracked or ignored), drift is judged on no file at all.
- */
-function untrackedRepo(repo, before) {
-    if (before.index.size > 0)
-        return undefined;
-    const held = fs.readdirSync(repo).filter((name) => name !== '.git');
-    if (held.length === 0)
-        return undefined;
-    return `git tracks no file under ${repo} (it holds ${nameFew(held.sort(), 3)}, untracked or ignored), so nothing can prove the migration dry-run left it unchanged (runbook decision point C): commit the repository's files, or use mode snapshot`;
-}
-/**
- * Runs export \u2192 check \u2192 import; returns one StepResult per command (later ones 'skipped' after
- * the first failure). Never throws for a NO-GO: failures are results.
- */
-async function runMigrationDryRun(options) {
-    const results = [];
-    const notRun = () => {
-        for (const [name] of STEPS.slice(results.length)) {
-            results.push(result(name, 'skipped', 'not run: an earlier migration step was NO-GO'));
-        }
-    };
-    let packageDir;
-    try {
-        packageDir = await createPackageDir(options.tempDir);
-    }
-    catch (error) {
-        results.push(result('migration-export', 'failed', `could not create a package folder under ${options.tempDir}: ${error.message}`));
-        notRun();
-        return results;
-    }
-    try {
-        let before;
-        let driftWarning;
-        try {
-            before = await readGitState(options.repo);
-        }
-        catch (error) {
-            driftWarning = `${options.repo} is not a git work tree (or git is missing), so changes the dry-run made to it could not be checked: ${lastLine(error.message)}`;
-        }
-        const unproven = before && untrackedRepo(options.repo, before);
-        if (unproven) {
-            results.push({ ...result('migration-export', 'failed', unproven), decisionPoint: 'C' });
-            notRun();
-            return results;
-        }
-        const includesBefore = options.includesBefore ?? fingerprintIncludes(options.repo, options.includes ?? []);
-        for (const [name, key] of STEPS) {
-            const step = await runStep(name, options.commands[key], packageDir, options);
-            results.push(step);
-            if (step.status === 'failed') {
-                step.decisionPoint = 'A';
-                break;
-            }
-        }
-        const last = results.at(-1);
-        checkIncludes(options, includesBefore, last);
-        if (before)
-            await checkDrift(options, before, last);
-        else if (driftWarning)
-            last.warnings.push(driftWarning);
-        notRun();
-        return results;
-    }
-    finally {
-        await removePackageDir(packageDir).catch((error) => {
-            const warning = `could not remove the package folder ${packageDir}: ${error.message}`;
-            options.logger.warning(warning);
-            results.at(-1)?.warnings.push(warning);
-        });
-    }
-}
-
-/**
- * Runs one step and turns its outcome into a StepResult: a NoGoError is a NO-GO with its reason,
- * any other error too (a bug must never pass as GO, nor lose the report).
- */
-async function timedStep(name, failurePoint, work) {
-    const started = performance.now();
-    try {
-        const { detail, warnings = [] } = await work();
-        return { name, status: 'passed', durationMs: performance.now() - started, detail, warnings };
-    }
-    catch (error) {
-        const nogo = error instanceof NoGoError;
-        const message = error instanceof Error ? error.message : String(error);
-        return {
-            name,
-            status: 'failed',
-            durationMs: performance.now() - started,
-            detail: nogo ? message : `unexpected error: ${message}`,
-            warnings: [],
-            decisionPoint: nogo && error.decisionPoint !== 'A' ? error.decisionPoint : failurePoint
-        };
-    }
-}
-function skippedStep(name, after) {
+    const manifest = manifestOf(config, createdAtDate, name, sink, streamed);
+    const manifestName = snapshotManifestName(id);
+    const manifestRetain = await putOnce(store, manifestName, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), createdAtDate);
+    const retainUntil = retainUntilText(sink.retainUntil ?? manifestRetain);
+    const url = store.url(name);
     return {
-        name,
-        status: 'skipped',
-        durationMs: 0,
-        detail: `not run: ${after} was NO-GO`,
-        warnings: []
+        warnings,
+        manifest,
+        url,
+        retainUntil,
+        expected: {
+            manifest,
+            snapshotPath: url,
+            open: () => openStoredObject(store, name, manifest.snapshot.size)
+        },
+        evidence: {
+            snapshotPath: url,
+            manifestPath: store.url(manifestName),
+            size: manifest.snapshot.size,
+            sha256: manifest.snapshot.sha256,
+            contentDigest: manifest.content.digest,
+            files: manifest.content.files,
+            bytes: manifest.content.bytes,
+            compression: manifest.compression,
+            encryption: manifest.encryption,
+            createdAt: manifest.createdAt
+        }
     };
 }
+
+/** snapshot-create into the store: streamed, written once, read back by restore-test. */
+async function storeSnapshotWork(ctx, lane) {
+    const outcome = await createStoredSnapshot(ctx.config, lane.store, lane.openOther, ctx.keys, ctx.logger, undefined, { unchangedSince: ctx.includesBefore });
+    ctx.written = outcome.expected;
+    ctx.stored = {
+        expected: outcome.expected,
+        manifestUrl: outcome.evidence.manifestPath,
+        retainUntil: outcome.retainUntil
+    };
+    ctx.manifestPath = outcome.evidence.manifestPath;
+    ctx.evidence = { ...outcome.evidence, retainUntil: outcome.retainUntil };
+    const e = outcome.evidence;
+    const locked = outcome.retainUntil ? `, locked until ${outcome.retainUntil}` : '';
+    return {
+        detail: `${e.files} files, ${humanBytes(e.bytes)} archived into ${e.snapshotPath} (${humanBytes(e.size)} encrypted, written once${locked})`,
+        warnings: outcome.warnings
+    };
+}
+/** pick-snapshot in a store: latest is the newest id with a manifest (no latest object). */
+async function pickStoredSnapshot(ctx, lane) {
+    const chosen = await chooseFromStore(lane.store, ctx.config.snapshot);
+    ctx.stored = chosen;
+    ctx.written = chosen.expected;
+    ctx.manifestPath = chosen.manifestUrl;
+}
+/** A stored snapshot's evidence names its manifest's URL and its lock, which the verifier does not know. */
+function storedEvidence(verified, ctx) {
+    if (!ctx.stored)
+        return verified;
+    return { ...verified, manifestPath: ctx.stored.manifestUrl, retainUntil: ctx.stored.retainUntil };
+}
+
+/**
+ * The `snapshot` input \u2192 the manifest the next step verifies: `latest` is the manifest input, an
+ * id its own snapshot-<id>.json, and only if the catalogue lists it as usable. It has no row of
+ * its own: a snapshot that cannot be picked is a NO-GO of the step that would have read it.
+ */
+const pickSnapshotStep = {
+    id: 'pick-snapshot',
+    rows: [],
+    async run(ctx) {
+        const { config, store } = ctx;
+        // in a store, latest is picked too: it is the newest id with a manifest
+        if (config.snapshot === 'latest' && !store)
+            return [];
+        const reader = config.mode === 'restore' ? 'restore' : 'restore-test';
+        const picked = await timedRow(reader, MODES[config.mode].failurePoint, async () => {
+            if (store)
+                await pickStoredSnapshot(ctx, store);
+            else
+                ctx.manifestPath = resolveSnapshot(config);
+            return { detail: '' };
+        });
+        return picked.status === 'failed' ? [picked] : [];
+    }
+};
 
 /**
  * Runbook hygiene: snapshots and manifests must never be committed. Warns when git tracks the
@@ -3259,1197 +5686,853 @@ async function snapshotDirWarnings(config) {
 }
 
 /**
- * Runs the mode's steps in the runbook's order. Steps return results; the first NO-GO stops the
- * lane and every later step is reported skipped. Never throws for a NO-GO.
+ * Runbook step 2. In a lane that restore-tests next, the snapshot-dir lock stays held until the
+ * lane ends, so nothing replaces the file between its writing and its verification.
  */
-async function runLane(config, keys, logger) {
-    const order = LANE_ORDER[config.mode];
-    const steps = [];
-    let evidence;
-    let failed;
-    // what snapshot-create wrote, and its snapshot-dir lock, held until restore-test has read it
-    // (a throw leaves it to this process's exit: a dead holder's lock is provably stale)
-    let written;
-    // the includes before the dry-run: the dry-run must leave them so, and so must anything it
-    // left running, until the snapshot has read them
-    const includesBefore = order.includes('migration-export')
-        ? fingerprintIncludes(config.repo, config.includes)
-        : undefined;
-    let lock;
-    const record = (result) => {
-        steps.push(result);
-        if (result.status === 'failed' && !failed)
-            failed = result;
+const snapshotCreateStep = oneRowStep('snapshot-create', 'snapshot-create', 'A', async (ctx) => {
+    const { config } = ctx;
+    if (ctx.store)
+        return storeSnapshotWork(ctx, ctx.store);
+    // git answers while the snapshot streams
+    const hygiene = snapshotDirWarnings(config);
+    const outcome = await createSnapshot(config, ctx.keys, ctx.logger, undefined, {
+        keepLock: MODES[config.mode].steps.includes('restore-test'),
+        unchangedSince: ctx.includesBefore
+    });
+    const lock = outcome.lock;
+    if (lock)
+        ctx.atEnd(() => lock.release());
+    ctx.written = { manifest: outcome.manifest, snapshotPath: outcome.evidence.snapshotPath };
+    ctx.evidence = outcome.evidence;
+    const e = outcome.evidence;
+    return {
+        detail: `${e.files} files, ${humanBytes(e.bytes)} archived into ${e.snapshotPath} (${humanBytes(e.size)} encrypted)`,
+        warnings: [...outcome.warnings, ...(await hygiene)]
     };
-    for (const name of order) {
-        // the migration dry-run reports its three commands together, from migration-export
-        if (name === 'migration-check' || name === 'migration-import')
-            continue;
-        if (failed) {
-            record(skippedStep(name, failed.name));
-            continue;
-        }
-        if (name === 'migration-export') {
-            const results = await runMigrationDryRun({
-                repo: config.repo,
-                includes: config.includes,
-                includesBefore,
-                tempDir: config.tempDir,
-                commands: config.migration,
-                timeoutSeconds: config.migration.timeoutSeconds,
-                passphraseEnv: config.passphraseEnv,
-                identityEnv: config.identityEnv,
-                logger
-            });
-            results.forEach(record);
-            continue;
-        }
-        const result = await logger.group(name, async () => {
-            const started = performance.now();
-            const step = await timedStep(name, name === 'restore' ? 'B' : 'A', async () => {
-                if (name === 'snapshot-create') {
-                    // git answers while the snapshot streams
-                    const hygiene = snapshotDirWarnings(config);
-                    const outcome = await createSnapshot(config, keys, logger, undefined, {
-                        keepLock: order.includes('restore-test'),
-                        unchangedSince: includesBefore
-                    });
-                    lock = outcome.lock;
-                    written = { manifest: outcome.manifest, snapshotPath: outcome.evidence.snapshotPath };
-                    evidence = outcome.evidence;
-                    const e = outcome.evidence;
-                    return {
-                        detail: `${e.files} files, ${humanBytes(e.bytes)} archived into ${e.snapshotPath} (${humanBytes(e.size)} encrypted)`,
-                        warnings: [...outcome.warnings, ...(await hygiene)]
-                    };
-                }
-                if (name === 'restore-test') {
-                    const verified = await restoreTest(config.manifestPath, keys, config.tempDir, logger, written);
-                    evidence = verified.evidence;
-                    return {
-                        detail: `decrypted, extracted and verified ${verified.extracted.entries} entries (${verified.extracted.files} files, ${humanBytes(verified.extracted.bytes)}) against the index and content digest`
-                    };
-                }
-                const verified = await restoreIntoTarget(config.manifestPath, keys, config.restoreTarget, logger);
-                evidence = verified.evidence;
-                return {
-                    detail: `restored and verified ${verified.extracted.entries} entries into ${config.restoreTarget}`
-                };
-            });
-            logger.info(`${name}: ${step.status} in ${((performance.now() - started) / 1000).toFixed(1)} s \u2014 ${step.detail}`);
-            return step;
-        });
-        record(result);
-    }
-    lock?.release();
-    return { steps, evidence };
-}
+});
 
-function readSchemaManifest(file) {
-    let value;
-    try {
-        // a link under a manifest's name would vouch for a snapshot with words kept elsewhere
-        if (!fs.lstatSync(file).isFile())
-            return { problem: 'manifest is not a regular file' };
-        value = JSON.parse(readRegularFile(file));
-    }
-    catch (error) {
-        const code = error.code;
-        return { problem: code ? `manifest unreadable (${code})` : 'manifest is not valid JSON' };
-    }
-    const parsed = ManifestSchema.safeParse(value);
-    if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return {
-            problem: `manifest fails the schema at ${issue.path.join('.') || '(root)'}: ${issue.message}`
-        };
-    }
-    return { manifest: parsed.data };
-}
-function describeEncryption(m) {
-    const e = m.encryption;
-    if (e.workFactor !== undefined)
-        return `${e.format} ${e.recipient} (work factor ${e.workFactor})`;
-    return `${e.format} ${e.recipient}${e.recipients !== undefined ? ` (${e.recipients} recipients)` : ''}`;
-}
-/** The size of a regular file; 'missing' only when nothing has the name (ENOENT). */
-function fileSize(file) {
-    try {
-        const stat = fs.lstatSync(file);
-        return stat.isFile() ? stat.size : 'not a regular file';
-    }
-    catch (error) {
-        return error.code === 'ENOENT' ? 'missing' : 'not a regular file';
-    }
-}
-/** The snapshot file latest-manifest.json names, when it sits in snapshot-dir and parses. */
-function latestFile(snapshotDir, latestManifestPath) {
-    if (!latestManifestPath || path.dirname(latestManifestPath) !== snapshotDir)
-        return undefined;
-    const read = readSchemaManifest(latestManifestPath);
-    return 'manifest' in read ? read.manifest.snapshot.path : undefined;
-}
-/**
- * Scans snapshot-dir for the names this tool writes: snapshot files and their snapshot-<id>.json
- * manifests. Each manifest is checked against the schema and its own file; nothing is opened
- * beyond that (restore-test is what proves a snapshot).
- */
-function readCatalogue(snapshotDir, latestManifestPath) {
-    let names;
-    try {
-        names = fs.readdirSync(snapshotDir);
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return { snapshotDir, entries: [] };
-        throw new Error(`snapshot-dir ${snapshotDir} cannot be read (${error.code ?? error.message}); give the runner read access`);
-    }
-    const latest = latestFile(snapshotDir, latestManifestPath);
-    const entries = [];
-    const claimed = new Set();
-    for (const name of names) {
-        const id = idOfManifestName(name);
-        if (!id)
-            continue;
-        const entry = {
-            id,
-            file: '',
-            manifest: name,
-            createdAt: null,
-            size: 0,
-            files: null,
-            bytes: null,
-            encryption: null,
-            compression: null,
-            latest: false,
-            orphan: false,
-            problem: null
-        };
-        const read = readSchemaManifest(path.join(snapshotDir, name));
-        if ('problem' in read) {
-            entry.problem = read.problem;
-        }
-        else {
-            const m = read.manifest;
-            Object.assign(entry, {
-                createdAt: m.createdAt,
-                files: m.content.files,
-                bytes: m.content.bytes,
-                encryption: describeEncryption(m),
-                compression: m.compression
-            });
-            const size = fileSize(path.join(snapshotDir, m.snapshot.path));
-            if (idOfSnapshotName(m.snapshot.path) !== id) {
-                entry.problem = `manifest names ${m.snapshot.path}, not a snapshot of id ${id}`;
-            }
-            else {
-                entry.file = m.snapshot.path;
-                claimed.add(m.snapshot.path);
-                entry.latest = latest === m.snapshot.path;
-                if (size === 'missing') {
-                    entry.problem = 'snapshot file is missing (an interrupted prune, or deleted by hand)';
-                }
-                else if (typeof size === 'string') {
-                    // a link or folder under a snapshot's name is not ours to follow or remove
-                    entry.problem = `snapshot file is ${size}`;
-                }
-                else {
-                    entry.size = size;
-                    if (size !== m.snapshot.size)
-                        entry.problem = `snapshot file is ${size} bytes, the manifest says ${m.snapshot.size}`;
-                }
-            }
-        }
-        entries.push(entry);
-    }
-    for (const name of names) {
-        const id = idOfSnapshotName(name);
-        if (!id || claimed.has(name))
-            continue;
-        const size = fileSize(path.join(snapshotDir, name));
-        if (typeof size === 'string')
-            continue;
-        entries.push({
-            id,
-            file: name,
-            manifest: '',
-            createdAt: null,
-            size,
-            files: null,
-            bytes: null,
-            encryption: null,
-            compression: null,
-            latest: latest === name,
-            orphan: true,
-            problem: `no manifest ${snapshotManifestName(id)}`
-        });
-    }
-    entries.sort((a, b) => (a.id === b.id ? a.file.localeCompare(b.file) : a.id < b.id ? 1 : -1));
-    return { snapshotDir, entries };
-}
-/** Entries restore-test, restore and prune may use: a valid manifest and its whole file. */
-function usable(entry) {
-    return !entry.orphan && entry.problem === null;
-}
+/** Runbook step 3: decrypt, extract into a fresh temp folder, verify every entry, remove it. */
+const restoreTestStep = oneRowStep('restore-test', 'restore-test', 'A', async (ctx) => {
+    const verified = await restoreTest(ctx.manifestPath, ctx.keys, ctx.config.tempDir, ctx.logger, ctx.written);
+    ctx.evidence = storedEvidence(verified.evidence, ctx);
+    const x = verified.extracted;
+    return {
+        detail: `decrypted, extracted and verified ${x.entries} entries (${x.files} files, ${humanBytes(x.bytes)}) against the index and content digest`
+    };
+});
 
-const FILE_MISSING = /^snapshot file is missing/;
+/** Rollback decision point B: decrypt, verify and extract into restore-target. */
+const restoreStep = oneRowStep('restore', 'restore', 'B', async (ctx) => {
+    const verified = await restoreIntoTarget(ctx.manifestPath, ctx.keys, ctx.config.restoreTarget, ctx.logger, 
+    // a stored snapshot (picked from the store) streams from there
+    ctx.store ? ctx.written : undefined);
+    ctx.evidence = storedEvidence(verified.evidence, ctx);
+    return {
+        detail: `restored and verified ${verified.extracted.entries} entries into ${ctx.config.restoreTarget}`
+    };
+});
+
+/** The repository's object format, as git itself reports it (`extensions.objectFormat`). */
+async function objectFormatOf(repo) {
+    const answer = await git$1(repo, ['rev-parse', '--show-object-format']);
+    if (!answer.ok)
+        throw new Error(`git rev-parse --show-object-format failed: ${answer.error}`);
+    const format = answer.out.trim();
+    if (format === 'sha1' || format === 'sha256')
+        return format;
+    throw new Error(`git reports object format "${format}", which this audit does not know`);
+}
+/** The id of the empty tree: a commit whose include resolves to it holds nothing there. */
+function emptyTreeId(format) {
+    return crypto__default
+        .createHash(format === 'sha1' ? 'sha1' : 'sha256')
+        .update('tree 0\0')
+        .digest('hex');
+}
+const CHUNK = 1024 * 1024;
 /**
- * Which entries go: usable snapshots beyond the newest keepLast, except the protected files (the
- * one just verified, the one latest-manifest names). Orphans and damaged entries always stay.
+ * The git blob id of a file's bytes (`git hash-object` without filters): the hash of
+ * `blob <size>\0` and the content. Reads with one buffer; a file that changes size while it is
+ * read gets undefined (its id would be of no version that exists).
  */
-function planPrune(catalogue, keepLast, protectedFiles) {
-    if (keepLast <= 0)
-        return { prune: [], finish: [] };
-    const newestFirst = catalogue.entries.filter(usable);
-    const prune = newestFirst
-        .slice(keepLast)
-        .filter((entry) => !entry.latest && !protectedFiles.has(entry.file));
-    const finish = catalogue.entries.filter((entry) => !entry.orphan && entry.file !== '' && FILE_MISSING.test(entry.problem ?? ''));
-    return { prune, finish };
-}
-function sizeOf(file) {
+function blobIdOfFile(file, size, format) {
+    const hash = crypto__default.createHash(format === 'sha1' ? 'sha1' : 'sha256');
+    hash.update(`blob ${size}\0`);
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     try {
-        return fs.lstatSync(file).size;
-    }
-    catch {
-        return 0;
-    }
-}
-function unlinkIfThere(file) {
-    try {
-        fs.unlinkSync(file);
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw error;
-    }
-}
-/**
- * Applies the plan under the snapshot-dir lock, re-reading the catalogue there. For each entry the
- * snapshot file goes first and its manifest second, each unlink made durable before the next: a
- * crash in between leaves a manifest without its file, which list shows, snapshot: <id> refuses,
- * and the next prune finishes. Never a snapshot file without its manifest (an orphan).
- */
-function pruneSnapshots(snapshotDir, latestManifestPath, keepLast, protectedFiles) {
-    if (keepLast <= 0)
-        return { pruned: [], catalogue: readCatalogue(snapshotDir, latestManifestPath) };
-    const lock = lockSnapshotDir(snapshotDir);
-    try {
-        const plan = planPrune(readCatalogue(snapshotDir, latestManifestPath), keepLast, protectedFiles);
-        const pruned = [];
-        for (const entry of [...plan.finish, ...plan.prune]) {
-            const file = path.join(snapshotDir, entry.file);
-            const manifest = path.join(snapshotDir, entry.manifest);
-            const freedBytes = sizeOf(file) + sizeOf(manifest);
-            lock.assertHeld();
-            unlinkIfThere(file);
-            fsyncDir(snapshotDir);
-            unlinkIfThere(manifest);
-            fsyncDir(snapshotDir);
-            pruned.push({ id: entry.id, file: entry.file, manifest: entry.manifest, freedBytes });
+        const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 1)));
+        let read = 0;
+        for (;;) {
+            const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+            if (n === 0)
+                break;
+            read += n;
+            if (read > size)
+                return undefined;
+            hash.update(buffer.subarray(0, n));
         }
-        return { pruned, catalogue: readCatalogue(snapshotDir, latestManifestPath) };
+        return read === size ? hash.digest('hex') : undefined;
     }
     finally {
-        lock.release();
+        fs.closeSync(fd);
     }
 }
 
 /**
- * The `snapshot` input \u2192 the manifest restore-test / restore verify: `latest` is the manifest
- * input; an id is its snapshot-<id>.json, and only if the catalogue lists it as usable.
+ * The regular files under the include roots, never following a symlink (a link's target is not
+ * the include's content). A root that is missing or unreadable is skipped and counted: the
+ * snapshot step says which; this audit never names a path under an include. A missing one is
+ * not counted: the audit's subject is what git and GitHub hold, not the work tree.
  */
-function resolveSnapshot(choice) {
-    if (choice.snapshot === 'latest')
-        return choice.manifestPath;
-    const catalogue = readCatalogue(choice.snapshotDir, choice.manifestPath);
-    const entry = catalogue.entries.find((e) => e.id === choice.snapshot && !e.orphan);
-    const available = catalogue.entries.filter(usable).map((e) => e.id);
-    const listed = available.length > 0 ? available.join(', ') : 'none';
-    if (!entry) {
-        const orphan = catalogue.entries.some((e) => e.id === choice.snapshot);
-        const why = orphan ? 'is orphaned (its manifest is missing)' : 'is not in the catalogue';
-        throw new NoGoError(`snapshot ${choice.snapshot} ${why} of ${choice.snapshotDir}; available ids: ${listed}`);
-    }
-    if (entry.problem) {
-        throw new NoGoError(`snapshot ${choice.snapshot} cannot be used: ${entry.problem}; available ids: ${listed}`);
-    }
-    return path.join(choice.snapshotDir, entry.manifest);
-}
-
-/** Modes whose GO means a snapshot was written or verified, so GO needs its evidence. */
-const NEEDS_EVIDENCE = new Set(['precutover', 'snapshot', 'restore-test']);
-/**
- * The one place that says GO. GO only when: every step of the lane ran and passed, a mode that
- * writes or verifies a snapshot has its evidence, the report that records it was written, and
- * the upload (when asked for) went through. list mode runs no step: its GO means the catalogue
- * was read.
- */
-function decide(facts) {
-    if (facts.mode === 'list') {
-        if (!facts.catalogueRead) {
-            return {
-                decision: 'NO-GO',
-                reason: facts.catalogueProblem ?? 'the snapshot catalogue was not read'
-            };
+function* includeFiles(repo, includes, onUnreadable) {
+    const stack = includes.map((include) => path.join(repo, include));
+    while (stack.length > 0) {
+        const abs = stack.pop();
+        let stat;
+        try {
+            stat = fs.lstatSync(abs);
         }
-    }
-    else {
-        const failed = facts.steps.find((step) => step.status === 'failed');
-        if (failed)
-            return { decision: 'NO-GO', failedStep: failed.name, reason: failed.detail };
-        if (facts.steps.length === 0 || facts.steps.some((step) => step.status !== 'passed')) {
-            return { decision: 'NO-GO', reason: 'not every step of the lane ran and passed' };
+        catch (error) {
+            // an include that is not there now has no content to look up (its history may still)
+            if (error.code !== 'ENOENT')
+                onUnreadable();
+            continue;
         }
-        if (NEEDS_EVIDENCE.has(facts.mode) && !facts.evidence) {
-            return {
-                decision: 'NO-GO',
-                failedStep: facts.steps.at(-1)?.name,
-                reason: 'every step passed but no snapshot evidence was recorded'
-            };
+        if (stat.isFile()) {
+            yield { abs, size: stat.size };
         }
-    }
-    if (facts.unrecorded)
-        return { decision: 'NO-GO', reason: facts.unrecorded };
-    if (facts.uploadFailed)
-        return { decision: 'NO-GO', reason: facts.uploadFailed };
-    return { decision: 'GO' };
-}
-
-const nonEmpty = (value) => (value ? value : undefined);
-async function gitOut(dir, args) {
-    const result = await git$1(dir, args);
-    return result.ok ? nonEmpty(result.out.trim()) : undefined;
-}
-/**
- * HEAD's commit and branch. One git start answers both (each costs ~20 ms here, ~10 of them
- * stalling this process while it forks): `rev-parse` names the branch as its full ref, or as
- * `HEAD` when detached (no branch). It fails only on a branch without commits, which still has a
- * branch to name.
- */
-async function gitHead(dir) {
-    const both = await git$1(dir, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD']);
-    if (!both.ok)
-        return { ref: await gitOut(dir, ['symbolic-ref', '-q', 'HEAD']) };
-    const [commit, ref] = both.out.split('\n').map((line) => line.trim());
-    return { commit: nonEmpty(commit), ref: ref === 'HEAD' ? undefined : nonEmpty(ref) };
-}
-/**
- * The run context from the Actions environment. Outside Actions (the CLI), commit and ref come
- * from git in `gitDir` when given and inside a git repository, and nothing when git is missing.
- * Never rejects, so it can be started early and awaited when the report is built.
- */
-async function contextFromEnv(env, gitDir) {
-    const context = {
-        repository: nonEmpty(env.GITHUB_REPOSITORY),
-        commit: nonEmpty(env.GITHUB_SHA),
-        ref: nonEmpty(env.GITHUB_REF),
-        event: nonEmpty(env.GITHUB_EVENT_NAME),
-        actor: nonEmpty(env.GITHUB_ACTOR),
-        workflow: nonEmpty(env.GITHUB_WORKFLOW)
-    };
-    if (env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) {
-        const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-        const attempt = env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
-        context.runUrl = `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
-    }
-    const platform = [env.RUNNER_OS, env.RUNNER_ARCH].filter(Boolean).join('/');
-    if (env.RUNNER_NAME || platform) {
-        context.runner = [env.RUNNER_NAME, platform && `(${platform})`].filter(Boolean).join(' ');
-    }
-    if (gitDir && (context.commit === undefined || context.ref === undefined)) {
-        const head = await gitHead(gitDir);
-        context.commit ??= head.commit;
-        context.ref ??= head.ref;
-    }
-    for (const key of Object.keys(context)) {
-        if (context[key] === undefined)
-            delete context[key];
-    }
-    return context;
-}
-
-/** Bumped when a field of the JSON twin changes meaning or goes away. */
-const REPORT_VERSION = 1;
-const iso = (time) => (typeof time === 'string' ? time : time.toISOString());
-/** What the decision rests on, as the lane left it (the gate adds the rest as the run goes on). */
-function factsOf(input) {
-    return {
-        mode: input.mode,
-        steps: input.steps,
-        evidence: Boolean(input.evidence),
-        catalogueRead: Boolean(input.catalogue),
-        catalogueProblem: input.catalogueProblem
-    };
-}
-/** The report says what decide() said, and nothing of an earlier decision. */
-function applyDecision(report, decision) {
-    report.decision = decision.decision;
-    delete report.failedStep;
-    delete report.reason;
-    if (decision.failedStep)
-        report.failedStep = decision.failedStep;
-    if (decision.reason)
-        report.reason = decision.reason;
-}
-/** The report from the lane's results; its decision is decide()'s (src/decision/decide.ts). */
-function buildReport(input) {
-    const { decision, failedStep, reason } = decide(factsOf(input));
-    const report = {
-        decision,
-        mode: input.mode,
-        ...(failedStep ? { failedStep } : {}),
-        ...(reason ? { reason } : {}),
-        startedAt: iso(input.startedAt),
-        finishedAt: iso(input.finishedAt),
-        steps: input.steps,
-        context: input.context,
-        warnings: [
-            ...(input.warnings ?? []),
-            ...input.steps.flatMap((step) => step.warnings.map((w) => `${step.name}: ${w}`))
-        ]
-    };
-    if (input.evidence)
-        report.evidence = input.evidence;
-    if (input.artifact)
-        report.artifact = input.artifact;
-    if (input.manifestPath)
-        report.manifestPath = input.manifestPath;
-    const id = input.evidence && idOfSnapshotName(input.evidence.snapshotPath.split(/[\\/]/).at(-1));
-    if (id)
-        report.snapshotId = id;
-    if (input.catalogue)
-        report.catalogue = input.catalogue;
-    return report;
-}
-/**
- * The rollback decision point a NO-GO reached: the failed step's own; else B for mode restore
- * (that is a rollback already), A otherwise (nothing written to production yet).
- */
-function decisionPointOf(report) {
-    if (report.decision === 'GO' || report.mode === 'list')
-        return undefined;
-    const failed = report.steps.find((step) => step.name === report.failedStep && step.status === 'failed');
-    const point = (failed ?? report.steps.find((step) => step.status === 'failed'))?.decisionPoint;
-    return point ?? (report.mode === 'restore' ? 'B' : 'A');
-}
-
-/** Terminal escape sequences (colors, cursor moves) that command output may carry. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
-/** Control characters other than tab and newline. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
-/** Drops escape sequences and control characters, keeping tabs and line breaks (as \n). */
-function stripControl(text) {
-    return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
-}
-const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-/** For text inside HTML (`<summary>`): entities only. */
-function escapeHtml(text) {
-    return stripControl(text)
-        .replace(/[&<>"]/g, (c) => ENTITIES[c])
-        .replace(/\n/g, ' ');
-}
-/**
- * Text from files or commands made inert in Markdown, in a paragraph or a table cell: HTML
- * characters become entities, Markdown's punctuation is backslash-escaped, and line breaks
- * become `<br>` so a cell stays one row.
- */
-function escapeMarkdown(text) {
-    return (stripControl(text)
-        .replace(/[&<>]/g, (c) => ENTITIES[c])
-        .replace(/[\\`*_[\]|~]/g, '\\$&')
-        .replace(/\n/g, '<br>')
-        // At the start of a list item a `#`, `-` or `1.` would open a heading or a list.
-        .replace(/^[#+\-=]/, '\\$&')
-        .replace(/^(\d+)([.)])/, '$1\\$2'));
-}
-/** An inline code span that no content can close early; `inTable` escapes pipes for GFM cells. */
-function inlineCode(text, inTable = true) {
-    let body = stripControl(text).replace(/\n/g, ' ');
-    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longest + 1);
-    if (body.startsWith('`') || body.endsWith('`') || body === '')
-        body = ` ${body} `;
-    if (inTable)
-        body = body.replace(/\|/g, '\\|');
-    return `${fence}${body}${fence}`;
-}
-/**
- * Our own details carry `code` in single backticks around untrusted parts (commands, paths): each
- * span is rendered as a real code span and the rest as escaped text, so nothing can break out.
- */
-function richText(text, inTable = true) {
-    const parts = stripControl(text).split('`');
-    // An odd number of backticks leaves one unpaired: it is shown as text.
-    if (parts.length % 2 === 0)
-        parts[parts.length - 2] += `\`${parts.pop()}`;
-    return parts
-        .map((part, i) => (i % 2 === 1 ? inlineCode(part, inTable) : escapeMarkdown(part)))
-        .join('');
-}
-/** A fenced block longer than any backtick run inside, so the content cannot close it. */
-function codeBlock(text, info = 'text') {
-    const body = stripControl(text);
-    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    return `${fence}${info}\n${body}\n${fence}`;
-}
-/** Only plain http(s) links, written so `<`, `>`, spaces or quotes cannot leave the link. */
-function safeUrl(url) {
-    return url && /^https?:\/\/[^\s<>"`\\]+$/.test(url) ? url : undefined;
-}
-
-const DEFAULT_MANIFEST = 'backup/snapshots/latest-manifest.json';
-/** What to fix at decision point A, by the step that failed. */
-function fixFor(step) {
-    switch (step) {
-        case 'migration-export':
-        case 'migration-check':
-        case 'migration-import':
-            return [
-                'Fix the failing migration prerequisite (the ',
-                { code: step },
-                ' command, its script or the state it reads) until the dry-run passes.'
-            ];
-        case 'snapshot-create':
-            return [
-                'Fix the snapshot prerequisite: missing include paths, the missing passphrase secret, or where the archive is written.'
-            ];
-        case 'restore-test':
-            return [
-                'Do not trust this snapshot: find why it failed verification (size, SHA-256, passphrase, content) and take a new one.'
-            ];
-        default:
-            return ['Fix what the reason above names.'];
-    }
-}
-/** The runbook's rollback guidance for a decision point, with this run's real names. */
-function rollbackGuidance(point, facts = {}) {
-    const manifest = facts.manifestPath ?? DEFAULT_MANIFEST;
-    switch (point) {
-        case 'A':
-            return {
-                decisionPoint: 'A',
-                title: 'pre-cutover, no production writes yet',
-                steps: [
-                    ['Stop the cutover: do not start it on this result.'],
-                    fixFor(facts.failedStep),
-                    [
-                        'Rerun the whole lane from step 1 (',
-                        { code: 'mode: precutover' },
-                        '), not only the step that failed.'
-                    ]
-                ]
-            };
-        case 'B':
-            return {
-                decisionPoint: 'B',
-                title: 'post-cutover issue discovered',
-                steps: [
-                    ['Pause the rollout and isolate writes.'],
-                    [
-                        'Restore the validated state into an isolated, empty target from ',
-                        { code: manifest },
-                        ' and the encrypted archive it names: ',
-                        { code: `cutover-gate restore --manifest ${manifest} --restore-target <empty folder>` },
-                        '.'
-                    ],
-                    [
-                        'Re-run the restore-test (',
-                        { code: `cutover-gate restore-test --manifest ${manifest}` },
-                        ') against the restored payload before any production rollback action.'
-                    ]
-                ]
-            };
-        case 'C':
-            return {
-                decisionPoint: 'C',
-                title: 'migration import caused drift in the target repository',
-                steps: [
-                    [
-                        'If not committed: restore the affected files named above with ',
-                        { code: 'git restore --staged --worktree -- <files>' },
-                        ' (or ',
-                        { code: 'git checkout -- <files>' },
-                        ').'
-                    ],
-                    [
-                        'If committed: revert the import commit (',
-                        { code: 'git revert <commit>' },
-                        ') and reopen the cutover gate review.'
-                    ],
-                    ['Find why a dry-run wrote to the repository before rerunning the lane from step 1.']
-                ]
-            };
-    }
-}
-/** Guidance as plain text, code in backticks: for the JSON twin and the terminal. */
-function guidanceText(steps) {
-    return steps.map((parts) => parts.map((part) => (typeof part === 'string' ? part : `\`${part.code}\``)).join(''));
-}
-
-/** The catalogue table's columns, as SPEC's list mode names them, shared by both renderers. */
-const CATALOGUE_COLUMNS = [
-    'id',
-    'created',
-    'size',
-    'files',
-    'bytes',
-    'encryption',
-    'latest',
-    'state'
-];
-/** One entry as plain cells; the renderers escape them for their medium. */
-function catalogueCells(entry) {
-    return [
-        entry.id,
-        entry.createdAt ?? '\u2014',
-        humanBytes(entry.size),
-        entry.files === null ? '\u2014' : groupDigits(entry.files),
-        entry.bytes === null ? '\u2014' : humanBytes(entry.bytes),
-        entry.encryption ?? '\u2014',
-        entry.latest ? 'latest' : '',
-        entry.orphan ? `orphan (${entry.problem}): never used or pruned` : (entry.problem ?? 'ok')
-    ];
-}
-
-/** GitHub's limit for one step's job summary. */
-const SUMMARY_LIMIT_BYTES = 1024 * 1024;
-/** What the report aims for: under the limit, with room for a line the action door may add. */
-const DEFAULT_MAX_BYTES = SUMMARY_LIMIT_BYTES - 48 * 1024;
-const MAX_DETAIL = 2000;
-const MAX_REASON = 4000;
-const MAX_WARNINGS = 100;
-const MAX_WARNING = 1000;
-const STATUS_ICON = {
-    passed: '\u2705',
-    failed: '\u274c',
-    skipped: '\u23ed\ufe0f'
-};
-const clip = (text, max) => text.length > max ? `${text.slice(0, max - 1)}\u2026` : text;
-const bytesOf = (text) => Buffer.byteLength(text, 'utf8');
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function guidancePart(part) {
-    return typeof part === 'string' ? escapeMarkdown(part) : inlineCode(part.code, false);
-}
-function headline(report) {
-    const go = report.decision === 'GO';
-    if (report.mode === 'list') {
-        const title = go
-            ? '# \u2705 GO \u2014 cutover-gate snapshot catalogue'
-            : '# \u26d4 NO-GO \u2014 cutover-gate snapshot catalogue';
-        const reason = go
-            ? ''
-            : `\n\n**Reason:** ${richText(clip(report.reason ?? 'not given', MAX_REASON), false)}`;
-        return `${title}\n\n**Mode:** ${inlineCode('list', false)}${reason}`;
-    }
-    const title = go ? '# \u2705 GO \u2014 cutover-gate readiness' : '# \u26d4 NO-GO \u2014 cutover-gate readiness';
-    const facts = [`**Mode:** ${inlineCode(report.mode, false)}`];
-    if (go) {
-        facts.push(`**Steps:** ${report.steps.length} passed`);
-        const evidence = report.evidence ? ' and the snapshot evidence below is recorded' : '';
-        return `${title}\n\n${facts.join(' \u00b7 ')}\n\nEvery step passed${evidence}.`;
-    }
-    if (report.failedStep)
-        facts.push(`**Failed step:** ${inlineCode(report.failedStep, false)}`);
-    facts.push(`**Rollback:** decision point ${decisionPointOf(report)}`);
-    const reason = report.reason ? richText(clip(report.reason, MAX_REASON), false) : 'not given';
-    return `${title}\n\n${facts.join(' \u00b7 ')}\n\n**Reason:** ${reason}`;
-}
-function stepsSection(report) {
-    if (report.mode === 'list')
-        return undefined;
-    if (report.steps.length === 0)
-        return '## Steps\n\n_No step ran._';
-    const rows = report.steps.map((step) => [
-        inlineCode(step.name),
-        `${STATUS_ICON[step.status]} ${step.status}`,
-        step.status === 'skipped' ? '\u2014' : humanDuration(step.durationMs),
-        richText(clip(step.detail, MAX_DETAIL))
-    ]);
-    return `## Steps\n\n${table(['Step', 'Status', 'Duration', 'Detail'], rows)}`;
-}
-function guidanceSection(report) {
-    const point = decisionPointOf(report);
-    if (!point)
-        return undefined;
-    const guidance = rollbackGuidance(point, {
-        failedStep: report.failedStep,
-        manifestPath: report.evidence?.manifestPath ?? report.manifestPath
-    });
-    const steps = guidance.steps.map((parts, i) => `${i + 1}. ${parts.map(guidancePart).join('')}`);
-    return `## Rollback guidance \u2014 decision point ${point}: ${guidance.title}\n\n${steps.join('\n')}`;
-}
-function evidenceSection(report) {
-    const e = report.evidence;
-    if (!e) {
-        if (report.mode === 'migration-dry-run' || report.mode === 'list')
-            return undefined;
-        return '## Snapshot evidence\n\n_No snapshot was written or verified in this run._';
-    }
-    const rows = [
-        ...(report.snapshotId ? [['Snapshot id', inlineCode(report.snapshotId)]] : []),
-        ['File', inlineCode(e.snapshotPath)],
-        ['Size', bytesBoth(e.size)],
-        ['SHA-256', inlineCode(e.sha256)],
-        ['Content digest', inlineCode(e.contentDigest)],
-        ['Files', groupDigits(e.files)],
-        ['Bytes', bytesBoth(e.bytes)],
-        ['Compression', escapeMarkdown(e.compression)],
-        ['Encryption', escapeMarkdown(describeEncryptionRecord(e.encryption))],
-        ['Manifest', inlineCode(e.manifestPath)],
-        ['Created', escapeMarkdown(e.createdAt)]
-    ];
-    if (report.artifact) {
-        const url = safeUrl(report.artifact.url);
-        const name = escapeMarkdown(report.artifact.name);
-        rows.push(['Artifact', `${url ? `[${name}](<${url}>)` : name} (id ${report.artifact.id})`]);
-    }
-    return `## Snapshot evidence\n\n${table(['Evidence', 'Value'], rows)}`;
-}
-function catalogueSection(report) {
-    if (!report.catalogue)
-        return undefined;
-    if (report.catalogue.length === 0)
-        return '## Snapshot catalogue\n\n_snapshot-dir holds no snapshot._';
-    const rows = report.catalogue.map((entry) => catalogueCells(entry).map((cell, i) => (i === 0 ? inlineCode(cell) : escapeMarkdown(cell))));
-    return `## Snapshot catalogue\n\n${table([...CATALOGUE_COLUMNS], rows)}`;
-}
-function prunedSection(report) {
-    if (!report.pruned)
-        return undefined;
-    if (report.pruned.length === 0)
-        return '## Pruned (keep-last)\n\n_Nothing to prune._';
-    const freed = report.pruned.reduce((sum, p) => sum + p.freedBytes, 0);
-    const rows = report.pruned.map((p) => [
-        inlineCode(p.id),
-        p.file ? inlineCode(p.file) : '\u2014',
-        inlineCode(p.manifest),
-        bytesBoth(p.freedBytes)
-    ]);
-    return `## Pruned (keep-last)\n\n${table(['Id', 'File', 'Manifest', 'Freed'], rows)}\n\nFreed ${bytesBoth(freed)} in all.`;
-}
-function warningsSection(report) {
-    if (report.warnings.length === 0)
-        return undefined;
-    const shown = report.warnings
-        .slice(0, MAX_WARNINGS)
-        .map((w) => `- ${richText(clip(w, MAX_WARNING), false)}`);
-    const more = report.warnings.length - shown.length;
-    if (more > 0)
-        shown.push(`- \u2026and ${more} more (all of them are in the JSON report)`);
-    return `## Warnings\n\n${shown.join('\n')}`;
-}
-function contextSection(report) {
-    const c = report.context;
-    const rows = [];
-    const add = (label, value, code = true) => {
-        if (value)
-            rows.push([label, code ? inlineCode(value) : escapeMarkdown(value)]);
-    };
-    add('Repository', c.repository);
-    add('Commit', c.commit);
-    add('Ref', c.ref);
-    add('Event', c.event);
-    add('Workflow', c.workflow, false);
-    const url = safeUrl(c.runUrl);
-    if (url)
-        rows.push([
-            'Workflow run',
-            `[${escapeMarkdown(url.replace(/^https?:\/\/[^/]+\//, ''))}](<${url}>)`
-        ]);
-    add('Runner', c.runner, false);
-    add('Actor', c.actor, false);
-    const took = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
-    add('Started', report.startedAt, false);
-    add('Finished', Number.isFinite(took) ? `${report.finishedAt} (${humanDuration(took)})` : report.finishedAt, false);
-    return `## Run context\n\n${table(['Context', 'Value'], rows)}`;
-}
-/** The last maxBytes of text (whole characters, from a line start when one is near). */
-function keepTail(text, maxBytes) {
-    const bytes = Buffer.from(text, 'utf8');
-    if (bytes.length <= maxBytes)
-        return text;
-    let start = bytes.length - Math.max(0, maxBytes);
-    while (start < bytes.length && (bytes[start] & 0xc0) === 0x80)
-        start++;
-    let kept = bytes.subarray(start).toString('utf8');
-    const newline = kept.indexOf('\n');
-    if (newline >= 0 && newline < 200)
-        kept = kept.slice(newline + 1);
-    const cut = bytes.length - bytesOf(kept);
-    return `[truncated to fit the job summary: ${groupDigits(cut)} earlier bytes not shown here; the JSON report has the full tail]\n${kept}`;
-}
-function outputBlock(step, text) {
-    const body = text.replace(/\n+$/, '');
-    const lines = body === '' ? 0 : body.split('\n').length;
-    const summary = `<code>${escapeHtml(step.name)}</code> \u2014 ${step.status}, ${plural(lines, 'line')} of output`;
-    return `<details><summary>${summary}</summary>\n\n${codeBlock(body)}\n\n</details>`;
-}
-/** Shares budget bytes among outputs: small ones whole, the rest an equal share each. */
-function share(sizes, budget) {
-    const order = sizes.map((size, i) => [size, i]).sort((a, b) => a[0] - b[0]);
-    const grant = new Array(sizes.length).fill(0);
-    let left = Math.max(0, budget);
-    order.forEach(([size, i], k) => {
-        const fair = Math.floor(left / (order.length - k));
-        grant[i] = Math.min(size, fair);
-        left -= grant[i];
-    });
-    return grant;
-}
-/** The readiness report as GitHub-flavoured Markdown, for the job summary and `report-path`. */
-function renderMarkdown(report, options = {}) {
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    const fixed = [
-        headline(report),
-        stepsSection(report),
-        guidanceSection(report),
-        evidenceSection(report),
-        catalogueSection(report),
-        prunedSection(report),
-        warningsSection(report),
-        contextSection(report)
-    ];
-    const footer = `<sub>cutover-gate readiness report, format version ${REPORT_VERSION}. It never holds the passphrase.</sub>`;
-    const withOutput = report.steps.filter((step) => step.output);
-    const assemble = (bodies) => {
-        const outputs = bodies
-            ? withOutput.map((step, i) => outputBlock(step, bodies[i]))
-            : [];
-        const section = outputs.length > 0 ? [`## Command output\n\n${outputs.join('\n\n')}`] : [];
-        const left = bodies
-            ? []
-            : withOutput.length > 0
-                ? [
-                    '_Command output left out: it did not fit the job summary. The JSON report and the job log have it._'
-                ]
-                : [];
-        return `${[...fixed, ...section, ...left, footer].filter(Boolean).join('\n\n')}\n`;
-    };
-    const full = withOutput.map((step) => step.output);
-    let markdown = assemble(full);
-    if (bytesOf(markdown) <= maxBytes)
-        return markdown;
-    // Command output is the only part that gives way: shrink it until the whole fits.
-    const note = 200;
-    let budget = maxBytes - bytesOf(assemble(full.map(() => ''))) - note * full.length;
-    for (let attempt = 0; attempt < 5 && budget > 0; attempt++) {
-        const grants = share(full.map(bytesOf), budget);
-        markdown = assemble(full.map((text, i) => keepTail(text, grants[i])));
-        const over = bytesOf(markdown) - maxBytes;
-        if (over <= 0)
-            return markdown;
-        budget -= over + 64;
-    }
-    return assemble(undefined);
-}
-
-/**
- * The JSON twin: the same facts as the Markdown for programs. Field names are stable; a field
- * that does not apply is null rather than missing, so readers need no existence checks.
- */
-function reportJson(report) {
-    const point = decisionPointOf(report);
-    const e = report.evidence;
-    const c = report.context;
-    const guidance = point
-        ? rollbackGuidance(point, {
-            failedStep: report.failedStep,
-            manifestPath: e?.manifestPath ?? report.manifestPath
-        })
-        : undefined;
-    const took = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
-    return {
-        version: REPORT_VERSION,
-        tool: 'cutover-gate',
-        decision: report.decision,
-        mode: report.mode,
-        failedStep: report.failedStep ?? null,
-        reason: report.reason ?? null,
-        decisionPoint: point ?? null,
-        startedAt: report.startedAt,
-        finishedAt: report.finishedAt,
-        durationMs: Number.isFinite(took) ? took : null,
-        steps: report.steps.map((step) => ({
-            name: step.name,
-            status: step.status,
-            durationMs: Math.round(step.durationMs),
-            detail: step.detail,
-            decisionPoint: step.decisionPoint ?? null,
-            warnings: step.warnings,
-            output: step.output ?? null
-        })),
-        evidence: e
-            ? {
-                snapshotPath: e.snapshotPath,
-                manifestPath: e.manifestPath,
-                size: e.size,
-                sha256: e.sha256,
-                contentDigest: e.contentDigest,
-                files: e.files,
-                bytes: e.bytes,
-                compression: e.compression,
-                encryption: encryptionRecordJson(e.encryption),
-                createdAt: e.createdAt
+        else if (stat.isDirectory()) {
+            try {
+                for (const name of fs.readdirSync(abs))
+                    stack.push(path.join(abs, name));
             }
-            : null,
-        artifact: report.artifact
-            ? { id: report.artifact.id, url: report.artifact.url, name: report.artifact.name }
-            : null,
-        context: {
-            repository: c.repository ?? null,
-            commit: c.commit ?? null,
-            ref: c.ref ?? null,
-            event: c.event ?? null,
-            workflow: c.workflow ?? null,
-            runUrl: c.runUrl ?? null,
-            runner: c.runner ?? null,
-            actor: c.actor ?? null
-        },
-        warnings: report.warnings,
-        rollback: guidance
-            ? {
-                decisionPoint: guidance.decisionPoint,
-                title: guidance.title,
-                steps: guidanceText(guidance.steps)
+            catch {
+                onUnreadable();
             }
-            : null,
-        // added with the catalogue; after the older fields so their order stays
-        snapshotId: report.snapshotId ?? null,
-        catalogue: report.catalogue ?? null,
-        pruned: report.pruned ?? null
-    };
-}
-/** The JSON twin as text: two-space indented, with a final newline. */
-function renderJson(report) {
-    return `${JSON.stringify(reportJson(report), null, 2)}\n`;
+        }
+    }
 }
 
-/** A folder that, since the inputs were judged, became (or sits behind) a link: refuse it. */
-function folderProblem(target) {
-    const folder = path.dirname(target);
-    const real = realPath(folder);
-    if (real === folder)
-        return undefined;
-    return `${folder} now leads through a symlink to ${real}; the report is not written through links: choose another report-path`;
+/**
+ * The include roots as paths in the repository's trees: `repo` may be a folder inside the work
+ * tree (a monorepo's `examples/app`), so each root gets the work tree prefix of `repo`.
+ */
+async function includeTreePaths(repo, includes) {
+    const answer = await git$1(repo, ['rev-parse', '--show-prefix']);
+    if (!answer.ok)
+        throw new Error(`git rev-parse --show-prefix failed: ${answer.error}`);
+    const prefix = answer.out.replace(/\n$/, '');
+    return includes.map((include) => path.posix.join(prefix, include));
+}
+/** Literal pathspecs: an include named `*` or `:x` means that folder, never a pattern. */
+function literalPathspecs(treePaths) {
+    return treePaths.map((treePath) => `:(literal)${treePath}`);
+}
+/** Whether a path in a tree lies under one of the include roots (the root itself included). */
+function underIncludes(treePath, treePaths) {
+    return treePaths.some((root) => treePath === root || treePath.startsWith(`${root}/`));
+}
+
+/**
+ * Files this small are everyone's content (an empty file, `{}`, a newline): finding their blob
+ * in a repository says nothing about the private state.
+ */
+const MIN_LOOKUP_BYTES = 64;
+/**
+ * The git blob id of every file under the includes, computed here, looked up in the object
+ * database in one `cat-file --batch-check`; the ones found that the history pass did not see
+ * under the includes are then sought among the objects the refs reach in one
+ * `rev-list --objects` pass (run only then).
+ */
+async function auditContent(repo, includes, treePaths, refs, format, 
+/** Blobs the history pass saw under the includes in reachable commits: no need to seek them. */
+knownReachable = new Set()) {
+    let unreadable = 0;
+    let files = 0;
+    // blob id -> how many files have those bytes
+    const wanted = new Map();
+    for (const file of includeFiles(repo, includes, () => unreadable++)) {
+        files++;
+        if (file.size < MIN_LOOKUP_BYTES)
+            continue;
+        let id;
+        try {
+            id = blobIdOfFile(file.abs, file.size, format);
+        }
+        catch {
+            id = undefined;
+        }
+        if (id === undefined) {
+            unreadable++;
+            continue;
+        }
+        wanted.set(id, (wanted.get(id) ?? 0) + 1);
+    }
+    const lookedUp = [...wanted.values()].reduce((a, b) => a + b, 0);
+    const found = new Set();
+    if (wanted.size > 0) {
+        for await (const line of gitLines(repo, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+            input: wanted.keys()
+        })) {
+            const [id, type] = line.split(' ');
+            if (type === 'blob' && id && wanted.has(id))
+                found.add(id);
+        }
+    }
+    const reached = new Map();
+    for (const id of found)
+        if (knownReachable.has(id))
+            reached.set(id, false);
+    // the walk over every reachable object runs only for bytes the history pass did not see
+    if ([...found].some((id) => !reached.has(id))) {
+        const extra = refs.filter((ref) => !ref.name.startsWith('refs/') && ref.commit);
+        for await (const line of gitLines(repo, ['rev-list', '--all', '--objects', '--stdin'], {
+            input: extra.map((ref) => ref.commit)
+        })) {
+            const space = line.indexOf(' ');
+            const id = space < 0 ? line : line.slice(0, space);
+            if (!found.has(id) || reached.has(id))
+                continue;
+            reached.set(id, space >= 0 && !underIncludes(line.slice(space + 1), treePaths));
+        }
+    }
+    const filesOf = (ids) => [...ids].reduce((sum, id) => sum + (wanted.get(id) ?? 0), 0);
+    return {
+        files,
+        lookedUp,
+        inObjects: filesOf(found),
+        reachable: filesOf(reached.keys()),
+        elsewhere: filesOf([...reached].filter(([, outside]) => outside).map(([id]) => id)),
+        unreadable
+    };
+}
+
+const Repo = object({
+    full_name: string(),
+    private: boolean$1(),
+    visibility: string().optional(),
+    has_wiki: boolean$1().optional()
+});
+const Artifact = object({
+    name: string(),
+    expired: boolean$1().optional(),
+    expires_at: string().nullable().optional(),
+    size_in_bytes: number().optional()
+});
+const Cache = object({ size_in_bytes: number().optional() });
+const Fork = object({ full_name: string(), private: boolean$1().optional() });
+const Release = object({ id: number() });
+const EVIDENCE_NAME = /snapshot|backup|report|readiness|cutover|state/i;
+const PAGE_LIMIT = 20;
+function explain(what, error) {
+    const status = error.status;
+    const grant = what === 'artifacts' || what === 'caches'
+        ? 'give the job permissions: actions: read'
+        : 'give the job permissions: contents: read';
+    if (status === 403 || status === 404)
+        return `${what} not read (HTTP ${status}): ${grant}`;
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return `${what} not read: ${message}`;
 }
 /**
- * Writes the Markdown report and its JSON twin, each atomically (temp file + rename), creating
- * folders. Replaces only an earlier readiness report: anything else at either path (a manifest, a
- * script, a link) refuses both before either is written. A run that dies midway leaves the
- * previous report whole, never half of a new one.
+ * Reads the repository's GitHub surface with the ecosystem's client (@actions/github, so
+ * GITHUB_API_URL, proxies and GHES work as in every action). Loaded here only: most runs of
+ * other modes never need it. Every answer is checked (zod) before it is counted.
  */
-async function writeReportFiles(report, markdownPath, jsonPath) {
-    const problem = folderProblem(markdownPath) ??
-        folderProblem(jsonPath) ??
-        replaceProblem(markdownPath, 'markdown') ??
-        replaceProblem(jsonPath, 'json');
-    if (problem)
-        throw new Error(problem);
-    const markdown = renderMarkdown(report);
-    const json = renderJson(report);
-    writeFileAtomic(jsonPath, json);
-    writeFileAtomic(markdownPath, markdown);
-}
-
-function commonFolder(paths) {
-    let common = path.dirname(paths[0]);
-    for (const p of paths.slice(1)) {
-        while (path.relative(common, p).startsWith('..'))
-            common = path.dirname(common);
+async function auditGithubSurface(request) {
+    const [owner, repo] = request.repository.split('/');
+    if (!owner || !repo) {
+        return { checked: false, reason: `GITHUB_REPOSITORY (${request.repository}) is not owner/name` };
     }
-    return common;
-}
-function outputsOf(report, config) {
-    const e = report.evidence;
-    return {
-        decision: report.decision,
-        'failed-step': report.failedStep ?? '',
-        'snapshot-path': e?.snapshotPath ?? '',
-        'manifest-path': e?.manifestPath ?? (config.mode === 'migration-dry-run' ? '' : config.manifestPath),
-        'snapshot-sha256': e?.sha256 ?? '',
-        'snapshot-size': e ? String(e.size) : '',
-        'content-digest': e?.contentDigest ?? '',
-        'file-count': e ? String(e.files) : '',
-        'report-path': config.reportPath,
-        'report-json-path': config.reportJsonPath,
-        'artifact-id': report.artifact ? String(report.artifact.id) : '',
-        'artifact-url': report.artifact?.url ?? '',
-        'snapshot-id': report.snapshotId ?? '',
-        snapshots: report.catalogue ? JSON.stringify(report.catalogue) : ''
-    };
-}
-function ownManifestOf(snapshotPath, id) {
-    const own = id ? path.join(path.dirname(snapshotPath), snapshotManifestName(id)) : '';
-    return own && fs.existsSync(own) ? [own] : [];
-}
-const WRITES_SNAPSHOT = new Set(['precutover', 'snapshot']);
-/** Modes whose GO proves a snapshot, after which keep-last may prune the older ones. */
-const PRUNES_AFTER_GO = new Set(['precutover', 'snapshot', 'restore-test']);
-/** Catalogue inputs given to a mode that does not use them: said, not silently dropped. */
-function ignoredInputs(config) {
-    const ignored = [];
-    if (config.snapshot !== 'latest' && config.mode !== 'restore-test' && config.mode !== 'restore')
-        ignored.push(`snapshot: ${config.snapshot} is ignored in mode ${config.mode}; only restore-test and restore pick a snapshot`);
-    if (config.keepLast > 0 && !PRUNES_AFTER_GO.has(config.mode))
-        ignored.push(`keep-last: ${config.keepLast} is ignored in mode ${config.mode}; only a GO of precutover, snapshot or restore-test prunes`);
-    return ignored;
-}
-/** list mode: the catalogue, read without a passphrase; no report file is replaced by it. */
-async function listGate(config, env) {
-    const startedAt = new Date();
-    let catalogue;
-    let catalogueProblem;
+    const { getOctokit } = await import('./github.js').then(function (n) { return n.a; });
+    const octokit = getOctokit(request.token, {
+        ...(request.apiUrl ? { baseUrl: request.apiUrl } : {}),
+        request: { signal: AbortSignal.timeout(120_000) }
+    });
+    const params = { owner, repo, per_page: 100 };
+    let info;
     try {
-        catalogue = readCatalogue(config.snapshotDir, config.manifestPath).entries;
+        info = Repo.parse((await octokit.request('GET /repos/{owner}/{repo}', { owner, repo })).data);
     }
     catch (error) {
-        catalogueProblem = error.message;
+        return { checked: false, reason: explain('the repository', error) };
     }
-    const report = buildReport({
-        mode: 'list',
-        steps: [],
-        context: await contextFromEnv(env, config.repo),
-        startedAt,
-        finishedAt: new Date(),
-        catalogue,
-        catalogueProblem,
-        warnings: ignoredInputs(config)
-    });
-    return { report, markdown: renderMarkdown(report), outputs: outputsOf(report, config) };
+    const problems = [];
+    // a list past PAGE_LIMIT pages is counted so far: enough to say "delete them"
+    const list = async (what, route, schema) => {
+        try {
+            const items = [];
+            let pages = 0;
+            for await (const page of octokit.paginate.iterator(route, params)) {
+                items.push(...page.data);
+                if (++pages >= PAGE_LIMIT)
+                    break;
+            }
+            return array(schema).parse(items);
+        }
+        catch (error) {
+            problems.push(explain(what, error));
+            return [];
+        }
+    };
+    const artifacts = (await list('artifacts', 'GET /repos/{owner}/{repo}/actions/artifacts', Artifact)).filter((artifact) => !artifact.expired);
+    const evidence = artifacts.filter((artifact) => artifact.name === request.artifactName || EVIDENCE_NAME.test(artifact.name));
+    const caches = await list('caches', 'GET /repos/{owner}/{repo}/actions/caches', Cache);
+    const forks = await list('forks', 'GET /repos/{owner}/{repo}/forks', Fork);
+    const releases = await list('releases', 'GET /repos/{owner}/{repo}/releases', Release);
+    return {
+        checked: true,
+        repository: info.full_name,
+        visibility: info.visibility ?? (info.private ? 'private' : 'public'),
+        wiki: info.has_wiki ?? false,
+        artifacts: evidence.map((artifact) => ({
+            name: artifact.name,
+            expiresAt: artifact.expires_at ?? null,
+            bytes: artifact.size_in_bytes ?? 0
+        })),
+        otherArtifacts: artifacts.length - evidence.length,
+        caches: {
+            count: caches.length,
+            bytes: caches.reduce((sum, cache) => sum + (cache.size_in_bytes ?? 0), 0)
+        },
+        forks: forks.map((fork) => ({ name: fork.full_name, private: fork.private ?? false })),
+        releases: releases.length,
+        problems
+    };
 }
-/** restore-test / restore of `snapshot: <id>`: the lane verifies that id's own manifest. */
-async function laneFor(config, keys, logger) {
-    if (config.snapshot === 'latest' || (config.mode !== 'restore-test' && config.mode !== 'restore'))
-        return { lane: await runLane(config, keys, logger), manifestPath: config.manifestPath };
-    let manifestPath = config.manifestPath;
-    const chosen = await timedStep(config.mode, config.mode === 'restore' ? 'B' : 'A', async () => {
-        manifestPath = resolveSnapshot(config);
-        return { detail: '' };
-    });
-    if (chosen.status === 'failed')
-        return { lane: { steps: [chosen] }, manifestPath };
-    return { lane: await runLane({ ...config, manifestPath }, keys, logger), manifestPath };
+
+/** The Git LFS spec: a pointer is under 1024 bytes and starts with this version line. */
+const POINTER_LIMIT = 1024;
+const VERSION_LINE = /^version https:\/\/(git-lfs\.github\.com\/spec\/v1|hawser\.github\.com\/spec\/v1)\n/;
+/** Whether these bytes are a Git LFS pointer (the real file is on the LFS server, not in git). */
+function isLfsPointer(content) {
+    if (content.length >= POINTER_LIMIT)
+        return false;
+    const text = content.toString('utf8');
+    return VERSION_LINE.test(text) && /\noid sha256:[0-9a-f]{64}\n/.test(text);
+}
+/** Of these blob ids, how many are LFS pointers: sizes in one pass, the small ones read in one more. */
+async function countLfsPointers(repo, blobs) {
+    if (blobs.size === 0)
+        return 0;
+    const small = [];
+    for await (const line of gitLines(repo, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], { input: blobs })) {
+        const [id, type, size] = line.split(' ');
+        if (id && type === 'blob' && Number(size) < POINTER_LIMIT)
+            small.push(id);
+    }
+    let pointers = 0;
+    for await (const object of gitObjects(repo, small)) {
+        if (object.type === 'blob' && isLfsPointer(object.content))
+            pointers++;
+    }
+    return pointers;
+}
+
+const SHOWN_REFS = 10;
+/**
+ * One pass of plumbing over the whole history: every commit of every ref with its root tree
+ * (`rev-list`), then each distinct tree asked, in one `cat-file --batch-check`, whether it holds
+ * each include root. A commit holds the include when its tree does, whether or not it touched it.
+ */
+async function auditHistory(repo, includes, treePaths, refs, head, format) {
+    // refs outside --all's reach: older stash entries live only in a reflog
+    const extra = refs.filter((ref) => !ref.name.startsWith('refs/') && ref.commit);
+    const commits = new Map();
+    for await (const line of gitLines(repo, ['rev-list', '--all', '--stdin', '--no-commit-header', '--format=%H %T %ct %P'], { input: extra.map((ref) => ref.commit) })) {
+        const [id, tree, time, ...parents] = line.split(' ');
+        if (!id || !tree)
+            continue;
+        commits.set(id, { tree, time: Number(time), parents: parents.filter(Boolean) });
+    }
+    const trees = [...new Set([...commits.values()].map((commit) => commit.tree))];
+    const holds = await treesHolding(repo, trees, treePaths, format);
+    const perInclude = includes.map((include) => ({ include, commits: 0 }));
+    let count = 0;
+    let first;
+    let last;
+    const exposed = new Set();
+    for (const entry of commits) {
+        const held = holds.get(entry[1].tree);
+        if (!held)
+            continue;
+        exposed.add(entry[0]);
+        count++;
+        perInclude.forEach((row, at) => {
+            if (held.has(at))
+                row.commits++;
+        });
+        if (!first || before(entry, first))
+            first = entry;
+        if (!last || before(last, entry))
+            last = entry;
+    }
+    const reaching = reachesExposed(commits, exposed);
+    const refCounts = {};
+    const refNames = [];
+    for (const ref of refs) {
+        if (!ref.commit || !reaching(ref.commit))
+            continue;
+        refCounts[ref.kind] = (refCounts[ref.kind] ?? 0) + 1;
+        if (refNames.length < SHOWN_REFS)
+            refNames.push(ref.name);
+    }
+    // blob ids that reachable commits put under the includes: reachable by construction
+    const blobsUnder = count === 0 ? new Set() : await blobsEverUnder(repo, treePaths, extra);
+    const history = {
+        scanned: commits.size,
+        commits: count,
+        perInclude,
+        ...(first ? { first: mark(first) } : {}),
+        ...(last ? { last: mark(last) } : {}),
+        headHolds: head !== undefined && exposed.has(head),
+        refs: refCounts,
+        refNames,
+        lfsPointers: await countLfsPointers(repo, blobsUnder)
+    };
+    return { history, blobsUnder };
+}
+const before = (a, b) => a[1].time < b[1].time || (a[1].time === b[1].time && a[0] < b[0]);
+const mark = ([id, commit]) => ({
+    id,
+    date: new Date(commit.time * 1000).toISOString()
+});
+/** For each tree that holds any, which include roots (by index) it holds; an empty tree holds none. */
+async function treesHolding(repo, trees, treePaths, format) {
+    const empty = emptyTreeId(format);
+    const holds = new Map();
+    function* questions() {
+        for (const tree of trees)
+            for (const treePath of treePaths)
+                yield `${tree}:${treePath}`;
+    }
+    let at = 0;
+    for await (const line of gitLines(repo, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+        input: questions()
+    })) {
+        const tree = trees[Math.floor(at / treePaths.length)];
+        const include = at % treePaths.length;
+        at++;
+        if (line.endsWith(' missing') || line.endsWith(' ambiguous'))
+            continue;
+        if (line.startsWith(`${empty} `))
+            continue;
+        const held = holds.get(tree) ?? new Set();
+        holds.set(tree, held.add(include));
+    }
+    if (at !== trees.length * treePaths.length) {
+        throw new Error(`git cat-file answered ${at} of ${trees.length * treePaths.length} questions`);
+    }
+    return holds;
+}
+/** Whether a commit is, or has among its ancestors, an exposed commit (memoised, no recursion). */
+function reachesExposed(commits, exposed) {
+    const known = new Map();
+    return (start) => {
+        const stack = [start];
+        while (stack.length > 0) {
+            const id = stack[stack.length - 1];
+            if (known.has(id)) {
+                stack.pop();
+                continue;
+            }
+            if (exposed.has(id)) {
+                known.set(id, true);
+                stack.pop();
+                continue;
+            }
+            const parents = commits.get(id)?.parents ?? [];
+            const open = parents.filter((parent) => !known.has(parent));
+            if (open.length > 0) {
+                stack.push(...open);
+                continue;
+            }
+            known.set(id, parents.some((parent) => known.get(parent)));
+            stack.pop();
+        }
+        return known.get(start) ?? false;
+    };
+}
+/** Every blob id that any reachable commit put under an include (merges diffed to each parent). */
+async function blobsEverUnder(repo, treePaths, extra) {
+    const blobs = new Set();
+    for await (const line of gitLines(repo, [
+        'log',
+        '--all',
+        '--stdin',
+        '--raw',
+        '--no-renames',
+        '--no-abbrev',
+        '-m',
+        '--format=tformat:',
+        '--',
+        ...literalPathspecs(treePaths)
+    ], { input: extra.map((ref) => ref.commit) })) {
+        if (!line.startsWith(':'))
+            continue;
+        const [, newMode, , newId] = line.slice(1, line.indexOf('\t')).split(' ');
+        if (newId && (newMode === '100644' || newMode === '100755') && !/^0+$/.test(newId)) {
+            blobs.add(newId);
+        }
+    }
+    return blobs;
+}
+
+function kindOf(name) {
+    if (name.startsWith('refs/heads/'))
+        return 'branch';
+    if (name.startsWith('refs/tags/'))
+        return 'tag';
+    if (name.startsWith('refs/remotes/'))
+        return 'remote-tracking';
+    if (name.startsWith('refs/notes/'))
+        return 'notes';
+    if (name === 'refs/stash')
+        return 'stash';
+    return 'other';
 }
 /**
- * The house both doors call: run the lane, record the evidence in the report files (GO only if that
- * worked), upload the artifact when asked, and hand back the report and the outputs to publish.
+ * Every ref (`for-each-ref`: branches, tags, remote-tracking refs, notes, stash, pull refs),
+ * HEAD when it is detached, and each older stash entry (they live only in refs/stash's reflog).
+ */
+async function listRefs(repo) {
+    const refs = [];
+    for await (const line of gitLines(repo, [
+        'for-each-ref',
+        '--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname) %(refname)'
+    ])) {
+        const [type, id, peeledType, peeled, ...rest] = line.split(' ');
+        const name = rest.join(' ');
+        const commit = type === 'commit' ? id : peeledType === 'commit' ? peeled : undefined;
+        refs.push({ name, kind: kindOf(name), ...(commit ? { commit } : {}) });
+    }
+    const head = await git$1(repo, ['symbolic-ref', '-q', 'HEAD']);
+    if (!head.ok) {
+        const detached = await git$1(repo, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']);
+        if (detached.ok)
+            refs.push({ name: 'HEAD', kind: 'other', commit: detached.out.trim() });
+    }
+    if (refs.some((ref) => ref.name === 'refs/stash')) {
+        const entries = await git$1(repo, ['reflog', 'show', '--format=%H', 'refs/stash'], {
+            maxBuffer: 64 * 1024 * 1024
+        });
+        const ids = entries.ok ? entries.out.split('\n').filter(Boolean) : [];
+        ids
+            .slice(1)
+            .forEach((commit, at) => refs.push({ name: `stash@{${at + 1}}`, kind: 'stash', commit }));
+    }
+    return refs;
+}
+/** The commit HEAD names, or undefined on an unborn branch. */
+async function headCommit(repo) {
+    const head = await git$1(repo, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']);
+    return head.ok ? head.out.trim() : undefined;
+}
+
+/**
+ * What making the repository public would publish of the includes: git's history and object
+ * database, and GitHub's surface. Reads only; writes nothing; needs no secret.
+ */
+async function auditExposure(options) {
+    const includes = [...options.includes];
+    const surface = 'token' in options.github
+        ? auditGithubSurface(options.github).catch((error) => ({
+            checked: false,
+            reason: `GitHub not read: ${error.message.split('\n')[0]}`
+        }))
+        : Promise.resolve({ checked: false, reason: options.github.reason });
+    const parts = {
+        includes,
+        git: {
+            checked: false,
+            reason: `${options.repo} is not in a git work tree: no history to publish`
+        },
+        github: { checked: false, reason: '' }
+    };
+    if (isGitWorkTree(options.repo)) {
+        const format = await objectFormatOf(options.repo);
+        const treePaths = await includeTreePaths(options.repo, includes);
+        const refs = await listRefs(options.repo);
+        const head = await headCommit(options.repo);
+        const shallow = await git$1(options.repo, ['rev-parse', '--is-shallow-repository']);
+        parts.git = {
+            checked: true,
+            objectFormat: format,
+            shallow: shallow.ok && shallow.out.trim() === 'true'
+        };
+        const { history, blobsUnder } = await auditHistory(options.repo, includes, treePaths, refs, head, format);
+        parts.history = history;
+        parts.content = await auditContent(options.repo, includes, treePaths, refs, format, blobsUnder);
+    }
+    parts.github = await surface;
+    return { ...parts, ...findingsOf(parts) };
+}
+
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/**
+ * An error from git or the file system may quote a path: whatever follows an include root in it
+ * becomes `\u2026`, up to the closing quote when the path is quoted, else to the end of the message
+ * (a name may hold spaces), so the root stays (not private) and the name under it goes.
+ */
+function hideNamesUnder(message, includes) {
+    let out = message;
+    for (const root of includes) {
+        for (let at = out.indexOf(`${root}/`); at >= 0; at = out.indexOf(`${root}/`, at + 1)) {
+            const before = at === 0 ? '' : out[at - 1];
+            if (before !== '' && !/[\s'"`/:=(]/.test(before))
+                continue;
+            const from = at + root.length + 1;
+            // the quote that opens this path, if any: looked for back to the start of the word
+            let opening = '';
+            for (let k = at - 1; k >= 0 && !/\s/.test(out[k]); k--) {
+                if (/['"`]/.test(out[k])) {
+                    opening = out[k];
+                    break;
+                }
+            }
+            const quote = opening ? out.indexOf(opening, from) : -1;
+            const to = quote >= 0 ? quote : out.length;
+            out = `${out.slice(0, from)}\u2026${out.slice(to)}`;
+        }
+    }
+    return out;
+}
+/** The step's one line: the findings by kind, or what was looked at and found clean. */
+function detailOf(audit) {
+    const github = audit.github.checked ? '' : `; GitHub surface ${audit.github.reason}`;
+    if (audit.findings.length === 0) {
+        const scanned = audit.history
+            ? `${plural(audit.history.scanned, 'commit')} of every ref and ${plural(audit.content?.lookedUp ?? 0, 'file')} looked up by content`
+            : audit.git.checked
+                ? 'git'
+                : audit.git.reason;
+        return `going public would publish nothing of ${audit.includes.join(', ')} (${scanned})${github}`;
+    }
+    const kinds = audit.findings.map((finding) => `${finding.kind} ${finding.count}`).join(', ');
+    return `going public would publish ${audit.includes.join(', ')}: ${kinds} (see "What going public would publish")${github}`;
+}
+/**
+ * The exposure-audit step: the audit, its findings as warnings (annotations in the action), and
+ * with `exposure: fail` any finding a NO-GO at decision point A. An audit that cannot run is a
+ * NO-GO under fail (nothing proves the repository clean) and a warning under warn.
+ */
+async function runExposureStep(config, github, logger) {
+    const started = performance.now();
+    const took = () => performance.now() - started;
+    const fail = config.exposure === 'fail';
+    let audit;
+    try {
+        audit = await auditExposure({
+            repo: config.repo,
+            includes: config.includes,
+            github
+        });
+    }
+    catch (error) {
+        const message = hideNamesUnder(error.message.split('\n')[0] ?? '', config.includes);
+        const why = `the exposure audit could not run: ${message}`;
+        logger.warning(why);
+        return {
+            result: fail
+                ? {
+                    name: 'exposure-audit',
+                    status: 'failed',
+                    durationMs: took(),
+                    detail: `${why}; with exposure: fail nothing proves the repository clean`,
+                    warnings: [],
+                    decisionPoint: 'A'
+                }
+                : {
+                    name: 'exposure-audit',
+                    status: 'passed',
+                    durationMs: took(),
+                    detail: why,
+                    warnings: [why]
+                }
+        };
+    }
+    const warnings = audit.findings.map((finding) => `going public would publish: ${finding.summary}. ${finding.remedy}`);
+    const shallow = audit.git.checked && audit.git.shallow;
+    if (shallow)
+        warnings.push(SHALLOW_NOTE);
+    for (const warning of warnings)
+        logger.warning(`exposure-audit: ${warning}`);
+    const detail = detailOf(audit);
+    // under fail, a finding is a NO-GO; so is a shallow clone, which cannot prove the rest clean
+    const why = audit.findings.length > 0
+        ? `${detail}; exposure: fail makes that a NO-GO: remove them (remedies in the report), or set exposure: warn`
+        : `${SHALLOW_NOTE}; with exposure: fail nothing proves the rest of the history clean`;
+    if (fail && (audit.findings.length > 0 || shallow)) {
+        return {
+            result: {
+                name: 'exposure-audit',
+                status: 'failed',
+                durationMs: took(),
+                detail: why,
+                warnings: [],
+                decisionPoint: 'A'
+            },
+            audit
+        };
+    }
+    return {
+        result: { name: 'exposure-audit', status: 'passed', durationMs: took(), detail, warnings },
+        audit
+    };
+}
+
+/**
+ * The exposure audit (SPEC "Exposure audit"): the last step of precutover and mode
+ * exposure-audit. `exposure: off` leaves it out: no row, so nothing is skipped and GO stands.
+ */
+const exposureAuditStep = {
+    id: 'exposure-audit',
+    rows: ['exposure-audit'],
+    enabled: (config) => config.exposure !== 'off',
+    run: async (ctx) => {
+        const { result, audit } = await ctx.logger.group('exposure-audit', () => runExposureStep(ctx.config, ctx.github, ctx.logger));
+        ctx.exposure = audit;
+        return [result];
+    }
+};
+
+/** Every step a mode can name (src/config/modes.ts), by id. */
+const STEPS = {
+    migration: migrationStep,
+    'pick-snapshot': pickSnapshotStep,
+    'snapshot-create': snapshotCreateStep,
+    'restore-test': restoreTestStep,
+    restore: restoreStep,
+    'exposure-audit': exposureAuditStep
+};
+
+/**
+ * Runs the mode's steps in the table's order (src/config/modes.ts). One rule: after the first
+ * failed row, every later step's rows are reported skipped. Never throws for a NO-GO; what a
+ * step held for a later one (the snapshot-dir lock) is released when the lane ends, however.
+ */
+async function runLane(config, keys, logger, 
+/** How the exposure audit reads GitHub; with the store input, the store snapshots go to. */
+access = {}) {
+    const releases = [];
+    const ctx = {
+        config,
+        keys,
+        logger,
+        manifestPath: config.manifestPath,
+        github: access.github ?? { reason: 'not checked' },
+        store: access.store,
+        atEnd: (release) => void releases.push(release)
+    };
+    const rows = [];
+    try {
+        for (const id of MODES[config.mode].steps) {
+            const step = STEPS[id];
+            if (step.enabled && !step.enabled(config))
+                continue;
+            const failed = rows.find((row) => row.status === 'failed');
+            if (failed) {
+                const reported = new Set(rows.map((row) => row.name));
+                const skipped = step.rows.filter((name) => !reported.has(name));
+                rows.push(...skipped.map((name) => skippedRow(name, failed.name)));
+                continue;
+            }
+            for (const row of await step.run(ctx)) {
+                const seconds = (row.durationMs / 1000).toFixed(1);
+                // a failure's reason is the report's headline (and the action's error): said once, there
+                logger.info(`${row.name}: ${row.status} in ${seconds} s${row.status === 'failed' ? '' : ` \u2014 ${row.detail}`}`);
+                rows.push(row);
+            }
+        }
+    }
+    finally {
+        for (const release of releases.reverse())
+            release();
+    }
+    return {
+        steps: rows,
+        evidence: ctx.evidence,
+        manifestPath: ctx.manifestPath,
+        exposure: ctx.exposure
+    };
+}
+
+/** The variable @actions/core reads the github-token input from. */
+const GITHUB_TOKEN_INPUT = 'INPUT_GITHUB-TOKEN';
+/**
+ * Whether and how the GitHub surface is read: only by the action, with its github-token (masked
+ * by the door; never in a child's environment, see secret-names), for GITHUB_REPOSITORY at
+ * GITHUB_API_URL. Otherwise why it is not checked, said in the report.
+ */
+function githubRequestOf(env, door, artifactName) {
+    if (door !== 'action') {
+        return {
+            reason: 'not checked: the CLI does not read GitHub; the action does, with its github-token input'
+        };
+    }
+    const token = (env[GITHUB_TOKEN_INPUT] ?? '').trim();
+    if (token === '')
+        return { reason: 'not checked: github-token is empty' };
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (repository === '')
+        return { reason: 'not checked: GITHUB_REPOSITORY is not set' };
+    return { token, repository, apiUrl: env.GITHUB_API_URL ?? '', artifactName };
+}
+
+/**
+ * The house both doors call. The lane runs the mode's steps (src/config/modes.ts); then the gate's
+ * phases: record the report \u2192 upload \u2192 record \u2192 prune \u2192 record. Each phase adds facts to the run;
+ * decide() (src/decision/decide.ts) judges them afresh each time the report is built. A report
+ * that cannot be written stops the phases: unrecorded evidence is a NO-GO.
  */
 async function runGate(config, keys, logger, env, door = 'action') {
-    if (config.mode === 'list')
-        return listGate(config, env);
+    if (!MODES[config.mode].writesReport) {
+        const report = await listCatalogue(config, env);
+        return { report, markdown: renderMarkdown(report), outputs: outputsOf(report, config, false) };
+    }
     // before the lane: a refused upload must not leave a snapshot behind
-    const visibilityWarning = refusePublicArtifact(config, env, door, keysOf(keys));
+    const visibilityWarning = refusePublicArtifact(config, env, door, keys);
     if (visibilityWarning)
         logger.warning(visibilityWarning);
     const startedAt = new Date();
     // git, for commit and ref outside Actions, answers while the lane runs
     const context = contextFromEnv(env, config.repo);
-    const { lane, manifestPath } = await laneFor(config, keys, logger);
-    const warnings = visibilityWarning ? [visibilityWarning] : [];
-    if (WRITES_SNAPSHOT.has(config.mode) &&
-        !config.uploadArtifact &&
-        env.RUNNER_ENVIRONMENT === 'github-hosted') {
-        warnings.push('the snapshot lives only on this GitHub-hosted runner and disappears with it: set upload-artifact: true, or run on a self-hosted runner with approved storage');
-    }
-    warnings.push(...ignoredInputs(config));
-    const input = {
-        mode: config.mode,
-        steps: lane.steps,
-        evidence: lane.evidence,
-        context: await context,
-        startedAt,
-        finishedAt: new Date(),
-        warnings,
-        manifestPath: config.mode === 'migration-dry-run' ? undefined : manifestPath
-    };
-    const report = buildReport(input);
-    // what the decision rests on; each later fact (report not recorded, upload failed) is added
-    // here and the decision taken again by decide(), never set by hand
-    const facts = factsOf(input);
-    const settle = (fact) => {
-        Object.assign(facts, fact);
-        applyDecision(report, decide(facts));
-    };
-    let recorded = false;
-    const record = async () => {
-        try {
-            await writeReportFiles(report, config.reportPath, config.reportJsonPath);
-            return (recorded = true);
-        }
-        catch (error) {
-            recorded = false;
-            settle({
-                unrecorded: `the readiness report could not be written to ${config.reportPath}: ${error.message}; the evidence is not recorded`
-            });
-            return false;
+    const store = await openLaneStore(config, env);
+    const lane = await runLane(config, keys, logger, {
+        github: githubRequestOf(env, door, config.artifactName),
+        store
+    });
+    let run = {
+        config,
+        recorded: false,
+        store,
+        input: {
+            mode: config.mode,
+            steps: lane.steps,
+            evidence: lane.evidence,
+            context: await context,
+            startedAt,
+            finishedAt: new Date(),
+            warnings: [...(visibilityWarning ? [visibilityWarning] : []), ...runWarnings(config, env)],
+            // the manifest a rollback would use, in the modes that write or read one
+            manifestPath: needsKey(config.mode) ? lane.manifestPath : undefined,
+            exposure: lane.exposure
         }
     };
-    if (await record()) {
-        if (config.uploadArtifact && report.decision === 'GO' && report.evidence) {
-            const evidenceFiles = [
-                report.evidence.snapshotPath,
-                report.evidence.manifestPath,
-                // its own manifest too, so `snapshot: <id>` works on the downloaded artifact
-                ...ownManifestOf(report.evidence.snapshotPath, report.snapshotId),
-                config.reportPath,
-                config.reportJsonPath
-            ];
-            // restore-test of an id has that manifest as its evidence already
-            const files = [...new Set(evidenceFiles)];
-            // the artifact client reads these from process.env: set only now, when every migration
-            // process is gone (a write to process.env does not change /proc/<pid>/environ)
-            for (const name of ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL']) {
-                if (env[name] && !process.env[name])
-                    process.env[name] = env[name];
-            }
-            try {
-                // loaded only here: the artifact client is most of the bundle, and most runs never upload
-                const { uploadEvidence } = await import('./upload-evidence.js');
-                const uploaded = await logger.group('upload-artifact', () => uploadEvidence({
-                    name: config.artifactName,
-                    files,
-                    rootDirectory: commonFolder(files),
-                    retentionDays: config.retentionDays
-                }));
-                report.artifact = { id: uploaded.id, url: uploaded.url, name: uploaded.name };
-            }
-            catch (error) {
-                settle({ uploadFailed: `artifact upload failed: ${error.message}` });
-            }
-            await record();
-        }
-        else if (config.uploadArtifact && report.decision === 'NO-GO') {
-            report.warnings.push('artifact not uploaded: the decision is NO-GO');
-            await record();
-        }
+    run = await recordReport(run);
+    for (const phase of [(r) => uploadArtifact(r, env, logger), pruneAfterGo]) {
+        if (!run.recorded)
+            break;
+        const next = await phase(run);
+        if (next)
+            run = await recordReport(next);
     }
-    // last, once the decision is final (report recorded, artifact uploaded): never on a NO-GO
-    if (report.decision === 'GO' &&
-        report.evidence &&
-        config.keepLast > 0 &&
-        PRUNES_AFTER_GO.has(config.mode)) {
-        try {
-            const { pruned, catalogue } = pruneSnapshots(config.snapshotDir, config.manifestPath, config.keepLast, new Set([path.basename(report.evidence.snapshotPath)]));
-            report.pruned = pruned;
-            report.catalogue = catalogue.entries;
-        }
-        catch (error) {
-            report.warnings.push(`keep-last: pruning ${config.snapshotDir} stopped: ${error.message}; the catalogue stays consistent, rerun to finish`);
-        }
-        await record();
-    }
-    const outputs = outputsOf(report, config);
-    // a report that could not be written (or rewritten) is not pointed at as if it were there
-    if (!recorded)
-        outputs['report-path'] = outputs['report-json-path'] = '';
-    return { report, markdown: renderMarkdown(report), outputs };
+    const report = reportOf(run);
+    return {
+        report,
+        markdown: renderMarkdown(report),
+        outputs: outputsOf(report, config, run.recorded)
+    };
 }
 
 function painter(color) {
@@ -4488,12 +6571,17 @@ function wrap(text, width, indent, firstUsed = 0) {
     return lines.join(`\n${' '.repeat(indent)}`);
 }
 /** The readiness report for a person at an 80-column terminal. */
-function renderTerminal(report, options) {
+function renderTerminal(given, options) {
+    const report = reportForSink(options.sink ?? 'stdout', given);
     const width = options.width ?? 80;
     const p = painter(options.color);
     const out = [];
     const go = report.decision === 'GO';
-    out.push(`${go ? p.bold(p.green('GO')) : p.bold(p.red('NO-GO'))}  cutover-gate readiness \u00b7 ${report.mode}`);
+    // list decides nothing: it lists, so a listing that worked carries no GO
+    if (go && report.mode === 'list')
+        out.push(p.bold('cutover-gate catalogue \u00b7 list'));
+    else
+        out.push(`${go ? p.bold(p.green('GO')) : p.bold(p.red('NO-GO'))}  cutover-gate readiness \u00b7 ${report.mode}`);
     if (!go) {
         const head = report.failedStep ? `${report.failedStep}: ` : '';
         out.push(`${p.red('\u2716')} ${wrap(head + clean(report.reason ?? 'no reason given'), width, 2, 2)}`);
@@ -4509,7 +6597,9 @@ function renderTerminal(report, options) {
         const time = step.status === 'skipped' ? '' : humanDuration(step.durationMs);
         const head = `${step.name.padEnd(nameWidth)}  ${step.status.padEnd(7)}  ${time.padStart(8)}`;
         out.push(`  ${mark[step.status]} ${head}`.trimEnd());
-        if (step.status !== 'skipped' && step.detail)
+        // the failed step's reason is the headline above: said once
+        const headline = step.status === 'failed' && clean(step.detail) === clean(report.reason ?? '');
+        if (step.status !== 'skipped' && step.detail && !headline)
             out.push(`      ${p.dim(wrap(clean(step.detail), width, 6, 6))}`);
     }
     const e = report.evidence;
@@ -4527,15 +6617,9 @@ function renderTerminal(report, options) {
             out.push(`  artifact ${clean(report.artifact.name)} (id ${report.artifact.id}) ${clean(report.artifact.url)}`);
     }
     if (report.catalogue) {
-        out.push('', p.bold(`catalogue (${report.catalogue.length})`));
-        // one line per snapshot, columns padded: the state (problem) column goes last, unpadded
-        const rows = [
-            [...CATALOGUE_COLUMNS],
-            ...report.catalogue.map((entry) => catalogueCells(entry).map(clean))
-        ];
-        const widths = CATALOGUE_COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-        for (const row of rows)
-            out.push(`  ${row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]) : cell)).join('  ')}`.trimEnd());
+        const n = report.catalogue.length;
+        out.push('', p.bold(`catalogue: ${n} snapshot${n === 1 ? '' : 's'}`));
+        out.push(...catalogueTable(report.catalogue, width));
     }
     if (report.pruned) {
         const freed = report.pruned.reduce((sum, pr) => sum + pr.freedBytes, 0);
@@ -4547,6 +6631,7 @@ function renderTerminal(report, options) {
     if (point) {
         const guidance = rollbackGuidance(point, {
             failedStep: report.failedStep,
+            reason: report.reason,
             manifestPath: e?.manifestPath ?? report.manifestPath
         });
         out.push('', p.bold(wrap(`rollback \u2014 decision point ${point}: ${guidance.title}`, width, 2)));
@@ -4579,5 +6664,33 @@ function renderTerminal(report, options) {
     }
     return `${out.join('\n')}\n`;
 }
+/** "age-v1 scrypt (work factor 18)" \u2192 "scrypt 18", "age-v1 x25519 (2 recipients)" \u2192 "x25519 \u00d72". */
+function shortKey(encryption) {
+    const m = /^\S+ (\S+)(?: \(work factor (\d+)\))?(?: \((\d+) recipients\))?$/.exec(encryption);
+    if (!m)
+        return encryption;
+    return m[2] ? `${m[1]} ${m[2]}` : m[3] ? `${m[1]} \u00d7${m[3]}` : m[1];
+}
+/**
+ * The catalogue in 80 columns: the id is the creation time (UTC), so no created column; the
+ * encryption in short; "latest" is the state of the newest good snapshot. A long state (an
+ * orphan's problem) wraps under its row.
+ */
+function catalogueTable(entries, width) {
+    const rows = [
+        ['id (UTC)', 'size', 'files', 'bytes', 'key', 'state'],
+        ...entries.map((entry) => {
+            const [id, , size, files, bytes, encryption, latest, state] = catalogueCells(entry).map(clean);
+            const key = encryption === '\u2014' ? '\u2014' : shortKey(encryption);
+            return [id, size, files, bytes, key, latest && state === 'ok' ? latest : state];
+        })
+    ];
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    const left = 2 + widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0);
+    return rows.map((row) => {
+        const head = row.slice(0, -1).map((cell, i) => cell.padEnd(widths[i]));
+        return `  ${[...head, wrap(row.at(-1), width, left, left)].join('  ')}`.trimEnd();
+    });
+}
 
-export { InputError as I, MODES as M, TOOL as T, INPUT_NAMES as a, resolveKeys as b, refuseWeakPassphrase as c, runGate as d, renderTerminal as e, passphraseFromFileContent as f, modeNeedsPassphrase as g, INPUT_DEFAULTS as h, artifactNameProblem as i, modeCreatesSnapshot as m, normalizeSecret as n, parseInputs as p, resolvePassphrase as r };
+export { TOOL as T, resolveKeys as a, refuseWeakPassphrase as b, runGate as c, renderTerminal as d, passphraseFromFileContent as e, artifactNameProblem as f, normalizeSecret as n, parseInputs as p, resolvePassphrase as r };

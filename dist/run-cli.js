@@ -1,170 +1,22 @@
-import fs from 'node:fs';
 import os from 'node:os';
-import { I as InputError, M as MODES, a as INPUT_NAMES, n as normalizeSecret, T as TOOL, p as parseInputs, r as resolvePassphrase, m as modeCreatesSnapshot, b as resolveKeys, c as refuseWeakPassphrase, d as runGate, e as renderTerminal, f as passphraseFromFileContent, g as modeNeedsPassphrase } from './render-terminal.js';
-import { p as parseRecipient, b as parseRecipients, A as AgeError } from './package-folder.js';
-import { parseArgs as parseArgs$1 } from 'node:util';
+import { j as setNamePolicy, k as cliNamePolicy, S as SHOW_NAMES_WARNING, m as MODES, b as sweepLeftovers, f as forSink, q as parseRecipient, t as parseRecipients, A as AgeError, u as needsKey, v as readNamedInput, C as CAPS, x as resetNamePolicy } from './process-start.js';
+import { n as normalizeSecret, T as TOOL, p as parseInputs, r as resolvePassphrase, a as resolveKeys, b as refuseWeakPassphrase, c as runGate, d as renderTerminal, e as passphraseFromFileContent } from './render-terminal.js';
+import { p as parseArgs, U as USAGE } from './parse-args.js';
 import { StringDecoder } from 'node:string_decoder';
+import { b as InputError } from './input-error.js';
+import 'node:fs';
 import 'node:path';
-import './process-start.js';
 import 'node:crypto';
+import 'node:fs/promises';
+import 'node:timers/promises';
 import 'node:stream';
 import 'node:stream/promises';
-import 'node:fs/promises';
 import 'node:zlib';
 import 'node:buffer';
-
-const BOOLEAN_INPUTS = new Set([
-    'force',
-    'upload-artifact',
-    'fail-on-no-go',
-    'allow-weak-passphrase',
-    'allow-public-artifact'
-]);
-/** Inputs that are secrets have no flag: argv is visible to every process on the machine. */
-const NO_FLAG = {
-    passphrase: 'the CLI has no --passphrase flag (command lines are visible to other processes): set GRAPHITI_SNAPSHOT_PASSPHRASE (or the variable named by --passphrase-env), use --passphrase-file, or answer the prompt',
-    identity: 'the CLI has no --identity flag (command lines are visible to other processes): set CUTOVER_GATE_AGE_IDENTITY (or the variable named by --identity-env), or use --identity-file'
-};
-/** Flags of the CLI alone, that name a file or a key. */
-const CLI_FLAGS = {
-    'passphrase-file': { type: 'string' },
-    'identity-file': { type: 'string' },
-    'recipients-file': { type: 'string', multiple: true },
-    recipient: { type: 'string', multiple: true }
-};
-const OPTIONS = {
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean' },
-    ...CLI_FLAGS,
-    ...Object.fromEntries(INPUT_NAMES.filter((name) => !(name in NO_FLAG)).map((name) => [
-        name,
-        BOOLEAN_INPUTS.has(name)
-            ? { type: 'boolean' }
-            : { type: 'string', multiple: name === 'include' }
-    ]))
-};
-/** `--force=false` and `--force false` as node:util's parser spells them: `--no-force`. */
-function spellBooleans(argv) {
-    const out = [];
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-        const name = match?.[1];
-        if (name && NO_FLAG[name])
-            throw new InputError(NO_FLAG[name]);
-        if (!name || !BOOLEAN_INPUTS.has(name)) {
-            out.push(arg);
-            continue;
-        }
-        let value = match[2];
-        if (value === undefined && /^(true|false)$/i.test(argv[i + 1] ?? ''))
-            value = argv[++i];
-        if (value !== undefined && !/^(true|false)$/i.test(value)) {
-            throw new InputError(`--${name} accepts true or false (got "${value}")`);
-        }
-        out.push(value !== undefined && /^false$/i.test(value) ? `--no-${name}` : `--${name}`);
-    }
-    return out;
-}
-/** node:util's errors, said the way the rest of the CLI speaks. */
-function explain(error) {
-    const option = /'(--?[\w-]+)/.exec(error.message)?.[1] ?? '';
-    if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
-        return new InputError(`unknown flag ${option}; see cutover-gate --help for the inputs`);
-    if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
-        return new InputError(`${option} needs a value`);
-    return new InputError(error.message);
-}
-/**
- * `cutover-gate <mode> [--input value ...]`: the action's input names as flags (node:util
- * parseArgs). `--include`, `--recipient` and `--recipients-file` repeat. Booleans take `--force`,
- * `--no-force`, `--force=false` or `--force false`. No flag carries a secret.
- */
-function parseArgs(argv) {
-    let parsed;
-    try {
-        parsed = parseArgs$1({
-            args: spellBooleans(argv),
-            options: OPTIONS,
-            allowPositionals: true,
-            allowNegative: true,
-            strict: true
-        });
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            throw error;
-        throw explain(error);
-    }
-    const positionals = parsed.positionals;
-    // the options are built from INPUT_NAMES at run time, so their types are known only as a union
-    const values = parsed.values;
-    const inputs = {};
-    if (positionals.length > 1) {
-        throw new InputError(`unexpected argument "${positionals[1]}"; the mode is given once, first`);
-    }
-    const mode = positionals[0];
-    if (mode !== undefined) {
-        if (!MODES.includes(mode)) {
-            throw new InputError(`mode "${mode}" is not one of ${MODES.join(', ')}`);
-        }
-        inputs.mode = mode;
-    }
-    for (const name of INPUT_NAMES) {
-        const value = values[name];
-        if (value === undefined || name === 'mode')
-            continue;
-        if (typeof value === 'boolean')
-            inputs[name] = String(value);
-        else if (Array.isArray(value))
-            inputs[name] = value.join('\n');
-        else
-            inputs[name] = value;
-    }
-    const file = (flag) => {
-        const value = values[flag];
-        if (value === '')
-            throw new InputError(`--${flag} needs a file path`);
-        return value;
-    };
-    const recipients = values.recipient ?? [];
-    if (recipients.some((r) => r === ''))
-        throw new InputError('--recipient needs an age recipient (age1...)');
-    const recipientsFiles = values['recipients-file'] ?? [];
-    if (recipientsFiles.some((f) => f === ''))
-        throw new InputError('--recipients-file needs a file path');
-    return {
-        inputs,
-        passphraseFile: file('passphrase-file'),
-        identityFile: file('identity-file'),
-        recipients,
-        recipientsFiles,
-        help: values.help === true,
-        version: values.version === true
-    };
-}
-const USAGE = `Usage: cutover-gate <mode> [--input value ...]
-
-Modes: precutover (default): migration dry-run, snapshot, restore-test
-       migration-dry-run | snapshot | restore-test | restore
-       list: the snapshot catalogue of snapshot-dir (no passphrase)
-
-Inputs (the action's names; see README): --repo, --include (repeat), --snapshot-dir,
-  --manifest, --force/--no-force, --compression zstd|gzip|none, --scrypt-work-factor 10-20,
-  --migration-export/-check/-import CMD, --migration-timeout S, --report-path,
-  --restore-target DIR, --snapshot latest|ID, --keep-last N, --passphrase-env NAME,
-  --upload-artifact, --artifact-name, --retention-days, --fail-on-no-go,
-  --allow-weak-passphrase, --allow-public-artifact
-
-Recipients (no passphrase then): --recipient age1... (repeat), --recipients-file F (age -R
-  format). Identity for recipient snapshots: $CUTOVER_GATE_AGE_IDENTITY (or --identity-env NAME)
-  or --identity-file F (age-keygen output). Never a flag.
-
-Passphrase: from $GRAPHITI_SNAPSHOT_PASSPHRASE (or --passphrase-env NAME), --passphrase-file F,
-  or a prompt without echo on a terminal (asked twice for a new snapshot). Never a flag.
-  Leading and trailing whitespace is removed, as the action does.
-
-Exit status: 0 GO, 1 NO-GO, 2 usage or input error.`;
+import './store-error.js';
+import './store-client.js';
+import './leftover-uploads.js';
+import 'node:util';
 
 /** The person ended the prompt: Ctrl-C (exit 130, as a shell reports SIGINT) or Ctrl-D (exit 2). */
 class PromptEnded extends Error {
@@ -288,7 +140,10 @@ function stderrLogger(stream = process.stderr) {
 
 const EXIT = { GO: 0, NO_GO: 1, USAGE: 2 };
 /** The CLI door: flags \u2192 the same validated config as the action \u2192 the lane \u2192 exit 0/1/2. */
-async function runCli(io) {
+async function runCli(given) {
+    resetNamePolicy();
+    // every line to stderr renders names under the includes by the policy set below
+    const io = { ...given, stderr: renderingStream(given.stderr) };
     let args;
     try {
         args = parseArgs(io.argv);
@@ -310,19 +165,25 @@ async function runCli(io) {
     let keys;
     const env = { ...io.env, ...io.secrets };
     try {
-        const inputs = withRecipientFlags(args.inputs, args.recipients, args.recipientsFiles);
+        const inputs = await withRecipientFlags(args.inputs, args.recipients, args.recipientsFiles);
         config = parseInputs(inputs, { cwd: io.cwd, tempDir: os.tmpdir() });
+        setNamePolicy(cliNamePolicy(config.showPrivateNames === true, {
+            stdout: io.stdoutIsTTY,
+            stderr: io.stderrIsTTY === true
+        }), config.includes);
+        if (config.showPrivateNames === true)
+            io.stderr.write(`cutover-gate: warning: ${SHOW_NAMES_WARNING}\n`);
         let explicit = '';
         if (args.passphraseFile !== undefined) {
-            explicit = readPassphraseFile(args.passphraseFile, io.stderr);
+            explicit = await readPassphraseFile(args.passphraseFile, io.stderr);
         }
         const explicitIdentity = args.identityFile === undefined
             ? ''
-            : readSecretFile(args.identityFile, 'identity', io.stderr);
+            : await readSecretFile(args.identityFile, 'identity', io.stderr);
         const identity = resolvePassphrase(explicitIdentity, env, config.identityEnv);
         passphrase = resolvePassphrase(explicit, env, config.passphraseEnv);
         if (passphrase === '' && wantsPassphrase(config, identity) && io.stdinIsTTY) {
-            passphrase = await promptPassphrase(modeCreatesSnapshot(config.mode), config.passphraseEnv, (line) => io.stderr.write(`${line}\n`));
+            passphrase = await promptPassphrase(MODES[config.mode].createsSnapshot, config.passphraseEnv, (line) => io.stderr.write(`${line}\n`));
         }
         keys = resolveKeys(config, { passphrase, identity }, 'cli');
         await refuseWeakPassphrase(config, passphrase, 'cli');
@@ -331,6 +192,9 @@ async function runCli(io) {
         io.stderr.write(`cutover-gate: ${error.message}\n`);
         return error instanceof PromptEnded ? error.exitCode : EXIT.USAGE;
     }
+    // what a killed earlier run left (the action's post step does this there)
+    for (const thing of sweepLeftovers(config))
+        io.stderr.write(`cutover-gate: removed ${thing}, left by a run that was killed\n`);
     let gate;
     try {
         gate = await runGate(config, keys, stderrLogger(io.stderr), env, 'cli');
@@ -344,17 +208,23 @@ async function runCli(io) {
     const { report } = gate;
     io.stdout.write(renderTerminal(report, { color: io.stdoutIsTTY && !io.env.NO_COLOR }));
     // list prints the catalogue and writes no report file
-    if (config.mode !== 'list')
+    if (MODES[config.mode].writesReport)
         io.stderr.write(gate.outputs['report-path']
             ? `report: ${config.reportPath} (and ${config.reportJsonPath})\n`
             : `report: not written (see the NO-GO reason above)\n`);
     return report.decision === 'GO' ? EXIT.GO : EXIT.NO_GO;
 }
+/** stderr as the CLI writes it: each line rendered for the log sink before it goes out. */
+function renderingStream(stream) {
+    return {
+        write: (chunk, ...rest) => stream.write(typeof chunk === 'string' ? forSink('log', chunk) : chunk, ...rest)
+    };
+}
 /** The prompt asks only when the passphrase is the key this run needs (not recipients, not an identity). */
 function wantsPassphrase(config, identity) {
-    if (!modeNeedsPassphrase(config.mode))
+    if (!needsKey(config.mode))
         return false;
-    if (modeCreatesSnapshot(config.mode))
+    if (MODES[config.mode].createsSnapshot)
         return config.recipients.length === 0;
     return identity === '';
 }
@@ -362,7 +232,7 @@ function wantsPassphrase(config, identity) {
  * `--recipient` and `--recipients-file` join the recipients input; each is checked on its own
  * first, so an error names the flag or the file's own line number.
  */
-function withRecipientFlags(inputs, flags, files) {
+async function withRecipientFlags(inputs, flags, files) {
     if (flags.length === 0 && files.length === 0)
         return inputs;
     const texts = inputs.recipients ? [inputs.recipients] : [];
@@ -376,13 +246,7 @@ function withRecipientFlags(inputs, flags, files) {
         texts.push(flag.trim());
     }
     for (const file of files) {
-        let content;
-        try {
-            content = fs.readFileSync(file, 'utf8');
-        }
-        catch (error) {
-            throw new InputError(`--recipients-file ${file} cannot be read (${error.code ?? 'error'}); name a readable recipients file`);
-        }
+        const content = (await readFlagFile('--recipients-file', file, CAPS.recipientsFile, 'a readable recipients file')).text;
         try {
             parseRecipients(content, `--recipients-file ${file}`);
         }
@@ -395,20 +259,31 @@ function withRecipientFlags(inputs, flags, files) {
     }
     return { ...inputs, recipients: texts.join('\n') };
 }
-function readPassphraseFile(file, stderr) {
-    return passphraseFromFileContent(readSecretFile(file, 'passphrase', stderr));
+async function readPassphraseFile(file, stderr) {
+    return passphraseFromFileContent(await readSecretFile(file, 'passphrase', stderr));
 }
-/** A secret file's content; a file others can read gets a warning (it is a key on disk). */
-function readSecretFile(file, what, stderr) {
-    let content;
-    let mode;
+/**
+ * A file a flag names, through the one plant-safe reader: a regular file or a pipe with a writer
+ * (`<(cmd)`), never a link's target, never blocking, capped. Errors name the flag and the fix.
+ */
+async function readFlagFile(flag, file, cap, fix) {
     try {
-        content = fs.readFileSync(file, 'utf8');
-        mode = fs.statSync(file).mode;
+        return await readNamedInput(file, cap);
     }
     catch (error) {
-        throw new InputError(`--${what}-file ${file} cannot be read (${error.code ?? 'error'}); name a readable file holding the ${what}`);
+        const code = error.code;
+        if (code === 'ETOOBIG' || code === 'ENOWRITER' || code === 'ENOTREG')
+            throw new InputError(`${flag} ${error.message}`);
+        if (code === 'ELOOP')
+            throw new InputError(`${flag} ${file} is a symlink, which is not followed (it could have been planted); name the file it points to`);
+        throw new InputError(`${flag} ${file} cannot be read (${code ?? 'error'}); name ${fix}`);
     }
+}
+/** A secret file's content; a file others can read gets a warning (it is a key on disk). */
+async function readSecretFile(file, what, stderr) {
+    const read = await readFlagFile(`--${what}-file`, file, CAPS.secretFile, `a readable file holding the ${what}`);
+    const content = read.text;
+    const mode = read.stat.mode;
     const secret = normalizeSecret(content);
     if (secret === '')
         throw new InputError(`--${what}-file ${file} is empty; write the ${what} in it`);
