@@ -102,7 +102,7 @@ describe('faults: the previous snapshot survives whatever happens to a new one',
     expect(codes[0]).toBe(0)
     for (const r of results.filter((r) => r.code !== 0)) {
       expect(r.code).toBe(1)
-      expect(r.stdout).toMatch(/locked by\s+another cutover-gate run \(pid \d+\)/)
+      expect(r.stdout).toMatch(/locked by\s+another\s+cutover-gate\s+run\s+\(pid \d+\)/)
     }
     expect(cliSync(args(repo, snapshotDir, 'restore-test'), ENV).code).toBe(0)
     expect(leftovers(snapshotDir)).toEqual([])

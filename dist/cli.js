@@ -2,10 +2,10 @@
 import { p as platformError } from './platform.js';
 import { p as prepareProcess, i as installExitCleanup } from './process-start.js';
 import { s as secretPlan } from './parse-args.js';
+import 'node:crypto';
 import 'node:fs';
 import 'node:os';
 import 'node:path';
-import 'node:crypto';
 import 'node:fs/promises';
 import 'node:timers/promises';
 import 'node:stream';

@@ -1,9 +1,9 @@
 import { p as platformError } from './platform.js';
 import { p as prepareProcess, a as actionSecretPlan, i as installExitCleanup } from './process-start.js';
+import 'node:crypto';
 import 'node:fs';
 import 'node:os';
 import 'node:path';
-import 'node:crypto';
 import 'node:fs/promises';
 import 'node:timers/promises';
 import 'node:stream';

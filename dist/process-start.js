@@ -1,8 +1,8 @@
+import * as crypto from 'node:crypto';
+import { createHash, randomBytes, createSecretKey, createHmac, hkdfSync, createCipheriv, createDecipheriv, generateKeyPairSync, createPublicKey, diffieHellman, createPrivateKey, scrypt, timingSafeEqual, hash } from 'node:crypto';
 import fs, { constants, statSync } from 'node:fs';
 import os from 'node:os';
 import path, { posix } from 'node:path';
-import * as crypto from 'node:crypto';
-import { createHash, createSecretKey, createHmac, hkdfSync, createCipheriv, createDecipheriv, generateKeyPairSync, createPublicKey, diffieHellman, createPrivateKey, randomBytes, scrypt, timingSafeEqual, hash } from 'node:crypto';
 import { mkdir, open as open$1 } from 'node:fs/promises';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { Transform, PassThrough, Readable } from 'node:stream';
@@ -7199,6 +7199,296 @@ function splitSecrets(env, names) {
     return { secrets, rest };
 }
 
+const IdentitySchema = object({
+    pid: number().int().positive(),
+    startTime: string().regex(/^\d+$/),
+    bootId: string().min(1),
+    host: string().min(1)
+});
+/** This boot of this machine (a fresh UUID at every boot), or `unknown` without /proc. */
+function readBootId() {
+    try {
+        return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    }
+    catch {
+        return 'unknown';
+    }
+}
+/** The first 8 hex digits of a boot id: enough to tell boots apart in a file name. */
+function bootPrefix(bootId) {
+    return (bootId.replace(/[^0-9a-f]/g, '') + '00000000').slice(0, 8);
+}
+/** Field 22 of /proc/<pid>/stat, or undefined when there is no such process (or no /proc). */
+function startTimeOf(pid) {
+    let stat;
+    try {
+        stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    // the command name (field 2) is in parentheses and may hold spaces or ')': split after the last one
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19];
+}
+function identityOf(pid) {
+    const startTime = startTimeOf(pid);
+    if (startTime === undefined)
+        return undefined;
+    return { pid, startTime, bootId: readBootId(), host: os.hostname() };
+}
+function selfIdentity() {
+    const identity = identityOf(process.pid);
+    if (!identity)
+        throw new Error('cannot read /proc/self/stat: cutover-gate needs Linux /proc');
+    return identity;
+}
+/** One line of JSON: what lock files and leftover markers hold. */
+function formatIdentity(identity) {
+    return `${JSON.stringify(identity)}\n`;
+}
+/** The identity a file holds, or undefined when it does not hold one (never a guess). */
+function parseIdentity$1(text) {
+    try {
+        const parsed = IdentitySchema.safeParse(JSON.parse(text));
+        return parsed.success ? parsed.data : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Whether the process an identity names still runs: `dead` only when that is proven (this host
+ * has booted since, or the pid is free, or it now belongs to a process started at another time);
+ * `unknown` for another host's process, which this machine cannot see.
+ */
+function liveness(identity) {
+    if (identity.host !== os.hostname())
+        return 'unknown';
+    const bootId = readBootId();
+    if (bootId === 'unknown')
+        return 'unknown';
+    if (identity.bootId !== bootId)
+        return 'dead';
+    const now = startTimeOf(identity.pid);
+    if (now === undefined)
+        return 'dead';
+    return now === identity.startTime ? 'alive' : 'dead';
+}
+
+/**
+ * A temp name beside the target, so the final rename stays on one filesystem. It names its writer
+ * (pid, start time, boot id prefix), so a leftover is removed only once that writer is proven gone.
+ */
+function tempNameFor(target) {
+    return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${writerTag()}-${randomBytes(4).toString('hex')}`);
+}
+/** `.name.tmp-<pid>-<start time>-<boot id prefix>-<random>`; older ones lack the middle two. */
+const TEMP_NAME = /^\..+\.tmp-(\d+)-(?:(\d+)-([0-9a-f]{8})-)?[0-9a-f]{8}$/;
+let tag;
+/** `<pid>-<start time>-<boot id prefix>`: what every name this tool makes carries of its maker. */
+function writerTag() {
+    const me = identityOf(process.pid);
+    tag ??= me ? `${me.pid}-${me.startTime}-${bootPrefix(me.bootId)}` : `${process.pid}`;
+    return tag;
+}
+/** The maker tag inside a name: pid, start time, boot id prefix. */
+const MAKER_TAG = String.raw `(\d+)-(\d+)-([0-9a-f]{8})`;
+/**
+ * Whether the maker a name's tag names is proven gone: another boot of this machine, or its pid
+ * free or held by a process started at another time. Names carry no host: the folders they live in
+ * (snapshot-dir, the runner's temp, a restore target) are judged by this machine's runs.
+ */
+function makerIsDead(pid, startTime, boot) {
+    const bootId = readBootId();
+    if (bootId === 'unknown')
+        return false;
+    if (boot !== bootPrefix(bootId))
+        return true;
+    return liveness({ ...selfIdentity(), pid: Number(pid), startTime }) === 'dead';
+}
+/** Flushes a folder's entry table, so a rename inside it survives a crash. */
+function fsyncDir(dir) {
+    let fd;
+    try {
+        fd = fs.openSync(dir, 'r');
+        fs.fsyncSync(fd);
+    }
+    catch {
+        // Some filesystems refuse fsync on folders; the rename is still atomic there.
+    }
+    finally {
+        if (fd !== undefined)
+            fs.closeSync(fd);
+    }
+}
+/** Writes a whole file atomically: temp file, fsync, rename over the target, fsync the folder. */
+function writeFileAtomic(target, data, mode = 0o644) {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const temp = tempNameFor(target);
+    const fd = fs.openSync(temp, 'wx', mode);
+    try {
+        fs.writeFileSync(fd, data);
+        fs.fsyncSync(fd);
+    }
+    catch (error) {
+        fs.closeSync(fd);
+        fs.rmSync(temp, { force: true });
+        throw error;
+    }
+    fs.closeSync(fd);
+    try {
+        fs.renameSync(temp, target);
+    }
+    catch (error) {
+        fs.rmSync(temp, { force: true });
+        throw error;
+    }
+    fsyncDir(path.dirname(target));
+}
+/**
+ * Removes the temp files of dir whose names prove their writer dead (a killed run's partial
+ * snapshot, manifest, report or journal); returns their names. A live writer's, and any name this
+ * tool does not write, stays.
+ */
+function removeDeadTemps(dir) {
+    let names;
+    try {
+        names = fs.readdirSync(dir);
+    }
+    catch {
+        return [];
+    }
+    const removed = [];
+    for (const name of names) {
+        const match = TEMP_NAME.exec(name);
+        if (!match || match[2] === undefined)
+            continue;
+        if (!makerIsDead(match[1], match[2], match[3]))
+            continue;
+        fs.rmSync(path.join(dir, name), { force: true });
+        removed.push(name);
+    }
+    return removed;
+}
+
+/** Beside each folder we create while it exists: `<folder>.cleanup`, holding its creator's identity. */
+const MARKER_SUFFIX = '.cleanup';
+/**
+ * Makes a fresh folder `<parent>/<prefix>XXXXXX` claimed by this process: the marker appears whole
+ * (a temp file that names its maker, then link(2), which never replaces) BEFORE the folder, so a
+ * kill at any instant leaves either nothing, a temp the sweep proves dead, or a marker the sweep
+ * reads. The folder is removed on every exit path of this run (signals included).
+ */
+function makeMarkedFolder(parent, prefix, mode = 0o700) {
+    for (let attempt = 0;; attempt++) {
+        const dir = path.join(parent, `${prefix}${randomBytes(6).toString('base64url')}`);
+        const marker = dir + MARKER_SUFFIX;
+        const temp = tempNameFor(marker);
+        registerPath(temp);
+        fs.writeFileSync(temp, formatIdentity(selfIdentity()), { mode: 0o600, flag: 'wx' });
+        try {
+            fs.linkSync(temp, marker);
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST' || attempt > 8)
+                throw error;
+            continue;
+        }
+        finally {
+            fs.rmSync(temp, { force: true });
+            unregisterPath(temp);
+        }
+        registerPath(marker);
+        registerPath(dir);
+        try {
+            fs.mkdirSync(dir, mode);
+        }
+        catch (error) {
+            fs.rmSync(marker, { force: true });
+            unregisterPath(dir);
+            unregisterPath(marker);
+            if (error.code !== 'EEXIST' || attempt > 8)
+                throw error;
+            continue;
+        }
+        return dir;
+    }
+}
+/** Removes a claimed folder, then its marker (a crash between leaves the marker for the sweep). */
+function releaseFolder(dir) {
+    removeTree(dir);
+    unregisterPath(dir);
+    fs.rmSync(dir + MARKER_SUFFIX, { force: true });
+    unregisterPath(dir + MARKER_SUFFIX);
+}
+/**
+ * Folders named `<prefix>\u2026` under parent whose marker proves their creator dead (a killed run).
+ * A live run's folder, an unreadable marker or another host's is never named. The folder's path
+ * comes from the marker's name, never its content, so nothing outside parent can be named.
+ */
+function deadLeftovers(parent, prefix) {
+    let names;
+    try {
+        names = fs.readdirSync(parent);
+    }
+    catch {
+        return [];
+    }
+    const dead = [];
+    for (const name of names) {
+        if (!name.startsWith(prefix) || !name.endsWith(MARKER_SUFFIX))
+            continue;
+        let text;
+        try {
+            text = readRegularFile(path.join(parent, name), CAPS.marker);
+        }
+        catch {
+            continue;
+        }
+        const identity = parseIdentity$1(text);
+        if (identity && liveness(identity) === 'dead') {
+            dead.push(path.join(parent, name.slice(0, -MARKER_SUFFIX.length)));
+        }
+    }
+    return dead.sort();
+}
+/**
+ * Beside a staging folder while its entries move up into its parent: the names being moved. A
+ * killed move is rolled back by removing them from the parent (what was there was empty before).
+ */
+const MOVE_JOURNAL_SUFFIX = '.moving';
+const JournalSchema = array(string().refine((n) => n !== '' && n !== '.' && n !== '..' && !n.includes('/')));
+function rollBackMove(dir) {
+    const journal = dir + MOVE_JOURNAL_SUFFIX;
+    let names;
+    try {
+        const parsed = JournalSchema.safeParse(JSON.parse(readRegularFile(journal, CAPS.marker)));
+        if (!parsed.success)
+            return;
+        names = parsed.data;
+    }
+    catch {
+        return;
+    }
+    for (const name of names)
+        removeTree(path.join(path.dirname(dir), name));
+    fs.rmSync(journal, { force: true });
+}
+/** Removes the leftovers of dead runs under parent; returns the folders removed. */
+function sweepDeadLeftovers(parent, prefix) {
+    const dirs = deadLeftovers(parent, prefix);
+    for (const dir of dirs) {
+        rollBackMove(dir);
+        removeTree(dir);
+        // the marker goes last: until then a later sweep still knows whose the rest was
+        fs.rmSync(dir + MARKER_SUFFIX, { force: true });
+    }
+    return dirs;
+}
+
+/** The hand-off's folder (one fifo) under the temp folder: marked, so a killed run's is swept. */
+const HANDOFF_PREFIX = 'cutover-gate-handoff-';
 // The one re-execution of Node in the project, and it is for security, not speed: SPEC
 // ("Migration dry-run") promises that no cutover-gate process repository code can read holds a
 // secret in its environment, and /proc/<pid>/environ keeps the environment a process started
@@ -7284,7 +7574,8 @@ function handOffSecrets(named = [], files = []) {
     const terminal = terminalOnFd0();
     let dir;
     try {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-gate-handoff-'));
+        // marked before it exists: a kill at any instant leaves what the next sweep can prove dead
+        dir = makeMarkedFolder(os.tmpdir(), HANDOFF_PREFIX);
         const fifo = path.join(dir, 'secrets');
         const made = childProcessSync(['mkfifo', '-m', '600', fifo]);
         if (made !== 0)
@@ -7301,7 +7592,7 @@ function handOffSecrets(named = [], files = []) {
     }
     finally {
         if (dir)
-            fs.rmSync(dir, { recursive: true, force: true });
+            releaseFolder(dir);
     }
     try {
         process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...rest, [HANDOFF_VAR]: terminal });
@@ -8053,7 +8344,7 @@ function checkRecipientMix(recipients) {
         throw badKey('recipients mix X25519 (age1...) with post-quantum (age1pq1...) keys, which would undo the post-quantum protection: use only one kind');
     }
 }
-function parseIdentity$1(text) {
+function parseIdentity(text) {
     return text.startsWith('AGE-SECRET-KEY-PQ-1')
         ? parseHybridIdentity(text)
         : parseX25519Identity(text);
@@ -8062,7 +8353,7 @@ function parseIdentity$1(text) {
 function parseIdentities(text, source = 'identity file') {
     const identities = keyLines(text).map(({ line, number }) => {
         try {
-            return parseIdentity$1(line);
+            return parseIdentity(line);
         }
         catch (err) {
             throw badKey(`${source} line ${number} ${reason(err)}: expected ${IDENTITY_FORMS}`);
@@ -8226,179 +8517,6 @@ class NoGoError extends Error {
         this.decisionPoint = decisionPoint;
         this.name = 'NoGoError';
     }
-}
-
-const IdentitySchema = object({
-    pid: number().int().positive(),
-    startTime: string().regex(/^\d+$/),
-    bootId: string().min(1),
-    host: string().min(1)
-});
-/** This boot of this machine (a fresh UUID at every boot), or `unknown` without /proc. */
-function readBootId() {
-    try {
-        return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    }
-    catch {
-        return 'unknown';
-    }
-}
-/** The first 8 hex digits of a boot id: enough to tell boots apart in a file name. */
-function bootPrefix(bootId) {
-    return (bootId.replace(/[^0-9a-f]/g, '') + '00000000').slice(0, 8);
-}
-/** Field 22 of /proc/<pid>/stat, or undefined when there is no such process (or no /proc). */
-function startTimeOf(pid) {
-    let stat;
-    try {
-        stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-    // the command name (field 2) is in parentheses and may hold spaces or ')': split after the last one
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19];
-}
-function identityOf(pid) {
-    const startTime = startTimeOf(pid);
-    if (startTime === undefined)
-        return undefined;
-    return { pid, startTime, bootId: readBootId(), host: os.hostname() };
-}
-function selfIdentity() {
-    const identity = identityOf(process.pid);
-    if (!identity)
-        throw new Error('cannot read /proc/self/stat: cutover-gate needs Linux /proc');
-    return identity;
-}
-/** One line of JSON: what lock files and leftover markers hold. */
-function formatIdentity(identity) {
-    return `${JSON.stringify(identity)}\n`;
-}
-/** The identity a file holds, or undefined when it does not hold one (never a guess). */
-function parseIdentity(text) {
-    try {
-        const parsed = IdentitySchema.safeParse(JSON.parse(text));
-        return parsed.success ? parsed.data : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Whether the process an identity names still runs: `dead` only when that is proven (this host
- * has booted since, or the pid is free, or it now belongs to a process started at another time);
- * `unknown` for another host's process, which this machine cannot see.
- */
-function liveness(identity) {
-    if (identity.host !== os.hostname())
-        return 'unknown';
-    const bootId = readBootId();
-    if (bootId === 'unknown')
-        return 'unknown';
-    if (identity.bootId !== bootId)
-        return 'dead';
-    const now = startTimeOf(identity.pid);
-    if (now === undefined)
-        return 'dead';
-    return now === identity.startTime ? 'alive' : 'dead';
-}
-
-/**
- * A temp name beside the target, so the final rename stays on one filesystem. It names its writer
- * (pid, start time, boot id prefix), so a leftover is removed only once that writer is proven gone.
- */
-function tempNameFor(target) {
-    return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${writerTag()}-${randomBytes(4).toString('hex')}`);
-}
-/** `.name.tmp-<pid>-<start time>-<boot id prefix>-<random>`; older ones lack the middle two. */
-const TEMP_NAME = /^\..+\.tmp-(\d+)-(?:(\d+)-([0-9a-f]{8})-)?[0-9a-f]{8}$/;
-let tag;
-/** `<pid>-<start time>-<boot id prefix>`: what every name this tool makes carries of its maker. */
-function writerTag() {
-    const me = identityOf(process.pid);
-    tag ??= me ? `${me.pid}-${me.startTime}-${bootPrefix(me.bootId)}` : `${process.pid}`;
-    return tag;
-}
-/** The maker tag inside a name: pid, start time, boot id prefix. */
-const MAKER_TAG = String.raw `(\d+)-(\d+)-([0-9a-f]{8})`;
-/**
- * Whether the maker a name's tag names is proven gone: another boot of this machine, or its pid
- * free or held by a process started at another time. Names carry no host: the folders they live in
- * (snapshot-dir, the runner's temp, a restore target) are judged by this machine's runs.
- */
-function makerIsDead(pid, startTime, boot) {
-    const bootId = readBootId();
-    if (bootId === 'unknown')
-        return false;
-    if (boot !== bootPrefix(bootId))
-        return true;
-    return liveness({ ...selfIdentity(), pid: Number(pid), startTime }) === 'dead';
-}
-/** Flushes a folder's entry table, so a rename inside it survives a crash. */
-function fsyncDir(dir) {
-    let fd;
-    try {
-        fd = fs.openSync(dir, 'r');
-        fs.fsyncSync(fd);
-    }
-    catch {
-        // Some filesystems refuse fsync on folders; the rename is still atomic there.
-    }
-    finally {
-        if (fd !== undefined)
-            fs.closeSync(fd);
-    }
-}
-/** Writes a whole file atomically: temp file, fsync, rename over the target, fsync the folder. */
-function writeFileAtomic(target, data, mode = 0o644) {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    const temp = tempNameFor(target);
-    const fd = fs.openSync(temp, 'wx', mode);
-    try {
-        fs.writeFileSync(fd, data);
-        fs.fsyncSync(fd);
-    }
-    catch (error) {
-        fs.closeSync(fd);
-        fs.rmSync(temp, { force: true });
-        throw error;
-    }
-    fs.closeSync(fd);
-    try {
-        fs.renameSync(temp, target);
-    }
-    catch (error) {
-        fs.rmSync(temp, { force: true });
-        throw error;
-    }
-    fsyncDir(path.dirname(target));
-}
-/**
- * Removes the temp files of dir whose names prove their writer dead (a killed run's partial
- * snapshot, manifest, report or journal); returns their names. A live writer's, and any name this
- * tool does not write, stays.
- */
-function removeDeadTemps(dir) {
-    let names;
-    try {
-        names = fs.readdirSync(dir);
-    }
-    catch {
-        return [];
-    }
-    const removed = [];
-    for (const name of names) {
-        const match = TEMP_NAME.exec(name);
-        if (!match || match[2] === undefined)
-            continue;
-        if (!makerIsDead(match[1], match[2], match[3]))
-            continue;
-        fs.rmSync(path.join(dir, name), { force: true });
-        removed.push(name);
-    }
-    return removed;
 }
 
 // What a manifest says about a snapshot's encryption: the stanza type and, for recipients, how many.
@@ -8906,121 +9024,6 @@ function stopMarked(runId, graceMs = ESCAPE_GRACE_MS) {
 function describeEscaped(escaped) {
     const named = escaped.map((p) => `pid ${p.pid} \`${p.command}\``).join(', ');
     return `the migration left ${escaped.length} process(es) running; stopped: ${named}`;
-}
-
-/** Beside each folder we create while it exists: `<folder>.cleanup`, holding its creator's identity. */
-const MARKER_SUFFIX = '.cleanup';
-/**
- * Makes a fresh folder `<parent>/<prefix>XXXXXX` claimed by this process: the marker appears whole
- * (a temp file that names its maker, then link(2), which never replaces) BEFORE the folder, so a
- * kill at any instant leaves either nothing, a temp the sweep proves dead, or a marker the sweep
- * reads. The folder is removed on every exit path of this run (signals included).
- */
-function makeMarkedFolder(parent, prefix, mode = 0o700) {
-    for (let attempt = 0;; attempt++) {
-        const dir = path.join(parent, `${prefix}${randomBytes(6).toString('base64url')}`);
-        const marker = dir + MARKER_SUFFIX;
-        const temp = tempNameFor(marker);
-        registerPath(temp);
-        fs.writeFileSync(temp, formatIdentity(selfIdentity()), { mode: 0o600, flag: 'wx' });
-        try {
-            fs.linkSync(temp, marker);
-        }
-        catch (error) {
-            if (error.code !== 'EEXIST' || attempt > 8)
-                throw error;
-            continue;
-        }
-        finally {
-            fs.rmSync(temp, { force: true });
-            unregisterPath(temp);
-        }
-        registerPath(marker);
-        registerPath(dir);
-        try {
-            fs.mkdirSync(dir, mode);
-        }
-        catch (error) {
-            fs.rmSync(marker, { force: true });
-            unregisterPath(dir);
-            unregisterPath(marker);
-            if (error.code !== 'EEXIST' || attempt > 8)
-                throw error;
-            continue;
-        }
-        return dir;
-    }
-}
-/** Removes a claimed folder, then its marker (a crash between leaves the marker for the sweep). */
-function releaseFolder(dir) {
-    removeTree(dir);
-    unregisterPath(dir);
-    fs.rmSync(dir + MARKER_SUFFIX, { force: true });
-    unregisterPath(dir + MARKER_SUFFIX);
-}
-/**
- * Folders named `<prefix>\u2026` under parent whose marker proves their creator dead (a killed run).
- * A live run's folder, an unreadable marker or another host's is never named. The folder's path
- * comes from the marker's name, never its content, so nothing outside parent can be named.
- */
-function deadLeftovers(parent, prefix) {
-    let names;
-    try {
-        names = fs.readdirSync(parent);
-    }
-    catch {
-        return [];
-    }
-    const dead = [];
-    for (const name of names) {
-        if (!name.startsWith(prefix) || !name.endsWith(MARKER_SUFFIX))
-            continue;
-        let text;
-        try {
-            text = readRegularFile(path.join(parent, name), CAPS.marker);
-        }
-        catch {
-            continue;
-        }
-        const identity = parseIdentity(text);
-        if (identity && liveness(identity) === 'dead') {
-            dead.push(path.join(parent, name.slice(0, -MARKER_SUFFIX.length)));
-        }
-    }
-    return dead.sort();
-}
-/**
- * Beside a staging folder while its entries move up into its parent: the names being moved. A
- * killed move is rolled back by removing them from the parent (what was there was empty before).
- */
-const MOVE_JOURNAL_SUFFIX = '.moving';
-const JournalSchema = array(string().refine((n) => n !== '' && n !== '.' && n !== '..' && !n.includes('/')));
-function rollBackMove(dir) {
-    const journal = dir + MOVE_JOURNAL_SUFFIX;
-    let names;
-    try {
-        const parsed = JournalSchema.safeParse(JSON.parse(readRegularFile(journal, CAPS.marker)));
-        if (!parsed.success)
-            return;
-        names = parsed.data;
-    }
-    catch {
-        return;
-    }
-    for (const name of names)
-        removeTree(path.join(path.dirname(dir), name));
-    fs.rmSync(journal, { force: true });
-}
-/** Removes the leftovers of dead runs under parent; returns the folders removed. */
-function sweepDeadLeftovers(parent, prefix) {
-    const dirs = deadLeftovers(parent, prefix);
-    for (const dir of dirs) {
-        rollBackMove(dir);
-        removeTree(dir);
-        // the marker goes last: until then a later sweep still knows whose the rest was
-        fs.rmSync(dir + MARKER_SUFFIX, { force: true });
-    }
-    return dirs;
 }
 
 /** Every package folder is `<tempDir>/cutover-gate-package-XXXXXX`. */
@@ -12259,6 +12262,9 @@ function sweepLeftovers(places) {
         done.push(...quietly(() => cleanupLeftoverRestoreTests(tempDir), []));
         done.push(...removeDeadTemps(tempDir).map((n) => path.join(tempDir, n)));
     }
+    // the secret hand-off's fifo folder, made in the process's temp folder before anything else
+    for (const dir of new Set([tempDir, os.tmpdir()].filter((d) => !!d)))
+        done.push(...quietly(() => sweepDeadLeftovers(dir, HANDOFF_PREFIX), []));
     if (snapshotDir) {
         if (quietly(() => removeDeadLock(snapshotDir), false))
             done.push(`the lock a killed run left in ${snapshotDir}`);

@@ -4,9 +4,9 @@ import { n as normalizeSecret, T as TOOL, p as parseInputs, r as resolvePassphra
 import { p as parseArgs, U as USAGE } from './parse-args.js';
 import { StringDecoder } from 'node:string_decoder';
 import { b as InputError } from './input-error.js';
+import 'node:crypto';
 import 'node:fs';
 import 'node:path';
-import 'node:crypto';
 import 'node:fs/promises';
 import 'node:timers/promises';
 import 'node:stream';

@@ -1,9 +1,9 @@
 import { a as storeError, b as storeUrl } from './store-error.js';
 import './process-start.js';
+import 'node:crypto';
 import 'node:fs';
 import 'node:os';
 import 'node:path';
-import 'node:crypto';
 import 'node:fs/promises';
 import 'node:timers/promises';
 import 'node:stream';

@@ -4,6 +4,10 @@ import path from 'node:path'
 import { z } from 'zod'
 import { descriptorOf } from '../util/read-regular-file.js'
 import { secretNames, splitSecrets } from './secret-names.js'
+import { makeMarkedFolder, releaseFolder } from './leftover-marker.js'
+
+/** The hand-off's folder (one fifo) under the temp folder: marked, so a killed run's is swept. */
+export const HANDOFF_PREFIX = 'cutover-gate-handoff-'
 
 // The one re-execution of Node in the project, and it is for security, not speed: SPEC
 // ("Migration dry-run") promises that no cutover-gate process repository code can read holds a
@@ -104,7 +108,8 @@ export function handOffSecrets(
   const terminal = terminalOnFd0()
   let dir: string | undefined
   try {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-gate-handoff-'))
+    // marked before it exists: a kill at any instant leaves what the next sweep can prove dead
+    dir = makeMarkedFolder(os.tmpdir(), HANDOFF_PREFIX)
     const fifo = path.join(dir, 'secrets')
     const made = childProcessSync(['mkfifo', '-m', '600', fifo])
     if (made !== 0) throw new Error(`mkfifo exited ${made}`)
@@ -117,7 +122,7 @@ export function handOffSecrets(
       `secret hand-off failed (${(error as Error).message}); refusing to run migration commands with secrets in the environment`
     )
   } finally {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+    if (dir) releaseFolder(dir)
   }
   try {
     process.execve(

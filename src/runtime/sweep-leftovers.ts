@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { sweepClaims } from '../catalogue/claims.js'
 import { cleanupLeftoverPackages } from '../migration/package-folder.js'
@@ -5,6 +6,8 @@ import { cleanupLeftoverStaging } from '../restore/restore-into-target.js'
 import { cleanupLeftoverRestoreTests } from '../restore/restore-test.js'
 import { removeDeadLock, removeStaleTemps } from '../snapshot/snapshot-dir-lock.js'
 import { removeDeadTemps } from '../util/atomic-write.js'
+import { sweepDeadLeftovers } from './leftover-marker.js'
+import { HANDOFF_PREFIX } from './secret-handoff.js'
 
 /** Every folder where this tool makes temp, partial, staging or plaintext files. */
 export interface LeftoverPlaces {
@@ -41,6 +44,9 @@ export function sweepLeftovers(places: Partial<LeftoverPlaces>): string[] {
     done.push(...quietly(() => cleanupLeftoverRestoreTests(tempDir), []))
     done.push(...removeDeadTemps(tempDir).map((n) => path.join(tempDir, n)))
   }
+  // the secret hand-off's fifo folder, made in the process's temp folder before anything else
+  for (const dir of new Set([tempDir, os.tmpdir()].filter((d): d is string => !!d)))
+    done.push(...quietly(() => sweepDeadLeftovers(dir, HANDOFF_PREFIX), []))
   if (snapshotDir) {
     if (quietly(() => removeDeadLock(snapshotDir), false))
       done.push(`the lock a killed run left in ${snapshotDir}`)
