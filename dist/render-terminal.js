@@ -1215,11 +1215,47 @@ function readSchemaManifest(file) {
     }
     return { manifest: parsed.data };
 }
-function describeEncryption$1(m) {
+function describeEncryption(m) {
     const e = m.encryption;
     if (e.workFactor !== undefined)
         return `${e.format} ${e.recipient} (work factor ${e.workFactor})`;
     return `${e.format} ${e.recipient}${e.recipients !== undefined ? ` (${e.recipients} recipients)` : ''}`;
+}
+/** An entry of which only the id is known yet (snapshot-dir and the store both start here). */
+function emptyEntry$1(id) {
+    return {
+        id,
+        file: '',
+        manifest: '',
+        createdAt: null,
+        size: 0,
+        files: null,
+        bytes: null,
+        encryption: null,
+        compression: null,
+        latest: false,
+        orphan: false,
+        problem: null
+    };
+}
+/**
+ * What a schema-valid manifest tells of its entry; false, with the problem set, when it names a
+ * snapshot of another id (such an entry is never used). Both catalogues judge manifests so.
+ */
+function describeFromManifest(entry, m) {
+    Object.assign(entry, {
+        createdAt: m.createdAt,
+        files: m.content.files,
+        bytes: m.content.bytes,
+        encryption: describeEncryption(m),
+        compression: m.compression
+    });
+    if (idOfSnapshotName(m.snapshot.path) !== entry.id) {
+        entry.problem = `manifest names ${m.snapshot.path}, not a snapshot of id ${entry.id}`;
+        return false;
+    }
+    entry.file = m.snapshot.path;
+    return true;
 }
 /** The size of a regular file; 'missing' only when nothing has the name (ENOENT). */
 function fileSize(file) {
@@ -1260,39 +1296,15 @@ function readCatalogue(snapshotDir, latestManifestPath) {
         const id = idOfManifestName(name);
         if (!id)
             continue;
-        const entry = {
-            id,
-            file: '',
-            manifest: name,
-            createdAt: null,
-            size: 0,
-            files: null,
-            bytes: null,
-            encryption: null,
-            compression: null,
-            latest: false,
-            orphan: false,
-            problem: null
-        };
+        const entry = { ...emptyEntry$1(id), manifest: name };
         const read = readSchemaManifest(path.join(snapshotDir, name));
         if ('problem' in read) {
             entry.problem = read.problem;
         }
         else {
             const m = read.manifest;
-            Object.assign(entry, {
-                createdAt: m.createdAt,
-                files: m.content.files,
-                bytes: m.content.bytes,
-                encryption: describeEncryption$1(m),
-                compression: m.compression
-            });
-            const size = fileSize(path.join(snapshotDir, m.snapshot.path));
-            if (idOfSnapshotName(m.snapshot.path) !== id) {
-                entry.problem = `manifest names ${m.snapshot.path}, not a snapshot of id ${id}`;
-            }
-            else {
-                entry.file = m.snapshot.path;
+            if (describeFromManifest(entry, m)) {
+                const size = fileSize(path.join(snapshotDir, m.snapshot.path));
                 claimed.add(m.snapshot.path);
                 entry.latest = latest === m.snapshot.path;
                 if (size === 'missing') {
@@ -1319,15 +1331,9 @@ function readCatalogue(snapshotDir, latestManifestPath) {
         if (typeof size === 'string')
             continue;
         entries.push({
-            id,
+            ...emptyEntry$1(id),
             file: name,
-            manifest: '',
-            createdAt: null,
             size,
-            files: null,
-            bytes: null,
-            encryption: null,
-            compression: null,
             latest: latest === name,
             orphan: true,
             problem: `no manifest ${snapshotManifestName(id)}`
@@ -1538,28 +1544,9 @@ async function retainUntilOf(store, name) {
     const head = await store.call('HeadObject', (client) => client.send(new store.s3.HeadObjectCommand({ Bucket: store.bucket, Key: store.key(name) })));
     return head.ObjectLockRetainUntilDate;
 }
-function describeEncryption(m) {
-    const e = m.encryption;
-    if (e.workFactor !== undefined)
-        return `${e.format} ${e.recipient} (work factor ${e.workFactor})`;
-    return `${e.format} ${e.recipient}${e.recipients !== undefined ? ` (${e.recipients} recipients)` : ''}`;
-}
+/** An entry of the store: it knows Object Lock, so retainUntil is always said. */
 function emptyEntry(id) {
-    return {
-        id,
-        file: '',
-        manifest: '',
-        createdAt: null,
-        size: 0,
-        files: null,
-        bytes: null,
-        encryption: null,
-        compression: null,
-        latest: false,
-        orphan: false,
-        problem: null,
-        retainUntil: null
-    };
+    return { ...emptyEntry$1(id), retainUntil: null };
 }
 /**
  * The catalogue of a store: the names this tool writes under the prefix, each manifest read and
@@ -1583,19 +1570,8 @@ async function readStoreCatalogue(store) {
         }
         else {
             const m = read.manifest;
-            Object.assign(entry, {
-                createdAt: m.createdAt,
-                files: m.content.files,
-                bytes: m.content.bytes,
-                encryption: describeEncryption(m),
-                compression: m.compression
-            });
-            const stored = sizes.get(m.snapshot.path);
-            if (idOfSnapshotName(m.snapshot.path) !== id) {
-                entry.problem = `manifest names ${m.snapshot.path}, not a snapshot of id ${id}`;
-            }
-            else {
-                entry.file = m.snapshot.path;
+            if (describeFromManifest(entry, m)) {
+                const stored = sizes.get(m.snapshot.path);
                 claimed.add(m.snapshot.path);
                 if (stored === undefined) {
                     entry.problem = 'snapshot file is missing (an interrupted prune, or deleted by hand)';

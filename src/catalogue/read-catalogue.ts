@@ -73,6 +73,44 @@ function describeEncryption(m: Manifest): string {
   return `${e.format} ${e.recipient}${e.recipients !== undefined ? ` (${e.recipients} recipients)` : ''}`
 }
 
+/** An entry of which only the id is known yet (snapshot-dir and the store both start here). */
+export function emptyEntry(id: string): CatalogueEntry {
+  return {
+    id,
+    file: '',
+    manifest: '',
+    createdAt: null,
+    size: 0,
+    files: null,
+    bytes: null,
+    encryption: null,
+    compression: null,
+    latest: false,
+    orphan: false,
+    problem: null
+  }
+}
+
+/**
+ * What a schema-valid manifest tells of its entry; false, with the problem set, when it names a
+ * snapshot of another id (such an entry is never used). Both catalogues judge manifests so.
+ */
+export function describeFromManifest(entry: CatalogueEntry, m: Manifest): boolean {
+  Object.assign(entry, {
+    createdAt: m.createdAt,
+    files: m.content.files,
+    bytes: m.content.bytes,
+    encryption: describeEncryption(m),
+    compression: m.compression
+  })
+  if (idOfSnapshotName(m.snapshot.path) !== entry.id) {
+    entry.problem = `manifest names ${m.snapshot.path}, not a snapshot of id ${entry.id}`
+    return false
+  }
+  entry.file = m.snapshot.path
+  return true
+}
+
 /** The size of a regular file; 'missing' only when nothing has the name (ENOENT). */
 function fileSize(file: string): number | 'missing' | 'not a regular file' {
   try {
@@ -114,37 +152,14 @@ export function readCatalogue(snapshotDir: string, latestManifestPath?: string):
   for (const name of names) {
     const id = idOfManifestName(name)
     if (!id) continue
-    const entry: CatalogueEntry = {
-      id,
-      file: '',
-      manifest: name,
-      createdAt: null,
-      size: 0,
-      files: null,
-      bytes: null,
-      encryption: null,
-      compression: null,
-      latest: false,
-      orphan: false,
-      problem: null
-    }
+    const entry: CatalogueEntry = { ...emptyEntry(id), manifest: name }
     const read = readSchemaManifest(path.join(snapshotDir, name))
     if ('problem' in read) {
       entry.problem = read.problem
     } else {
       const m = read.manifest
-      Object.assign(entry, {
-        createdAt: m.createdAt,
-        files: m.content.files,
-        bytes: m.content.bytes,
-        encryption: describeEncryption(m),
-        compression: m.compression
-      })
-      const size = fileSize(path.join(snapshotDir, m.snapshot.path))
-      if (idOfSnapshotName(m.snapshot.path) !== id) {
-        entry.problem = `manifest names ${m.snapshot.path}, not a snapshot of id ${id}`
-      } else {
-        entry.file = m.snapshot.path
+      if (describeFromManifest(entry, m)) {
+        const size = fileSize(path.join(snapshotDir, m.snapshot.path))
         claimed.add(m.snapshot.path)
         entry.latest = latest === m.snapshot.path
         if (size === 'missing') {
@@ -167,15 +182,9 @@ export function readCatalogue(snapshotDir: string, latestManifestPath?: string):
     const size = fileSize(path.join(snapshotDir, name))
     if (typeof size === 'string') continue
     entries.push({
-      id,
+      ...emptyEntry(id),
       file: name,
-      manifest: '',
-      createdAt: null,
       size,
-      files: null,
-      bytes: null,
-      encryption: null,
-      compression: null,
       latest: latest === name,
       orphan: true,
       problem: `no manifest ${snapshotManifestName(id)}`

@@ -5,7 +5,12 @@ import {
   idOfSnapshotName,
   snapshotManifestName
 } from '../format/catalogue-names.js'
-import { usable, type CatalogueEntry } from '../catalogue/read-catalogue.js'
+import {
+  describeFromManifest,
+  emptyEntry as emptyLocalEntry,
+  usable,
+  type CatalogueEntry
+} from '../catalogue/read-catalogue.js'
 import type { Store } from './store-client.js'
 import { notS3 } from './put-once.js'
 import { retainUntilText } from './retention.js'
@@ -87,33 +92,9 @@ export async function retainUntilOf(store: Store, name: string): Promise<Date | 
   return head.ObjectLockRetainUntilDate
 }
 
-function describeEncryption(m: Manifest): string {
-  const e = m.encryption as {
-    format: string
-    recipient: string
-    workFactor?: number
-    recipients?: number
-  }
-  if (e.workFactor !== undefined) return `${e.format} ${e.recipient} (work factor ${e.workFactor})`
-  return `${e.format} ${e.recipient}${e.recipients !== undefined ? ` (${e.recipients} recipients)` : ''}`
-}
-
+/** An entry of the store: it knows Object Lock, so retainUntil is always said. */
 function emptyEntry(id: string): CatalogueEntry {
-  return {
-    id,
-    file: '',
-    manifest: '',
-    createdAt: null,
-    size: 0,
-    files: null,
-    bytes: null,
-    encryption: null,
-    compression: null,
-    latest: false,
-    orphan: false,
-    problem: null,
-    retainUntil: null
-  }
+  return { ...emptyLocalEntry(id), retainUntil: null }
 }
 
 /**
@@ -136,18 +117,8 @@ export async function readStoreCatalogue(store: Store): Promise<StoreCatalogue> 
       entry.problem = read.problem
     } else {
       const m = read.manifest
-      Object.assign(entry, {
-        createdAt: m.createdAt,
-        files: m.content.files,
-        bytes: m.content.bytes,
-        encryption: describeEncryption(m),
-        compression: m.compression
-      })
-      const stored = sizes.get(m.snapshot.path)
-      if (idOfSnapshotName(m.snapshot.path) !== id) {
-        entry.problem = `manifest names ${m.snapshot.path}, not a snapshot of id ${id}`
-      } else {
-        entry.file = m.snapshot.path
+      if (describeFromManifest(entry, m)) {
+        const stored = sizes.get(m.snapshot.path)
         claimed.add(m.snapshot.path)
         if (stored === undefined) {
           entry.problem = 'snapshot file is missing (an interrupted prune, or deleted by hand)'
