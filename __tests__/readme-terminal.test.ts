@@ -39,6 +39,9 @@ describe("README's terminal commands", () => {
       env: {
         PATH: shellPath,
         HOME: process.env.HOME ?? '/root',
+        // A cold npm cache, as on a fresh machine or runner: with a warm one npx may skip the
+        // install into its cache in which npm checks engines, and a warning CI sees would hide here.
+        npm_config_cache: tempDir('cg-readme-npm-cache-'),
         TMPDIR: tempDir('cg-readme-tmp-'),
         TERM: 'dumb',
         PS1: '$ ',
