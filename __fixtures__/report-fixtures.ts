@@ -1,4 +1,5 @@
-import type { SnapshotEvidence, StepResult } from '../src/outcome/step-result.js'
+import type { SnapshotEvidence } from '../src/format/snapshot-evidence.js'
+import type { StepResult } from '../src/outcome/step-result.js'
 import { buildReport, type ReadinessReport } from '../src/report/report-model.js'
 
 export const EVIDENCE: SnapshotEvidence = {

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js'
 import type { SnapshotKeys } from '../format/snapshot-keys.js'
-import type { SnapshotEvidence, StepResult } from '../outcome/step-result.js'
+import type { SnapshotEvidence } from '../format/snapshot-evidence.js'
+import type { StepResult } from '../outcome/step-result.js'
 import type { Logger } from '../util/logger.js'
 import type { ExposureAudit } from '../exposure/exposure-model.js'
 import type { GithubAccess } from '../exposure/github-request.js'

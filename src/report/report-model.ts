@@ -1,6 +1,7 @@
 import type { Mode } from '../config/config.js'
 import type { DecisionPoint, StepName } from '../outcome/step-names.js'
-import type { SnapshotEvidence, StepResult } from '../outcome/step-result.js'
+import type { SnapshotEvidence } from '../format/snapshot-evidence.js'
+import type { StepResult } from '../outcome/step-result.js'
 import type { RunContext } from './run-context.js'
 import { decide, type DecisionFacts } from '../decision/decide.js'
 import { idOfSnapshotName } from '../format/catalogue-names.js'

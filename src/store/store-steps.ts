@@ -1,4 +1,4 @@
-import type { SnapshotEvidence } from '../outcome/step-result.js'
+import type { SnapshotEvidence } from '../format/snapshot-evidence.js'
 import { humanBytes } from '../report/format.js'
 import type { LaneContext, RowOutcome } from '../steps/step.js'
 import { chooseFromStore, type LaneStore } from './store-lane.js'
