@@ -1,4 +1,4 @@
-import { COMPRESSIONS } from '../src/config/config.js'
+import { COMPRESSIONS } from '../src/format/compression.js'
 import { createCompressStream } from '../src/compression/compress.js'
 import { createDecompressStream } from '../src/compression/decompress.js'
 import {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { PassThrough, type Transform } from 'node:stream'
-import type { Compression } from '../config/config.js'
+import type { Compression } from '../format/compression.js'
 import { BlockTransform, type BlockTransformOptions } from './block-transform.js'
 import { gzipMembers, zstdFrames } from './frame-encoders.js'
 

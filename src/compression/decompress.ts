@@ -1,6 +1,6 @@
 import { PassThrough, type Transform } from 'node:stream'
 import zlib from 'node:zlib'
-import type { Compression } from '../config/config.js'
+import type { Compression } from '../format/compression.js'
 import { ZstdDecompressStream } from './zstd-decompress.js'
 
 /**

@@ -1,7 +1,4 @@
-import { COMPRESSIONS, type Compression } from '../format/compression.js'
-
-// the compression kinds are the snapshot format's; the doors read them from here too
-export { COMPRESSIONS, type Compression }
+import type { Compression } from '../format/compression.js'
 import type { Recipient } from '../age/recipients.js'
 import type { StoreSettings } from '../store/store-client.js'
 

@@ -1,6 +1,7 @@
 import os from 'node:os'
 import { z } from 'zod'
-import { COMPRESSIONS, EXPOSURE_LEVELS, MODE_NAMES, type Config } from './config.js'
+import { COMPRESSIONS } from '../format/compression.js'
+import { EXPOSURE_LEVELS, MODE_NAMES, type Config } from './config.js'
 import { InputError } from './input-error.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-names.js'
 import { artifactNameProblem } from './artifact-name.js'
