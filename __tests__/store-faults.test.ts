@@ -13,7 +13,8 @@ import {
   type MotoServer
 } from '../__fixtures__/moto-server.js'
 import { firstOf, startFaultProxy, type FaultProxy } from '../__fixtures__/s3-fault-proxy.js'
-import { openStore, type Store, type StoreSettings } from '../src/store/store-client.js'
+import type { StoreSettings } from '../src/config/config.js'
+import { openStore, type Store } from '../src/store/store-client.js'
 import { UploadSink } from '../src/store/upload-sink.js'
 import { openStoredObject } from '../src/store/object-source.js'
 import { proveWriteOnce } from '../src/store/write-once-probe.js'

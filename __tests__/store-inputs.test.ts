@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
 import { InputError, parseInputs } from '../src/config/inputs.js'
-import { parseStoreUrl, storeUrl } from '../src/store/store-url.js'
+import { parseStoreUrl, storeUrl } from '../src/config/store-url.js'
 
 const cwd = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cg-store-inputs-')))
 execFileSync('git', ['init', '-q', cwd])

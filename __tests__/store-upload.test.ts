@@ -11,7 +11,8 @@ import {
   TEST_AWS_ENV,
   type MotoServer
 } from '../__fixtures__/moto-server.js'
-import { openStore, type Store, type StoreSettings } from '../src/store/store-client.js'
+import type { StoreSettings } from '../src/config/config.js'
+import { openStore, type Store } from '../src/store/store-client.js'
 import { UploadSink } from '../src/store/upload-sink.js'
 import { openStoredObject } from '../src/store/object-source.js'
 import { proveWriteOnce, PROBE_NAME } from '../src/store/write-once-probe.js'

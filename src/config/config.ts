@@ -1,6 +1,6 @@
 import type { Compression } from '../format/compression.js'
 import type { Recipient } from '../age/recipients.js'
-import type { StoreSettings } from '../store/store-client.js'
+import type { StoreLocation } from './store-url.js'
 
 export const MODE_NAMES = [
   'precutover',
@@ -16,6 +16,19 @@ export type Mode = (typeof MODE_NAMES)[number]
 /** What the exposure audit's findings do: warn (GO unaffected), fail (NO-GO), off (not run). */
 export const EXPOSURE_LEVELS = ['warn', 'fail', 'off'] as const
 export type ExposureLevel = (typeof EXPOSURE_LEVELS)[number]
+
+export type LockMode = 'governance' | 'compliance'
+
+/** What the store inputs say, validated (see inputs.ts). */
+export interface StoreSettings extends StoreLocation {
+  /** '' for AWS; otherwise an S3-compatible service's URL (addressed path-style). */
+  endpoint: string
+  /** '' for AWS_REGION, then us-east-1. */
+  region: string
+  /** N > 0: Object Lock retention of N days on every object written; 0: the bucket's default. */
+  retentionDays: number
+  lockMode: LockMode
+}
 
 /** The validated configuration both doors (action and CLI) hand to the lane. Paths are absolute. */
 export interface Config {

@@ -1,15 +1,14 @@
 import os from 'node:os'
 import { z } from 'zod'
 import { COMPRESSIONS } from '../format/compression.js'
-import { EXPOSURE_LEVELS, MODE_NAMES, type Config } from './config.js'
+import { EXPOSURE_LEVELS, MODE_NAMES, type Config, type StoreSettings } from './config.js'
 import { InputError } from './input-error.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-names.js'
 import { artifactNameProblem } from './artifact-name.js'
 import { judgePaths } from './judge-paths.js'
 import { AgeError } from '../age/errors.js'
 import { parseRecipients, type Recipient } from '../age/recipients.js'
-import { StoreUrlSchema, type StoreLocation } from '../store/store-url.js'
-import type { StoreSettings } from '../store/store-client.js'
+import { StoreUrlSchema, type StoreLocation } from './store-url.js'
 
 export { InputError }
 

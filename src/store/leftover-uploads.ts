@@ -1,4 +1,5 @@
-import type { Store, StoreSettings } from './store-client.js'
+import type { StoreSettings } from '../config/config.js'
+import type { Store } from './store-client.js'
 import { s3ErrorCode } from './store-error.js'
 import { deadUploadMarkers, removeUploadMarker, type UploadMarker } from './upload-marker.js'
 

@@ -1,4 +1,4 @@
-import type { LockMode, StoreSettings } from './store-client.js'
+import type { LockMode, StoreSettings } from '../config/config.js'
 
 /** Object Lock headers of one write: none with retention-days 0 (the bucket's default applies). */
 export interface LockHeaders {

@@ -1,20 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3'
 import { storeError } from './store-error.js'
-import { storeUrl, type StoreLocation } from './store-url.js'
+import { storeUrl, type StoreLocation } from '../config/store-url.js'
+import type { StoreSettings } from '../config/config.js'
 import { storeCredentials } from './store-credentials.js'
-
-export type LockMode = 'governance' | 'compliance'
-
-/** What the store inputs say, validated (see config/inputs.ts). */
-export interface StoreSettings extends StoreLocation {
-  /** '' for AWS; otherwise an S3-compatible service's URL (addressed path-style). */
-  endpoint: string
-  /** '' for AWS_REGION, then us-east-1. */
-  region: string
-  /** N > 0: Object Lock retention of N days on every object written; 0: the bucket's default. */
-  retentionDays: number
-  lockMode: LockMode
-}
 
 /** An open store: the client, the location, and every call wrapped so a failure says what to do. */
 export interface Store extends StoreLocation {

@@ -1,5 +1,5 @@
 import { NoGoError } from '../outcome/step-result.js'
-import { storeUrl, type StoreLocation } from './store-url.js'
+import { storeUrl, type StoreLocation } from '../config/store-url.js'
 
 /** An S3 call that failed, told in one line: the store, the action, the S3 code and the fix. */
 export class StoreError extends NoGoError {
