@@ -1,7 +1,7 @@
 import { resolveSnapshot } from '../catalogue/resolve-snapshot.js'
 import { MODES } from '../config/modes.js'
 import { timedRow, type Step } from './step.js'
-import { pickStoredSnapshot } from '../store/store-steps.js'
+import { pickStoredSnapshot } from './store-steps.js'
 
 /**
  * The `snapshot` input → the manifest the next step verifies: `latest` is the manifest input, an

@@ -1,7 +1,7 @@
 import { humanBytes } from '../report/format.js'
 import { restoreTest } from '../restore/restore-test.js'
 import { oneRowStep } from './step.js'
-import { storedEvidence } from '../store/store-steps.js'
+import { storedEvidence } from './store-steps.js'
 
 /** Runbook step 3: decrypt, extract into a fresh temp folder, verify every entry, remove it. */
 export const restoreTestStep = oneRowStep('restore-test', 'restore-test', 'A', async (ctx) => {

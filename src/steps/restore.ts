@@ -1,6 +1,6 @@
 import { restoreIntoTarget } from '../restore/restore-into-target.js'
 import { oneRowStep } from './step.js'
-import { storedEvidence } from '../store/store-steps.js'
+import { storedEvidence } from './store-steps.js'
 
 /** Rollback decision point B: decrypt, verify and extract into restore-target. */
 export const restoreStep = oneRowStep('restore', 'restore', 'B', async (ctx) => {

@@ -3,7 +3,7 @@ import { createSnapshot } from '../snapshot/create-snapshot.js'
 import { snapshotDirWarnings } from '../snapshot/snapshot-dir-hygiene.js'
 import { MODES } from '../config/modes.js'
 import { oneRowStep } from './step.js'
-import { storeSnapshotWork } from '../store/store-steps.js'
+import { storeSnapshotWork } from './store-steps.js'
 
 /**
  * Runbook step 2. In a lane that restore-tests next, the snapshot-dir lock stays held until the

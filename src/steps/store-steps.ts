@@ -1,8 +1,8 @@
 import type { SnapshotEvidence } from '../format/snapshot-evidence.js'
 import { humanBytes } from '../report/format.js'
-import type { LaneContext, RowOutcome } from '../steps/step.js'
-import { chooseFromStore, type LaneStore } from './store-lane.js'
-import { createStoredSnapshot } from './store-snapshot.js'
+import { chooseFromStore, type LaneStore } from '../store/store-lane.js'
+import { createStoredSnapshot } from '../store/store-snapshot.js'
+import type { LaneContext, RowOutcome } from './step.js'
 
 /** snapshot-create into the store: streamed, written once, read back by restore-test. */
 export async function storeSnapshotWork(ctx: LaneContext, lane: LaneStore): Promise<RowOutcome> {
