@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
-import { SpillFile } from '../src/util/spill-file.js'
+import { SpillFile } from '../src/runtime/spill-file.js'
 
 const spillDirs = (): string[] =>
   fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('cutover-gate-spill-'))

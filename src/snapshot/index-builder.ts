@@ -1,5 +1,5 @@
 import { indexLine, type IndexEntry } from '../format/index-format.js'
-import { SpillFile } from '../util/spill-file.js'
+import { SpillFile } from '../runtime/spill-file.js'
 
 /**
  * The index as the walk goes: each line written to a spill file and hashed, so a snapshot of

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { NoGoError } from '../outcome/step-result.js'
 import { privateName } from '../privacy/private-name.js'
-import { SpillFile } from '../util/spill-file.js'
+import { SpillFile } from '../runtime/spill-file.js'
 
 /** A process that can change a file's bytes: it holds it open for writing, or maps it shared and writable. */
 export interface Holder {

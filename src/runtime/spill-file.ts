@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { registerPath, unregisterPath } from '../runtime/cleanup-on-exit.js'
+import { registerPath, unregisterPath } from './cleanup-on-exit.js'
 
 /** Bytes gathered before one write(2): few calls for many short lines, little memory. */
 const BUFFER = 64 * 1024
