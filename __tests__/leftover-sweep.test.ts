@@ -6,7 +6,7 @@ import { tempDir } from '../__fixtures__/trees.js'
 import { claimSnapshot, sweepClaims } from '../src/catalogue/claims.js'
 import { cleanupLeftoverStaging, STAGING_PREFIX } from '../src/restore/restore-into-target.js'
 import { MARKER_SUFFIX, MOVE_JOURNAL_SUFFIX } from '../src/runtime/leftover-marker.js'
-import { sweepLeftovers } from '../src/runtime/sweep-leftovers.js'
+import { sweepLeftovers } from '../src/hygiene/sweep-leftovers.js'
 import { tempNameFor } from '../src/util/atomic-write.js'
 import { bootPrefix, formatIdentity, identityOf } from '../src/util/process-identity.js'
 

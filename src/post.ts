@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { describeEscaped, stopMarked } from './runtime/escaped-processes.js'
-import { sweepLeftovers } from './runtime/sweep-leftovers.js'
+import { sweepLeftovers } from './hygiene/sweep-leftovers.js'
 import { errorText } from './privacy/error-text.js'
 import { forSink } from './privacy/name-policy.js'
 

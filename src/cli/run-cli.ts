@@ -19,7 +19,7 @@ import { TOOL } from '../version.js'
 import { parseArgs, USAGE } from './parse-args.js'
 import { promptPassphrase, PromptEnded } from './prompt-passphrase.js'
 import { stderrLogger } from './stderr-logger.js'
-import { sweepLeftovers } from '../runtime/sweep-leftovers.js'
+import { sweepLeftovers } from '../hygiene/sweep-leftovers.js'
 import { CAPS, readNamedInput, type ReadCap } from '../util/read-regular-file.js'
 import {
   cliNamePolicy,

@@ -6,8 +6,8 @@ import { cleanupLeftoverStaging } from '../restore/restore-into-target.js'
 import { cleanupLeftoverRestoreTests } from '../restore/restore-test.js'
 import { removeDeadLock, removeStaleTemps } from '../snapshot/snapshot-dir-lock.js'
 import { removeDeadTemps } from '../util/atomic-write.js'
-import { sweepDeadLeftovers } from './leftover-marker.js'
-import { HANDOFF_PREFIX } from './secret-handoff.js'
+import { sweepDeadLeftovers } from '../runtime/leftover-marker.js'
+import { HANDOFF_PREFIX } from '../runtime/secret-handoff.js'
 
 /** Every folder where this tool makes temp, partial, staging or plaintext files. */
 export interface LeftoverPlaces {
