@@ -4,7 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { INPUT_DEFAULTS, OUTPUT_NAMES } from '../src/config/input-names.js'
-import { InputError, parseInputs } from '../src/config/inputs.js'
+import { InputError } from '../src/config/input-error.js'
+import { parseInputs } from '../src/config/inputs.js'
 
 // a real git work tree: paths are judged where they really are, and the repo must exist
 const cwd = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cg-inputs-')))

@@ -4,7 +4,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
-import { InputError, parseInputs } from '../src/config/inputs.js'
+import { InputError } from '../src/config/input-error.js'
+import { parseInputs } from '../src/config/inputs.js'
 import { parseStoreUrl, storeUrl } from '../src/config/store-url.js'
 
 const cwd = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cg-store-inputs-')))

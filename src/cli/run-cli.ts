@@ -6,7 +6,8 @@ import { parseRecipient, parseRecipients } from '../age/recipients.js'
 import type { RawInputs } from '../config/input-names.js'
 import { resolveKeys } from '../config/resolve-keys.js'
 import type { SnapshotKeys } from '../format/snapshot-keys.js'
-import { InputError, parseInputs } from '../config/inputs.js'
+import { InputError } from '../config/input-error.js'
+import { parseInputs } from '../config/inputs.js'
 import {
   normalizeSecret,
   passphraseFromFileContent,

@@ -10,8 +10,6 @@ import { AgeError } from '../age/errors.js'
 import { parseRecipients, type Recipient } from '../age/recipients.js'
 import { StoreUrlSchema, type StoreLocation } from './store-url.js'
 
-export { InputError }
-
 // YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts them.
 const TRUE = new Set(['true', 'True', 'TRUE'])
 const FALSE = new Set(['false', 'False', 'FALSE'])

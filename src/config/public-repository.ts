@@ -2,7 +2,7 @@ import { CAPS, readRegularFile } from '../util/read-regular-file.js'
 import { z } from 'zod'
 import type { Config } from './config.js'
 import { MODES, needsKey } from './modes.js'
-import { InputError } from './inputs.js'
+import { InputError } from './input-error.js'
 import type { Door } from './door.js'
 
 export type Visibility = 'public' | 'private' | 'unknown'

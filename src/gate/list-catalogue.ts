@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js'
 import { readCatalogue } from '../catalogue/read-catalogue.js'
-import { buildReport, contextFromEnv, type ReadinessReport } from '../report/report-model.js'
+import { buildReport, type ReadinessReport } from '../report/report-model.js'
+import { contextFromEnv } from '../report/run-context.js'
 import { ignoredInputs } from './gate-warnings.js'
 import { openLaneStore } from '../store/store-lane.js'
 import { readStoreCatalogue } from '../store/store-catalogue.js'

@@ -1,8 +1,6 @@
 import { RUN_MARKER_VAR, runMarker } from '../runtime/escaped-processes.js'
 import { secretNames, splitSecrets } from '../runtime/secret-names.js'
 
-export { RUNBOOK_PASSPHRASE_ENV } from '../runtime/secret-names.js'
-
 /**
  * The environment for migration commands: the parent's minus every secret and every INPUT_*,
  * plus this run's marker, by which processes that escape the command's group are found again.

@@ -9,8 +9,6 @@ import type { CatalogueEntry } from '../catalogue/read-catalogue.js'
 import type { PrunedSnapshot } from '../catalogue/prune.js'
 import type { ExposureAudit } from '../exposure/exposure-model.js'
 
-export { contextFromEnv, type RunContext } from './run-context.js'
-
 /** Bumped when a field of the JSON twin changes meaning or goes away. */
 export const REPORT_VERSION = 1
 
