@@ -17,19 +17,6 @@ export type Mode = (typeof MODE_NAMES)[number]
 export const EXPOSURE_LEVELS = ['warn', 'fail', 'off'] as const
 export type ExposureLevel = (typeof EXPOSURE_LEVELS)[number]
 
-export type LockMode = 'governance' | 'compliance'
-
-/** What the store inputs say, validated (see inputs.ts). */
-export interface StoreSettings extends StoreLocation {
-  /** '' for AWS; otherwise an S3-compatible service's URL (addressed path-style). */
-  endpoint: string
-  /** '' for AWS_REGION, then us-east-1. */
-  region: string
-  /** N > 0: Object Lock retention of N days on every object written; 0: the bucket's default. */
-  retentionDays: number
-  lockMode: LockMode
-}
-
 /** The validated configuration both doors (action and CLI) hand to the lane. Paths are absolute. */
 export interface Config {
   mode: Mode
@@ -78,4 +65,17 @@ export interface Config {
   tempDir: string
   /** The S3-compatible store snapshots go to instead of snapshotDir; undefined: snapshotDir. */
   store?: StoreSettings
+}
+
+export type LockMode = 'governance' | 'compliance'
+
+/** What the store inputs say, validated (see inputs.ts). */
+export interface StoreSettings extends StoreLocation {
+  /** '' for AWS; otherwise an S3-compatible service's URL (addressed path-style). */
+  endpoint: string
+  /** '' for AWS_REGION, then us-east-1. */
+  region: string
+  /** N > 0: Object Lock retention of N days on every object written; 0: the bucket's default. */
+  retentionDays: number
+  lockMode: LockMode
 }
