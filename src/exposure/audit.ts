@@ -7,12 +7,15 @@ import { auditGithubSurface, type GithubSurface, type SurfaceRequest } from './g
 import { auditHistory } from './history.js'
 import { objectFormatOf } from './object-format.js'
 import { headCommit, listRefs } from './refs.js'
+import type { BlobIdTally } from '../hashing/blob-ids.js'
 
 export interface ExposureOptions {
   repo: string
   includes: readonly string[]
   /** The GitHub read, or why it is not done (no token, the CLI). */
   github: SurfaceRequest | { reason: string }
+  /** The blob ids of the files under the includes, if a snapshot just read them all. */
+  blobIds?: BlobIdTally
 }
 
 /**
@@ -56,7 +59,15 @@ export async function auditExposure(options: ExposureOptions): Promise<ExposureA
       format
     )
     parts.history = history
-    parts.content = await auditContent(options.repo, includes, treePaths, refs, format, blobsUnder)
+    parts.content = await auditContent(
+      options.repo,
+      includes,
+      treePaths,
+      refs,
+      format,
+      blobsUnder,
+      options.blobIds?.format === format ? options.blobIds : undefined
+    )
   }
   parts.github = await surface
   return { ...parts, ...findingsOf(parts) }

@@ -1,8 +1,9 @@
 import { gitLines } from '../util/git-output.js'
-import { blobIdOfFile, type ObjectFormat } from './object-format.js'
+import { hashFileBytes } from './object-format.js'
 import { includeFiles } from './include-files.js'
 import { underIncludes } from './git-paths.js'
 import type { Ref } from './refs.js'
+import { BlobIdTally, type ObjectFormat } from '../hashing/blob-ids.js'
 
 /**
  * Files this small are everyone's content (an empty file, `{}`, a newline): finding their blob
@@ -39,27 +40,13 @@ export async function auditContent(
   refs: readonly Ref[],
   format: ObjectFormat,
   /** Blobs the history pass saw under the includes in reachable commits: no need to seek them. */
-  knownReachable: ReadonlySet<string> = new Set()
+  knownReachable: ReadonlySet<string> = new Set(),
+  /** The files' blob ids, taken by the snapshot as it read them (same format): none read here. */
+  taken?: BlobIdTally
 ): Promise<ContentExposure> {
-  let unreadable = 0
-  let files = 0
-  // blob id -> how many files have those bytes
-  const wanted = new Map<string, number>()
-  for (const file of includeFiles(repo, includes, () => unreadable++)) {
-    files++
-    if (file.size < MIN_LOOKUP_BYTES) continue
-    let id: string | undefined
-    try {
-      id = blobIdOfFile(file.abs, file.size, format)
-    } catch {
-      id = undefined
-    }
-    if (id === undefined) {
-      unreadable++
-      continue
-    }
-    wanted.set(id, (wanted.get(id) ?? 0) + 1)
-  }
+  const { files, wanted, unreadable } = taken
+    ? { files: taken.files, wanted: taken.counts, unreadable: 0 }
+    : blobIdsOf(repo, includes, format)
   const lookedUp = [...wanted.values()].reduce((a, b) => a + b, 0)
   const found = new Set<string>()
   if (wanted.size > 0) {
@@ -98,4 +85,27 @@ export async function auditContent(
     elsewhere: filesOf([...reached].filter(([, outside]) => outside).map(([id]) => id)),
     unreadable
   }
+}
+
+/** Reads every file under the includes for its blob id (mode exposure-audit: no snapshot read them). */
+function blobIdsOf(
+  repo: string,
+  includes: readonly string[],
+  format: ObjectFormat
+): { files: number; wanted: Map<string, number>; unreadable: number } {
+  const tally = new BlobIdTally(format, MIN_LOOKUP_BYTES)
+  let unreadable = 0
+  for (const file of includeFiles(repo, includes, () => unreadable++)) {
+    const hash = tally.begin(file.size)
+    if (!hash) continue
+    let whole: boolean
+    try {
+      whole = hashFileBytes(hash, file.abs, file.size)
+    } catch {
+      whole = false
+    }
+    if (whole) tally.add(hash)
+    else unreadable++
+  }
+  return { files: tally.files, wanted: tally.counts, unreadable }
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../util/logger.js'
 import { auditExposure } from './audit.js'
 import { SHALLOW_NOTE, type ExposureAudit } from './exposure-model.js'
 import type { GithubAccess } from './github-request.js'
+import type { BlobIdTally } from '../hashing/blob-ids.js'
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 
@@ -58,7 +59,9 @@ function detailOf(audit: ExposureAudit): string {
 export async function runExposureStep(
   config: Config,
   github: GithubAccess,
-  logger: Logger
+  logger: Logger,
+  /** The blob ids of the files the snapshot of this lane read: the audit reads none again. */
+  blobIds?: BlobIdTally
 ): Promise<{ result: StepResult; audit?: ExposureAudit }> {
   const started = performance.now()
   const took = () => performance.now() - started
@@ -68,7 +71,8 @@ export async function runExposureStep(
     audit = await auditExposure({
       repo: config.repo,
       includes: config.includes,
-      github
+      github,
+      blobIds
     })
   } catch (error) {
     const message = hideNamesUnder((error as Error).message.split('\n')[0] ?? '', config.includes)

@@ -1,6 +1,7 @@
 import { gitLines } from '../util/git-output.js'
 import { countLfsPointers } from './lfs-pointers.js'
-import { emptyTreeId, type ObjectFormat } from './object-format.js'
+import type { ObjectFormat } from '../hashing/blob-ids.js'
+import { emptyTreeId } from './object-format.js'
 import { literalPathspecs } from './git-paths.js'
 import type { Ref, RefKind } from './refs.js'
 

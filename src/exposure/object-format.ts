@@ -1,9 +1,7 @@
-import crypto from 'node:crypto'
+import crypto, { type Hash } from 'node:crypto'
 import fs from 'node:fs'
+import type { ObjectFormat } from '../hashing/blob-ids.js'
 import { git } from '../util/git-output.js'
-
-/** The two object formats git has: ids are SHA-1 (40 hex) or SHA-256 (64 hex). */
-export type ObjectFormat = 'sha1' | 'sha256'
 
 /** The repository's object format, as git itself reports it (`extensions.objectFormat`). */
 export async function objectFormatOf(repo: string): Promise<ObjectFormat> {
@@ -25,13 +23,11 @@ export function emptyTreeId(format: ObjectFormat): string {
 const CHUNK = 1024 * 1024
 
 /**
- * The git blob id of a file's bytes (`git hash-object` without filters): the hash of
- * `blob <size>\0` and the content. Reads with one buffer; a file that changes size while it is
- * read gets undefined (its id would be of no version that exists).
+ * Feeds a file's bytes to `hash` (a blob id's, its `blob <size>\0` already in), with one buffer;
+ * false when the file does not hold `size` bytes as it is read (its id would be of no version
+ * that exists).
  */
-export function blobIdOfFile(file: string, size: number, format: ObjectFormat): string | undefined {
-  const hash = crypto.createHash(format === 'sha1' ? 'sha1' : 'sha256')
-  hash.update(`blob ${size}\0`)
+export function hashFileBytes(hash: Hash, file: string, size: number): boolean {
   const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
   try {
     const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 1)))
@@ -40,10 +36,10 @@ export function blobIdOfFile(file: string, size: number, format: ObjectFormat): 
       const n = fs.readSync(fd, buffer, 0, buffer.length, null)
       if (n === 0) break
       read += n
-      if (read > size) return undefined
+      if (read > size) return false
       hash.update(buffer.subarray(0, n))
     }
-    return read === size ? hash.digest('hex') : undefined
+    return read === size
   } finally {
     fs.closeSync(fd)
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
+import type { BlobIdTally } from '../hashing/blob-ids.js'
 import { NoGoError } from '../outcome/step-result.js'
 import { privateName } from '../privacy/private-name.js'
 import { INDEX_PATH, MODE_MASK } from '../format/index-format.js'
@@ -100,7 +101,8 @@ export async function* archiveStream(
   index: IndexBuilder,
   onProgress?: (progress: ArchiveProgress) => void,
   pool: BufferPool = new BufferPool(BATCH, 0),
-  writers?: LiveWriterWatch
+  writers?: LiveWriterWatch,
+  blobIds?: BlobIdTally
 ): AsyncGenerator<Buffer> {
   if (pool.size !== BATCH)
     throw new RangeError(`archiveStream needs a pool of ${BATCH}-byte buffers`)
@@ -150,6 +152,8 @@ export async function* archiveStream(
           full
         )
         const hash = createHash('sha256')
+        // the git blob id too, from the same bytes, when the exposure audit will look them up
+        const blob = blobIds?.begin(size)
         let done = 0
         while (done < size) {
           const want = Math.min(batch.space, size - done)
@@ -160,7 +164,9 @@ export async function* archiveStream(
             throw cannotRead(entry.rel, error)
           }
           if (got === 0) throw changed(entry.rel, 'it shrank')
-          hash.update(batch.tail().subarray(batch.used, batch.used + got))
+          const bytes = batch.tail().subarray(batch.used, batch.used + got)
+          hash.update(bytes)
+          blob?.update(bytes)
           batch.used += got
           done += got
           progress.bytes += got
@@ -182,6 +188,7 @@ export async function* archiveStream(
         }
         batch.zeros(paddingFor(size), full)
         index.add({ path: entry.rel, type: 'file', mode, size, sha256: hash.digest('hex') })
+        if (blob) blobIds!.add(blob)
         progress.files++
       } finally {
         fs.closeSync(fd)

@@ -31,6 +31,7 @@ import { privateList } from '../privacy/private-name.js'
 import { errorText } from '../privacy/error-text.js'
 import { TOOL } from '../version.js'
 import { encryptionKeyOf, encryptionRecordOf, type SnapshotKeys } from '../format/snapshot-keys.js'
+import type { BlobIdTally } from '../hashing/blob-ids.js'
 
 export interface SnapshotOutcome {
   evidence: SnapshotEvidence
@@ -50,6 +51,8 @@ export interface SnapshotOptions {
    * could otherwise write between the dry-run's check and the read of each file.
    */
   unchangedSince?: IncludeFingerprint
+  /** Filled with the git blob id of each file as it is read, for the exposure audit. */
+  blobIds?: BlobIdTally
 }
 
 type SnapshotConfig = Pick<
@@ -221,7 +224,8 @@ export async function streamSnapshot(
           index,
           (p) => progress.update(p.files, p.bytes),
           batches,
-          writers
+          writers,
+          options.blobIds
         ),
         // a few batches of read-ahead keep reading and hashing busy while zstd works
         { objectMode: false, highWaterMark: 4 * 1024 * 1024 }

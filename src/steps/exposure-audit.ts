@@ -11,7 +11,7 @@ export const exposureAuditStep: Step = {
   enabled: (config) => config.exposure !== 'off',
   run: async (ctx) => {
     const { result, audit } = await ctx.logger.group('exposure-audit', () =>
-      runExposureStep(ctx.config, ctx.github, ctx.logger)
+      runExposureStep(ctx.config, ctx.github, ctx.logger, ctx.blobIds)
     )
     ctx.exposure = audit
     return [result]

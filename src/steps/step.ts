@@ -11,6 +11,7 @@ import { errorText } from '../privacy/error-text.js'
 import type { ExposureAudit } from '../exposure/exposure-model.js'
 import type { GithubAccess } from '../exposure/github-request.js'
 import type { LaneStore, StoredChoice } from '../store/store-lane.js'
+import type { BlobIdTally } from '../hashing/blob-ids.js'
 
 /**
  * What the steps of one lane share. Each step reads what an earlier one left and leaves what a
@@ -30,6 +31,8 @@ export interface LaneContext {
   evidence?: SnapshotEvidence
   /** How the exposure audit reads GitHub (the action's github-token), or why it does not. */
   readonly github: GithubAccess
+  /** The git blob ids of the files snapshot-create read, for the exposure audit to look up. */
+  blobIds?: BlobIdTally
   /** What the exposure audit found. */
   exposure?: ExposureAudit
   /** With the store input: the open store the snapshot steps write to and read from. */
