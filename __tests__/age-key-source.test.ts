@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { Decrypter, generateIdentity } from 'age-encryption'
 import { parseHeader, through } from '../__fixtures__/age-streams.js'
-import { createDecryptStream, unwrapAhead } from '../src/age/decrypt.js'
+import { createDecryptStream } from '../src/age/decrypt.js'
 import { encryptStream } from '../src/age/encrypt.js'
 import { parseIdentities } from '../src/age/recipients.js'
 
@@ -35,16 +35,4 @@ describe('key sources', () => {
       }
     }
   )
-
-  test('unwrapAhead starts scrypt for a passphrase key, and nothing for identities', async () => {
-    const file = await through(
-      encryptStream({ kind: 'passphrase', passphrase: secret, workFactor: 10 }),
-      Buffer.from('x')
-    )
-    const ahead = unwrapAhead(file, { kind: 'passphrase', passphrase: secret }, 10)
-    expect(ahead).toBeDefined()
-    await expect(ahead!.fileKey).resolves.toHaveLength(16)
-    const identities = parseIdentities(await generateIdentity())
-    expect(unwrapAhead(file, { kind: 'identities', identities }, 10)).toBeUndefined()
-  })
 })

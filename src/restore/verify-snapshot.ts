@@ -1,8 +1,7 @@
 import fs from 'node:fs'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { createDecryptStream, unwrapAhead } from '../age/decrypt.js'
-import { MAX_HEADER_SIZE } from '../age/header.js'
+import { createDecryptStream } from '../age/decrypt.js'
 import { DEFAULT_MAX_WORK_FACTOR } from '../age/scrypt.js'
 import { AgeError } from '../age/errors.js'
 import { NoGoError } from '../outcome/step-result.js'
@@ -168,19 +167,8 @@ async function decryptFrom(
   ct: CiphertextSource,
   { manifest, snapshotPath, key, dest, logger }: DecryptJob
 ): Promise<ExtractResult> {
-  // scrypt (over a second at the default work factor) starts before the first payload read;
-  // identities unwrap in microseconds and need no head start
   if (manifest.encryption.recipient === 'scrypt' && key.kind === 'passphrase')
     logger.info(keyDerivationLine(manifest.encryption.workFactor))
-  const ahead =
-    manifest.encryption.recipient === 'scrypt' && key.kind === 'passphrase'
-      ? unwrapAhead(
-          await ct.head(MAX_HEADER_SIZE),
-          key,
-          manifest.encryption.workFactor,
-          DEFAULT_MAX_WORK_FACTOR
-        )
-      : undefined
   checkFreeSpace(dest, manifest.content.bytes)
   // the manifest totals the bytes (and files, not the entries counted here)
   const progress = new ProgressReporter(logger, 'restore', 'entries', {
@@ -203,8 +191,7 @@ async function decryptFrom(
           manifest.encryption.recipient === 'scrypt'
             ? manifest.encryption.workFactor
             : DEFAULT_MAX_WORK_FACTOR,
-        releaseInput: (chunk) => reads.release(chunk),
-        ahead
+        releaseInput: (chunk) => reads.release(chunk)
       }),
       createDecompressStream(manifest.compression),
       async (source: AsyncIterable<Buffer>) => {
