@@ -2,16 +2,11 @@
 import { p as platformError } from './platform.js';
 import { p as prepareProcess, i as installExitCleanup } from './process-start.js';
 import { s as secretPlan } from './parse-args.js';
-import 'node:crypto';
 import 'node:fs';
 import 'node:os';
 import 'node:path';
-import 'node:fs/promises';
 import 'node:timers/promises';
-import 'node:stream';
-import 'node:stream/promises';
-import 'node:zlib';
-import 'node:buffer';
+import 'node:crypto';
 import 'node:util';
 import './input-error.js';
 

@@ -1,15 +1,10 @@
 import { p as platformError } from './platform.js';
 import { p as prepareProcess, a as actionSecretPlan, i as installExitCleanup } from './process-start.js';
-import 'node:crypto';
 import 'node:fs';
 import 'node:os';
 import 'node:path';
-import 'node:fs/promises';
 import 'node:timers/promises';
-import 'node:stream';
-import 'node:stream/promises';
-import 'node:zlib';
-import 'node:buffer';
+import 'node:crypto';
 
 let secrets;
 // another OS is an input error before anything runs (SPEC): no restart, no state, no summary

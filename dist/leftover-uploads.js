@@ -2,7 +2,7 @@ import { s as s3ErrorCode } from './store-error.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { r as readRegularFile, C as CAPS, l as liveness, o as object, c as string, n as number, w as writeFileAtomic, g as selfIdentity } from './process-start.js';
+import { c as readRegularFile, C as CAPS, l as liveness, o as object, e as string, n as number, w as writeFileAtomic, g as selfIdentity } from './process-start.js';
 
 /** `<temp>/cutover-gate-upload-<hash>.json`: one multipart upload of this run, while it is open. */
 const UPLOAD_MARKER_PREFIX = 'cutover-gate-upload-';

@@ -1,7 +1,7 @@
 import { a as group, w as warning, i as info, b as getInput, s as setSecret, c as saveState, d as setOutput, e as summary, f as setFailed } from './core.js';
 import { n as normalizeSecret, p as parseInputs, r as resolvePassphrase, a as resolveKeys, b as refuseWeakPassphrase, c as runGate, d as renderTerminal } from './render-terminal.js';
 import { I as INPUT_NAMES, a as INPUT_DEFAULTS } from './input-error.js';
-import { y as STORE_SECRETS, j as setNamePolicy, z as actionNamePolicy, S as SHOW_NAMES_WARNING, B as runMarker, D as loggerForSink, f as forSink, m as MODES } from './process-start.js';
+import { u as STORE_SECRETS, h as setNamePolicy, v as actionNamePolicy, S as SHOW_NAMES_WARNING, x as runMarker, y as loggerForSink, f as forSink, k as MODES } from './process-start.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -35,15 +35,17 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import 'node:os';
+import './restore-into-target.js';
+import 'node:crypto';
 import 'node:fs';
 import 'node:path';
+import './step-result.js';
+import 'node:fs/promises';
+import 'node:stream/promises';
+import 'node:os';
 import './store-error.js';
 import './store-client.js';
-import 'node:crypto';
-import 'node:fs/promises';
 import 'node:timers/promises';
-import 'node:stream/promises';
 import './leftover-uploads.js';
 
 /**

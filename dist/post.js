@@ -1,5 +1,7 @@
 import { g as getState, w as warning, i as info } from './core.js';
-import { s as stopMarked, d as describeEscaped, b as sweepLeftovers, f as forSink, e as errorText } from './process-start.js';
+import { s as stopMarked, d as describeEscaped, f as forSink } from './process-start.js';
+import { s as sweepLeftovers } from './sweep-leftovers.js';
+import { e as errorText } from './restore-into-target.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -33,12 +35,13 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import 'node:crypto';
 import 'node:fs';
 import 'node:os';
 import 'node:path';
-import 'node:fs/promises';
 import 'node:timers/promises';
+import 'node:crypto';
+import './step-result.js';
+import 'node:fs/promises';
 import 'node:stream/promises';
 
 /**

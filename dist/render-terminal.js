@@ -1,17 +1,18 @@
-import { m as MODES, u as needsKey, E as parseIdentities, A as AgeError, F as identityToRecipient, G as encodeX25519Recipient, H as encodeHybridRecipient, r as readRegularFile, o as object, _ as _enum, I as literal, J as array, K as unknown, c as string, C as CAPS, L as INDEX_PATH, O as union, N as NEVER, P as EXPOSURE_LEVELS, Q as COMPRESSIONS, M as MODE_NAMES, n as number, t as parseRecipients, R as boolean$1, T as idOfSnapshotName, U as idOfManifestName, V as snapshotManifestName, W as ManifestSchema, h as NoGoError, X as lockSnapshotDir, Y as sweepClaims, Z as claimedFiles, $ as writerTag, a0 as fsyncDir, a1 as restoreTombstone, a2 as isKeyProblem, a3 as reportForSink, a4 as encryptionRecordJson, a5 as describeEncryptionRecord, w as writeFileAtomic, e as errorText, a6 as secretNames, a7 as splitSecrets, a8 as RUN_MARKER_VAR, B as runMarker, a9 as repoPathName, aa as privateName, s as stopMarked, ab as registerStopper, ac as createPackageDir, ad as removePackageDir, ae as privateList, d as describeEscaped, af as ChunkNonce, ag as CHUNK_SIZE, ah as sealChunk, ai as FILE_KEY_SIZE, aj as encodeHeader, ak as wrapFileKey, al as wrapScrypt, am as FRAME_SIZE, an as PAYLOAD_NONCE_SIZE, ao as payloadKey, ap as Header, aq as BLOCK$1, ar as BufferPool, as as MODE_MASK, at as paddingFor, au as END_OF_ARCHIVE, av as SpillFile, aw as indexLine, ax as removeStaleTemps, ay as tempNameFor, az as registerPath, aA as unregisterPath, aB as utcStamp, aC as writeManifest, aD as snapshotFileName, aE as EXTENSIONS, aF as encryptionKeyOf, aG as keyDerivationLine, aH as ProgressReporter, aI as encryptionRecordOf, aJ as restoreTest, aK as restoreIntoTarget, aL as describeEncryptionShort } from './process-start.js';
+import { g as parseIdentities, A as AgeError, i as identityToRecipient, h as encodeX25519Recipient, j as encodeHybridRecipient, I as INDEX_PATH, C as COMPRESSIONS, f as parseRecipients, k as idOfSnapshotName, l as idOfManifestName, m as snapshotManifestName, M as ManifestSchema, n as lockSnapshotDir, s as sweepClaims, o as claimedFiles, q as restoreTombstone, t as isKeyProblem, u as encryptionRecordJson, v as describeEncryptionRecord, e as errorText, w as createPackageDir, x as removePackageDir, y as ChunkNonce, z as CHUNK_SIZE, B as sealChunk, F as FILE_KEY_SIZE, D as encodeHeader, E as wrapFileKey, G as wrapScrypt, H as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, J as payloadKey, K as Header, L as BLOCK$1, N as BufferPool, O as MODE_MASK, Q as paddingFor, R as END_OF_ARCHIVE, S as indexLine, b as removeStaleTemps, T as utcStamp, U as writeManifest, V as snapshotFileName, W as EXTENSIONS, X as encryptionKeyOf, Y as keyDerivationLine, Z as ProgressReporter, _ as encryptionRecordOf, $ as restoreTest, a0 as restoreIntoTarget, a1 as describeEncryptionShort } from './restore-into-target.js';
+import { k as MODES, m as needsKey, c as readRegularFile, o as object, _ as _enum, B as literal, D as array, a0 as unknown, e as string, C as CAPS, a1 as union, N as NEVER, a2 as EXPOSURE_LEVELS, M as MODE_NAMES, n as number, a3 as boolean$1, Q as writerTag, L as fsyncDir, a4 as reportForSink, w as writeFileAtomic, a5 as secretNames, a6 as splitSecrets, a7 as RUN_MARKER_VAR, x as runMarker, a8 as repoPathName, V as privateName, s as stopMarked, G as registerStopper, a9 as privateList, d as describeEscaped, Y as SpillFile, F as tempNameFor, R as registerPath, U as unregisterPath } from './process-start.js';
 import { b as InputError, a as INPUT_DEFAULTS } from './input-error.js';
 import os, { availableParallelism } from 'node:os';
 import fs from 'node:fs';
 import path, { basename } from 'node:path';
 import { S as StoreUrlSchema, c as StoreError, s as s3ErrorCode } from './store-error.js';
+import { N as NoGoError } from './step-result.js';
 import { openStore } from './store-client.js';
-import crypto__default, { createHash, randomBytes } from 'node:crypto';
+import nodeCrypto__default, { createHash, randomBytes } from 'node:crypto';
 import { access, open } from 'node:fs/promises';
 import { Transform, Writable, PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib__default from 'node:zlib';
 import { a as abortDeadUploads, o as openUploads, w as writeUploadMarker, r as removeUploadMarker } from './leftover-uploads.js';
-import 'node:timers/promises';
 
 /**
  * The one whitespace rule for secrets, in every door: leading and trailing whitespace is removed,
@@ -1076,59 +1077,6 @@ function decide(facts) {
     return { decision: 'GO' };
 }
 
-const nonEmpty = (value) => (value ? value : undefined);
-async function gitOut(dir, args) {
-    const result = await git$1(dir, args);
-    return result.ok ? nonEmpty(result.out.trim()) : undefined;
-}
-/**
- * HEAD's commit and branch. One git start answers both (each costs ~20 ms here, ~10 of them
- * stalling this process while it forks): `rev-parse` names the branch as its full ref, or as
- * `HEAD` when detached (no branch). It fails only on a branch without commits, which still has a
- * branch to name.
- */
-async function gitHead(dir) {
-    const both = await git$1(dir, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD']);
-    if (!both.ok)
-        return { ref: await gitOut(dir, ['symbolic-ref', '-q', 'HEAD']) };
-    const [commit, ref] = both.out.split('\n').map((line) => line.trim());
-    return { commit: nonEmpty(commit), ref: ref === 'HEAD' ? undefined : nonEmpty(ref) };
-}
-/**
- * The run context from the Actions environment. Outside Actions (the CLI), commit and ref come
- * from git in `gitDir` when given and inside a git repository, and nothing when git is missing.
- * Never rejects, so it can be started early and awaited when the report is built.
- */
-async function contextFromEnv(env, gitDir) {
-    const context = {
-        repository: nonEmpty(env.GITHUB_REPOSITORY),
-        commit: nonEmpty(env.GITHUB_SHA),
-        ref: nonEmpty(env.GITHUB_REF),
-        event: nonEmpty(env.GITHUB_EVENT_NAME),
-        actor: nonEmpty(env.GITHUB_ACTOR),
-        workflow: nonEmpty(env.GITHUB_WORKFLOW)
-    };
-    if (env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) {
-        const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-        const attempt = env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
-        context.runUrl = `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
-    }
-    const platform = [env.RUNNER_OS, env.RUNNER_ARCH].filter(Boolean).join('/');
-    if (env.RUNNER_NAME || platform) {
-        context.runner = [env.RUNNER_NAME, platform && `(${platform})`].filter(Boolean).join(' ');
-    }
-    if (gitDir && (context.commit === undefined || context.ref === undefined)) {
-        const head = await gitHead(gitDir);
-        context.commit ??= head.commit;
-        context.ref ??= head.ref;
-    }
-    for (const key of Object.keys(context)) {
-        if (context[key] === undefined)
-            delete context[key];
-    }
-    return context;
-}
-
 /** Bumped when a field of the JSON twin changes meaning or goes away. */
 const REPORT_VERSION = 1;
 const iso = (time) => (typeof time === 'string' ? time : time.toISOString());
@@ -1345,6 +1293,59 @@ function readCatalogue(snapshotDir, latestManifestPath) {
 /** Entries restore-test, restore and prune may use: a valid manifest and its whole file. */
 function usable(entry) {
     return !entry.orphan && entry.problem === null;
+}
+
+const nonEmpty = (value) => (value ? value : undefined);
+async function gitOut(dir, args) {
+    const result = await git$1(dir, args);
+    return result.ok ? nonEmpty(result.out.trim()) : undefined;
+}
+/**
+ * HEAD's commit and branch. One git start answers both (each costs ~20 ms here, ~10 of them
+ * stalling this process while it forks): `rev-parse` names the branch as its full ref, or as
+ * `HEAD` when detached (no branch). It fails only on a branch without commits, which still has a
+ * branch to name.
+ */
+async function gitHead(dir) {
+    const both = await git$1(dir, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD']);
+    if (!both.ok)
+        return { ref: await gitOut(dir, ['symbolic-ref', '-q', 'HEAD']) };
+    const [commit, ref] = both.out.split('\n').map((line) => line.trim());
+    return { commit: nonEmpty(commit), ref: ref === 'HEAD' ? undefined : nonEmpty(ref) };
+}
+/**
+ * The run context from the Actions environment. Outside Actions (the CLI), commit and ref come
+ * from git in `gitDir` when given and inside a git repository, and nothing when git is missing.
+ * Never rejects, so it can be started early and awaited when the report is built.
+ */
+async function contextFromEnv(env, gitDir) {
+    const context = {
+        repository: nonEmpty(env.GITHUB_REPOSITORY),
+        commit: nonEmpty(env.GITHUB_SHA),
+        ref: nonEmpty(env.GITHUB_REF),
+        event: nonEmpty(env.GITHUB_EVENT_NAME),
+        actor: nonEmpty(env.GITHUB_ACTOR),
+        workflow: nonEmpty(env.GITHUB_WORKFLOW)
+    };
+    if (env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) {
+        const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+        const attempt = env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
+        context.runUrl = `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
+    }
+    const platform = [env.RUNNER_OS, env.RUNNER_ARCH].filter(Boolean).join('/');
+    if (env.RUNNER_NAME || platform) {
+        context.runner = [env.RUNNER_NAME, platform && `(${platform})`].filter(Boolean).join(' ');
+    }
+    if (gitDir && (context.commit === undefined || context.ref === undefined)) {
+        const head = await gitHead(gitDir);
+        context.commit ??= head.commit;
+        context.ref ??= head.ref;
+    }
+    for (const key of Object.keys(context)) {
+        if (context[key] === undefined)
+            delete context[key];
+    }
+    return context;
 }
 
 /**
@@ -4308,7 +4309,7 @@ function changed(rel, how) {
  * it streams, then the index as the last entry. Yields buffers of about BATCH bytes taken from
  * `pool` (of BATCH-byte buffers): whoever holds a yielded buffer last gives it back there.
  */
-async function* archiveStream(entries, index, onProgress, pool = new BufferPool(BATCH, 0), writers) {
+async function* archiveStream(entries, index, onProgress, pool = new BufferPool(BATCH, 0), writers, blobIds) {
     if (pool.size !== BATCH)
         throw new RangeError(`archiveStream needs a pool of ${BATCH}-byte buffers`);
     const batch = new BatchBuffer(pool);
@@ -4351,6 +4352,8 @@ async function* archiveStream(entries, index, onProgress, pool = new BufferPool(
                 const size = Number(before.size);
                 batch.copy(encodeTarHeader({ path: entry.rel, type: 'file', mode, size, mtime: before.mtime }), full);
                 const hash = createHash('sha256');
+                // the git blob id too, from the same bytes, when the exposure audit will look them up
+                const blob = blobIds?.begin(size);
                 let done = 0;
                 while (done < size) {
                     const want = Math.min(batch.space, size - done);
@@ -4363,7 +4366,9 @@ async function* archiveStream(entries, index, onProgress, pool = new BufferPool(
                     }
                     if (got === 0)
                         throw changed(entry.rel, 'it shrank');
-                    hash.update(batch.tail().subarray(batch.used, batch.used + got));
+                    const bytes = batch.tail().subarray(batch.used, batch.used + got);
+                    hash.update(bytes);
+                    blob?.update(bytes);
                     batch.used += got;
                     done += got;
                     progress.bytes += got;
@@ -4384,6 +4389,8 @@ async function* archiveStream(entries, index, onProgress, pool = new BufferPool(
                 }
                 batch.zeros(paddingFor(size), full);
                 index.add({ path: entry.rel, type: 'file', mode, size, sha256: hash.digest('hex') });
+                if (blob)
+                    blobIds.add(blob);
                 progress.files++;
             }
             finally {
@@ -5144,7 +5151,7 @@ async function streamSnapshot(config, keys, logger, sink, warnings, options = {}
     // the index spills to a temp file as it grows; its counts and digest outlive the file
     const index = new IndexBuilder();
     try {
-        await pipeline(Readable.from(archiveStream(walkIncludes(config.repo, config.includes, (w) => warnings.push(w)), index, (p) => progress.update(p.files, p.bytes), batches, writers), 
+        await pipeline(Readable.from(archiveStream(walkIncludes(config.repo, config.includes, (w) => warnings.push(w)), index, (p) => progress.update(p.files, p.bytes), batches, writers, options.blobIds), 
         // a few batches of read-ahead keep reading and hashing busy while zstd works
         { objectMode: false, highWaterMark: 4 * 1024 * 1024 }), createCompressStream(config.compression, {
             ...DEFAULT_BLOCKS,
@@ -5661,53 +5668,6 @@ async function snapshotDirWarnings(config) {
     return warnings;
 }
 
-/**
- * Runbook step 2. In a lane that restore-tests next, the snapshot-dir lock stays held until the
- * lane ends, so nothing replaces the file between its writing and its verification.
- */
-const snapshotCreateStep = oneRowStep('snapshot-create', 'snapshot-create', 'A', async (ctx) => {
-    const { config } = ctx;
-    if (ctx.store)
-        return storeSnapshotWork(ctx, ctx.store);
-    // git answers while the snapshot streams
-    const hygiene = snapshotDirWarnings(config);
-    const outcome = await createSnapshot(config, ctx.keys, ctx.logger, undefined, {
-        keepLock: MODES[config.mode].steps.includes('restore-test'),
-        unchangedSince: ctx.includesBefore
-    });
-    const lock = outcome.lock;
-    if (lock)
-        ctx.atEnd(() => lock.release());
-    ctx.written = { manifest: outcome.manifest, snapshotPath: outcome.evidence.snapshotPath };
-    ctx.evidence = outcome.evidence;
-    const e = outcome.evidence;
-    return {
-        detail: `${e.files} files, ${humanBytes(e.bytes)} archived into ${e.snapshotPath} (${humanBytes(e.size)} encrypted)`,
-        warnings: [...outcome.warnings, ...(await hygiene)]
-    };
-});
-
-/** Runbook step 3: decrypt, extract into a fresh temp folder, verify every entry, remove it. */
-const restoreTestStep = oneRowStep('restore-test', 'restore-test', 'A', async (ctx) => {
-    const verified = await restoreTest(ctx.manifestPath, ctx.keys, ctx.config.tempDir, ctx.logger, ctx.written);
-    ctx.evidence = storedEvidence(verified.evidence, ctx);
-    const x = verified.extracted;
-    return {
-        detail: `decrypted, extracted and verified ${x.entries} entries (${x.files} files, ${humanBytes(x.bytes)}) against the index and content digest`
-    };
-});
-
-/** Rollback decision point B: decrypt, verify and extract into restore-target. */
-const restoreStep = oneRowStep('restore', 'restore', 'B', async (ctx) => {
-    const verified = await restoreIntoTarget(ctx.manifestPath, ctx.keys, ctx.config.restoreTarget, ctx.logger, 
-    // a stored snapshot (picked from the store) streams from there
-    ctx.store ? ctx.written : undefined);
-    ctx.evidence = storedEvidence(verified.evidence, ctx);
-    return {
-        detail: `restored and verified ${verified.extracted.entries} entries into ${ctx.config.restoreTarget}`
-    };
-});
-
 /** The repository's object format, as git itself reports it (`extensions.objectFormat`). */
 async function objectFormatOf(repo) {
     const answer = await git$1(repo, ['rev-parse', '--show-object-format']);
@@ -5720,20 +5680,18 @@ async function objectFormatOf(repo) {
 }
 /** The id of the empty tree: a commit whose include resolves to it holds nothing there. */
 function emptyTreeId(format) {
-    return crypto__default
+    return nodeCrypto__default
         .createHash(format === 'sha1' ? 'sha1' : 'sha256')
         .update('tree 0\0')
         .digest('hex');
 }
 const CHUNK = 1024 * 1024;
 /**
- * The git blob id of a file's bytes (`git hash-object` without filters): the hash of
- * `blob <size>\0` and the content. Reads with one buffer; a file that changes size while it is
- * read gets undefined (its id would be of no version that exists).
+ * Feeds a file's bytes to `hash` (a blob id's, its `blob <size>\0` already in), with one buffer;
+ * false when the file does not hold `size` bytes as it is read (its id would be of no version
+ * that exists).
  */
-function blobIdOfFile(file, size, format) {
-    const hash = crypto__default.createHash(format === 'sha1' ? 'sha1' : 'sha256');
-    hash.update(`blob ${size}\0`);
+function hashFileBytes(hash, file, size) {
     const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     try {
         const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 1)));
@@ -5744,10 +5702,10 @@ function blobIdOfFile(file, size, format) {
                 break;
             read += n;
             if (read > size)
-                return undefined;
+                return false;
             hash.update(buffer.subarray(0, n));
         }
-        return read === size ? hash.digest('hex') : undefined;
+        return read === size;
     }
     finally {
         fs.closeSync(fd);
@@ -5810,6 +5768,41 @@ function underIncludes(treePath, treePaths) {
 }
 
 /**
+ * The git blob ids of files' bytes (`git hash-object` without filters: the hash of `blob <size>\0`
+ * and the content), counted by id: what the exposure audit looks up in the object database. Filled
+ * by whoever reads the files anyway (the snapshot, as it archives them), so the audit makes no
+ * second pass over the data.
+ */
+class BlobIdTally {
+    format;
+    minBytes;
+    /** Blob id -> how many files have those bytes. */
+    counts = new Map();
+    /** Regular files seen, looked up or not. */
+    files = 0;
+    /**
+     * `format`: the repository's object format; `minBytes`: files smaller than this are counted but
+     * not looked up.
+     */
+    constructor(format, minBytes) {
+        this.format = format;
+        this.minBytes = minBytes;
+    }
+    /** Counts a file of `size` bytes; the hash to feed its bytes to, unless it is too small. */
+    begin(size) {
+        this.files++;
+        if (size < this.minBytes)
+            return undefined;
+        return createHash(this.format).update(`blob ${size}\0`);
+    }
+    /** The id of a file whose bytes `begin`'s hash has had, all of them. */
+    add(hash) {
+        const id = hash.digest('hex');
+        this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
+    }
+}
+
+/**
  * Files this small are everyone's content (an empty file, `{}`, a newline): finding their blob
  * in a repository says nothing about the private state.
  */
@@ -5822,28 +5815,12 @@ const MIN_LOOKUP_BYTES = 64;
  */
 async function auditContent(repo, includes, treePaths, refs, format, 
 /** Blobs the history pass saw under the includes in reachable commits: no need to seek them. */
-knownReachable = new Set()) {
-    let unreadable = 0;
-    let files = 0;
-    // blob id -> how many files have those bytes
-    const wanted = new Map();
-    for (const file of includeFiles(repo, includes, () => unreadable++)) {
-        files++;
-        if (file.size < MIN_LOOKUP_BYTES)
-            continue;
-        let id;
-        try {
-            id = blobIdOfFile(file.abs, file.size, format);
-        }
-        catch {
-            id = undefined;
-        }
-        if (id === undefined) {
-            unreadable++;
-            continue;
-        }
-        wanted.set(id, (wanted.get(id) ?? 0) + 1);
-    }
+knownReachable = new Set(), 
+/** The files' blob ids, taken by the snapshot as it read them (same format): none read here. */
+taken) {
+    const { files, wanted, unreadable } = taken
+        ? { files: taken.files, wanted: taken.counts, unreadable: 0 }
+        : blobIdsOf(repo, includes, format);
     const lookedUp = [...wanted.values()].reduce((a, b) => a + b, 0);
     const found = new Set();
     if (wanted.size > 0) {
@@ -5881,6 +5858,28 @@ knownReachable = new Set()) {
         elsewhere: filesOf([...reached].filter(([, outside]) => outside).map(([id]) => id)),
         unreadable
     };
+}
+/** Reads every file under the includes for its blob id (mode exposure-audit: no snapshot read them). */
+function blobIdsOf(repo, includes, format) {
+    const tally = new BlobIdTally(format, MIN_LOOKUP_BYTES);
+    let unreadable = 0;
+    for (const file of includeFiles(repo, includes, () => unreadable++)) {
+        const hash = tally.begin(file.size);
+        if (!hash)
+            continue;
+        let whole;
+        try {
+            whole = hashFileBytes(hash, file.abs, file.size);
+        }
+        catch {
+            whole = false;
+        }
+        if (whole)
+            tally.add(hash);
+        else
+            unreadable++;
+    }
+    return { files: tally.files, wanted: tally.counts, unreadable };
 }
 
 const Repo = object({
@@ -6238,7 +6237,7 @@ async function auditExposure(options) {
         };
         const { history, blobsUnder } = await auditHistory(options.repo, includes, treePaths, refs, head, format);
         parts.history = history;
-        parts.content = await auditContent(options.repo, includes, treePaths, refs, format, blobsUnder);
+        parts.content = await auditContent(options.repo, includes, treePaths, refs, format, blobsUnder, options.blobIds?.format === format ? options.blobIds : undefined);
     }
     parts.github = await surface;
     return { ...parts, ...findingsOf(parts) };
@@ -6292,7 +6291,9 @@ function detailOf(audit) {
  * with `exposure: fail` any finding a NO-GO at decision point A. An audit that cannot run is a
  * NO-GO under fail (nothing proves the repository clean) and a warning under warn.
  */
-async function runExposureStep(config, github, logger) {
+async function runExposureStep(config, github, logger, 
+/** The blob ids of the files the snapshot of this lane read: the audit reads none again. */
+blobIds) {
     const started = performance.now();
     const took = () => performance.now() - started;
     const fail = config.exposure === 'fail';
@@ -6301,7 +6302,8 @@ async function runExposureStep(config, github, logger) {
         audit = await auditExposure({
             repo: config.repo,
             includes: config.includes,
-            github
+            github,
+            blobIds
         });
     }
     catch (error) {
@@ -6366,11 +6368,74 @@ const exposureAuditStep = {
     rows: ['exposure-audit'],
     enabled: (config) => config.exposure !== 'off',
     run: async (ctx) => {
-        const { result, audit } = await ctx.logger.group('exposure-audit', () => runExposureStep(ctx.config, ctx.github, ctx.logger));
+        const { result, audit } = await ctx.logger.group('exposure-audit', () => runExposureStep(ctx.config, ctx.github, ctx.logger, ctx.blobIds));
         ctx.exposure = audit;
         return [result];
     }
 };
+
+/**
+ * When this lane's exposure audit will look the files' bytes up in git, their blob ids are taken
+ * as the snapshot reads them (on the hashing thread), so the audit reads no file again.
+ */
+async function blobIdsForAudit(config) {
+    if (!MODES[config.mode].steps.includes('exposure-audit') || !exposureAuditStep.enabled(config))
+        return undefined;
+    if (!isGitWorkTree(config.repo))
+        return undefined;
+    // git cannot say: the audit will read the files itself (and report why git failed)
+    const format = await objectFormatOf(config.repo).catch(() => undefined);
+    return format && new BlobIdTally(format, MIN_LOOKUP_BYTES);
+}
+/**
+ * Runbook step 2. In a lane that restore-tests next, the snapshot-dir lock stays held until the
+ * lane ends, so nothing replaces the file between its writing and its verification.
+ */
+const snapshotCreateStep = oneRowStep('snapshot-create', 'snapshot-create', 'A', async (ctx) => {
+    const { config } = ctx;
+    if (ctx.store)
+        return storeSnapshotWork(ctx, ctx.store);
+    // git answers while the snapshot streams
+    const hygiene = snapshotDirWarnings(config);
+    const blobIds = await blobIdsForAudit(config);
+    const outcome = await createSnapshot(config, ctx.keys, ctx.logger, undefined, {
+        keepLock: MODES[config.mode].steps.includes('restore-test'),
+        unchangedSince: ctx.includesBefore,
+        blobIds
+    });
+    ctx.blobIds = blobIds;
+    const lock = outcome.lock;
+    if (lock)
+        ctx.atEnd(() => lock.release());
+    ctx.written = { manifest: outcome.manifest, snapshotPath: outcome.evidence.snapshotPath };
+    ctx.evidence = outcome.evidence;
+    const e = outcome.evidence;
+    return {
+        detail: `${e.files} files, ${humanBytes(e.bytes)} archived into ${e.snapshotPath} (${humanBytes(e.size)} encrypted)`,
+        warnings: [...outcome.warnings, ...(await hygiene)]
+    };
+});
+
+/** Runbook step 3: decrypt, extract into a fresh temp folder, verify every entry, remove it. */
+const restoreTestStep = oneRowStep('restore-test', 'restore-test', 'A', async (ctx) => {
+    const verified = await restoreTest(ctx.manifestPath, ctx.keys, ctx.config.tempDir, ctx.logger, ctx.written);
+    ctx.evidence = storedEvidence(verified.evidence, ctx);
+    const x = verified.extracted;
+    return {
+        detail: `decrypted, extracted and verified ${x.entries} entries (${x.files} files, ${humanBytes(x.bytes)}) against the index and content digest`
+    };
+});
+
+/** Rollback decision point B: decrypt, verify and extract into restore-target. */
+const restoreStep = oneRowStep('restore', 'restore', 'B', async (ctx) => {
+    const verified = await restoreIntoTarget(ctx.manifestPath, ctx.keys, ctx.config.restoreTarget, ctx.logger, 
+    // a stored snapshot (picked from the store) streams from there
+    ctx.store ? ctx.written : undefined);
+    ctx.evidence = storedEvidence(verified.evidence, ctx);
+    return {
+        detail: `restored and verified ${verified.extracted.entries} entries into ${ctx.config.restoreTarget}`
+    };
+});
 
 /** Every step a mode can name (src/config/modes.ts), by id. */
 const STEPS = {

@@ -1,15 +1,11 @@
 import { a as storeError, b as storeUrl } from './store-error.js';
+import './step-result.js';
 import './process-start.js';
-import 'node:crypto';
 import 'node:fs';
 import 'node:os';
 import 'node:path';
-import 'node:fs/promises';
 import 'node:timers/promises';
-import 'node:stream';
-import 'node:stream/promises';
-import 'node:zlib';
-import 'node:buffer';
+import 'node:crypto';
 
 /**
  * Credentials from the standard AWS chain, read from `env` (the environment with the secrets

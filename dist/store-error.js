@@ -1,4 +1,5 @@
-import { c as string, N as NEVER, h as NoGoError } from './process-start.js';
+import { N as NoGoError } from './step-result.js';
+import { e as string, N as NEVER } from './process-start.js';
 
 // S3's rules for new buckets (3-63 characters, lower case, digits, dots, hyphens, a letter or
 // digit at each end); clones accept fewer, and a name S3 refuses is refused here, before any call

@@ -53,6 +53,8 @@ import 'node:worker_threads';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
+import './restore-into-target.js';
+import './step-result.js';
 import './process-start.js';
 import 'node:timers/promises';
 import 'node:stream/promises';
