@@ -1,11 +1,10 @@
 // The key-source union at the encrypt/decrypt entry points: the passphrase kind behaves exactly
-// like the bare-passphrase calls it replaces, and identities skip the scrypt read-ahead.
+// like the bare-passphrase calls it replaces.
 import { randomBytes } from 'node:crypto'
-import { Decrypter, generateIdentity } from 'age-encryption'
+import { Decrypter } from 'age-encryption'
 import { parseHeader, through } from '../__fixtures__/age-streams.js'
 import { createDecryptStream } from '../src/age/decrypt.js'
 import { encryptStream } from '../src/age/encrypt.js'
-import { parseIdentities } from '../src/age/recipients.js'
 
 const PASSPHRASE = 'key source passphrase'
 const secret = Buffer.from(PASSPHRASE)
