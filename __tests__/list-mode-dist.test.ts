@@ -69,7 +69,7 @@ describe('list mode through the bundled CLI and action', () => {
     expect(picked.stdout).toContain(`snapshot ${ids[0]}`)
     const unknown = cli(['restore-test', '--repo', repo, '--snapshot', '20991231T235959Z'])
     expect(unknown.code).toBe(1)
-    expect(unknown.stdout).toMatch(/20991231T235959Z is not in the catalogue/)
+    expect(unknown.stdout.replace(/\s+/g, ' ')).toMatch(/20991231T235959Z is not in the catalogue/)
     for (const bad of ['20991231', 'yesterday', '20991231T235959Z/../x']) {
       const usage = cli(['restore-test', '--repo', repo, '--snapshot', bad])
       expect(usage.code).toBe(2)
