@@ -228,6 +228,25 @@ describe('the last step of precutover', () => {
     if (exposure === 'fail') expect(run.outputs['failed-step']).toBe('exposure-audit')
   })
 
+  it('takes the blob ids from the snapshot and finds what mode exposure-audit finds by reading', async () => {
+    const repo = exampleRepo()
+    // a copy of every state file committed elsewhere: found by content, not by the history pass
+    const state = path.join(repo, 'state')
+    for (const name of fs.readdirSync(state, { recursive: true, encoding: 'utf8' })) {
+      const file = path.join(state, name)
+      if (fs.lstatSync(file).isFile())
+        write(repo, { [`docs/copies/${name}`]: fs.readFileSync(file) })
+    }
+    sh(repo, 'add', 'docs/copies')
+    sh(repo, 'commit', '-q', '-m', 'copies')
+    const lane = await runAction(repo, { ...FAST, exposure: 'warn' })
+    const alone = await runAction(repo, { mode: 'exposure-audit', exposure: 'warn' })
+    expect([lane.outputs.decision, alone.outputs.decision]).toEqual(['GO', 'GO'])
+    const content = (run: typeof lane) => JSON.parse(run.outputs.exposure!).content
+    expect(content(lane)).toEqual(content(alone))
+    expect(content(lane).reachable).toBeGreaterThan(0)
+  })
+
   it.each(['off', 'warn'])(
     'exposure: %s after a failed migration: the audit row is skipped, or absent when off',
     async (exposure) => {
