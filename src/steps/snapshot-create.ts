@@ -13,7 +13,7 @@ import { exposureAuditStep } from './exposure-audit.js'
 
 /**
  * When this lane's exposure audit will look the files' bytes up in git, their blob ids are taken
- * as the snapshot reads them (on the hashing thread), so the audit reads no file again.
+ * in the snapshot's own read of each file, so the audit reads no file again.
  */
 async function blobIdsForAudit(config: Config): Promise<BlobIdTally | undefined> {
   if (!MODES[config.mode].steps.includes('exposure-audit') || !exposureAuditStep.enabled!(config))
