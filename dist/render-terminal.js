@@ -1,4 +1,4 @@
-import { g as parseIdentities, A as AgeError, i as identityToRecipient, h as encodeX25519Recipient, j as encodeHybridRecipient, I as INDEX_PATH, C as COMPRESSIONS, f as parseRecipients, k as idOfSnapshotName, l as idOfManifestName, m as snapshotManifestName, M as ManifestSchema, n as lockSnapshotDir, s as sweepClaims, o as claimedFiles, q as restoreTombstone, t as isKeyProblem, u as encryptionRecordJson, v as describeEncryptionRecord, e as errorText, w as createPackageDir, x as removePackageDir, y as ChunkNonce, z as CHUNK_SIZE, B as sealChunk, F as FILE_KEY_SIZE, D as encodeHeader, E as wrapFileKey, G as wrapScrypt, H as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, J as payloadKey, K as Header, L as BLOCK$1, N as BufferPool, O as MODE_MASK, Q as paddingFor, R as END_OF_ARCHIVE, S as indexLine, b as removeStaleTemps, T as utcStamp, U as writeManifest, V as snapshotFileName, W as EXTENSIONS, X as encryptionKeyOf, Y as keyDerivationLine, Z as ProgressReporter, _ as encryptionRecordOf, $ as restoreTest, a0 as restoreIntoTarget, a1 as describeEncryptionShort } from './restore-into-target.js';
+import { g as parseIdentities, A as AgeError, i as identityToRecipient, h as encodeX25519Recipient, j as encodeHybridRecipient, I as INDEX_PATH, C as COMPRESSIONS, f as parseRecipients, k as idOfSnapshotName, l as idOfManifestName, m as snapshotManifestName, M as ManifestSchema, n as lockSnapshotDir, s as sweepClaims, o as claimedFiles, q as restoreTombstone, t as isKeyProblem, u as encryptionRecordJson, v as describeEncryptionRecord, e as errorText, w as createPackageDir, x as removePackageDir, y as ChunkNonce, z as CHUNK_SIZE, B as sealChunk, F as FILE_KEY_SIZE, D as encodeHeader, E as wrapFileKey, G as wrapScrypt, H as FRAME_SIZE, P as PAYLOAD_NONCE_SIZE, J as payloadKey, K as Header, L as BLOCK$1, N as BufferPool, O as MODE_MASK, Q as paddingFor, R as END_OF_ARCHIVE, S as indexLine, b as removeStaleTemps, T as utcStamp, U as writeManifest, V as evidenceOf, W as snapshotFileName, X as EXTENSIONS, Y as encryptionKeyOf, Z as keyDerivationLine, _ as ProgressReporter, $ as encryptionRecordOf, a0 as restoreTest, a1 as restoreIntoTarget, a2 as describeEncryptionShort } from './restore-into-target.js';
 import { k as MODES, m as needsKey, c as readRegularFile, o as object, _ as _enum, B as literal, D as array, a0 as unknown, e as string, C as CAPS, a1 as union, N as NEVER, a2 as EXPOSURE_LEVELS, M as MODE_NAMES, n as number, a3 as boolean$1, Q as writerTag, L as fsyncDir, a4 as reportForSink, w as writeFileAtomic, a5 as secretNames, a6 as splitSecrets, a7 as RUN_MARKER_VAR, x as runMarker, a8 as repoPathName, V as privateName, s as stopMarked, G as registerStopper, a9 as privateList, d as describeEscaped, Y as SpillFile, F as tempNameFor, R as registerPath, U as unregisterPath } from './process-start.js';
 import { b as InputError, a as INPUT_DEFAULTS } from './input-error.js';
 import os, { availableParallelism } from 'node:os';
@@ -5077,8 +5077,6 @@ async function createSnapshot(config, keys, logger, now = () => new Date(), opti
             throw new NoGoError(`writing snapshot ${finalPath} failed: ${describeWriteError(error)}`);
         }
         const manifest = manifestOf(config, createdAtDate, path.relative(path.dirname(config.manifestPath), finalPath), output, streamed);
-        const { createdAt, snapshot: { sha256 } } = manifest;
-        const { index } = streamed;
         // the snapshot's own manifest first (the catalogue), latest-manifest.json last, as its copy
         const ownManifest = path.join(config.snapshotDir, snapshotManifestName(utcStamp(createdAtDate)));
         for (const [target, written] of [
@@ -5101,18 +5099,7 @@ async function createSnapshot(config, keys, logger, now = () => new Date(), opti
             warnings,
             manifest,
             lock: options.keepLock ? lock : undefined,
-            evidence: {
-                snapshotPath: finalPath,
-                manifestPath: config.manifestPath,
-                size: output.size,
-                sha256,
-                contentDigest: manifest.content.digest,
-                files: index.files,
-                bytes: index.bytes,
-                compression: config.compression,
-                encryption: manifest.encryption,
-                createdAt
-            }
+            evidence: evidenceOf(manifest, { snapshotPath: finalPath, manifestPath: config.manifestPath })
         };
     }
     finally {
@@ -5575,18 +5562,7 @@ async function createStoredSnapshot(config, store, openOther, keys, logger, now 
             snapshotPath: url,
             open: () => openStoredObject(store, name, manifest.snapshot.size)
         },
-        evidence: {
-            snapshotPath: url,
-            manifestPath: store.url(manifestName),
-            size: manifest.snapshot.size,
-            sha256: manifest.snapshot.sha256,
-            contentDigest: manifest.content.digest,
-            files: manifest.content.files,
-            bytes: manifest.content.bytes,
-            compression: manifest.compression,
-            encryption: manifest.encryption,
-            createdAt: manifest.createdAt
-        }
+        evidence: evidenceOf(manifest, { snapshotPath: url, manifestPath: store.url(manifestName) })
     };
 }
 

@@ -2095,6 +2095,21 @@ function decryptionKeyFor(keys, record, snapshotPath) {
     return { kind: 'identities', identities: keys.identities };
 }
 
+/** The evidence a manifest gives of its snapshot, found at `snapshotPath` and `manifestPath`. */
+function evidenceOf(manifest, where) {
+    return {
+        ...where,
+        size: manifest.snapshot.size,
+        sha256: manifest.snapshot.sha256,
+        contentDigest: manifest.content.digest,
+        files: manifest.content.files,
+        bytes: manifest.content.bytes,
+        compression: manifest.compression,
+        encryption: manifest.encryption,
+        createdAt: manifest.createdAt
+    };
+}
+
 /**
  * STREAM decryption over arbitrarily sized input pieces. Holds back one frame (64 KiB + tag)
  * until more input or the end shows whether it is the final chunk. Emits only authenticated
@@ -4029,18 +4044,7 @@ async function verifyIntoFolder(manifestPath, keys, dest, logger, expected) {
     return {
         manifest,
         extracted: { entries: result.entries, files: result.files, bytes: result.bytes },
-        evidence: {
-            snapshotPath,
-            manifestPath,
-            size: manifest.snapshot.size,
-            sha256: manifest.snapshot.sha256,
-            contentDigest: manifest.content.digest,
-            files: manifest.content.files,
-            bytes: manifest.content.bytes,
-            compression: manifest.compression,
-            encryption: manifest.encryption,
-            createdAt: manifest.createdAt
-        }
+        evidence: evidenceOf(manifest, { snapshotPath, manifestPath })
     };
 }
 /** Ciphertext against the manifest, then decrypt \u2192 decompress \u2192 extract into dest. */
@@ -4271,4 +4275,4 @@ expected) {
     }
 }
 
-export { restoreTest as $, AgeError as A, sealChunk as B, COMPRESSIONS as C, encodeHeader as D, wrapFileKey as E, FILE_KEY_SIZE as F, wrapScrypt as G, FRAME_SIZE as H, INDEX_PATH as I, payloadKey as J, Header as K, BLOCK as L, ManifestSchema as M, BufferPool as N, MODE_MASK as O, PAYLOAD_NONCE_SIZE as P, paddingFor as Q, END_OF_ARCHIVE as R, indexLine as S, utcStamp as T, writeManifest as U, snapshotFileName as V, EXTENSIONS as W, encryptionKeyOf as X, keyDerivationLine as Y, ProgressReporter as Z, encryptionRecordOf as _, cleanupLeftoverRestoreTests as a, restoreIntoTarget as a0, describeEncryptionShort as a1, removeStaleTemps as b, cleanupLeftoverPackages as c, cleanupLeftoverStaging as d, errorText as e, parseRecipients as f, parseIdentities as g, encodeX25519Recipient as h, identityToRecipient as i, encodeHybridRecipient as j, idOfSnapshotName as k, idOfManifestName as l, snapshotManifestName as m, lockSnapshotDir as n, claimedFiles as o, parseRecipient as p, restoreTombstone as q, removeDeadLock as r, sweepClaims as s, isKeyProblem as t, encryptionRecordJson as u, describeEncryptionRecord as v, createPackageDir as w, removePackageDir as x, ChunkNonce as y, CHUNK_SIZE$1 as z };
+export { encryptionRecordOf as $, AgeError as A, sealChunk as B, COMPRESSIONS as C, encodeHeader as D, wrapFileKey as E, FILE_KEY_SIZE as F, wrapScrypt as G, FRAME_SIZE as H, INDEX_PATH as I, payloadKey as J, Header as K, BLOCK as L, ManifestSchema as M, BufferPool as N, MODE_MASK as O, PAYLOAD_NONCE_SIZE as P, paddingFor as Q, END_OF_ARCHIVE as R, indexLine as S, utcStamp as T, writeManifest as U, evidenceOf as V, snapshotFileName as W, EXTENSIONS as X, encryptionKeyOf as Y, keyDerivationLine as Z, ProgressReporter as _, cleanupLeftoverRestoreTests as a, restoreTest as a0, restoreIntoTarget as a1, describeEncryptionShort as a2, removeStaleTemps as b, cleanupLeftoverPackages as c, cleanupLeftoverStaging as d, errorText as e, parseRecipients as f, parseIdentities as g, encodeX25519Recipient as h, identityToRecipient as i, encodeHybridRecipient as j, idOfSnapshotName as k, idOfManifestName as l, snapshotManifestName as m, lockSnapshotDir as n, claimedFiles as o, parseRecipient as p, restoreTombstone as q, removeDeadLock as r, sweepClaims as s, isKeyProblem as t, encryptionRecordJson as u, describeEncryptionRecord as v, createPackageDir as w, removePackageDir as x, ChunkNonce as y, CHUNK_SIZE$1 as z };

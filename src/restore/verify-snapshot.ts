@@ -20,6 +20,7 @@ import { createDecompressStream } from '../compression/decompress.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
 import { errorText } from '../privacy/error-text.js'
 import { addIncludeRoots } from '../privacy/private-name.js'
+import { evidenceOf } from '../format/snapshot-evidence.js'
 
 const READ_SIZE = 1 << 20
 
@@ -122,18 +123,7 @@ export async function verifyIntoFolder(
   return {
     manifest,
     extracted: { entries: result.entries, files: result.files, bytes: result.bytes },
-    evidence: {
-      snapshotPath,
-      manifestPath,
-      size: manifest.snapshot.size,
-      sha256: manifest.snapshot.sha256,
-      contentDigest: manifest.content.digest,
-      files: manifest.content.files,
-      bytes: manifest.content.bytes,
-      compression: manifest.compression,
-      encryption: manifest.encryption,
-      createdAt: manifest.createdAt
-    }
+    evidence: evidenceOf(manifest, { snapshotPath, manifestPath })
   }
 }
 

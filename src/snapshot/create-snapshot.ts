@@ -32,6 +32,7 @@ import { errorText } from '../privacy/error-text.js'
 import { TOOL } from '../version.js'
 import { encryptionKeyOf, encryptionRecordOf, type SnapshotKeys } from '../format/snapshot-keys.js'
 import type { BlobIdTally } from '../hashing/blob-ids.js'
+import { evidenceOf } from '../format/snapshot-evidence.js'
 
 export interface SnapshotOutcome {
   evidence: SnapshotEvidence
@@ -117,11 +118,6 @@ export async function createSnapshot(
       output,
       streamed
     )
-    const {
-      createdAt,
-      snapshot: { sha256 }
-    } = manifest
-    const { index } = streamed
     // the snapshot's own manifest first (the catalogue), latest-manifest.json last, as its copy
     const ownManifest = path.join(config.snapshotDir, snapshotManifestName(utcStamp(createdAtDate)))
     for (const [target, written] of [
@@ -143,18 +139,7 @@ export async function createSnapshot(
       warnings,
       manifest,
       lock: options.keepLock ? lock : undefined,
-      evidence: {
-        snapshotPath: finalPath,
-        manifestPath: config.manifestPath,
-        size: output.size,
-        sha256,
-        contentDigest: manifest.content.digest,
-        files: index.files,
-        bytes: index.bytes,
-        compression: config.compression,
-        encryption: manifest.encryption,
-        createdAt
-      }
+      evidence: evidenceOf(manifest, { snapshotPath: finalPath, manifestPath: config.manifestPath })
     }
   } finally {
     if (!(succeeded && options.keepLock)) lock.release()

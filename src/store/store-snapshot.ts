@@ -22,6 +22,7 @@ import { StoreError } from './store-error.js'
 import { UploadSink } from './upload-sink.js'
 import { removeUploadMarker, writeUploadMarker } from './upload-marker.js'
 import { proveWriteOnce } from './write-once-probe.js'
+import { evidenceOf } from '../format/snapshot-evidence.js'
 
 export interface StoredSnapshotOutcome extends SnapshotOutcome {
   /** s3:// URL of the snapshot object. */
@@ -118,17 +119,6 @@ export async function createStoredSnapshot(
       snapshotPath: url,
       open: () => openStoredObject(store, name, manifest.snapshot.size)
     },
-    evidence: {
-      snapshotPath: url,
-      manifestPath: store.url(manifestName),
-      size: manifest.snapshot.size,
-      sha256: manifest.snapshot.sha256,
-      contentDigest: manifest.content.digest,
-      files: manifest.content.files,
-      bytes: manifest.content.bytes,
-      compression: manifest.compression,
-      encryption: manifest.encryption,
-      createdAt: manifest.createdAt
-    }
+    evidence: evidenceOf(manifest, { snapshotPath: url, manifestPath: store.url(manifestName) })
   }
 }
