@@ -1,5 +1,5 @@
 // Four entry points share one set of chunks: the action (index), its post step (cleanup), the CLI,
-// and the restore's writing thread.
+// and the restore's decoding thread.
 import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
@@ -48,7 +48,9 @@ export default {
   input: {
     index: 'src/index.ts',
     post: 'src/post.ts',
-    cli: 'src/cli.ts'
+    cli: 'src/cli.ts',
+    // the restore's decoding thread, started by file name (src/decode-thread/decode-thread.ts)
+    'decode-worker': 'src/decode-thread/decode-worker.ts'
   },
   output: {
     dir: 'dist',

@@ -43,6 +43,7 @@ import 'node:crypto';
 import './step-result.js';
 import 'node:fs/promises';
 import 'node:stream/promises';
+import './messages.js';
 
 /**
  * The action's post step (post-if: always()): post-run hygiene even when the job was cancelled

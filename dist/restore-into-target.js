@@ -5,86 +5,11 @@ import path, { posix } from 'node:path';
 import { N as NoGoError } from './step-result.js';
 import { z as discriminatedUnion, A as strictObject, e as string, n as number, B as literal, o as object, _ as _enum, D as array, E as datetime, w as writeFileAtomic, c as readRegularFile, C as CAPS, g as selfIdentity, F as tempNameFor, l as liveness, G as registerStopper, I as readRegularFileStat, J as bootPrefix, K as identityOf, T as TEMP_NAME, L as fsyncDir, O as makerIsDead, P as MAKER_TAG, Q as writerTag, R as registerPath, U as unregisterPath, V as privateName, W as makeMarkedFolder, X as releaseFolder, b as sweepDeadLeftovers, Y as SpillFile, Z as addIncludeRoots, r as removeDeadTemps, $ as MOVE_JOURNAL_SUFFIX } from './process-start.js';
 import { mkdir, open } from 'node:fs/promises';
-import { Transform, PassThrough, Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
-import zlib__default from 'node:zlib';
+import { Transform, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { b as badHeader, w as wrongPassphrase, u as unsupportedRecipient, a as workFactorTooHigh, c as badKey, p as passphraseFile, n as noIdentityMatch, t as truncated, N as NO_PASSPHRASE_GIVEN, d as NO_IDENTITY_GIVEN, P as PayloadDecrypter, F as FRAME_SIZE, h as headerMacMismatch, r as receivedError, A as AgeError } from './messages.js';
+import { Worker } from 'node:worker_threads';
 import { isUtf8 } from 'node:buffer';
-
-class AgeError extends Error {
-    code;
-    constructor(code, message) {
-        super(message);
-        this.name = 'AgeError';
-        this.code = code;
-    }
-}
-/** The header does not follow the age v1 grammar; `detail` names the broken rule. */
-function badHeader(detail) {
-    return new AgeError('BAD_HEADER', `not a valid age v1 file: ${detail}`);
-}
-function wrongPassphrase() {
-    return new AgeError('WRONG_PASSPHRASE', 'wrong passphrase: it does not unlock this age file; check the passphrase and try again');
-}
-function unsupportedRecipient(types) {
-    const list = types.map((t) => JSON.stringify(t)).join(', ');
-    return new AgeError('UNSUPPORTED_RECIPIENT', `age file is not passphrase-encrypted (recipient ${list}): decrypt it with the matching age identity instead`);
-}
-function workFactorTooHigh(logN, max) {
-    return new AgeError('WORK_FACTOR_TOO_HIGH', `age file asks for scrypt work factor ${logN}, above the allowed ${max}: refusing to run scrypt; raise the limit only for a file you trust`);
-}
-function headerMacMismatch() {
-    return new AgeError('HEADER_MAC', 'age header failed authentication: the file was tampered with or corrupted; use an intact copy');
-}
-/**
- * A payload chunk did not authenticate. For the last chunk we cannot tell a cut-off file from a
- * modified one (its tag is simply wrong), so the message names both.
- */
-function payloadAuth(chunk, where) {
-    const message = where === 'middle'
-        ? `age payload chunk ${chunk} failed authentication: the file was tampered with or corrupted`
-        : where === 'last'
-            ? `age payload chunk ${chunk}, the last, failed authentication: the file is truncated, tampered with or corrupted`
-            : `age payload ends with an empty chunk ${chunk}, which age forbids: the file was tampered with or corrupted`;
-    return new AgeError('PAYLOAD_AUTH', `${message}; use an intact copy`);
-}
-/** `where` completes "it ends ...". */
-function truncated(where) {
-    return new AgeError('TRUNCATED', `age file is truncated: it ends ${where}; use a complete copy`);
-}
-function trailingData() {
-    return new AgeError('TRAILING_DATA', 'age file has trailing data after its final chunk: the file was tampered with or corrupted; use an intact copy');
-}
-/** None of the given identities opens any stanza: the snapshot was made for other recipients. */
-function noIdentityMatch() {
-    return new AgeError('NO_IDENTITY_MATCH', 'no identity matches this snapshot');
-}
-function passphraseFile() {
-    return new AgeError('PASSPHRASE_FILE', 'age file is passphrase-encrypted (scrypt), not made for recipients: open it with its passphrase instead of an identity');
-}
-/** A recipient or identity that cannot be used; `what` names where it is, never its secret. */
-function badKey(what) {
-    return new AgeError('BAD_KEY', what);
-}
-/** How a NO-GO says the run holds no key of the kind a snapshot needs (src/format/snapshot-keys.ts). */
-const NO_PASSPHRASE_GIVEN = 'and no passphrase was given';
-const NO_IDENTITY_GIVEN = 'and no identity was given';
-/**
- * Whether a reason says the key is missing or does not open the snapshot (a wrong passphrase,
- * an identity for other recipients, a passphrase for a recipient file or the reverse): then the
- * snapshot is not suspect, the key is. Matched on the messages above, their one source.
- */
-function isKeyProblem(reason) {
-    const recipientFile = unsupportedRecipient([]).message;
-    const fragments = [
-        wrongPassphrase().message,
-        noIdentityMatch().message,
-        passphraseFile().message,
-        recipientFile.slice(0, recipientFile.indexOf('(')),
-        NO_PASSPHRASE_GIVEN,
-        NO_IDENTITY_GIVEN
-    ];
-    return fragments.some((fragment) => reason.includes(fragment));
-}
 
 // age's base64: RFC 4648 standard alphabet, no `=` padding, and decoders must reject
 // non-canonical encodings (unused trailing bits set), which Buffer's lenient decoder accepts.
@@ -207,18 +132,18 @@ function payloadKey(fileKey, nonce) {
     return createSecretKey(hkdf32(fileKey, nonce, 'payload'));
 }
 
-const TAG_SIZE$2 = 16;
+const TAG_SIZE$1 = 16;
 /** A wrapped file key: 16 key bytes and a 16-byte Poly1305 tag. */
-const WRAPPED_FILE_KEY_SIZE = FILE_KEY_SIZE + TAG_SIZE$2;
+const WRAPPED_FILE_KEY_SIZE = FILE_KEY_SIZE + TAG_SIZE$1;
 const ZERO_NONCE$1 = Buffer.alloc(12);
 /** ChaCha20-Poly1305 of the file key under `key` (nonce zero unless HPKE gives one). */
 function sealFileKey(key, fileKey, nonce = ZERO_NONCE$1) {
-    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE$2 });
+    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE$1 });
     return Buffer.concat([cipher.update(fileKey), cipher.final(), cipher.getAuthTag()]);
 }
 /** The file key inside `body`, or undefined when it does not authenticate under `key`. */
 function openFileKey(key, body, nonce = ZERO_NONCE$1) {
-    const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE$2 });
+    const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE$1 });
     decipher.setAuthTag(body.subarray(FILE_KEY_SIZE));
     const fileKey = decipher.update(body.subarray(0, FILE_KEY_SIZE));
     try {
@@ -476,8 +401,8 @@ const DEFAULT_MAX_WORK_FACTOR = 20;
 const MAX_SANE_WORK_FACTOR = 30;
 const SALT_LABEL = Buffer.from('age-encryption.org/v1/scrypt', 'latin1');
 const SALT_SIZE = 16;
-const TAG_SIZE$1 = 16;
-const WRAPPED_KEY_SIZE = FILE_KEY_SIZE + TAG_SIZE$1;
+const TAG_SIZE = 16;
+const WRAPPED_KEY_SIZE = FILE_KEY_SIZE + TAG_SIZE;
 const R = 8;
 const ZERO_NONCE = Buffer.alloc(12);
 const LOG_N = /^[1-9][0-9]*$/;
@@ -497,7 +422,7 @@ async function wrapScrypt(fileKey, passphrase, logN) {
     }
     const salt = randomBytes(SALT_SIZE);
     const key = await scryptWrapKey(passphrase, salt, logN);
-    const cipher = createCipheriv('chacha20-poly1305', key, ZERO_NONCE, { authTagLength: TAG_SIZE$1 });
+    const cipher = createCipheriv('chacha20-poly1305', key, ZERO_NONCE, { authTagLength: TAG_SIZE });
     const body = Buffer.concat([cipher.update(fileKey), cipher.final(), cipher.getAuthTag()]);
     return { args: [SCRYPT_TYPE, encodeBase64(salt), String(logN)], body };
 }
@@ -536,7 +461,7 @@ async function unwrapScrypt(stanzas, passphrase, maxWorkFactor = DEFAULT_MAX_WOR
     const { salt, logN, body } = scryptParams(stanzas, maxWorkFactor);
     const key = await scryptWrapKey(passphrase, salt, logN);
     const decipher = createDecipheriv('chacha20-poly1305', key, ZERO_NONCE, {
-        authTagLength: TAG_SIZE$1
+        authTagLength: TAG_SIZE
     });
     decipher.setAuthTag(body.subarray(FILE_KEY_SIZE));
     const fileKey = decipher.update(body.subarray(0, FILE_KEY_SIZE));
@@ -1431,48 +1356,6 @@ function quote(text) {
     return JSON.stringify(short).replace(/[^\x20-\x7e]/g, '?');
 }
 
-// STREAM as age uses it (spec "Payload"): ChaCha20-Poly1305 over 64 KiB chunks, nonce =
-// 11-byte big-endian chunk counter || 0x01 for the final chunk, 0x00 before it.
-const CHUNK_SIZE$1 = 64 * 1024;
-const TAG_SIZE = 16;
-/** One encrypted full chunk: ciphertext and tag. */
-const FRAME_SIZE = CHUNK_SIZE$1 + TAG_SIZE;
-const NONCE_SIZE = 12;
-/** The counter is written as 48 bits (room for 16 EiB); the top 5 counter bytes stay zero. */
-const MAX_COUNTER = 2 ** 48 - 1;
-/** A reusable 12-byte STREAM nonce; node:crypto copies it when a cipher is created. */
-class ChunkNonce {
-    bytes = Buffer.alloc(NONCE_SIZE);
-    set(counter, last) {
-        if (counter > MAX_COUNTER)
-            throw new RangeError('age payload has too many chunks');
-        this.bytes.writeUIntBE(counter, 5, 6);
-        this.bytes[11] = last ? 1 : 0;
-        return this.bytes;
-    }
-}
-/** Encrypts one chunk; returns ciphertext and tag as separate buffers (no concatenation copy). */
-function sealChunk(key, nonce, plaintext) {
-    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE });
-    const ciphertext = cipher.update(plaintext);
-    cipher.final();
-    return [ciphertext, cipher.getAuthTag()];
-}
-/** Decrypts one frame (ciphertext || tag); undefined if it does not authenticate. */
-function openChunk(key, nonce, frame) {
-    const split = frame.length - TAG_SIZE;
-    const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE });
-    decipher.setAuthTag(frame.subarray(split));
-    const plaintext = decipher.update(frame.subarray(0, split));
-    try {
-        decipher.final();
-    }
-    catch {
-        return undefined;
-    }
-    return plaintext;
-}
-
 const MiB = 1024 * 1024;
 const grouped = (n) => n.toLocaleString('en-US');
 /**
@@ -2110,94 +1993,6 @@ function evidenceOf(manifest, where) {
     };
 }
 
-/**
- * STREAM decryption over arbitrarily sized input pieces. Holds back one frame (64 KiB + tag)
- * until more input or the end shows whether it is the final chunk. Emits only authenticated
- * plaintext; throws AgeError PAYLOAD_AUTH, TRUNCATED or TRAILING_DATA.
- */
-class PayloadDecrypter {
-    key;
-    nonce = new ChunkNonce();
-    counter = 0;
-    /** Where frames split across input pieces are assembled; reused, the cipher copies out. */
-    held = Buffer.allocUnsafe(FRAME_SIZE);
-    heldLength = 0;
-    finished = false;
-    constructor(key) {
-        this.key = key;
-    }
-    update(data, emit) {
-        if (this.finished)
-            throw new Error('age decryption already finished');
-        const length = data.length;
-        if (length === 0)
-            return;
-        let offset = 0;
-        if (this.heldLength > 0) {
-            offset = Math.min(FRAME_SIZE - this.heldLength, length);
-            data.copy(this.held, this.heldLength, 0, offset);
-            this.heldLength += offset;
-            if (offset === length)
-                return;
-            // More input follows, so the held full frame must not be the final chunk.
-            this.openMiddle(this.held, emit);
-            this.heldLength = 0;
-        }
-        // Frames wholly inside this piece are decrypted in place, without copying.
-        while (length - offset > FRAME_SIZE) {
-            this.openMiddle(data.subarray(offset, offset + FRAME_SIZE), emit);
-            offset += FRAME_SIZE;
-        }
-        this.heldLength = data.copy(this.held, 0, offset);
-    }
-    /** The input ended: the held frame must be a valid final chunk. */
-    final(emit) {
-        if (this.finished)
-            throw new Error('age decryption already finished');
-        this.finished = true;
-        const length = this.heldLength;
-        const chunk = this.counter;
-        if (length === 0)
-            throw truncated('right after the payload nonce, before its first chunk');
-        if (length < TAG_SIZE)
-            throw truncated(`inside chunk ${chunk}, before its authentication tag`);
-        const frame = this.held.subarray(0, length);
-        const plaintext = openChunk(this.key, this.nonce.set(chunk, true), frame);
-        if (plaintext) {
-            if (plaintext.length === 0 && chunk > 0) {
-                throw payloadAuth(chunk, 'empty-final');
-            }
-            emit(plaintext);
-            return;
-        }
-        if (length === FRAME_SIZE) {
-            const middle = openChunk(this.key, this.nonce.set(chunk, false), frame);
-            if (middle) {
-                // An authentic non-final chunk at the very end: chunks after it were cut off.
-                emit(middle);
-                throw truncated(`after chunk ${chunk}, at a chunk boundary, with no final chunk`);
-            }
-        }
-        throw payloadAuth(chunk, 'last');
-    }
-    openMiddle(frame, emit) {
-        const chunk = this.counter;
-        const plaintext = openChunk(this.key, this.nonce.set(chunk, false), frame);
-        if (plaintext) {
-            this.counter++;
-            emit(plaintext);
-            return;
-        }
-        const last = openChunk(this.key, this.nonce.set(chunk, true), frame);
-        if (last) {
-            // A genuine final chunk with more bytes after it.
-            emit(last);
-            throw trailingData();
-        }
-        throw payloadAuth(chunk, 'middle');
-    }
-}
-
 const EMPTY = Buffer.alloc(0);
 /**
  * age file bytes in, plaintext out: parses the header from the stream, gets the file key from
@@ -2207,6 +2002,7 @@ const EMPTY = Buffer.alloc(0);
 class AgeDecryptStream extends Transform {
     fileKeySource;
     releaseInput;
+    payloadStage;
     parser = new HeaderParser();
     /** Header bytes so far, grown by doubling so byte-at-a-time input stays linear. */
     headerBuffer = EMPTY;
@@ -2223,43 +2019,48 @@ class AgeDecryptStream extends Transform {
     /**
      * `releaseInput` is called with each input chunk once it has been taken in: this stream keeps
      * copies of what it holds back, never the chunk, so its producer may reuse the memory.
+     * `payloadStage` makes the stage the payload goes to (default: decrypted here).
      */
-    constructor(fileKeySource, releaseInput) {
+    constructor(fileKeySource, releaseInput, payloadStage = (key) => new PayloadDecrypter(key)) {
         // Room for a few frames each way, so neither side stalls on every 64 KiB chunk.
         super({ writableHighWaterMark: 4 * FRAME_SIZE, readableHighWaterMark: 4 * FRAME_SIZE });
         this.fileKeySource = fileKeySource;
         this.releaseInput = releaseInput;
+        this.payloadStage = payloadStage;
     }
-    _transform(chunk, encoding, callback) {
-        this.handleChunk(chunk, encoding, callback);
-        this.releaseInput?.(chunk);
-    }
-    handleChunk(chunk, _encoding, callback) {
+    _transform(chunk, _encoding, callback) {
+        // the chunk goes back to its producer once every stage that reads it is done with it
+        const done = (error) => {
+            this.releaseInput?.(chunk);
+            callback(error);
+        };
+        let pending = undefined;
         try {
             if (this.payload) {
-                this.payload.update(chunk, this.pushPlaintext);
+                pending = this.payload.update(chunk, this.pushPlaintext);
             }
             else if (this.fileKey) {
-                this.takeNonce(chunk);
+                pending = this.takeNonce(chunk);
             }
             else {
                 const header = this.takeHeader(chunk);
                 if (header) {
-                    this.unlock(header, callback);
+                    this.unlock(header, done);
                     return;
                 }
             }
         }
         catch (err) {
-            callback(err);
+            done(err);
             return;
         }
-        callback();
+        settle(pending, done);
     }
     _flush(callback) {
+        let pending = undefined;
         try {
             if (this.payload) {
-                this.payload.final(this.pushPlaintext);
+                pending = this.payload.final(this.pushPlaintext);
             }
             else if (this.fileKey) {
                 throw this.nonceLength === 0
@@ -2274,7 +2075,7 @@ class AgeDecryptStream extends Transform {
             callback(err);
             return;
         }
-        callback();
+        settle(pending, callback);
     }
     /** Adds `chunk` to the header bytes; returns the header once complete. */
     takeHeader(chunk) {
@@ -2312,7 +2113,7 @@ class AgeDecryptStream extends Transform {
             .then((fileKey) => {
             if (this.destroyed)
                 return;
-            let failure;
+            let pending;
             try {
                 if (fileKey.length !== FILE_KEY_SIZE)
                     throw badHeader('the file key is not 16 bytes');
@@ -2323,12 +2124,13 @@ class AgeDecryptStream extends Transform {
                 this.headerBuffer = EMPTY;
                 const rest = this.afterHeader;
                 this.afterHeader = EMPTY;
-                this.takeNonce(rest);
+                pending = this.takeNonce(rest);
             }
             catch (err) {
-                failure = err;
+                callback(err);
+                return;
             }
-            callback(failure);
+            settle(pending, callback);
         }, (err) => {
             if (!this.destroyed)
                 callback(err instanceof Error ? err : new Error(String(err)));
@@ -2340,9 +2142,16 @@ class AgeDecryptStream extends Transform {
         this.nonceLength += taken;
         if (this.nonceLength < PAYLOAD_NONCE_SIZE)
             return;
-        this.payload = new PayloadDecrypter(payloadKey(this.fileKey, this.nonce));
-        this.payload.update(chunk.subarray(taken), this.pushPlaintext);
+        this.payload = this.payloadStage(payloadKey(this.fileKey, this.nonce));
+        return this.payload.update(chunk.subarray(taken), this.pushPlaintext);
     }
+}
+/** Calls back once `pending` (a stage's promise, or nothing) has settled; synchronously if nothing. */
+function settle(pending, callback) {
+    if (pending === undefined)
+        callback();
+    else
+        pending.then(() => callback(), callback);
 }
 
 /**
@@ -2352,7 +2161,7 @@ class AgeDecryptStream extends Transform {
 function createDecryptStream(key, options = {}) {
     if (!(key instanceof Uint8Array) && key.kind === 'identities') {
         const identities = [...key.identities];
-        return new AgeDecryptStream((header) => unwrapFileKey(header.stanzas, identities), options.releaseInput);
+        return new AgeDecryptStream((header) => unwrapFileKey(header.stanzas, identities), options.releaseInput, options.payloadStage);
     }
     const passphrase = key instanceof Uint8Array ? key : key.passphrase;
     const maxWorkFactor = options.maxWorkFactor ?? DEFAULT_MAX_WORK_FACTOR;
@@ -2363,7 +2172,7 @@ function createDecryptStream(key, options = {}) {
     }
     // Copied so a caller wiping its buffer after this call cannot race the deferred scrypt.
     const secret = Buffer.from(passphrase);
-    return new AgeDecryptStream((header) => unwrapScrypt(header.stanzas, secret, maxWorkFactor), options.releaseInput);
+    return new AgeDecryptStream((header) => unwrapScrypt(header.stanzas, secret, maxWorkFactor), options.releaseInput, options.payloadStage);
 }
 
 /** Opens the snapshot and checks its size against the manifest; the caller closes it. */
@@ -2722,272 +2531,145 @@ function includeRootsProblem(archivedIndex, includes) {
     return undefined;
 }
 
-/** An error shaped like Node's own zstd errors (a `ZSTD_error_*` code), so callers map it alike. */
-function zstdError(message, code) {
-    return Object.assign(new Error(message), { code: `ZSTD_error_${code}` });
-}
-
-/** Marks the end of one zstd frame in the splitter's output. */
-const FRAME_END = Symbol('zstd frame end');
-const ZSTD_MAGIC = 0xfd2fb528;
-const SKIPPABLE_MASK = 0xfffffff0;
-const SKIPPABLE_MAGIC = 0x184d2a50;
-var State;
-(function (State) {
-    State[State["Magic"] = 0] = "Magic";
-    State[State["Descriptor"] = 1] = "Descriptor";
-    State[State["HeaderRest"] = 2] = "HeaderRest";
-    State[State["BlockHeader"] = 3] = "BlockHeader";
-    State[State["BlockBody"] = 4] = "BlockBody";
-    State[State["Checksum"] = 5] = "Checksum";
-    State[State["SkipSize"] = 6] = "SkipSize";
-    State[State["SkipBody"] = 7] = "SkipBody";
-})(State || (State = {}));
+/** Plaintext comes back in buffers of this size: the tar reader's and the writes' unit. */
+const OUT_SIZE = 1 << 20;
+/** Payload pieces sent and not yet taken: enough to keep the thread busy while this one works. */
+const IN_IN_FLIGHT = 4;
 /**
- * Finds zstd frame boundaries (RFC 8878) from the frame and block headers alone, without
- * decompressing. Node's zstd decompressor stops silently after the first frame and does not
- * notice a truncated one, so the caller decodes frame by frame and asks `midFrame` at the end.
- * Skippable frames are dropped, as stock `zstd -d` does; anything else is an error.
+ * The decoding thread's heap: it holds a few buffers at a time and makes garbage at the data's
+ * rate, so a small young generation (collected often, each time cheaply) keeps its memory flat
+ * and frees the buffers it dropped soon after (V8 frees a young buffer's memory at its
+ * next scavenge). Its old generation only ever holds the module and a few objects.
  */
-class ZstdFrameSplitter {
-    #state = State.Magic;
-    #field = Buffer.alloc(8);
-    #fieldLength = 0;
-    #need = 4;
-    #lastBlock = false;
-    #checksum = false;
-    #frames = 0;
-    /** Whole zstd frames seen so far. */
-    get frames() {
-        return this.#frames;
-    }
-    /** True when the input so far ends inside a frame (or a skippable frame): it is truncated. */
-    get midFrame() {
-        return this.#state !== State.Magic || this.#fieldLength > 0;
-    }
-    /** Splits one chunk into frame bytes (in order) and FRAME_END marks. */
-    split(chunk) {
-        const pieces = [];
-        let at = 0;
-        // Start of the frame bytes not yet handed out; -1 while outside a zstd frame.
-        let run = this.#inZstdFrame() ? 0 : -1;
-        while (at < chunk.length) {
-            if (this.#collects()) {
-                const fieldStart = at - this.#fieldLength;
-                const n = Math.min(this.#need - this.#fieldLength, chunk.length - at);
-                chunk.copy(this.#field, this.#fieldLength, at, at + n);
-                this.#fieldLength += n;
-                at += n;
-                if (this.#fieldLength < this.#need)
-                    break;
-                this.#fieldLength = 0;
-                const wasMagic = this.#state === State.Magic;
-                this.#onField();
-                if (wasMagic && this.#inZstdFrame()) {
-                    if (fieldStart >= 0)
-                        run = fieldStart;
-                    else {
-                        // the magic spanned chunks: hand it out on its own, then the rest from here
-                        pieces.push(Buffer.from(this.#field.subarray(0, 4)));
-                        run = at;
-                    }
-                }
-            }
-            else {
-                const n = Math.min(this.#need, chunk.length - at);
-                at += n;
-                this.#need -= n;
-                if (this.#need === 0)
-                    this.#onSkipped();
-            }
-            if (run >= 0 && this.#state === State.Magic) {
-                if (at > run)
-                    pieces.push(chunk.subarray(run, at));
-                pieces.push(FRAME_END);
-                this.#frames++;
-                run = -1;
-            }
-        }
-        if (run >= 0 && at > run)
-            pieces.push(chunk.subarray(run, at));
-        return pieces;
-    }
-    #inZstdFrame() {
-        return (this.#state !== State.Magic &&
-            this.#state !== State.SkipSize &&
-            this.#state !== State.SkipBody);
-    }
-    /** States that read a small field's value; the others just count bytes past. */
-    #collects() {
-        const s = this.#state;
-        return (s === State.Magic || s === State.Descriptor || s === State.BlockHeader || s === State.SkipSize);
-    }
-    #onField() {
-        const f = this.#field;
-        switch (this.#state) {
-            case State.Magic: {
-                const magic = f.readUInt32LE(0);
-                if (magic === ZSTD_MAGIC)
-                    return this.#expect(State.Descriptor, 1);
-                if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC)
-                    return this.#expect(State.SkipSize, 4);
-                throw zstdError('not a zstd stream (bad frame magic)', 'prefix_unknown');
-            }
-            case State.Descriptor: {
-                const d = f[0];
-                if (d & 0x08)
-                    throw zstdError('corrupt zstd frame header (reserved bit set)', 'corruption_detected');
-                const singleSegment = (d & 0x20) !== 0;
-                const fcsSize = [singleSegment ? 1 : 0, 2, 4, 8][d >> 6];
-                const dictSize = [0, 1, 2, 4][d & 0x03];
-                this.#checksum = (d & 0x04) !== 0;
-                const rest = (singleSegment ? 0 : 1) + dictSize + fcsSize;
-                return rest > 0 ? this.#expect(State.HeaderRest, rest) : this.#expect(State.BlockHeader, 3);
-            }
-            case State.BlockHeader: {
-                const header = f.readUIntLE(0, 3);
-                const type = (header >> 1) & 3;
-                if (type === 3)
-                    throw zstdError('corrupt zstd block (reserved block type)', 'corruption_detected');
-                this.#lastBlock = (header & 1) === 1;
-                const body = type === 1 ? 1 : header >>> 3;
-                return body > 0 ? this.#expect(State.BlockBody, body) : this.#afterBlock();
-            }
-            case State.SkipSize: {
-                const size = f.readUInt32LE(0);
-                return size > 0 ? this.#expect(State.SkipBody, size) : this.#expect(State.Magic, 4);
-            }
-        }
-    }
-    #onSkipped() {
-        switch (this.#state) {
-            case State.HeaderRest:
-                return this.#expect(State.BlockHeader, 3);
-            case State.BlockBody:
-                return this.#afterBlock();
-            case State.Checksum:
-            case State.SkipBody:
-                return this.#expect(State.Magic, 4);
-        }
-    }
-    #afterBlock() {
-        if (!this.#lastBlock)
-            return this.#expect(State.BlockHeader, 3);
-        if (this.#checksum)
-            return this.#expect(State.Checksum, 4);
-        this.#expect(State.Magic, 4);
-    }
-    #expect(state, bytes) {
-        this.#state = state;
-        this.#need = bytes;
-    }
+const DECODER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
+/** The bundled thread beside this chunk (dist/), or, run from the sources, the one `npm run bundle` made. */
+function workerFile() {
+    const bundled = new URL('./decode-worker.js', import.meta.url);
+    return fs.existsSync(bundled) ? bundled : new URL('../../dist/decode-worker.js', import.meta.url);
 }
-
 /**
- * Streaming zstd decompression of any number of concatenated frames. Node's decompressor goes on
- * from one frame to the next only when no write straddles the boundary (a write holding the end
- * of one frame and the start of the next ends its output early, silently), and it never notices a
- * truncated frame. So a splitter cuts the input at frame ends from the headers alone and every
- * write holds bytes of one frame; one decompressor then serves every frame (one per frame cost
- * ~30% more CPU: a context, its window and a stream object per MiB). A stream that stops inside a
- * frame, holds no frame, or has anything but frames is an error. Output follows the reader's pace
- * (pause/resume), so a frame that expands enormously still takes flat memory.
+ * A snapshot's payload decrypted and decompressed on a thread of its own. The main thread gives
+ * it the payload through `payload(key)` (the age stage after the header) and reads the tar back
+ * from `output()`. Buffers go round: a buffer `output()` yields is the reader's until it asks for
+ * the next one, then it goes back to the thread to be filled again. `stop()` ends the thread
+ * whatever state it is in; a failure on either side fails both.
  */
-class ZstdDecompressStream extends Transform {
-    #splitter = new ZstdFrameSplitter();
-    #options;
-    #inner = null;
-    constructor(options) {
-        super();
-        this.#options = options;
+class DecodeThread {
+    #worker;
+    #inFlight = 0;
+    #tookWaiter;
+    #outputs = [];
+    #outWaiter;
+    #done = false;
+    #failure;
+    #stopped = false;
+    constructor(compression) {
+        const workerData = { compression, outSize: OUT_SIZE };
+        this.#worker = new Worker(workerFile(), { workerData, resourceLimits: DECODER_HEAP });
+        this.#worker.on('message', (message) => this.#onMessage(message));
+        this.#worker.on('error', (error) => this.#fail(error));
+        this.#worker.on('exit', (code) => {
+            if (!this.#done && !this.#stopped)
+                this.#fail(new Error(`the decoding thread ended early (exit code ${code})`));
+        });
     }
-    _transform(chunk, _encoding, callback) {
-        this.#feed(chunk).then(() => callback(), callback);
+    /** The age payload's stage, once its key is known: pieces go to the thread as they come. */
+    payload(key) {
+        this.#post({ t: 'key', key });
+        return {
+            update: async (data) => {
+                if (data.length === 0)
+                    return;
+                while (this.#inFlight >= IN_IN_FLIGHT && !this.#failure)
+                    await new Promise((resolve) => (this.#tookWaiter = resolve));
+                if (this.#failure)
+                    throw this.#failure;
+                this.#inFlight++;
+                // a copy goes (postMessage clones), so the caller may reuse `data` at once
+                this.#post({ t: 'in', bytes: data });
+            },
+            final: async () => {
+                if (this.#failure)
+                    throw this.#failure;
+                this.#post({ t: 'end' });
+            }
+        };
     }
-    _flush(callback) {
-        if (this.#splitter.midFrame)
-            callback(zstdError('zstd stream is truncated (ends inside a frame)', 'truncated'));
-        else if (this.#splitter.frames === 0 || !this.#inner)
-            callback(zstdError('zstd stream holds no frame', 'truncated'));
-        else {
-            // every frame is whole: let the decompressor hand out what it still holds, then end
-            const inner = this.#inner;
-            inner.end();
-            finished(inner).then(() => callback(), callback);
+    /** The plaintext, in order; ends when the payload has ended and every byte is out. */
+    async *output() {
+        let lent;
+        try {
+            for (;;) {
+                if (lent)
+                    this.#giveBack(lent);
+                lent = undefined;
+                while (this.#outputs.length === 0 && !this.#done && !this.#failure)
+                    await new Promise((resolve) => (this.#outWaiter = resolve));
+                if (this.#failure)
+                    throw this.#failure;
+                const next = this.#outputs.shift();
+                if (!next)
+                    return;
+                lent = next;
+                yield next;
+            }
+        }
+        finally {
+            await this.stop();
         }
     }
-    _read(size) {
-        // The reader wants more: let a paused inner decompressor flow again.
-        this.#inner?.resume();
-        super._read(size);
+    /** Fails both sides with `error` (the first failure wins) and ends the thread. */
+    abort(error) {
+        this.#fail(error);
     }
-    _destroy(error, callback) {
-        this.#inner?.destroy();
-        this.#inner = null;
-        callback(error);
+    async stop() {
+        if (this.#stopped)
+            return;
+        this.#stopped = true;
+        await this.#worker.terminate();
     }
-    async #feed(chunk) {
-        for (const piece of this.#splitter.split(chunk)) {
-            if (this.destroyed)
+    #giveBack(buffer) {
+        if (this.#stopped || this.#failure)
+            return;
+        const whole = buffer.buffer;
+        this.#post({ t: 'back', buffer: whole }, [whole]);
+    }
+    #post(message, transfer = []) {
+        if (!this.#stopped)
+            this.#worker.postMessage(message, transfer);
+    }
+    #onMessage(message) {
+        switch (message.t) {
+            case 'took':
+                this.#inFlight--;
+                this.#wake();
                 return;
-            // a frame's end needs nothing: its last bytes were a write of their own
-            if (piece !== FRAME_END)
-                await written(this.#inner ?? this.#open(), piece);
+            case 'out':
+                this.#outputs.push(Buffer.from(message.buffer, 0, message.length));
+                this.#wake();
+                return;
+            case 'done':
+                this.#done = true;
+                this.#wake();
+                return;
+            case 'error':
+                this.#fail(receivedError(message.error));
         }
     }
-    #open() {
-        const inner = zlib__default.createZstdDecompress({
-            chunkSize: this.#options.chunkSize,
-            params: { [zlib__default.constants.ZSTD_d_windowLogMax]: this.#options.windowLogMax }
-        });
-        // An error between our writes (no promise listening) must still reach the reader.
-        inner.on('error', (error) => this.destroy(error));
-        inner.on('data', (data) => {
-            if (!this.push(data))
-                inner.pause();
-        });
-        this.#inner = inner;
-        return inner;
+    #fail(error) {
+        if (this.#failure || this.#done)
+            return;
+        this.#failure = error;
+        this.#wake();
+        void this.stop();
     }
-}
-/** Resolves once `stream` has taken `bytes` in; rejects on its error. */
-function written(stream, bytes) {
-    return new Promise((resolve, reject) => {
-        stream.once('error', reject);
-        stream.write(bytes, (error) => {
-            stream.off('error', reject);
-            if (error)
-                reject(error);
-            else
-                resolve();
-        });
-    });
-}
-
-/**
- * Largest zstd window accepted (log2): zstd's own default limit, 128 MiB. A frame that asks for
- * more is refused rather than allocated, which bounds a hostile stream's memory.
- */
-const ZSTD_WINDOW_LOG_MAX = 27;
-// Output chunks of 256 KiB: each is a threadpool round trip, so fewer are cheaper; each is also
-// fresh memory until the collector takes it, so larger ones raise the peak.
-const CHUNK_SIZE = 256 << 10;
-/**
- * Compressed bytes in, plaintext tar bytes out, streaming (memory does not grow with the input).
- * Reads concatenated zstd frames / gzip members, so stock `zstd -c` and `gzip -c` output too,
- * and errors on a truncated or corrupt stream or trailing garbage.
- */
-function createDecompressStream(kind) {
-    switch (kind) {
-        case 'zstd':
-            return new ZstdDecompressStream({
-                chunkSize: CHUNK_SIZE,
-                windowLogMax: ZSTD_WINDOW_LOG_MAX
-            });
-        case 'gzip':
-            return zlib__default.createGunzip({ chunkSize: CHUNK_SIZE });
-        case 'none':
-            return new PassThrough();
+    #wake() {
+        const took = this.#tookWaiter;
+        const out = this.#outWaiter;
+        this.#tookWaiter = undefined;
+        this.#outWaiter = undefined;
+        took?.();
+        out?.();
     }
 }
 
@@ -4075,9 +3757,18 @@ async function decryptFrom(ct, { manifest, snapshotPath, key, dest, logger }) {
     let extracted;
     const ciphertext = new HashedCiphertext(ct);
     try {
-        // read buffers go round: read into, decrypted from, given back by the decrypter
+        // read buffers go round: read into, hashed, sent to the decoding thread, given back
         const reads = new BufferPool(READ_SIZE, 8);
-        await pipeline(Readable.from(ciphertext.chunks(reads), {
+        // the payload is decrypted and decompressed on a thread of its own while this one hashes
+        // the ciphertext and parses, writes and hashes the tar (src/decode-thread/)
+        const decode = new DecodeThread(manifest.compression);
+        let first;
+        const failed = (error) => {
+            first ??= error;
+            decode.abort(error instanceof Error ? error : new Error(String(error)));
+            throw error;
+        };
+        const feeding = pipeline(Readable.from(ciphertext.chunks(reads), {
             objectMode: false,
             highWaterMark: 2 * READ_SIZE
         }), createDecryptStream(key, {
@@ -4086,14 +3777,29 @@ async function decryptFrom(ct, { manifest, snapshotPath, key, dest, logger }) {
             maxWorkFactor: manifest.encryption.recipient === 'scrypt'
                 ? manifest.encryption.workFactor
                 : DEFAULT_MAX_WORK_FACTOR,
-            releaseInput: (chunk) => reads.release(chunk)
-        }), createDecompressStream(manifest.compression), async (source) => {
-            extracted = await extractSnapshotTar(source, dest, {
-                onProgress: (p) => progress.update(p.entries, p.bytes),
-                maxBytes: manifest.content.bytes,
-                maxFiles: manifest.content.files
-            });
-        });
+            releaseInput: (chunk) => reads.release(chunk),
+            payloadStage: (payloadKey) => decode.payload(payloadKey)
+        }), 
+        // the payload's plaintext leaves by the thread, never by this stream
+        async (source) => {
+            for await (const _ of source)
+                throw new Error('the decrypt stream emitted plaintext');
+        }).catch(failed);
+        const extracting = extractSnapshotTar(decode.output(), dest, {
+            onProgress: (p) => progress.update(p.entries, p.bytes),
+            maxBytes: manifest.content.bytes,
+            maxFiles: manifest.content.files
+        }).catch(failed);
+        const [fed, written] = await Promise.allSettled([feeding, extracting]);
+        await decode.stop();
+        if (fed.status === 'rejected' || written.status === 'rejected') {
+            if (written.status === 'fulfilled') {
+                written.value.archivedIndex.remove();
+                written.value.observedIndex.remove();
+            }
+            throw first;
+        }
+        extracted = written.value;
     }
     catch (error) {
         // a file that differs from the manifest is named as such; a read failing here changes nothing
@@ -4275,4 +3981,4 @@ expected) {
     }
 }
 
-export { encryptionRecordOf as $, AgeError as A, sealChunk as B, COMPRESSIONS as C, encodeHeader as D, wrapFileKey as E, FILE_KEY_SIZE as F, wrapScrypt as G, FRAME_SIZE as H, INDEX_PATH as I, payloadKey as J, Header as K, BLOCK as L, ManifestSchema as M, BufferPool as N, MODE_MASK as O, PAYLOAD_NONCE_SIZE as P, paddingFor as Q, END_OF_ARCHIVE as R, indexLine as S, utcStamp as T, writeManifest as U, evidenceOf as V, snapshotFileName as W, EXTENSIONS as X, encryptionKeyOf as Y, keyDerivationLine as Z, ProgressReporter as _, cleanupLeftoverRestoreTests as a, restoreTest as a0, restoreIntoTarget as a1, describeEncryptionShort as a2, removeStaleTemps as b, cleanupLeftoverPackages as c, cleanupLeftoverStaging as d, errorText as e, parseRecipients as f, parseIdentities as g, encodeX25519Recipient as h, identityToRecipient as i, encodeHybridRecipient as j, idOfSnapshotName as k, idOfManifestName as l, snapshotManifestName as m, lockSnapshotDir as n, claimedFiles as o, parseRecipient as p, restoreTombstone as q, removeDeadLock as r, sweepClaims as s, isKeyProblem as t, encryptionRecordJson as u, describeEncryptionRecord as v, createPackageDir as w, removePackageDir as x, ChunkNonce as y, CHUNK_SIZE$1 as z };
+export { payloadKey as A, BLOCK as B, COMPRESSIONS as C, BufferPool as D, MODE_MASK as E, FILE_KEY_SIZE as F, paddingFor as G, Header as H, INDEX_PATH as I, END_OF_ARCHIVE as J, indexLine as K, utcStamp as L, ManifestSchema as M, writeManifest as N, evidenceOf as O, PAYLOAD_NONCE_SIZE as P, snapshotFileName as Q, EXTENSIONS as R, encryptionKeyOf as S, keyDerivationLine as T, ProgressReporter as U, encryptionRecordOf as V, restoreTest as W, restoreIntoTarget as X, describeEncryptionShort as Y, cleanupLeftoverRestoreTests as a, removeStaleTemps as b, cleanupLeftoverPackages as c, cleanupLeftoverStaging as d, errorText as e, parseRecipients as f, parseIdentities as g, encodeX25519Recipient as h, identityToRecipient as i, encodeHybridRecipient as j, idOfSnapshotName as k, idOfManifestName as l, snapshotManifestName as m, lockSnapshotDir as n, claimedFiles as o, parseRecipient as p, restoreTombstone as q, removeDeadLock as r, sweepClaims as s, encryptionRecordJson as t, describeEncryptionRecord as u, createPackageDir as v, removePackageDir as w, encodeHeader as x, wrapFileKey as y, wrapScrypt as z };

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { h as setNamePolicy, j as cliNamePolicy, S as SHOW_NAMES_WARNING, k as MODES, f as forSink, m as needsKey, q as readNamedInput, C as CAPS, t as resetNamePolicy } from './process-start.js';
-import { p as parseRecipient, f as parseRecipients, A as AgeError } from './restore-into-target.js';
+import { A as AgeError } from './messages.js';
+import { p as parseRecipient, f as parseRecipients } from './restore-into-target.js';
 import { n as normalizeSecret, T as TOOL, p as parseInputs, r as resolvePassphrase, a as resolveKeys, b as refuseWeakPassphrase, c as runGate, d as renderTerminal, e as passphraseFromFileContent } from './render-terminal.js';
 import { b as InputError } from './input-error.js';
 import { p as parseArgs, U as USAGE } from './parse-args.js';
@@ -14,10 +15,11 @@ import './step-result.js';
 import 'node:fs/promises';
 import 'node:stream';
 import 'node:stream/promises';
-import 'node:zlib';
+import 'node:worker_threads';
 import 'node:buffer';
 import './store-error.js';
 import './store-client.js';
+import 'node:zlib';
 import './leftover-uploads.js';
 import 'node:util';
 

@@ -53,6 +53,7 @@ import 'node:worker_threads';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
+import './messages.js';
 import './restore-into-target.js';
 import './step-result.js';
 import './process-start.js';

@@ -4,7 +4,20 @@ import { badHeader, headerMacMismatch, truncated } from './errors.js'
 import { HeaderParser, type Header } from './header.js'
 import { FILE_KEY_SIZE, PAYLOAD_NONCE_SIZE, headerMac, payloadKey } from './keys.js'
 import { PayloadDecrypter } from './payload-decrypt.js'
+import type { Emit } from './payload-encrypt.js'
 import { FRAME_SIZE } from './payload-chunks.js'
+import type { KeyObject } from 'node:crypto'
+
+/**
+ * What takes the payload once the header is authenticated: by default a PayloadDecrypter here,
+ * emitting plaintext from this stream; or a stage of the caller's (the restore's decoding
+ * thread), which may take its time (a promise) and emit elsewhere. Either keeps no reference to
+ * `data` once it has returned or settled.
+ */
+export interface PayloadStage {
+  update(data: Buffer, emit: Emit): void | Promise<void>
+  final(emit: Emit): void | Promise<void>
+}
 
 /** Turns a parsed header into its file key (e.g. scrypt unwrap), or throws AgeError. */
 export type FileKeySource = (header: Header) => Promise<Uint8Array> | Uint8Array
@@ -26,7 +39,7 @@ export class AgeDecryptStream extends Transform {
   private readonly nonce = Buffer.alloc(PAYLOAD_NONCE_SIZE)
   private nonceLength = 0
   private fileKey: Uint8Array | undefined
-  private payload: PayloadDecrypter | undefined
+  private payload: PayloadStage | undefined
   private readonly pushPlaintext = (plaintext: Buffer): void => {
     this.push(plaintext)
   }
@@ -34,44 +47,49 @@ export class AgeDecryptStream extends Transform {
   /**
    * `releaseInput` is called with each input chunk once it has been taken in: this stream keeps
    * copies of what it holds back, never the chunk, so its producer may reuse the memory.
+   * `payloadStage` makes the stage the payload goes to (default: decrypted here).
    */
   constructor(
     private readonly fileKeySource: FileKeySource,
-    private readonly releaseInput?: (chunk: Buffer) => void
+    private readonly releaseInput?: (chunk: Buffer) => void,
+    private readonly payloadStage: (key: KeyObject) => PayloadStage = (key) =>
+      new PayloadDecrypter(key)
   ) {
     // Room for a few frames each way, so neither side stalls on every 64 KiB chunk.
     super({ writableHighWaterMark: 4 * FRAME_SIZE, readableHighWaterMark: 4 * FRAME_SIZE })
   }
 
-  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
-    this.handleChunk(chunk, encoding, callback)
-    this.releaseInput?.(chunk)
-  }
-
-  private handleChunk(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    // the chunk goes back to its producer once every stage that reads it is done with it
+    const done: TransformCallback = (error) => {
+      this.releaseInput?.(chunk)
+      callback(error)
+    }
+    let pending: void | Promise<void> = undefined
     try {
       if (this.payload) {
-        this.payload.update(chunk, this.pushPlaintext)
+        pending = this.payload.update(chunk, this.pushPlaintext)
       } else if (this.fileKey) {
-        this.takeNonce(chunk)
+        pending = this.takeNonce(chunk)
       } else {
         const header = this.takeHeader(chunk)
         if (header) {
-          this.unlock(header, callback)
+          this.unlock(header, done)
           return
         }
       }
     } catch (err) {
-      callback(err as Error)
+      done(err as Error)
       return
     }
-    callback()
+    settle(pending, done)
   }
 
   override _flush(callback: TransformCallback): void {
+    let pending: void | Promise<void> = undefined
     try {
       if (this.payload) {
-        this.payload.final(this.pushPlaintext)
+        pending = this.payload.final(this.pushPlaintext)
       } else if (this.fileKey) {
         throw this.nonceLength === 0
           ? truncated('right after the age header, before the payload nonce')
@@ -83,7 +101,7 @@ export class AgeDecryptStream extends Transform {
       callback(err as Error)
       return
     }
-    callback()
+    settle(pending, callback)
   }
 
   /** Adds `chunk` to the header bytes; returns the header once complete. */
@@ -121,7 +139,7 @@ export class AgeDecryptStream extends Transform {
       .then(
         (fileKey) => {
           if (this.destroyed) return
-          let failure: Error | undefined
+          let pending: void | Promise<void>
           try {
             if (fileKey.length !== FILE_KEY_SIZE) throw badHeader('the file key is not 16 bytes')
             const expected = headerMac(fileKey, header.macInput)
@@ -130,11 +148,12 @@ export class AgeDecryptStream extends Transform {
             this.headerBuffer = EMPTY
             const rest = this.afterHeader
             this.afterHeader = EMPTY
-            this.takeNonce(rest)
+            pending = this.takeNonce(rest)
           } catch (err) {
-            failure = err as Error
+            callback(err as Error)
+            return
           }
-          callback(failure)
+          settle(pending, callback)
         },
         (err: unknown) => {
           if (!this.destroyed) callback(err instanceof Error ? err : new Error(String(err)))
@@ -143,11 +162,17 @@ export class AgeDecryptStream extends Transform {
   }
 
   /** Collects the payload nonce, then hands everything after it to the STREAM decrypter. */
-  private takeNonce(chunk: Buffer): void {
+  private takeNonce(chunk: Buffer): void | Promise<void> {
     const taken = chunk.copy(this.nonce, this.nonceLength)
     this.nonceLength += taken
     if (this.nonceLength < PAYLOAD_NONCE_SIZE) return
-    this.payload = new PayloadDecrypter(payloadKey(this.fileKey as Uint8Array, this.nonce))
-    this.payload.update(chunk.subarray(taken), this.pushPlaintext)
+    this.payload = this.payloadStage(payloadKey(this.fileKey as Uint8Array, this.nonce))
+    return this.payload.update(chunk.subarray(taken), this.pushPlaintext)
   }
+}
+
+/** Calls back once `pending` (a stage's promise, or nothing) has settled; synchronously if nothing. */
+function settle(pending: void | Promise<void>, callback: TransformCallback): void {
+  if (pending === undefined) callback()
+  else pending.then(() => callback(), callback)
 }

@@ -1,5 +1,6 @@
 import type { Transform } from 'node:stream'
-import { AgeDecryptStream } from './decrypt-transform.js'
+import type { KeyObject } from 'node:crypto'
+import { AgeDecryptStream, type PayloadStage } from './decrypt-transform.js'
 import type { DecryptionKey } from './key-source.js'
 import { unwrapFileKey } from './recipients.js'
 import { DEFAULT_MAX_WORK_FACTOR, MAX_SANE_WORK_FACTOR, unwrapScrypt } from './scrypt.js'
@@ -9,6 +10,8 @@ export interface DecryptOptions {
   maxWorkFactor?: number
   /** Called with each input chunk once the stream is done with it (for buffer reuse). */
   releaseInput?: (chunk: Buffer) => void
+  /** Where the payload goes once the header is authenticated (default: decrypted in this stream). */
+  payloadStage?: (key: KeyObject) => PayloadStage
 }
 
 /**
@@ -23,7 +26,8 @@ export function createDecryptStream(
     const identities = [...key.identities]
     return new AgeDecryptStream(
       (header) => unwrapFileKey(header.stanzas, identities),
-      options.releaseInput
+      options.releaseInput,
+      options.payloadStage
     )
   }
   const passphrase = key instanceof Uint8Array ? key : key.passphrase
@@ -39,6 +43,7 @@ export function createDecryptStream(
   const secret = Buffer.from(passphrase)
   return new AgeDecryptStream(
     (header) => unwrapScrypt(header.stanzas, secret, maxWorkFactor),
-    options.releaseInput
+    options.releaseInput,
+    options.payloadStage
   )
 }

@@ -16,7 +16,7 @@ import { fileSource, HashedCiphertext, openCiphertext } from './ciphertext-check
 import type { CiphertextSource } from './ciphertext-source.js'
 import { compareIndexes } from './compare-index.js'
 import { includeRootsProblem } from './include-roots.js'
-import { createDecompressStream } from '../compression/decompress.js'
+import { DecodeThread } from '../decode-thread/decode-thread.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
 import { errorText } from '../privacy/error-text.js'
 import { addIncludeRoots } from '../privacy/private-name.js'
@@ -167,9 +167,18 @@ async function decryptFrom(
   let extracted: ExtractResult | undefined
   const ciphertext = new HashedCiphertext(ct)
   try {
-    // read buffers go round: read into, decrypted from, given back by the decrypter
+    // read buffers go round: read into, hashed, sent to the decoding thread, given back
     const reads = new BufferPool(READ_SIZE, 8)
-    await pipeline(
+    // the payload is decrypted and decompressed on a thread of its own while this one hashes
+    // the ciphertext and parses, writes and hashes the tar (src/decode-thread/)
+    const decode = new DecodeThread(manifest.compression)
+    let first: unknown
+    const failed = (error: unknown): never => {
+      first ??= error
+      decode.abort(error instanceof Error ? error : new Error(String(error)))
+      throw error
+    }
+    const feeding = pipeline(
       Readable.from(ciphertext.chunks(reads), {
         objectMode: false,
         highWaterMark: 2 * READ_SIZE
@@ -181,17 +190,29 @@ async function decryptFrom(
           manifest.encryption.recipient === 'scrypt'
             ? manifest.encryption.workFactor
             : DEFAULT_MAX_WORK_FACTOR,
-        releaseInput: (chunk) => reads.release(chunk)
+        releaseInput: (chunk) => reads.release(chunk),
+        payloadStage: (payloadKey) => decode.payload(payloadKey)
       }),
-      createDecompressStream(manifest.compression),
+      // the payload's plaintext leaves by the thread, never by this stream
       async (source: AsyncIterable<Buffer>) => {
-        extracted = await extractSnapshotTar(source, dest, {
-          onProgress: (p) => progress.update(p.entries, p.bytes),
-          maxBytes: manifest.content.bytes,
-          maxFiles: manifest.content.files
-        })
+        for await (const _ of source) throw new Error('the decrypt stream emitted plaintext')
       }
-    )
+    ).catch(failed)
+    const extracting = extractSnapshotTar(decode.output(), dest, {
+      onProgress: (p) => progress.update(p.entries, p.bytes),
+      maxBytes: manifest.content.bytes,
+      maxFiles: manifest.content.files
+    }).catch(failed)
+    const [fed, written] = await Promise.allSettled([feeding, extracting])
+    await decode.stop()
+    if (fed.status === 'rejected' || written.status === 'rejected') {
+      if (written.status === 'fulfilled') {
+        written.value.archivedIndex.remove()
+        written.value.observedIndex.remove()
+      }
+      throw first
+    }
+    extracted = written.value
   } catch (error) {
     // a file that differs from the manifest is named as such; a read failing here changes nothing
     await ciphertext.check(manifest).catch((e: unknown) => {
