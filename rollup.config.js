@@ -49,7 +49,7 @@ export default {
     index: 'src/index.ts',
     post: 'src/post.ts',
     cli: 'src/cli.ts',
-    // the restore's decoding thread, started by file name (src/decode-thread/decode-thread.ts)
+    // the restore's decoding thread, started by file name (src/decode-thread/start-worker.ts)
     'decode-worker': 'src/decode-thread/decode-worker.ts'
   },
   output: {

@@ -2531,22 +2531,27 @@ function includeRootsProblem(archivedIndex, includes) {
     return undefined;
 }
 
+/**
+ * The decoding thread's heap: it holds a few buffers at a time and makes garbage at the data's rate,
+ * so a small young generation (collected often, each time cheaply) keeps its memory flat and
+ * frees the buffers it dropped soon after (V8 frees a young buffer's memory at its next
+ * scavenge). Its old generation only ever holds its module and a few objects.
+ */
+const DECODER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
+/**
+ * Starts the bundled thread `name` (dist/<name>.js, beside this chunk), or, run from the sources
+ * as the tests do, the one `npm run bundle` made.
+ */
+function startWorker(name, workerData) {
+    const bundled = new URL(`./${name}.js`, import.meta.url);
+    const file = fs.existsSync(bundled) ? bundled : new URL(`../../dist/${name}.js`, import.meta.url);
+    return new Worker(file, { workerData, resourceLimits: DECODER_HEAP });
+}
+
 /** Plaintext comes back in buffers of this size: the tar reader's and the writes' unit. */
 const OUT_SIZE = 1 << 20;
 /** Payload pieces sent and not yet taken: enough to keep the thread busy while this one works. */
 const IN_IN_FLIGHT = 4;
-/**
- * The decoding thread's heap: it holds a few buffers at a time and makes garbage at the data's
- * rate, so a small young generation (collected often, each time cheaply) keeps its memory flat
- * and frees the buffers it dropped soon after (V8 frees a young buffer's memory at its
- * next scavenge). Its old generation only ever holds the module and a few objects.
- */
-const DECODER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
-/** The bundled thread beside this chunk (dist/), or, run from the sources, the one `npm run bundle` made. */
-function workerFile() {
-    const bundled = new URL('./decode-worker.js', import.meta.url);
-    return fs.existsSync(bundled) ? bundled : new URL('../../dist/decode-worker.js', import.meta.url);
-}
 /**
  * A snapshot's payload decrypted and decompressed on a thread of its own. The main thread gives
  * it the payload through `payload(key)` (the age stage after the header) and reads the tar back
@@ -2565,7 +2570,7 @@ class DecodeThread {
     #stopped = false;
     constructor(compression) {
         const workerData = { compression, outSize: OUT_SIZE };
-        this.#worker = new Worker(workerFile(), { workerData, resourceLimits: DECODER_HEAP });
+        this.#worker = startWorker('decode-worker', workerData);
         this.#worker.on('message', (message) => this.#onMessage(message));
         this.#worker.on('error', (error) => this.#fail(error));
         this.#worker.on('exit', (code) => {

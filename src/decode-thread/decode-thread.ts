@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto'
-import fs from 'node:fs'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
+import { startWorker } from './start-worker.js'
 import type { Compression } from '../format/compression.js'
 import type { PayloadStage } from '../age/decrypt-transform.js'
 import {
@@ -15,20 +15,6 @@ export const OUT_SIZE = 1 << 20
 
 /** Payload pieces sent and not yet taken: enough to keep the thread busy while this one works. */
 const IN_IN_FLIGHT = 4
-
-/**
- * The decoding thread's heap: it holds a few buffers at a time and makes garbage at the data's
- * rate, so a small young generation (collected often, each time cheaply) keeps its memory flat
- * and frees the buffers it dropped soon after (V8 frees a young buffer's memory at its
- * next scavenge). Its old generation only ever holds the module and a few objects.
- */
-export const DECODER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 }
-
-/** The bundled thread beside this chunk (dist/), or, run from the sources, the one `npm run bundle` made. */
-function workerFile(): URL {
-  const bundled = new URL('./decode-worker.js', import.meta.url)
-  return fs.existsSync(bundled) ? bundled : new URL('../../dist/decode-worker.js', import.meta.url)
-}
 
 /**
  * A snapshot's payload decrypted and decompressed on a thread of its own. The main thread gives
@@ -49,7 +35,7 @@ export class DecodeThread {
 
   constructor(compression: Compression) {
     const workerData: DecodeWorkerData = { compression, outSize: OUT_SIZE }
-    this.#worker = new Worker(workerFile(), { workerData, resourceLimits: DECODER_HEAP })
+    this.#worker = startWorker('decode-worker', workerData)
     this.#worker.on('message', (message: FromDecoder) => this.#onMessage(message))
     this.#worker.on('error', (error) => this.#fail(error))
     this.#worker.on('exit', (code) => {
