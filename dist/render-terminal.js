@@ -8,7 +8,7 @@ import path, { basename } from 'node:path';
 import { S as StoreUrlSchema, c as StoreError, s as s3ErrorCode } from './store-error.js';
 import { N as NoGoError } from './step-result.js';
 import { openStore } from './store-client.js';
-import nodeCrypto__default, { createHash, randomBytes } from 'node:crypto';
+import nodeCrypto__default, { createHash, randomBytes, hash } from 'node:crypto';
 import { access, open } from 'node:fs/promises';
 import { Transform, Writable, PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -2877,6 +2877,148 @@ function showCommand(command, max = 200) {
     return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
 }
 
+/**
+ * What the includes are, entry by entry, without reading a byte of data: type, mode, size, inode,
+ * mtime and ctime (nanoseconds), link target. The includes are often untracked (live state is
+ * ignored by git), so the drift check on tracked files cannot see a dry-run that writes there;
+ * this can: any write or metadata change moves ctime, which only root can set back.
+ *
+ * Held flat, whatever the entry count: each entry's name in one byte arena, the SHA-256 of its
+ * description (64 bits of it) and an open-addressed table over the names in typed arrays, about
+ * 40 bytes plus the name's length per entry and no object of its own. A Map of strings took about
+ * 600 bytes per entry, held from before the migration dry-run until the snapshot had read every
+ * file: 16,500 entries of them grew the main thread's young generation to its largest (64 MiB)
+ * within the first second of a precutover.
+ */
+class IncludeFingerprint {
+    /** Regular files among the entries, and their bytes: the totals a snapshot's progress counts to. */
+    files = 0;
+    bytes = 0;
+    #count = 0;
+    #names = Buffer.allocUnsafe(64 * 1024);
+    #used = 0;
+    #nameAt = new Float64Array(1024);
+    #nameLength = new Uint32Array(1024);
+    #description = new Uint32Array(2 * 1024);
+    /** Record number + 1 by name; 0 is an empty slot. At most half full. */
+    #table = new Int32Array(2048);
+    get size() {
+        return this.#count;
+    }
+    /** Bytes of memory the fingerprint holds: its arena and its typed arrays, nothing per entry. */
+    get heldBytes() {
+        return (this.#names.length +
+            this.#nameAt.byteLength +
+            this.#nameLength.byteLength +
+            this.#description.byteLength +
+            this.#table.byteLength);
+    }
+    /** Records an entry; a name given twice keeps its first description. */
+    add(rel, description) {
+        if (this.#find(rel) >= 0)
+            return;
+        const record = this.#count;
+        if (record === this.#nameAt.length)
+            this.#growRecords();
+        const length = Buffer.byteLength(rel, 'latin1');
+        if (this.#used + length > this.#names.length)
+            this.#growNames(length);
+        this.#names.write(rel, this.#used, 'latin1');
+        this.#nameAt[record] = this.#used;
+        this.#nameLength[record] = length;
+        this.#used += length;
+        const [hi, lo] = describeHash(description);
+        this.#description[2 * record] = hi;
+        this.#description[2 * record + 1] = lo;
+        this.#count++;
+        if (this.#count * 2 > this.#table.length)
+            this.#growTable();
+        else
+            this.#put(record);
+    }
+    /** The record of `rel`, or -1. */
+    #find(rel) {
+        const mask = this.#table.length - 1;
+        for (let at = nameHash(rel) & mask;; at = (at + 1) & mask) {
+            const slot = this.#table[at];
+            if (slot === 0)
+                return -1;
+            if (this.#nameOf(slot - 1) === rel)
+                return slot - 1;
+        }
+    }
+    /**
+     * The entries of `after` (a walk made now) that are new or different, and this one's entries
+     * that `after` no longer has.
+     */
+    changedIn(walk) {
+        const seen = new Uint8Array(this.#count);
+        const changed = new Set();
+        walk((rel, description) => {
+            const record = this.#find(rel);
+            if (record < 0) {
+                changed.add(rel);
+                return;
+            }
+            seen[record] = 1;
+            const [hi, lo] = describeHash(description);
+            if (this.#description[2 * record] !== hi || this.#description[2 * record + 1] !== lo)
+                changed.add(rel);
+        });
+        for (let record = 0; record < this.#count; record++)
+            if (seen[record] === 0)
+                changed.add(this.#nameOf(record));
+        return [...changed];
+    }
+    #nameOf(record) {
+        const at = this.#nameAt[record];
+        return this.#names.toString('latin1', at, at + this.#nameLength[record]);
+    }
+    #put(record) {
+        const mask = this.#table.length - 1;
+        let at = nameHash(this.#nameOf(record)) & mask;
+        while (this.#table[at] !== 0)
+            at = (at + 1) & mask;
+        this.#table[at] = record + 1;
+    }
+    #growRecords() {
+        const n = this.#nameAt.length * 2;
+        const nameAt = new Float64Array(n);
+        nameAt.set(this.#nameAt);
+        this.#nameAt = nameAt;
+        const nameLength = new Uint32Array(n);
+        nameLength.set(this.#nameLength);
+        this.#nameLength = nameLength;
+        const description = new Uint32Array(2 * n);
+        description.set(this.#description);
+        this.#description = description;
+    }
+    #growNames(need) {
+        const names = Buffer.allocUnsafe(Math.max(2 * this.#names.length, this.#used + need));
+        this.#names.copy(names, 0, 0, this.#used);
+        this.#names = names;
+    }
+    #growTable() {
+        this.#table = new Int32Array(this.#table.length * 2);
+        for (let record = 0; record < this.#count; record++)
+            this.#put(record);
+    }
+}
+const SEED = randomBytes(4).readUInt32LE(0);
+/** A 32-bit hash of a name's code units (latin1 bytes), seeded per process: only a slot to start at. */
+function nameHash(name) {
+    let h = SEED ^ name.length;
+    for (let i = 0; i < name.length; i++)
+        h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    return (h ^ (h >>> 13)) >>> 0;
+}
+/** 64 bits of the SHA-256 of a description: a change of it cannot be chosen to look the same. */
+function describeHash(description) {
+    const digest = hash('sha256', description, 'buffer');
+    return [digest.readUInt32LE(0), digest.readUInt32LE(4)];
+}
 function describe$1(stat, abs) {
     const kind = stat.isSymbolicLink()
         ? `link->${fs.readlinkSync(abs, { encoding: 'buffer' }).toString('hex')}`
@@ -2887,19 +3029,21 @@ function describe$1(stat, abs) {
                 : 'other';
     return `${kind} ${stat.mode} ${stat.size} ${stat.ino} ${stat.mtimeNs} ${stat.ctimeNs}`;
 }
-/** Entry names as bytes (latin1 keeps every byte), relative to repo. */
-function fingerprintIncludes(repo, includes) {
-    const out = new Map();
+/**
+ * Every entry under the includes with its description, in walk order. Names are bytes (latin1
+ * keeps every byte), relative to repo; a regular file's size comes with it.
+ */
+function walkIncludes$1(repo, includes, onEntry) {
     const visit = (abs, rel) => {
         let stat;
         try {
             stat = fs.lstatSync(abs, { bigint: true });
         }
         catch {
-            out.set(rel, 'missing');
+            onEntry(rel, 'missing');
             return;
         }
-        out.set(rel, describe$1(stat, abs));
+        onEntry(rel, describe$1(stat, abs), stat.isFile() ? Number(stat.size) : undefined);
         if (!stat.isDirectory())
             return;
         let names;
@@ -2907,7 +3051,7 @@ function fingerprintIncludes(repo, includes) {
             names = fs.readdirSync(abs, { encoding: 'buffer' });
         }
         catch (error) {
-            out.set(`${rel}/`, `unlistable ${error.code ?? ''}`);
+            onEntry(`${rel}/`, `unlistable ${error.code ?? ''}`);
             return;
         }
         for (const name of names) {
@@ -2916,36 +3060,32 @@ function fingerprintIncludes(repo, includes) {
     };
     for (const include of includes)
         visit(Buffer.from(path.join(repo, include)), include);
+}
+/** The includes as they are now. */
+function fingerprintIncludes(repo, includes) {
+    const out = new IncludeFingerprint();
+    walkIncludes$1(repo, includes, (rel, description, fileBytes) => {
+        out.add(rel, description);
+        if (fileBytes !== undefined) {
+            out.files++;
+            out.bytes += fileBytes;
+        }
+    });
     return out;
 }
 /**
- * Entries added, removed or changed between two fingerprints, sorted, shown as UTF-8. They are
- * private names: a message lists them through privateList().
+ * Entries added, removed or changed since `before`, the includes walked now, sorted, shown as
+ * UTF-8. They are private names: a message lists them through privateList().
  */
-function changedEntries(before, after) {
-    const changed = new Set();
-    for (const [rel, what] of before)
-        if (after.get(rel) !== what)
-            changed.add(rel);
-    for (const rel of after.keys())
-        if (!before.has(rel))
-            changed.add(rel);
-    return [...changed]
+function changedSince(before, repo, includes) {
+    return before
+        .changedIn((onEntry) => walkIncludes$1(repo, includes, onEntry))
         .sort()
         .map((rel) => JSON.stringify(Buffer.from(rel, 'latin1').toString('utf8')).slice(1, -1));
 }
 /** The regular files of a fingerprint and their bytes: the totals a snapshot's progress counts to. */
 function fingerprintTotals(fingerprint) {
-    let count = 0;
-    let bytes = 0;
-    for (const entry of fingerprint.values()) {
-        const [kind, , size] = entry.split(' ');
-        if (kind !== 'file')
-            continue;
-        count++;
-        bytes += Number(size);
-    }
-    return { count, bytes };
+    return { count: fingerprint.files, bytes: fingerprint.bytes };
 }
 
 /**
@@ -3611,7 +3751,7 @@ async function checkDrift(options, before, last) {
  * the dry-run left there, so any change, tracked or not, is decision point C.
  */
 function checkIncludes(options, before, last) {
-    const changed = changedEntries(before, fingerprintIncludes(options.repo, options.includes ?? []));
+    const changed = changedSince(before, options.repo, options.includes ?? []);
     if (changed.length === 0)
         return;
     const drifted = `the dry-run changed ${privateList(changed, { noun: ['entry of the includes', 'entries of the includes'] })} \u2014 a dry-run must write nothing, and the snapshot would archive its writes (runbook decision point C)`;
@@ -5189,7 +5329,7 @@ async function freshName(config, now) {
     throw new NoGoError(`snapshot-dir ${config.snapshotDir} already holds a snapshot for this second; check the clock and rerun`);
 }
 function assertUnchanged(config, since) {
-    const changed = changedEntries(since, fingerprintIncludes(config.repo, config.includes));
+    const changed = changedSince(since, config.repo, config.includes);
     if (changed.length === 0)
         return;
     throw new NoGoError(`the includes changed after the migration dry-run, before the snapshot was complete: ${privateList(changed)}; a process is still writing them (runbook decision point B: pause and isolate writes, stop what the dry-run left running, then rerun)`);

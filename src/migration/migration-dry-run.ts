@@ -2,7 +2,7 @@ import { showCommand } from './show-command.js'
 import fs from 'node:fs'
 import { describeEscaped } from '../runtime/escaped-processes.js'
 import {
-  changedEntries,
+  changedSince,
   fingerprintIncludes,
   type IncludeFingerprint
 } from '../util/tree-fingerprint.js'
@@ -209,7 +209,7 @@ function checkIncludes(
   before: IncludeFingerprint,
   last: StepResult
 ): void {
-  const changed = changedEntries(before, fingerprintIncludes(options.repo, options.includes ?? []))
+  const changed = changedSince(before, options.repo, options.includes ?? [])
   if (changed.length === 0) return
   const drifted = `the dry-run changed ${privateList(changed, { noun: ['entry of the includes', 'entries of the includes'] })} — a dry-run must write nothing, and the snapshot would archive its writes (runbook decision point C)`
   last.detail = last.status === 'failed' ? `${last.detail}; and ${drifted}` : drifted

@@ -22,8 +22,7 @@ import { LiveWriterWatch } from './live-writers.js'
 import { registerPath, unregisterPath } from '../runtime/cleanup-on-exit.js'
 import { walkIncludes } from './walk.js'
 import {
-  changedEntries,
-  fingerprintIncludes,
+  changedSince,
   fingerprintTotals,
   type IncludeFingerprint
 } from '../util/tree-fingerprint.js'
@@ -286,7 +285,7 @@ function assertUnchanged(
   config: Pick<Config, 'repo' | 'includes'>,
   since: IncludeFingerprint
 ): void {
-  const changed = changedEntries(since, fingerprintIncludes(config.repo, config.includes))
+  const changed = changedSince(since, config.repo, config.includes)
   if (changed.length === 0) return
   throw new NoGoError(
     `the includes changed after the migration dry-run, before the snapshot was complete: ${privateList(changed)}; a process is still writing them (runbook decision point B: pause and isolate writes, stop what the dry-run left running, then rerun)`
