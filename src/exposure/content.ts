@@ -3,7 +3,7 @@ import { hashFileBytes } from './object-format.js'
 import { includeFiles } from './include-files.js'
 import { underIncludes } from './git-paths.js'
 import type { Ref } from './refs.js'
-import { BlobIdTally, type ObjectFormat } from '../hashing/blob-ids.js'
+import { BlobIdTally, type BlobIdCounts, type ObjectFormat } from '../hashing/blob-ids.js'
 
 /**
  * Files this small are everyone's content (an empty file, `{}`, a newline): finding their blob
@@ -92,7 +92,7 @@ function blobIdsOf(
   repo: string,
   includes: readonly string[],
   format: ObjectFormat
-): { files: number; wanted: Map<string, number>; unreadable: number } {
+): { files: number; wanted: BlobIdCounts; unreadable: number } {
   const tally = new BlobIdTally(format, MIN_LOOKUP_BYTES)
   let unreadable = 0
   for (const file of includeFiles(repo, includes, () => unreadable++)) {
