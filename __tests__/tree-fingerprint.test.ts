@@ -177,7 +177,7 @@ it('counts the regular files and their bytes', () => {
   }
 })
 
-it('holds about 40 bytes plus the name per entry, whatever the count', () => {
+it('holds about 24 bytes plus the name per entry, whatever the count', () => {
   const fingerprint = new IncludeFingerprint()
   const n = 200_000
   let nameBytesTotal = 0
@@ -188,7 +188,7 @@ it('holds about 40 bytes plus the name per entry, whatever the count', () => {
   }
   expect(fingerprint.size).toBe(n)
   // the arena and the arrays grow by doubling: at most twice what they hold
-  expect(fingerprint.heldBytes).toBeLessThanOrEqual(2 * (nameBytesTotal + 40 * n))
+  expect(fingerprint.heldBytes).toBeLessThanOrEqual(2 * (nameBytesTotal + 32 * n))
   // every name is found again, and a changed description is told apart
   const changed = fingerprint.changedIn((onEntry) => {
     for (let i = 0; i < n; i++)

@@ -2878,110 +2878,126 @@ function showCommand(command, max = 200) {
 }
 
 /**
- * What the includes are, entry by entry, without reading a byte of data: type, mode, size, inode,
- * mtime and ctime (nanoseconds), link target. The includes are often untracked (live state is
- * ignored by git), so the drift check on tracked files cannot see a dry-run that writes there;
- * this can: any write or metadata change moves ctime, which only root can set back.
+ * Names (latin1 strings, one char per byte) mapped to 64 bits of the SHA-256 of a value, held flat:
+ * the names in one byte arena, the digests and an open-addressed table in typed arrays. About 24
+ * bytes plus the name per entry and no object of its own, where a Map of two strings took
+ * hundreds: the per-entry state a lane holds across its phases (the includes' fingerprint, the
+ * git index and the tracked files' content) stays out of the collector's way, and 1,000,000
+ * entries fit in tens of MB instead of hundreds.
  *
- * Held flat, whatever the entry count: each entry's name in one byte arena, the SHA-256 of its
- * description (64 bits of it) and an open-addressed table over the names in typed arrays, about
- * 40 bytes plus the name's length per entry and no object of its own. A Map of strings took about
- * 600 bytes per entry, held from before the migration dry-run until the snapshot had read every
- * file: 16,500 entries of them grew the main thread's young generation to its largest (64 MiB)
- * within the first second of a precutover.
+ * A name is matched by its bytes, never by a hash alone. A value is told by its digest: 64 bits
+ * of SHA-256, which a hostile migration cannot choose to collide with what it replaced.
  */
-class IncludeFingerprint {
-    /** Regular files among the entries, and their bytes: the totals a snapshot's progress counts to. */
-    files = 0;
-    bytes = 0;
+class FlatNameMap {
     #count = 0;
-    #names = Buffer.allocUnsafe(64 * 1024);
+    #names = Buffer.allocUnsafe(16 * 1024);
     #used = 0;
-    #nameAt = new Float64Array(1024);
-    #nameLength = new Uint32Array(1024);
-    #description = new Uint32Array(2 * 1024);
-    /** Record number + 1 by name; 0 is an empty slot. At most half full. */
-    #table = new Int32Array(2048);
+    #nameAt = new Float64Array(256);
+    #nameLength = new Uint32Array(256);
+    #digest = new Uint32Array(2 * 256);
+    /** Entry number + 1 by slot; 0 is an empty slot. At most half full. */
+    #table = new Int32Array(512);
     get size() {
         return this.#count;
     }
-    /** Bytes of memory the fingerprint holds: its arena and its typed arrays, nothing per entry. */
+    /** Bytes of memory held: the arena and the typed arrays, nothing per entry. */
     get heldBytes() {
         return (this.#names.length +
             this.#nameAt.byteLength +
             this.#nameLength.byteLength +
-            this.#description.byteLength +
+            this.#digest.byteLength +
             this.#table.byteLength);
     }
-    /** Records an entry; a name given twice keeps its first description. */
-    add(rel, description) {
-        if (this.#find(rel) >= 0)
+    /** Maps `name` to `value`'s digest; a name set twice keeps its first value. */
+    set(name, value) {
+        if (this.#find(name) >= 0)
             return;
-        const record = this.#count;
-        if (record === this.#nameAt.length)
-            this.#growRecords();
-        const length = Buffer.byteLength(rel, 'latin1');
+        const entry = this.#count;
+        if (entry === this.#nameAt.length)
+            this.#growEntries();
+        const length = Buffer.byteLength(name, 'latin1');
         if (this.#used + length > this.#names.length)
             this.#growNames(length);
-        this.#names.write(rel, this.#used, 'latin1');
-        this.#nameAt[record] = this.#used;
-        this.#nameLength[record] = length;
+        this.#names.write(name, this.#used, 'latin1');
+        this.#nameAt[entry] = this.#used;
+        this.#nameLength[entry] = length;
         this.#used += length;
-        const [hi, lo] = describeHash(description);
-        this.#description[2 * record] = hi;
-        this.#description[2 * record + 1] = lo;
+        const [hi, lo] = digestOf(value);
+        this.#digest[2 * entry] = hi;
+        this.#digest[2 * entry + 1] = lo;
         this.#count++;
         if (this.#count * 2 > this.#table.length)
             this.#growTable();
         else
-            this.#put(record);
+            this.#put(entry);
     }
-    /** The record of `rel`, or -1. */
-    #find(rel) {
+    has(name) {
+        return this.#find(name) >= 0;
+    }
+    /** Whether `name` is here with the value `value`. */
+    holds(name, value) {
+        const entry = this.#find(name);
+        if (entry < 0)
+            return false;
+        const [hi, lo] = digestOf(value);
+        return this.#digest[2 * entry] === hi && this.#digest[2 * entry + 1] === lo;
+    }
+    /** Whether `name` has the same value here as in `other` (absent from both counts as the same). */
+    sameIn(other, name) {
+        const here = this.#find(name);
+        const there = other.#find(name);
+        if (here < 0 || there < 0)
+            return here === there;
+        return (this.#digest[2 * here] === other.#digest[2 * there] &&
+            this.#digest[2 * here + 1] === other.#digest[2 * there + 1]);
+    }
+    /** The names, in the order they were set. */
+    *names() {
+        for (let entry = 0; entry < this.#count; entry++)
+            yield this.#nameOf(entry);
+    }
+    /**
+     * The entry number of `name` (0 to size - 1, in the order set), or -1: a caller marks entries
+     * in a typed array of `size` instead of a set of names.
+     */
+    index(name) {
+        return this.#find(name);
+    }
+    nameAt(entry) {
+        return this.#nameOf(entry);
+    }
+    #find(name) {
         const mask = this.#table.length - 1;
-        for (let at = nameHash(rel) & mask;; at = (at + 1) & mask) {
+        for (let at = nameHash(name) & mask;; at = (at + 1) & mask) {
             const slot = this.#table[at];
             if (slot === 0)
                 return -1;
-            if (this.#nameOf(slot - 1) === rel)
+            if (this.#equals(slot - 1, name))
                 return slot - 1;
         }
     }
-    /**
-     * The entries of `after` (a walk made now) that are new or different, and this one's entries
-     * that `after` no longer has.
-     */
-    changedIn(walk) {
-        const seen = new Uint8Array(this.#count);
-        const changed = new Set();
-        walk((rel, description) => {
-            const record = this.#find(rel);
-            if (record < 0) {
-                changed.add(rel);
-                return;
-            }
-            seen[record] = 1;
-            const [hi, lo] = describeHash(description);
-            if (this.#description[2 * record] !== hi || this.#description[2 * record + 1] !== lo)
-                changed.add(rel);
-        });
-        for (let record = 0; record < this.#count; record++)
-            if (seen[record] === 0)
-                changed.add(this.#nameOf(record));
-        return [...changed];
+    #equals(entry, name) {
+        const length = this.#nameLength[entry];
+        if (length !== name.length)
+            return false;
+        const at = this.#nameAt[entry];
+        for (let i = 0; i < length; i++)
+            if (this.#names[at + i] !== name.charCodeAt(i))
+                return false;
+        return true;
     }
-    #nameOf(record) {
-        const at = this.#nameAt[record];
-        return this.#names.toString('latin1', at, at + this.#nameLength[record]);
+    #nameOf(entry) {
+        const at = this.#nameAt[entry];
+        return this.#names.toString('latin1', at, at + this.#nameLength[entry]);
     }
-    #put(record) {
+    #put(entry) {
         const mask = this.#table.length - 1;
-        let at = nameHash(this.#nameOf(record)) & mask;
+        let at = nameHash(this.#nameOf(entry)) & mask;
         while (this.#table[at] !== 0)
             at = (at + 1) & mask;
-        this.#table[at] = record + 1;
+        this.#table[at] = entry + 1;
     }
-    #growRecords() {
+    #growEntries() {
         const n = this.#nameAt.length * 2;
         const nameAt = new Float64Array(n);
         nameAt.set(this.#nameAt);
@@ -2989,9 +3005,9 @@ class IncludeFingerprint {
         const nameLength = new Uint32Array(n);
         nameLength.set(this.#nameLength);
         this.#nameLength = nameLength;
-        const description = new Uint32Array(2 * n);
-        description.set(this.#description);
-        this.#description = description;
+        const digest = new Uint32Array(2 * n);
+        digest.set(this.#digest);
+        this.#digest = digest;
     }
     #growNames(need) {
         const names = Buffer.allocUnsafe(Math.max(2 * this.#names.length, this.#used + need));
@@ -3000,12 +3016,12 @@ class IncludeFingerprint {
     }
     #growTable() {
         this.#table = new Int32Array(this.#table.length * 2);
-        for (let record = 0; record < this.#count; record++)
-            this.#put(record);
+        for (let entry = 0; entry < this.#count; entry++)
+            this.#put(entry);
     }
 }
 const SEED = randomBytes(4).readUInt32LE(0);
-/** A 32-bit hash of a name's code units (latin1 bytes), seeded per process: only a slot to start at. */
+/** A 32-bit hash of a name's chars, seeded per process: only the slot a search starts at. */
 function nameHash(name) {
     let h = SEED ^ name.length;
     for (let i = 0; i < name.length; i++)
@@ -3014,10 +3030,55 @@ function nameHash(name) {
     h = Math.imul(h, 0x85ebca6b);
     return (h ^ (h >>> 13)) >>> 0;
 }
-/** 64 bits of the SHA-256 of a description: a change of it cannot be chosen to look the same. */
-function describeHash(description) {
-    const digest = hash('sha256', description, 'buffer');
+/** 64 bits of a value's SHA-256. */
+function digestOf(value) {
+    const digest = hash('sha256', value, 'buffer');
     return [digest.readUInt32LE(0), digest.readUInt32LE(4)];
+}
+
+/**
+ * What the includes are, entry by entry, without reading a byte of data: type, mode, size, inode,
+ * mtime and ctime (nanoseconds), link target. The includes are often untracked (live state is
+ * ignored by git), so the drift check on tracked files cannot see a dry-run that writes there;
+ * this can: any write or metadata change moves ctime, which only root can set back.
+ *
+ * Held flat (FlatNameMap): it lives from before the migration dry-run until the snapshot has read
+ * every file, and as a Map of strings (~600 bytes an entry) its 16,500 entries grew the main
+ * thread's young generation to its largest (64 MiB) within the first second of a precutover.
+ */
+class IncludeFingerprint {
+    /** Regular files among the entries, and their bytes: the totals a snapshot's progress counts to. */
+    files = 0;
+    bytes = 0;
+    entries = new FlatNameMap();
+    get size() {
+        return this.entries.size;
+    }
+    get heldBytes() {
+        return this.entries.heldBytes;
+    }
+    add(rel, description) {
+        this.entries.set(rel, description);
+    }
+    /**
+     * The entries of a walk made now that are new or different, and this one's entries the walk
+     * no longer has.
+     */
+    changedIn(walk) {
+        const seen = new Uint8Array(this.entries.size);
+        const changed = new Set();
+        walk((rel, description) => {
+            const entry = this.entries.index(rel);
+            if (entry >= 0)
+                seen[entry] = 1;
+            if (!this.entries.holds(rel, description))
+                changed.add(rel);
+        });
+        for (let entry = 0; entry < seen.length; entry++)
+            if (seen[entry] === 0)
+                changed.add(this.entries.nameAt(entry));
+        return [...changed];
+    }
 }
 function describe$1(stat, abs) {
     const kind = stat.isSymbolicLink()
@@ -3167,6 +3228,17 @@ function contentHash(file) {
 function splitZ(out) {
     return out.split('\0').filter(Boolean);
 }
+/** The NUL-ended records of git's `-z` output, one at a time: no array of them all. */
+function* recordsZ(out) {
+    for (let at = 0; at < out.length;) {
+        let end = out.indexOf('\0', at);
+        if (end < 0)
+            end = out.length;
+        if (end > at)
+            yield out.slice(at, end);
+        at = end + 1;
+    }
+}
 /** The bytes of a latin1 name from git, as a path fs reads exactly. */
 const onDisk = (repo, name) => Buffer.concat([Buffer.from(`${repo}/`), Buffer.from(name, 'latin1')]);
 /**
@@ -3219,23 +3291,42 @@ async function readGitState(repo) {
     // One call for where we are and HEAD; a repository without commits has no HEAD to show.
     const where = await git(repo, ['rev-parse', '--show-toplevel', '--show-prefix', 'HEAD']).catch(() => null);
     const [toplevel = '', prefix = '', head = null] = (where ?? (await git(repo, ['rev-parse', '--show-toplevel', '--show-prefix']))).split('\n');
-    const index = new Map();
-    for (const line of splitZ(await git(repo, ['ls-files', '-z', '--stage', '--', '.']))) {
-        const tab = line.indexOf('\t');
-        const file = line.slice(tab + 1);
-        const entry = line.slice(0, tab);
-        index.set(file, index.has(file) ? `${index.get(file)}\n${entry}` : entry);
-    }
-    const content = new Map();
+    // held flat (FlatNameMap): before and after are both alive while they are compared, and a
+    // repository of 1,000,000 tracked files took over 1 GiB as Maps of strings
+    const index = new FlatNameMap();
+    const content = new FlatNameMap();
     const seen = new Map();
-    for (const file of index.keys())
+    // the stages of one path come together (ls-files sorts by path): joined into one value
+    let file;
+    let entries = '';
+    const flush = () => {
+        if (file === undefined)
+            return;
+        index.set(file, entries);
         content.set(file, trackedContent(repo, file, seen));
+    };
+    for (const line of recordsZ(await git(repo, ['ls-files', '-z', '--stage', '--', '.']))) {
+        const tab = line.indexOf('\t');
+        const name = line.slice(tab + 1);
+        const entry = line.slice(0, tab);
+        if (name === file)
+            entries = `${entries}\n${entry}`;
+        else {
+            flush();
+            file = name;
+            entries = entry;
+        }
+    }
+    flush();
+    const untracked = new FlatNameMap();
     const others = await git(repo, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.']);
+    for (const name of recordsZ(others))
+        untracked.set(name, '');
     return {
         head: head || null,
         index,
         content,
-        untracked: new Set(splitZ(others)),
+        untracked,
         toplevel,
         prefix
     };
@@ -3244,15 +3335,23 @@ async function readGitState(repo) {
 async function compareGitStates(repo, before, after) {
     const changed = new Set();
     const seen = new Map();
-    for (const file of new Set([...before.index.keys(), ...after.index.keys()])) {
-        if (before.index.get(file) !== after.index.get(file))
+    const judge = (file) => {
+        if (!before.index.sameIn(after.index, file))
             changed.add(file);
+        if (!before.index.has(file))
+            return;
         // a file that is no longer in the index is judged on disk too: deleting it is drift as well
-        const was = before.content.get(file) ?? 'untracked';
-        const now = after.content.get(file) ?? trackedContent(repo, file, seen);
-        if (before.index.has(file) && was !== now)
+        const same = after.content.has(file)
+            ? before.content.sameIn(after.content, file)
+            : before.content.holds(file, trackedContent(repo, file, seen));
+        if (!same)
             changed.add(file);
-    }
+    };
+    for (const file of before.index.names())
+        judge(file);
+    for (const file of after.index.names())
+        if (!before.index.has(file))
+            judge(file);
     let headMoved;
     if (before.head !== after.head) {
         headMoved = { from: before.head, to: after.head };
@@ -3273,7 +3372,7 @@ async function compareGitStates(repo, before, after) {
             }
         }
     }
-    const created = [...after.untracked].filter((file) => !before.untracked.has(file)).sort();
+    const created = [...after.untracked.names()].filter((file) => !before.untracked.has(file)).sort();
     return {
         changed: [...changed].sort().map(shown),
         headMoved,

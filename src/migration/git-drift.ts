@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import { git as runGit } from '../util/git-output.js'
 import { repoPathName } from '../privacy/private-name.js'
+import { FlatNameMap } from '../util/flat-name-map.js'
 
 /**
  * The tracked files under repo as git's index lists them and as they are on disk, judged by us:
@@ -11,11 +12,11 @@ import { repoPathName } from '../privacy/private-name.js'
 export interface GitState {
   head: string | null
   /** Index entries (`mode blob stage`, one line per stage) by path relative to repo. */
-  index: Map<string, string>
+  index: FlatNameMap
   /** What is on disk at every tracked path: mode bits + sha256, link target, or `missing`. */
-  content: Map<string, string>
-  /** Untracked, not ignored paths (relative to repo). */
-  untracked: Set<string>
+  content: FlatNameMap
+  /** Untracked, not ignored paths (relative to repo), as names with no value. */
+  untracked: FlatNameMap
   /** Folder of git's top level, and repo's prefix inside it (`''` or `sub/dir/`). */
   toplevel: string
   prefix: string
@@ -85,6 +86,16 @@ function splitZ(out: string): string[] {
   return out.split('\0').filter(Boolean)
 }
 
+/** The NUL-ended records of git's `-z` output, one at a time: no array of them all. */
+function* recordsZ(out: string): Generator<string> {
+  for (let at = 0; at < out.length;) {
+    let end = out.indexOf('\0', at)
+    if (end < 0) end = out.length
+    if (end > at) yield out.slice(at, end)
+    at = end + 1
+  }
+}
+
 /** The bytes of a latin1 name from git, as a path fs reads exactly. */
 const onDisk = (repo: string, name: string): Buffer =>
   Buffer.concat([Buffer.from(`${repo}/`), Buffer.from(name, 'latin1')])
@@ -144,22 +155,39 @@ export async function readGitState(repo: string): Promise<GitState> {
   const [toplevel = '', prefix = '', head = null] = (
     where ?? (await git(repo, ['rev-parse', '--show-toplevel', '--show-prefix']))
   ).split('\n')
-  const index = new Map<string, string>()
-  for (const line of splitZ(await git(repo, ['ls-files', '-z', '--stage', '--', '.']))) {
-    const tab = line.indexOf('\t')
-    const file = line.slice(tab + 1)
-    const entry = line.slice(0, tab)
-    index.set(file, index.has(file) ? `${index.get(file)}\n${entry}` : entry)
-  }
-  const content = new Map<string, string>()
+  // held flat (FlatNameMap): before and after are both alive while they are compared, and a
+  // repository of 1,000,000 tracked files took over 1 GiB as Maps of strings
+  const index = new FlatNameMap()
+  const content = new FlatNameMap()
   const seen = new Map<string, string>()
-  for (const file of index.keys()) content.set(file, trackedContent(repo, file, seen))
+  // the stages of one path come together (ls-files sorts by path): joined into one value
+  let file: string | undefined
+  let entries = ''
+  const flush = (): void => {
+    if (file === undefined) return
+    index.set(file, entries)
+    content.set(file, trackedContent(repo, file, seen))
+  }
+  for (const line of recordsZ(await git(repo, ['ls-files', '-z', '--stage', '--', '.']))) {
+    const tab = line.indexOf('\t')
+    const name = line.slice(tab + 1)
+    const entry = line.slice(0, tab)
+    if (name === file) entries = `${entries}\n${entry}`
+    else {
+      flush()
+      file = name
+      entries = entry
+    }
+  }
+  flush()
+  const untracked = new FlatNameMap()
   const others = await git(repo, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.'])
+  for (const name of recordsZ(others)) untracked.set(name, '')
   return {
     head: head || null,
     index,
     content,
-    untracked: new Set(splitZ(others)),
+    untracked,
     toplevel,
     prefix
   }
@@ -173,13 +201,17 @@ export async function compareGitStates(
 ): Promise<Drift> {
   const changed = new Set<string>()
   const seen = new Map<string, string>()
-  for (const file of new Set([...before.index.keys(), ...after.index.keys()])) {
-    if (before.index.get(file) !== after.index.get(file)) changed.add(file)
+  const judge = (file: string): void => {
+    if (!before.index.sameIn(after.index, file)) changed.add(file)
+    if (!before.index.has(file)) return
     // a file that is no longer in the index is judged on disk too: deleting it is drift as well
-    const was = before.content.get(file) ?? 'untracked'
-    const now = after.content.get(file) ?? trackedContent(repo, file, seen)
-    if (before.index.has(file) && was !== now) changed.add(file)
+    const same = after.content.has(file)
+      ? before.content.sameIn(after.content, file)
+      : before.content.holds(file, trackedContent(repo, file, seen))
+    if (!same) changed.add(file)
   }
+  for (const file of before.index.names()) judge(file)
+  for (const file of after.index.names()) if (!before.index.has(file)) judge(file)
   let headMoved: Drift['headMoved']
   if (before.head !== after.head) {
     headMoved = { from: before.head, to: after.head }
@@ -200,7 +232,7 @@ export async function compareGitStates(
       }
     }
   }
-  const created = [...after.untracked].filter((file) => !before.untracked.has(file)).sort()
+  const created = [...after.untracked.names()].filter((file) => !before.untracked.has(file)).sort()
   return {
     changed: [...changed].sort().map(shown),
     headMoved,
