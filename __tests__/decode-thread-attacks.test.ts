@@ -1,0 +1,311 @@
+// Red team of the restore's decoding thread (src/decode-thread/), through the bundled CLI as a user
+// runs it: hostile snapshots whose manifest and hash match (so their bytes reach the thread), and
+// the thread failing. Each must end as the one-stream decoder ended (same NO-GO reason), promptly,
+// with flat memory and nothing left behind.
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import zlib from 'node:zlib'
+import { CLI } from '../__fixtures__/run-cli.js'
+import { ROOT } from '../__fixtures__/run-action.js'
+import { tempDir } from '../__fixtures__/trees.js'
+import { TarBuilder, END } from '../__fixtures__/tar-hostile.js'
+import {
+  sealHostile,
+  zstdFrame,
+  zstdRaw,
+  zstdZeros,
+  rawBlock,
+  rleBlock,
+  ZSTD_BLOCK_MAX
+} from '../__fixtures__/hostile-payloads.js'
+import type { Compression } from '../src/format/compression.js'
+
+const PASSPHRASE = 'decode thread red team passphrase'
+const MiB = 1 << 20
+
+export interface Run {
+  code: number | null
+  signal: NodeJS.Signals | null
+  /** The report's reason (JSON twin), or '' on GO. */
+  reason: string
+  stderr: string
+  /** Peak resident memory of the CLI process (all its threads), bytes. */
+  peak: number
+  ms: number
+}
+
+/** Runs the bundled CLI under GNU time (for its peak RSS) with a deadline; reads the JSON report. */
+export async function runCli(
+  args: string[],
+  work: string,
+  env: Record<string, string> = {},
+  cli = CLI
+): Promise<Run> {
+  const timeFile = path.join(work, `time-${process.hrtime.bigint()}`)
+  const report = path.join(work, 'reports', `r-${process.hrtime.bigint()}.md`)
+  const t0 = performance.now()
+  const child = spawn(
+    '/usr/bin/time',
+    ['-f', '%M', '-o', timeFile, process.execPath, cli, ...args, '--report-path', report],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: '/tmp',
+        TMPDIR: path.join(work, 'tmp'),
+        GRAPHITI_SNAPSHOT_PASSPHRASE: PASSPHRASE,
+        ...env
+      },
+      cwd: work,
+      stdio: ['ignore', 'ignore', 'pipe']
+    }
+  )
+  let stderr = ''
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)))
+  const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, s) => resolve([c, s]))
+  )
+  clearTimeout(deadline)
+  const ms = performance.now() - t0
+  const json = report.replace(/\.md$/, '.json')
+  const reason = fs.existsSync(json)
+    ? String((JSON.parse(fs.readFileSync(json, 'utf8')) as { reason?: string }).reason ?? '')
+    : ''
+  const kib = Number(/(\d+)\s*$/.exec(fs.readFileSync(timeFile, 'utf8'))?.[1] ?? NaN)
+  return { code, signal, reason, stderr, peak: kib * 1024, ms }
+}
+
+const below = (dir: string): string[] =>
+  fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).sort() : []
+
+function tarOf(files: Record<string, Buffer>): { tar: Buffer; builder: TarBuilder } {
+  const builder = new TarBuilder().dir('state')
+  for (const [name, bytes] of Object.entries(files)) builder.file(`state/${name}`, bytes)
+  return { tar: builder.build(), builder }
+}
+
+interface Hostile {
+  name: string
+  compression: Compression
+  payload: () => Promise<Buffer> | Buffer
+  content: { files: number; bytes: number; index: Buffer }
+  /** The one-stream decoder's reason (6c4c7a7^), after the snapshot's path. */
+  reason: RegExp
+}
+
+const honest = tarOf({ 'a.json': Buffer.from('{"a":1}\n'), 'b.bin': Buffer.alloc(70_000, 7) })
+const honestContent = {
+  files: 2,
+  bytes: 8 + 70_000,
+  index: honest.builder.indexBytes()
+}
+
+/** The tar's first entries (the folder and a file header claiming `size`), no data, no end. */
+function headOf(size: number): Buffer {
+  const b = new TarBuilder().dir('state')
+  const full = b.file('state/zeros', Buffer.alloc(0)).build({ index: false, end: false })
+  // the file's header, rewritten to claim `size` bytes (its data follows as zero blocks)
+  const head = Buffer.from(full)
+  const h = head.subarray(512, 1024)
+  h.write(size.toString(8).padStart(11, '0') + '\0', 124, 12, 'ascii')
+  h.fill(' ', 148, 156)
+  let sum = 0
+  for (const byte of h) sum += byte
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii')
+  return head
+}
+
+async function gzipOfZeros(size: number, head: Buffer): Promise<Buffer> {
+  const zeros = function* (): Generator<Buffer> {
+    yield head
+    const chunk = Buffer.alloc(MiB)
+    for (let at = 0; at < size; at += MiB) yield chunk
+    yield END
+  }
+  const out: Buffer[] = []
+  for await (const c of Readable.from(zeros()).pipe(zlib.createGzip({ level: 9 })))
+    out.push(c as Buffer)
+  return Buffer.concat(out)
+}
+
+const BOMB = 1 << 30
+
+export const HOSTILE: Hostile[] = [
+  ...[28, 31].map((log): Hostile => ({
+    name: `zstd frame asking for a 2^${log} window`,
+    compression: 'zstd',
+    payload: () => zstdRaw(honest.tar, log),
+    content: honestContent,
+    reason: /does not decompress \(ZSTD_error_frameParameter_windowTooLarge\)/
+  })),
+  {
+    name: 'zstd single-segment frame claiming 2^40 bytes of content',
+    compression: 'zstd',
+    payload: () => {
+      const fcs = Buffer.alloc(8)
+      fcs.writeBigUInt64LE(1n << 40n)
+      // descriptor: 8-byte content size, single segment (the window is the content size)
+      const frame = zstdFrame(17, [rawBlock(honest.tar, true)])
+      return Buffer.concat([frame.subarray(0, 4), Buffer.from([0xe0]), fcs, frame.subarray(6)])
+    },
+    content: honestContent,
+    reason: /does not decompress \(ZSTD_error_frameParameter_windowTooLarge\)/
+  },
+  {
+    name: 'zstd bomb: 1 GiB of zeros from 32 KiB, the manifest claiming 1000 bytes',
+    compression: 'zstd',
+    payload: () => Buffer.concat([zstdRaw(headOf(BOMB)), zstdZeros(BOMB), zstdRaw(END)]),
+    content: { files: 1, bytes: 1000, index: Buffer.alloc(0) },
+    reason: /holds more file data than the manifest's 1000 bytes/
+  },
+  {
+    name: 'zstd frames followed by garbage',
+    compression: 'zstd',
+    payload: () => Buffer.concat([zstdRaw(honest.tar), Buffer.from('garbage after the frames')]),
+    content: honestContent,
+    reason: /does not decompress \(ZSTD_error_prefix_unknown\)/
+  },
+  {
+    name: 'zstd frame cut inside a block',
+    compression: 'zstd',
+    payload: () => {
+      // the whole tar, then a block of zeros whose header is cut: only the frame is short
+      const frame = zstdFrame(17, [rawBlock(honest.tar), rleBlock(0, ZSTD_BLOCK_MAX, true)])
+      return frame.subarray(0, frame.length - 2)
+    },
+    content: honestContent,
+    reason: /does not decompress \(ZSTD_error_truncated\)/
+  },
+  {
+    name: 'gzip bomb: 1 GiB of zeros, the manifest claiming 1000 bytes',
+    compression: 'gzip',
+    payload: () => gzipOfZeros(BOMB, headOf(BOMB)),
+    content: { files: 1, bytes: 1000, index: Buffer.alloc(0) },
+    reason: /holds more file data than the manifest's 1000 bytes/
+  },
+  {
+    name: 'gzip member followed by garbage',
+    compression: 'gzip',
+    payload: () => Buffer.concat([zlib.gzipSync(honest.tar), Buffer.from('garbage')]),
+    content: honestContent,
+    reason: /does not decompress \(Z_DATA_ERROR\)/
+  },
+  {
+    name: "'none' with a tar cut inside a file's data",
+    compression: 'none',
+    payload: () => honest.tar.subarray(0, 512 * 3 + 1000),
+    content: honestContent,
+    reason: /archive is truncated/
+  }
+]
+
+describe('hostile snapshots through the decoding thread, by the bundled CLI', () => {
+  const work = tempDir('cg-thread-attacks-')
+
+  it.each(HOSTILE.map((h) => [h.name, h] as const))('%s', async (_, hostile) => {
+    const dir = fs.mkdtempSync(path.join(work, 'case-'))
+    fs.mkdirSync(path.join(dir, 'tmp'))
+    const snaps = path.join(dir, 'snaps')
+    const manifest = await sealHostile(
+      snaps,
+      await hostile.payload(),
+      hostile.compression,
+      PASSPHRASE,
+      hostile.content
+    )
+    const common = ['--repo', dir, '--snapshot-dir', snaps, '--manifest', manifest]
+    const target = path.join(dir, 'out', 'target')
+    for (const args of [
+      ['restore-test', ...common],
+      ['restore', ...common, '--restore-target', target]
+    ]) {
+      const run = await runCli(args, dir)
+      expect([run.code, run.signal]).toEqual([1, null])
+      expect(run.reason).toMatch(hostile.reason)
+      expect(run.stderr).not.toMatch(/Unhandled|UnhandledPromiseRejection|ERR_WORKER/)
+      expect(run.peak).toBeLessThan(400 * MiB)
+      expect(run.ms).toBeLessThan(30_000)
+      expect(below(path.join(dir, 'tmp'))).toEqual([])
+      expect(fs.existsSync(target)).toBe(false)
+    }
+  })
+})
+
+/** What a broken install's decode-worker.js holds instead of the bundle (absent: deleted). */
+const BROKEN: [string, ((whole: Buffer) => Buffer) | null, RegExp][] = [
+  [
+    'missing',
+    null,
+    /^cutover-gate is incomplete: its decode-worker\.js is missing from \S+\/dist\/: /
+  ],
+  [
+    'cut short',
+    (whole) => whole.subarray(0, whole.length >> 1),
+    /^the decoding thread failed \(.*\): /
+  ],
+  [
+    'throwing as it loads',
+    () => Buffer.from('throw new Error("worker broke")\n'),
+    /failed \(worker broke\)/
+  ],
+  ['exiting at once', () => Buffer.from('process.exit(3)\n'), /ended early \(exit code 3\)/],
+  [
+    'past its heap limit',
+    () => Buffer.from('const held = []\nfor (;;) held.push({ n: held.length })\n'),
+    /failed \(.*memory limit.*\)/
+  ]
+]
+
+describe('the decoding thread failing: one NO-GO line naming the install, not the snapshot', () => {
+  const work = tempDir('cg-thread-broken-')
+  const repo = path.join(work, 'repo')
+  fs.mkdirSync(path.join(repo, 'state'), { recursive: true })
+  fs.writeFileSync(path.join(repo, 'state', 'data.bin'), Buffer.alloc(3 * MiB, 1))
+  const snaps = path.join(work, 'snaps')
+  const manifest = path.join(snaps, 'latest-manifest.json')
+  const common = [
+    '--repo',
+    repo,
+    '--include',
+    'state',
+    '--snapshot-dir',
+    snaps,
+    '--manifest',
+    manifest
+  ]
+
+  beforeAll(async () => {
+    fs.mkdirSync(path.join(work, 'tmp'))
+    const made = await runCli(['snapshot', ...common, '--scrypt-work-factor', '10'], work)
+    expect([made.code, made.stderr]).toEqual([0, expect.any(String)])
+  }, 60_000)
+
+  it.each(BROKEN)('decode-worker.js %s', async (_, breakIt, reason) => {
+    // an installed copy of the bundle (dist/ beside a package.json), its worker file broken
+    const install = fs.mkdtempSync(path.join(work, 'install-'))
+    fs.cpSync(path.join(ROOT, 'dist'), path.join(install, 'dist'), { recursive: true })
+    fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(install, 'package.json'))
+    const worker = path.join(install, 'dist', 'decode-worker.js')
+    if (breakIt) fs.writeFileSync(worker, breakIt(fs.readFileSync(worker)))
+    else fs.rmSync(worker)
+    const dir = fs.mkdtempSync(path.join(work, 'run-'))
+    fs.mkdirSync(path.join(dir, 'tmp'))
+    const target = path.join(dir, 'out', 'target')
+    for (const args of [
+      ['restore-test', ...common],
+      ['restore', ...common, '--restore-target', target]
+    ]) {
+      const run = await runCli(args, dir, {}, path.join(install, 'dist', 'cli.js'))
+      expect([run.code, run.signal]).toEqual([1, null])
+      expect(run.reason).toMatch(reason)
+      expect(run.reason).toMatch(/: reinstall cutover-gate \(from a checkout: npm run bundle\)/)
+      expect(run.reason).not.toMatch(/snapshot-\d{8}T\d{6}Z/)
+      expect(run.stderr).not.toMatch(/Unhandled|UnhandledPromiseRejection|ERR_WORKER/)
+      expect(run.ms).toBeLessThan(30_000)
+      expect(below(path.join(dir, 'tmp'))).toEqual([])
+      expect(fs.existsSync(target)).toBe(false)
+    }
+  })
+})
