@@ -93,7 +93,8 @@ interface Hostile {
   compression: Compression
   payload: () => Promise<Buffer> | Buffer
   content: { files: number; bytes: number; index: Buffer }
-  /** The one-stream decoder's reason (6c4c7a7^), after the snapshot's path. */
+  /** The one-stream decoder's reason (6c4c7a7^), after the snapshot's path (the bomb after the
+   * end marker: a GO after minutes per MiB of snapshot there, refused since this branch). */
   reason: RegExp
 }
 
@@ -161,6 +162,14 @@ export const HOSTILE: Hostile[] = [
     payload: () => Buffer.concat([zstdRaw(headOf(BOMB)), zstdZeros(BOMB), zstdRaw(END)]),
     content: { files: 1, bytes: 1000, index: Buffer.alloc(0) },
     reason: /holds more file data than the manifest's 1000 bytes/
+  },
+  {
+    // the content is honest: only the zeros' count (8 GiB from 256 KiB) stops it
+    name: 'zstd bomb after the end-of-archive marker: 8 GiB of zeros from 256 KiB',
+    compression: 'zstd',
+    payload: () => Buffer.concat([zstdRaw(honest.tar), zstdZeros(8 * BOMB)]),
+    content: honestContent,
+    reason: /archive is corrupt: more than 1048576 bytes of zeros follow the end-of-archive marker/
   },
   {
     name: 'zstd frames followed by garbage',
