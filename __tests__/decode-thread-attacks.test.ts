@@ -409,12 +409,12 @@ describe('signals while the decoding thread runs, through the bundled CLI', () =
   /** ... and SIGINT / SIGTERM runs that ended by their handler. */
   let handled = 0
 
-  function start(args: string[], dir: string) {
+  function start(args: string[], dir: string, tmp = path.join(dir, 'tmp')) {
     const child = spawn(process.execPath, [CLI, ...args, '--report-path', path.join(dir, 'r.md')], {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: '/tmp',
-        TMPDIR: path.join(dir, 'tmp'),
+        TMPDIR: tmp,
         GRAPHITI_SNAPSHOT_PASSPHRASE: PASSPHRASE
       },
       stdio: ['ignore', 'ignore', 'pipe']
@@ -504,6 +504,25 @@ describe('signals while the decoding thread runs, through the bundled CLI', () =
     const restored = below(target)
     if (restored.length > 0) expect(restored).toEqual(below(repo))
   }
+
+  it('two restore-tests and a restore at once, sharing one temp folder: each GO, nothing left', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'together-'))
+    fs.mkdirSync(path.join(dir, 'tmp'))
+    const tmp = path.join(dir, 'tmp')
+    const runs = [
+      start(argsFor('restore-test', dir), fs.mkdtempSync(path.join(dir, 'a-')), tmp),
+      start(argsFor('restore-test', dir), fs.mkdtempSync(path.join(dir, 'b-')), tmp),
+      start(argsFor('restore', dir), fs.mkdtempSync(path.join(dir, 'c-')), tmp)
+    ]
+    const ended = await Promise.all(runs.map((r) => r.done))
+    expect(ended.map((e) => [e.code, e.signal])).toEqual([
+      [0, null],
+      [0, null],
+      [0, null]
+    ])
+    expect(below(path.join(dir, 'out', 'target'))).toEqual(below(repo))
+    expect(below(path.join(dir, 'tmp'))).toEqual([])
+  })
 
   it('over modes, signals and moments', async () => {
     await fc.assert(
