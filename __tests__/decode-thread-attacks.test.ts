@@ -12,6 +12,14 @@ import fc from 'fast-check'
 import { mixedData } from '../__fixtures__/compression-helpers.js'
 import { CLI } from '../__fixtures__/run-cli.js'
 import { ROOT } from '../__fixtures__/run-action.js'
+import {
+  bucketName,
+  createBucket,
+  describeWithMoto,
+  startMoto,
+  TEST_AWS_ENV,
+  type MotoServer
+} from '../__fixtures__/moto-server.js'
 import { tempDir } from '../__fixtures__/trees.js'
 import { TarBuilder, END, entry } from '../__fixtures__/tar-hostile.js'
 import { INDEX_PATH, indexLine } from '../src/format/index-format.js'
@@ -542,4 +550,138 @@ describe('signals while the decoding thread runs, through the bundled CLI', () =
     expect([...caught].sort()).toEqual([...MODES].sort())
     expect(handled).toBeGreaterThan(5)
   }, 600_000)
+})
+
+/**
+ * The store's streaming GET feeding the thread: hostile snapshots put straight into the bucket
+ * (write-once objects as the tool lays them out) end as they do locally, and a signal during a
+ * store restore-test is handled the same way.
+ */
+describeWithMoto('the decoding thread under the store (moto)', () => {
+  let moto: MotoServer
+  const work = tempDir('cg-thread-store-')
+  beforeAll(async () => {
+    moto = await startMoto()
+  }, 60_000)
+  afterAll(async () => {
+    await moto?.stop()
+  })
+
+  async function putAll(bucket: string, dir: string): Promise<void> {
+    const s3 = await import('@aws-sdk/client-s3')
+    const client = new s3.S3Client({
+      endpoint: moto.endpoint,
+      forcePathStyle: true,
+      region: TEST_AWS_ENV.AWS_REGION,
+      credentials: {
+        accessKeyId: TEST_AWS_ENV.AWS_ACCESS_KEY_ID,
+        secretAccessKey: TEST_AWS_ENV.AWS_SECRET_ACCESS_KEY
+      }
+    })
+    // the snapshot first, its manifest after it, as the tool writes them
+    const names = fs.readdirSync(dir).filter((n) => n.startsWith('snapshot-'))
+    names.sort((a, b) => Number(a.endsWith('.json')) - Number(b.endsWith('.json')))
+    for (const name of names) {
+      await client.send(
+        new s3.PutObjectCommand({
+          Bucket: bucket,
+          Key: `cutover/${name}`,
+          Body: fs.readFileSync(path.join(dir, name))
+        })
+      )
+    }
+    client.destroy()
+  }
+
+  const storeArgs = (bucket: string): string[] => [
+    '--store',
+    `s3://${bucket}/cutover/`,
+    '--store-endpoint',
+    moto.endpoint
+  ]
+
+  const cases = HOSTILE.filter((h) =>
+    /2\^31|after the end-of-archive|honest 512|garbage/.test(h.name)
+  )
+  it.each(cases.map((h) => [h.name, h] as const))(
+    '%s',
+    async (_, hostile) => {
+      const dir = fs.mkdtempSync(path.join(work, 'case-'))
+      fs.mkdirSync(path.join(dir, 'tmp'))
+      const snaps = path.join(dir, 'snaps')
+      await sealHostile(
+        snaps,
+        await hostile.payload(),
+        hostile.compression,
+        PASSPHRASE,
+        hostile.content
+      )
+      const bucket = bucketName('thread')
+      await createBucket(moto.endpoint, bucket)
+      await putAll(bucket, snaps)
+      const run = await runCli(
+        ['restore-test', '--repo', dir, ...storeArgs(bucket)],
+        dir,
+        TEST_AWS_ENV
+      )
+      expect([run.code, run.signal, run.code === 0 ? '' : run.stderr]).toEqual([
+        hostile.go ? 0 : 1,
+        null,
+        hostile.go ? '' : expect.any(String)
+      ])
+      expect(run.reason).toMatch(hostile.reason)
+      expect(run.peak).toBeLessThan((hostile.peakMiB ?? 400) * MiB)
+      expect(below(path.join(dir, 'tmp'))).toEqual([])
+    },
+    120_000
+  )
+
+  it('SIGINT and SIGTERM at generated moments of a store restore-test: 130 / 143, nothing left', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'signals-'))
+    const snaps = path.join(dir, 'snaps')
+    const zeros = honestZeros(256 * MiB)
+    await sealHostile(snaps, await zeros.payload(), 'zstd', PASSPHRASE, zeros.content)
+    const bucket = bucketName('thread-signals')
+    await createBucket(moto.endpoint, bucket)
+    await putAll(bucket, snaps)
+    const args = [CLI, 'restore-test', '--repo', dir, ...storeArgs(bucket)]
+    const go = await runCli(args.slice(1), dir, TEST_AWS_ENV)
+    expect(go.code).toBe(0)
+    let handled = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('SIGINT' as const, 'SIGTERM' as const),
+        fc.integer({ min: 300, max: 950 }).map((n) => n / 1000),
+        async (signal, fraction) => {
+          const tmp = fs.mkdtempSync(path.join(dir, 'tmp-'))
+          const child = spawn(process.execPath, args, {
+            env: {
+              PATH: process.env.PATH ?? '',
+              HOME: '/tmp',
+              TMPDIR: tmp,
+              ...TEST_AWS_ENV,
+              GRAPHITI_SNAPSHOT_PASSPHRASE: PASSPHRASE
+            },
+            stdio: 'ignore'
+          })
+          const done = new Promise<[number | null, string | null]>((resolve) =>
+            child.on('close', (c, s) => resolve([c, s]))
+          )
+          await new Promise((resolve) => setTimeout(resolve, fraction * go.ms))
+          const sent = performance.now()
+          child.kill(signal)
+          const [code, sig] = await done
+          // before the handlers are installed the signal's default action ends it (nothing made yet)
+          if (code !== 0 && sig === null) {
+            expect(code).toBe(signal === 'SIGINT' ? 130 : 143)
+            expect(performance.now() - sent).toBeLessThan(5_000)
+            handled++
+          }
+          expect(below(tmp)).toEqual([])
+        }
+      ),
+      { numRuns: 12 }
+    )
+    expect(handled).toBeGreaterThan(3)
+  }, 180_000)
 })
