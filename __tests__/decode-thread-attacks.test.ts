@@ -317,6 +317,22 @@ const BROKEN: [string, ((whole: Buffer) => Buffer) | null, RegExp][] = [
   ],
   ['exiting at once', () => Buffer.from('process.exit(3)\n'), /ended early \(exit code 3\)/],
   [
+    'throwing on the first payload piece',
+    () =>
+      Buffer.from(
+        "import { parentPort } from 'node:worker_threads'\nparentPort.on('message', (m) => { if (m.t === 'in') throw new Error('broke mid-stream') })\n"
+      ),
+    /failed \(broke mid-stream\)/
+  ],
+  [
+    'exiting on the first payload piece',
+    () =>
+      Buffer.from(
+        "import { parentPort } from 'node:worker_threads'\nparentPort.on('message', (m) => { if (m.t === 'in') process.exit(7) })\n"
+      ),
+    /ended early \(exit code 7\)/
+  ],
+  [
     'past its heap limit',
     () => Buffer.from('const held = []\nfor (;;) held.push({ n: held.length })\n'),
     /failed \(.*memory limit.*\)/
