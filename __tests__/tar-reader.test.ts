@@ -2,7 +2,12 @@ import { END, header, pax, padded, paxRecord, rawPax } from '../__fixtures__/tar
 import { checkEntryPath, checkLinkTarget, showPath } from '../src/tar/entry-path.js'
 import { findLinkEscape } from '../src/restore/link-escape.js'
 import { parsePaxRecords } from '../src/tar/pax-records.js'
-import { TarReader, type TarEntry, type TarSink } from '../src/tar/tar-reader.js'
+import {
+  TarReader,
+  TRAILING_ZEROS_MAX,
+  type TarEntry,
+  type TarSink
+} from '../src/tar/tar-reader.js'
 
 class Recorder implements TarSink {
   readonly entries: TarEntry[] = []
@@ -215,5 +220,27 @@ describe('findLinkEscape', () => {
       )
     ).toBeUndefined()
     expect(findLinkEscape(links([['d/l', 'missing/../x']]))).toBeUndefined()
+  })
+})
+
+describe('zeros after the end-of-archive marker', () => {
+  const archive = Buffer.concat([
+    header({ path: 'f', type: '0', size: 5 }),
+    padded(Buffer.from('hello')),
+    END
+  ])
+  // chunkings that put the marker, and the cap, at and across chunk edges
+  const chunks = [512, 1000, 65536, 1 << 20, 3 << 20]
+
+  it.each(chunks)('up to the cap are padding (chunks of %i)', (chunk) => {
+    const padding = Buffer.alloc(TRAILING_ZEROS_MAX)
+    expect(read(Buffer.concat([archive, padding]), chunk).pieces.toString()).toBe('hello')
+  })
+
+  it.each(chunks)('past the cap are refused as a bomb (chunks of %i)', (chunk) => {
+    const padding = Buffer.alloc(TRAILING_ZEROS_MAX + 512)
+    expect(() => read(Buffer.concat([archive, padding]), chunk)).toThrow(
+      `archive is corrupt: more than ${TRAILING_ZEROS_MAX} bytes of zeros follow the end-of-archive marker`
+    )
   })
 })

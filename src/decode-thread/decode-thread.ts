@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import type { Worker } from 'node:worker_threads'
-import { startWorker } from './start-worker.js'
+import { FAULT_REMEDY, startWorker, WorkerFault } from './start-worker.js'
 import type { Compression } from '../format/compression.js'
 import type { PayloadStage } from '../age/decrypt-transform.js'
 import {
@@ -37,10 +37,16 @@ export class DecodeThread {
     const workerData: DecodeWorkerData = { compression, outSize: OUT_SIZE }
     this.#worker = startWorker('decode-worker', workerData)
     this.#worker.on('message', (message: FromDecoder) => this.#onMessage(message))
-    this.#worker.on('error', (error) => this.#fail(error))
+    // not a decoding failure (those come as messages): the thread itself failed to load, threw,
+    // hit its heap limit or died
+    this.#worker.on('error', (error) =>
+      this.#fail(new WorkerFault(`the decoding thread failed (${error.message}): ${FAULT_REMEDY}`))
+    )
     this.#worker.on('exit', (code) => {
       if (!this.#done && !this.#stopped)
-        this.#fail(new Error(`the decoding thread ended early (exit code ${code})`))
+        this.#fail(
+          new WorkerFault(`the decoding thread ended early (exit code ${code}): ${FAULT_REMEDY}`)
+        )
     })
   }
 

@@ -17,6 +17,7 @@ import type { CiphertextSource } from './ciphertext-source.js'
 import { compareIndexes } from './compare-index.js'
 import { includeRootsProblem } from './include-roots.js'
 import { DecodeThread } from '../decode-thread/decode-thread.js'
+import { WorkerFault } from '../decode-thread/start-worker.js'
 import { extractSnapshotTar, type ExtractResult } from './extract.js'
 import { errorText } from '../privacy/error-text.js'
 import { addIncludeRoots } from '../privacy/private-name.js'
@@ -69,6 +70,8 @@ function checkFreeSpace(dest: string, need: number): void {
 
 function explain(snapshotPath: string, error: unknown): NoGoError {
   if (error instanceof NoGoError) return error
+  // the decoding thread's own fault (a broken install, a bug): the snapshot is not to blame
+  if (error instanceof WorkerFault) return new NoGoError(errorText(error))
   if (error instanceof AgeError) return new NoGoError(`snapshot ${snapshotPath}: ${error.message}`)
   const code = String((error as NodeJS.ErrnoException).code ?? '')
   if (code.startsWith('Z_') || code.startsWith('ERR_ZSTD') || code.startsWith('ZSTD')) {

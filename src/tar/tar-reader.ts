@@ -32,6 +32,13 @@ export interface TarSink {
 /** A pax header only ever carries a path, a link target and a few numbers: 1 MiB is ample. */
 const MAX_PAX_SIZE = 1024 * 1024
 const ZEROS = Buffer.alloc(64 * 1024)
+
+/**
+ * Zeros accepted after the end-of-archive marker: a writer pads its last record (GNU tar to
+ * 10 KiB, 1 MiB at blocking factor 2048); past that, zstd's RLE blocks make 8 GiB of zeros from
+ * 256 KiB, and reading them on would take minutes per MiB of snapshot for nothing.
+ */
+export const TRAILING_ZEROS_MAX = 1 << 20
 const TYPES: Record<string, TarEntryType> = { '0': 'file', '5': 'dir', '2': 'symlink' }
 const KINDS: Record<string, string> = {
   '1': 'hard link',
@@ -96,6 +103,8 @@ export class TarReader {
   private current: TarEntry | undefined
   private lastPath: string | undefined
   private zeroBlocks = 0
+  /** Where the end-of-archive marker ended (input offset). */
+  private endAt = 0
   private paxAt = -1
   private pax: PaxFields | undefined
   private paxError: string | undefined
@@ -185,7 +194,10 @@ export class TarReader {
           `archive is corrupt: the pax header at byte ${this.paxAt} describes no entry`
         )
       }
-      if (++this.zeroBlocks === 2) this.state = END
+      if (++this.zeroBlocks === 2) {
+        this.state = END
+        this.endAt = at + BLOCK
+      }
       return
     }
     const raw = decodeHeader(block, off, at)
@@ -306,5 +318,10 @@ export class TarReader {
       }
     }
     this.offset += chunk.length - pos
+    if (this.offset - this.endAt > TRAILING_ZEROS_MAX) {
+      throw new Error(
+        `archive is corrupt: more than ${TRAILING_ZEROS_MAX} bytes of zeros follow the end-of-archive marker (a compression bomb, or not an archive this tool wrote)`
+      )
+    }
   }
 }
