@@ -8,6 +8,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { Transform, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { b as badHeader, w as wrongPassphrase, u as unsupportedRecipient, a as workFactorTooHigh, c as badKey, p as passphraseFile, n as noIdentityMatch, t as truncated, N as NO_PASSPHRASE_GIVEN, d as NO_IDENTITY_GIVEN, P as PayloadDecrypter, F as FRAME_SIZE, h as headerMacMismatch, r as receivedError, A as AgeError } from './messages.js';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isUtf8 } from 'node:buffer';
 
@@ -2539,12 +2540,27 @@ function includeRootsProblem(archivedIndex, includes) {
  */
 const DECODER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 /**
+ * A thread of ours that is missing, fails to load, throws or dies: a fault of this install (or a
+ * bug), never of the snapshot being read, so its message is not put on the snapshot.
+ */
+class WorkerFault extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'WorkerFault';
+    }
+}
+/** What to do about a thread that failed: the same line wherever it failed. */
+const FAULT_REMEDY = 'reinstall cutover-gate (from a checkout: npm run bundle); if it persists, report it as a bug';
+/**
  * Starts the bundled thread `name` (dist/<name>.js, beside this chunk), or, run from the sources
- * as the tests do, the one `npm run bundle` made.
+ * as the tests do, the one `npm run bundle` made. Neither there: a WorkerFault naming the file.
  */
 function startWorker(name, workerData) {
     const bundled = new URL(`./${name}.js`, import.meta.url);
     const file = fs.existsSync(bundled) ? bundled : new URL(`../../dist/${name}.js`, import.meta.url);
+    if (!fs.existsSync(file)) {
+        throw new WorkerFault(`cutover-gate is incomplete: its ${name}.js is missing from ${fileURLToPath(new URL('.', bundled))}: ${FAULT_REMEDY}`);
+    }
     return new Worker(file, { workerData, resourceLimits: DECODER_HEAP });
 }
 
@@ -2572,10 +2588,12 @@ class DecodeThread {
         const workerData = { compression, outSize: OUT_SIZE };
         this.#worker = startWorker('decode-worker', workerData);
         this.#worker.on('message', (message) => this.#onMessage(message));
-        this.#worker.on('error', (error) => this.#fail(error));
+        // not a decoding failure (those come as messages): the thread itself failed to load, threw,
+        // hit its heap limit or died
+        this.#worker.on('error', (error) => this.#fail(new WorkerFault(`the decoding thread failed (${error.message}): ${FAULT_REMEDY}`)));
         this.#worker.on('exit', (code) => {
             if (!this.#done && !this.#stopped)
-                this.#fail(new Error(`the decoding thread ended early (exit code ${code})`));
+                this.#fail(new WorkerFault(`the decoding thread ended early (exit code ${code}): ${FAULT_REMEDY}`));
         });
     }
     /** The age payload's stage, once its key is known: pieces go to the thread as they come. */
@@ -2804,6 +2822,12 @@ function decodeHeader(block, off, at) {
 /** A pax header only ever carries a path, a link target and a few numbers: 1 MiB is ample. */
 const MAX_PAX_SIZE = 1024 * 1024;
 const ZEROS = Buffer.alloc(64 * 1024);
+/**
+ * Zeros accepted after the end-of-archive marker: a writer pads its last record (GNU tar to
+ * 10 KiB, 1 MiB at blocking factor 2048); past that, zstd's RLE blocks make 8 GiB of zeros from
+ * 256 KiB, and reading them on would take minutes per MiB of snapshot for nothing.
+ */
+const TRAILING_ZEROS_MAX = 1 << 20;
 const TYPES = { '0': 'file', '5': 'dir', '2': 'symlink' };
 const KINDS = {
     '1': 'hard link',
@@ -2860,6 +2884,8 @@ class TarReader {
     current;
     lastPath;
     zeroBlocks = 0;
+    /** Where the end-of-archive marker ended (input offset). */
+    endAt = 0;
     paxAt = -1;
     pax;
     paxError;
@@ -2948,8 +2974,10 @@ class TarReader {
             if (this.pax || this.paxError !== undefined) {
                 throw new Error(`archive is corrupt: the pax header at byte ${this.paxAt} describes no entry`);
             }
-            if (++this.zeroBlocks === 2)
+            if (++this.zeroBlocks === 2) {
                 this.state = END;
+                this.endAt = at + BLOCK;
+            }
             return;
         }
         const raw = decodeHeader(block, off, at);
@@ -3058,6 +3086,9 @@ class TarReader {
             }
         }
         this.offset += chunk.length - pos;
+        if (this.offset - this.endAt > TRAILING_ZEROS_MAX) {
+            throw new Error(`archive is corrupt: more than ${TRAILING_ZEROS_MAX} bytes of zeros follow the end-of-archive marker (a compression bomb, or not an archive this tool wrote)`);
+        }
     }
 }
 
@@ -3692,6 +3723,9 @@ function checkFreeSpace(dest, need) {
 function explain(snapshotPath, error) {
     if (error instanceof NoGoError)
         return error;
+    // the decoding thread's own fault (a broken install, a bug): the snapshot is not to blame
+    if (error instanceof WorkerFault)
+        return new NoGoError(errorText(error));
     if (error instanceof AgeError)
         return new NoGoError(`snapshot ${snapshotPath}: ${error.message}`);
     const code = String(error.code ?? '');
@@ -3766,6 +3800,17 @@ async function decryptFrom(ct, { manifest, snapshotPath, key, dest, logger }) {
         const reads = new BufferPool(READ_SIZE, 8);
         // the payload is decrypted and decompressed on a thread of its own while this one hashes
         // the ciphertext and parses, writes and hashes the tar (src/decode-thread/)
+        // the decrypt stage is made before the thread: nothing between the thread's start and the
+        // wait below may throw and leave it running
+        const decrypt = createDecryptStream(key, {
+            // a header asking for more scrypt than the manifest recorded is refused before scrypt
+            // runs: the file is damaged or not this snapshot, and 2^20 would cost 1 GiB and seconds
+            maxWorkFactor: manifest.encryption.recipient === 'scrypt'
+                ? manifest.encryption.workFactor
+                : DEFAULT_MAX_WORK_FACTOR,
+            releaseInput: (chunk) => reads.release(chunk),
+            payloadStage: (payloadKey) => decode.payload(payloadKey)
+        });
         const decode = new DecodeThread(manifest.compression);
         let first;
         const failed = (error) => {
@@ -3776,15 +3821,7 @@ async function decryptFrom(ct, { manifest, snapshotPath, key, dest, logger }) {
         const feeding = pipeline(Readable.from(ciphertext.chunks(reads), {
             objectMode: false,
             highWaterMark: 2 * READ_SIZE
-        }), createDecryptStream(key, {
-            // a header asking for more scrypt than the manifest recorded is refused before scrypt
-            // runs: the file is damaged or not this snapshot, and 2^20 would cost 1 GiB and seconds
-            maxWorkFactor: manifest.encryption.recipient === 'scrypt'
-                ? manifest.encryption.workFactor
-                : DEFAULT_MAX_WORK_FACTOR,
-            releaseInput: (chunk) => reads.release(chunk),
-            payloadStage: (payloadKey) => decode.payload(payloadKey)
-        }), 
+        }), decrypt, 
         // the payload's plaintext leaves by the thread, never by this stream
         async (source) => {
             for await (const _ of source)

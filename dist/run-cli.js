@@ -15,6 +15,7 @@ import './step-result.js';
 import 'node:fs/promises';
 import 'node:stream';
 import 'node:stream/promises';
+import 'node:url';
 import 'node:worker_threads';
 import 'node:buffer';
 import './store-error.js';

@@ -174,6 +174,18 @@ async function decryptFrom(
     const reads = new BufferPool(READ_SIZE, 8)
     // the payload is decrypted and decompressed on a thread of its own while this one hashes
     // the ciphertext and parses, writes and hashes the tar (src/decode-thread/)
+    // the decrypt stage is made before the thread: nothing between the thread's start and the
+    // wait below may throw and leave it running
+    const decrypt = createDecryptStream(key, {
+      // a header asking for more scrypt than the manifest recorded is refused before scrypt
+      // runs: the file is damaged or not this snapshot, and 2^20 would cost 1 GiB and seconds
+      maxWorkFactor:
+        manifest.encryption.recipient === 'scrypt'
+          ? manifest.encryption.workFactor
+          : DEFAULT_MAX_WORK_FACTOR,
+      releaseInput: (chunk) => reads.release(chunk),
+      payloadStage: (payloadKey) => decode.payload(payloadKey)
+    })
     const decode = new DecodeThread(manifest.compression)
     let first: unknown
     const failed = (error: unknown): never => {
@@ -186,16 +198,7 @@ async function decryptFrom(
         objectMode: false,
         highWaterMark: 2 * READ_SIZE
       }),
-      createDecryptStream(key, {
-        // a header asking for more scrypt than the manifest recorded is refused before scrypt
-        // runs: the file is damaged or not this snapshot, and 2^20 would cost 1 GiB and seconds
-        maxWorkFactor:
-          manifest.encryption.recipient === 'scrypt'
-            ? manifest.encryption.workFactor
-            : DEFAULT_MAX_WORK_FACTOR,
-        releaseInput: (chunk) => reads.release(chunk),
-        payloadStage: (payloadKey) => decode.payload(payloadKey)
-      }),
+      decrypt,
       // the payload's plaintext leaves by the thread, never by this stream
       async (source: AsyncIterable<Buffer>) => {
         for await (const _ of source) throw new Error('the decrypt stream emitted plaintext')
