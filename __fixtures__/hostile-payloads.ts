@@ -1,15 +1,6 @@
 // Hand-made compressed payloads for hostile snapshots: zstd frames written byte by byte (RFC 8878)
-// so a test can ask for what no encoder would make (a huge window, a bomb of RLE blocks), sealed
-// with age and given a manifest whose size and SHA-256 match, so the bytes reach the decoder.
-import { createHash } from 'node:crypto'
-import fs from 'node:fs'
-import path from 'node:path'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { encryptStream } from '../src/age/encrypt.js'
-import type { Compression } from '../src/format/compression.js'
-import { digestOfIndex } from '../src/format/index-format.js'
-import type { Manifest } from '../src/format/manifest.js'
+// so a test can ask for what no encoder would make (a huge window, a bomb of RLE blocks). Sealed
+// by sealSnapshot (encrypted-snapshot.ts) with a manifest that matches, the bytes reach the decoder.
 
 const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd])
 /** zstd's largest block: 128 KiB. */
@@ -54,49 +45,4 @@ export function zstdZeros(size: number): Buffer {
   const block = rleBlock(0, ZSTD_BLOCK_MAX)
   const last = rleBlock(0, ZSTD_BLOCK_MAX, true)
   return zstdFrame(17, [...Array.from({ length: count - 1 }, () => block), last])
-}
-
-export const SUFFIX: Record<Compression, string> = { zstd: '.zst', gzip: '.gz', none: '' }
-
-/**
- * `payload` (already compressed as `compression` says, or not) sealed as a snapshot under `dir`
- * with the passphrase, and a manifest that matches the ciphertext and claims `content`.
- * Returns the manifest's path.
- */
-export async function sealHostile(
-  dir: string,
-  payload: Buffer,
-  compression: Compression,
-  passphrase: string,
-  content: { files: number; bytes: number; index: Buffer }
-): Promise<string> {
-  fs.mkdirSync(dir, { recursive: true })
-  const name = `snapshot-20261125T000000Z.tar${SUFFIX[compression]}.age`
-  const file = path.join(dir, name)
-  const pieces = function* (): Generator<Buffer> {
-    for (let at = 0; at < payload.length; at += 1 << 20) yield payload.subarray(at, at + (1 << 20))
-  }
-  await pipeline(
-    Readable.from(pieces()),
-    encryptStream({ kind: 'passphrase', passphrase: Buffer.from(passphrase), workFactor: 10 }),
-    fs.createWriteStream(file)
-  )
-  const bytes = fs.readFileSync(file)
-  const manifest: Manifest = {
-    version: 1,
-    createdAt: '2026-11-25T00:00:00Z',
-    snapshot: {
-      path: name,
-      size: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex')
-    },
-    compression,
-    encryption: { format: 'age-v1', recipient: 'scrypt', workFactor: 10 },
-    includes: ['state'],
-    content: { files: content.files, bytes: content.bytes, digest: digestOfIndex(content.index) }
-  }
-  const manifestPath = path.join(dir, 'latest-manifest.json')
-  fs.writeFileSync(manifestPath, JSON.stringify(manifest))
-  fs.writeFileSync(path.join(dir, 'snapshot-20261125T000000Z.json'), JSON.stringify(manifest))
-  return manifestPath
 }

@@ -23,8 +23,8 @@ import {
 import { tempDir } from '../__fixtures__/trees.js'
 import { TarBuilder, END, entry } from '../__fixtures__/tar-hostile.js'
 import { INDEX_PATH, indexLine } from '../src/format/index-format.js'
+import { sealSnapshot } from '../__fixtures__/encrypted-snapshot.js'
 import {
-  sealHostile,
   zstdFrame,
   zstdRaw,
   zstdZeros,
@@ -268,12 +268,13 @@ describe('hostile snapshots through the decoding thread, by the bundled CLI', ()
     const dir = fs.mkdtempSync(path.join(work, 'case-'))
     fs.mkdirSync(path.join(dir, 'tmp'))
     const snaps = path.join(dir, 'snaps')
-    const manifest = await sealHostile(
+    const manifest = await sealSnapshot(
       snaps,
       await hostile.payload(),
       hostile.compression,
       PASSPHRASE,
-      hostile.content
+      hostile.content,
+      true
     )
     const common = ['--repo', dir, '--snapshot-dir', snaps, '--manifest', manifest]
     const target = path.join(dir, 'out', 'target')
@@ -346,16 +347,7 @@ describe('the decoding thread failing: one NO-GO line naming the install, not th
   fs.writeFileSync(path.join(repo, 'state', 'data.bin'), Buffer.alloc(3 * MiB, 1))
   const snaps = path.join(work, 'snaps')
   const manifest = path.join(snaps, 'latest-manifest.json')
-  const common = [
-    '--repo',
-    repo,
-    '--include',
-    'state',
-    '--snapshot-dir',
-    snaps,
-    '--manifest',
-    manifest
-  ]
+  const common = snapshotArgs(repo, snaps, manifest)
 
   beforeAll(async () => {
     fs.mkdirSync(path.join(work, 'tmp'))
@@ -410,16 +402,7 @@ describe('signals while the decoding thread runs, through the bundled CLI', () =
     )
   const snaps = path.join(work, 'snaps')
   const manifest = path.join(snaps, 'latest-manifest.json')
-  const common = [
-    '--repo',
-    repo,
-    '--include',
-    'state',
-    '--snapshot-dir',
-    snaps,
-    '--manifest',
-    manifest
-  ]
+  const common = snapshotArgs(repo, snaps, manifest)
   const MODES = ['restore-test', 'restore'] as const
   type Mode = (typeof MODES)[number]
   const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGKILL'] as const
@@ -632,12 +615,13 @@ describeWithMoto('the decoding thread under the store (moto)', () => {
       const dir = fs.mkdtempSync(path.join(work, 'case-'))
       fs.mkdirSync(path.join(dir, 'tmp'))
       const snaps = path.join(dir, 'snaps')
-      await sealHostile(
+      await sealSnapshot(
         snaps,
         await hostile.payload(),
         hostile.compression,
         PASSPHRASE,
-        hostile.content
+        hostile.content,
+        true
       )
       const bucket = bucketName('thread')
       await createBucket(moto.endpoint, bucket)
@@ -663,7 +647,7 @@ describeWithMoto('the decoding thread under the store (moto)', () => {
     const dir = fs.mkdtempSync(path.join(work, 'signals-'))
     const snaps = path.join(dir, 'snaps')
     const zeros = honestZeros(256 * MiB)
-    await sealHostile(snaps, await zeros.payload(), 'zstd', PASSPHRASE, zeros.content)
+    await sealSnapshot(snaps, await zeros.payload(), 'zstd', PASSPHRASE, zeros.content, true)
     const bucket = bucketName('thread-signals')
     await createBucket(moto.endpoint, bucket)
     await putAll(bucket, snaps)
@@ -708,3 +692,8 @@ describeWithMoto('the decoding thread under the store (moto)', () => {
     expect(handled).toBeGreaterThan(3)
   }, 180_000)
 })
+
+/** The flags that name a repository's state and its snapshot folder and manifest. */
+function snapshotArgs(repo: string, snaps: string, manifest: string): string[] {
+  return ['--repo', repo, '--include', 'state', '--snapshot-dir', snaps, '--manifest', manifest]
+}
