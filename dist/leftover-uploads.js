@@ -75,33 +75,42 @@ function deadUploadMarkers(tempDir) {
 /**
  * Aborts the multipart uploads of runs proven dead (their marker under tempDir names a process
  * that no longer runs): what a killed run left, so its parts stop costing and no object can
- * appear from it. Run by the next run before it writes, and by the action's post step. Returns
- * one line per upload aborted (store URLs of this tool's own names: never private).
+ * appear from it. Run by the next run before it writes, and by the action's post step. A
+ * leftover whose store cannot be reached or refuses now (another endpoint, other credentials, the
+ * network) is reported and kept for a later sweep: it must neither stop this run nor the post
+ * step's removal of plaintext that follows it. Never throws for one upload.
  */
 async function abortDeadUploads(tempDir, open) {
-    const done = [];
+    const aborted = [];
+    const left = [];
     for (const { file, marker } of deadUploadMarkers(tempDir)) {
-        const store = await open(settingsOf(marker));
-        // killed before S3 answered CreateMultipartUpload: the key's uploads are that run's own
-        const ids = marker.uploadId ? [marker.uploadId] : await uploadsOfKey(store, marker.key);
-        for (const uploadId of ids) {
-            try {
-                await store.call('AbortMultipartUpload', (client) => client.send(new store.s3.AbortMultipartUploadCommand({
-                    Bucket: marker.bucket,
-                    Key: marker.key,
-                    UploadId: uploadId
-                })));
+        const where = `s3://${marker.bucket}/${marker.key}`;
+        try {
+            const store = await open(settingsOf(marker));
+            // killed before S3 answered CreateMultipartUpload: the key's uploads are that run's own
+            const ids = marker.uploadId ? [marker.uploadId] : await uploadsOfKey(store, marker.key);
+            for (const uploadId of ids) {
+                try {
+                    await store.call('AbortMultipartUpload', (client) => client.send(new store.s3.AbortMultipartUploadCommand({
+                        Bucket: marker.bucket,
+                        Key: marker.key,
+                        UploadId: uploadId
+                    })));
+                }
+                catch (error) {
+                    // already completed or aborted: nothing is left to abort
+                    if (s3ErrorCode(error) !== 'NoSuchUpload')
+                        throw error;
+                }
+                aborted.push(`${where} (upload ${uploadId.slice(0, 12)}\u2026)`);
             }
-            catch (error) {
-                // already completed or aborted: nothing is left to abort
-                if (s3ErrorCode(error) !== 'NoSuchUpload')
-                    throw error;
-            }
-            done.push(`s3://${marker.bucket}/${marker.key} (upload ${uploadId.slice(0, 12)}\u2026)`);
+            removeUploadMarker(file);
         }
-        removeUploadMarker(file);
+        catch (error) {
+            left.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+        }
     }
-    return done;
+    return { aborted, left };
 }
 async function uploadsOfKey(store, key) {
     const answer = await store.call('ListMultipartUploads', (client) => client.send(new store.s3.ListMultipartUploadsCommand({ Bucket: store.bucket, Prefix: key })));

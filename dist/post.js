@@ -66,9 +66,11 @@ try {
         // from them, and their parts stop costing; a live run's upload is never touched
         const { abortDeadUploads } = await import('./leftover-uploads.js').then(function (n) { return n.l; });
         const { openStore } = await import('./store-client.js');
-        const aborted = await abortDeadUploads(tempDir, (settings) => openStore(settings, { env: process.env }));
+        const { aborted, left } = await abortDeadUploads(tempDir, (settings) => openStore(settings, { env: process.env }));
         for (const upload of aborted)
             info(`post-run hygiene: aborted ${upload}`);
+        for (const upload of left)
+            warning(`post-run hygiene: could not abort ${upload}; a bucket lifecycle rule AbortIncompleteMultipartUpload removes it`);
     }
     const removed = sweepLeftovers({
         tempDir: getState('temp-dir'),

@@ -5744,8 +5744,11 @@ async function proveWriteOnce(store, now = new Date()) {
 async function createStoredSnapshot(config, store, openOther, keys, logger, now = () => new Date(), options = {}) {
     assertIncludesPresent(config);
     const warnings = [];
-    for (const aborted of await abortDeadUploads(config.tempDir, openOther))
+    const leftovers = await abortDeadUploads(config.tempDir, openOther);
+    for (const aborted of leftovers.aborted)
         warnings.push(`aborted ${aborted}, the upload of a run that was killed`);
+    for (const upload of leftovers.left)
+        warnings.push(`could not abort the upload of a run that was killed, ${upload}; its marker stays for the next run or the post step (a bucket lifecycle rule AbortIncompleteMultipartUpload also removes it)`);
     const others = await openUploads(store).catch(() => []);
     if (others.length > 0)
         warnings.push(`${store.url()} has ${others.length} incomplete upload(s) that no run on this machine can prove dead (another runner's, or a live run's): a bucket lifecycle rule AbortIncompleteMultipartUpload removes them`);

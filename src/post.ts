@@ -24,10 +24,14 @@ try {
     // from them, and their parts stop costing; a live run's upload is never touched
     const { abortDeadUploads } = await import('./store/leftover-uploads.js')
     const { openStore } = await import('./store/store-client.js')
-    const aborted = await abortDeadUploads(tempDir, (settings) =>
+    const { aborted, left } = await abortDeadUploads(tempDir, (settings) =>
       openStore(settings, { env: process.env })
     )
     for (const upload of aborted) core.info(`post-run hygiene: aborted ${upload}`)
+    for (const upload of left)
+      core.warning(
+        `post-run hygiene: could not abort ${upload}; a bucket lifecycle rule AbortIncompleteMultipartUpload removes it`
+      )
   }
   const removed = sweepLeftovers({
     tempDir: core.getState('temp-dir'),

@@ -55,8 +55,13 @@ export async function createStoredSnapshot(
 ): Promise<StoredSnapshotOutcome> {
   assertIncludesPresent(config)
   const warnings: string[] = []
-  for (const aborted of await abortDeadUploads(config.tempDir, openOther))
+  const leftovers = await abortDeadUploads(config.tempDir, openOther)
+  for (const aborted of leftovers.aborted)
     warnings.push(`aborted ${aborted}, the upload of a run that was killed`)
+  for (const upload of leftovers.left)
+    warnings.push(
+      `could not abort the upload of a run that was killed, ${upload}; its marker stays for the next run or the post step (a bucket lifecycle rule AbortIncompleteMultipartUpload also removes it)`
+    )
   const others = await openUploads(store).catch(() => [])
   if (others.length > 0)
     warnings.push(
