@@ -31,6 +31,19 @@ import {
   type ProcessIdentity
 } from '../src/util/process-identity.js'
 
+/** The action's post step, bundled, as the runner starts it with the run's temp folder saved. */
+function runPost(runnerTemp: string) {
+  return spawnSync(process.execPath, [path.join(ROOT, 'dist/post.js')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...TEST_AWS_ENV,
+      'STATE_temp-dir': runnerTemp,
+      GITHUB_ACTIONS: 'true'
+    },
+    encoding: 'utf8'
+  })
+}
+
 /** The identity of a process that has run and exited: proven dead. */
 async function deadIdentity(): Promise<ProcessIdentity> {
   const child = spawn('sleep', ['30'])
@@ -85,15 +98,7 @@ describeWithMoto('the post step and leftover uploads', () => {
         })
       )
     }
-    const post = spawnSync(process.execPath, [path.join(ROOT, 'dist/post.js')], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        ...TEST_AWS_ENV,
-        'STATE_temp-dir': runnerTemp,
-        GITHUB_ACTIONS: 'true'
-      },
-      encoding: 'utf8'
-    })
+    const post = runPost(runnerTemp)
     expect(post.status).toBe(0)
     expect(post.stdout).toContain(
       `post-run hygiene: aborted s3://${bucket}/p/snapshot-dead.tar.zst.age`
@@ -159,15 +164,7 @@ it('the post step warns about a dead upload it cannot reach, keeps its marker, a
   fs.mkdirSync(path.join(restored, 'state'), { recursive: true })
   fs.writeFileSync(path.join(restored, 'state', 'secret.txt'), 'plaintext')
   fs.writeFileSync(restored + MARKER_SUFFIX, formatIdentity(await deadIdentity()))
-  const post = spawnSync(process.execPath, [path.join(ROOT, 'dist/post.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...TEST_AWS_ENV,
-      'STATE_temp-dir': runnerTemp,
-      GITHUB_ACTIONS: 'true'
-    },
-    encoding: 'utf8'
-  })
+  const post = runPost(runnerTemp)
   expect(post.status).toBe(0)
   expect(post.stdout).toContain(
     `::warning::post-run hygiene: could not abort s3://cg-gone-bucket/${key}: `
